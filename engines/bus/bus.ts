@@ -1,0 +1,101 @@
+// The in-process bus: typed commands with exactly one handler each, and typed events with a
+// replay buffer so a subscriber that reconnects can catch up from its last seq.
+import type { Source } from './define.ts';
+import { AetherError } from './errors.ts';
+import {
+  commands, events, isCommandName,
+  type CommandName, type CommandInput, type CommandOutput, type ParsedInput, type EventName, type EventPayload,
+} from './contract.ts';
+import { ENVELOPE_VERSION, type Envelope } from './envelope.ts';
+
+export type Disposable = { dispose(): void };
+
+export type CommandContext = {
+  changeId: string;
+  /** Who asked: an engine inside the host, the renderer, or a local API client. */
+  origin: 'internal' | 'renderer' | 'api';
+};
+
+export type CommandHandler<K extends CommandName> =
+  (input: ParsedInput<K>, context: CommandContext) => Promise<CommandOutput<K>> | CommandOutput<K>;
+
+export type EmitMeta = { source: Source; changeId?: string; turnId?: string };
+
+export type BusOptions = {
+  /** Monotonic clock in ms. */
+  now: () => number;
+  newId: () => string;
+  /** How many recent events are kept for replay. */
+  replayLimit?: number;
+};
+
+export type Bus = ReturnType<typeof createBus>;
+
+export function createBus(options: BusOptions) {
+  const handlers = new Map<CommandName, CommandHandler<CommandName>>();
+  const listeners = new Set<(event: Envelope) => void>();
+  const replayLimit = options.replayLimit ?? 10_000;
+  const recent: Envelope[] = [];
+  let seq = 0;
+
+  function handle<K extends CommandName>(name: K, handler: CommandHandler<K>): Disposable {
+    if (handlers.has(name)) throw new Error(`command ${name} already has a handler`);
+    handlers.set(name, handler as unknown as CommandHandler<CommandName>);
+    return { dispose: () => { if (handlers.get(name) === (handler as unknown)) handlers.delete(name); } };
+  }
+
+  async function invoke<K extends CommandName>(name: K, input: CommandInput<K>, context?: Partial<CommandContext>): Promise<CommandOutput<K>> {
+    if (!isCommandName(name)) throw new AetherError('UnknownCommand', `unknown command ${String(name)}`);
+    const handler = handlers.get(name);
+    if (!handler) throw new AetherError('UnknownCommand', `no engine handles ${name} in this host`);
+    const parsed = commands[name].input.safeParse(input);
+    if (!parsed.success) {
+      throw new AetherError('BadRequest', `invalid input for ${name}`, { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) });
+    }
+    const ctx: CommandContext = { changeId: context?.changeId ?? options.newId(), origin: context?.origin ?? 'internal' };
+    return (await handler(parsed.data, ctx)) as CommandOutput<K>;
+  }
+
+  function emit<K extends EventName>(name: K, payload: EventPayload<K>, meta: EmitMeta): Envelope<K> {
+    const checked = events[name].parse(payload) as EventPayload<K>;
+    const envelope = {
+      seq: ++seq, name, payload: checked, changeId: meta.changeId ?? options.newId(),
+      ...(meta.turnId ? { turnId: meta.turnId } : {}),
+      source: meta.source, at: options.now(), v: ENVELOPE_VERSION,
+    } as Envelope<K>;
+    const any = envelope as Envelope;
+    recent.push(any);
+    // Trimmed in batches so a busy stream does not shift the whole buffer on every event.
+    if (recent.length > replayLimit * 1.25) recent.splice(0, recent.length - replayLimit);
+    for (const listener of [...listeners]) {
+      try { listener(any); } catch { /* one broken subscriber must not stop the others */ }
+    }
+    return envelope;
+  }
+
+  /**
+   * Subscribes to every event. With `afterSeq`, first replays what was emitted after it;
+   * `gap` is true when some of those events are no longer kept.
+   */
+  function subscribe(listener: (event: Envelope) => void, from?: { afterSeq: number }): Disposable & { gap: boolean } {
+    let gap = false;
+    if (from) {
+      const oldest = recent[0]?.seq ?? seq + 1;
+      gap = from.afterSeq + 1 < oldest && from.afterSeq < seq;
+      for (const event of recent) if (event.seq > from.afterSeq) listener(event);
+    }
+    listeners.add(listener);
+    return { gap, dispose: () => { listeners.delete(listener); } };
+  }
+
+  function on<K extends EventName>(name: K, listener: (event: Envelope<K>) => void): Disposable {
+    return subscribe((event) => { if (event.name === name) listener(event as Envelope<K>); });
+  }
+
+  return {
+    handle, invoke, emit, subscribe, on,
+    lastSeq: () => seq,
+    hasHandler: (name: CommandName) => handlers.has(name),
+    listenerCount: () => listeners.size,
+  };
+}

@@ -1,0 +1,46 @@
+// The whole contract: one command map and one event map, built from each engine's piece.
+import type { z } from 'zod';
+import { chatCommands, chatEvents } from './contract/chat.ts';
+import { hostCommands, hostEvents } from './contract/host.ts';
+import { personaCommands, personaEvents } from './contract/persona.ts';
+import { presenceCommands, presenceEvents } from './contract/presence.ts';
+import { routerCommands, routerEvents } from './contract/router.ts';
+
+export const commands = {
+  ...chatCommands,
+  ...routerCommands,
+  ...personaCommands,
+  ...presenceCommands,
+  ...hostCommands,
+};
+
+export const events = {
+  ...chatEvents,
+  ...routerEvents,
+  ...personaEvents,
+  ...presenceEvents,
+  ...hostEvents,
+};
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+export type ParsedInput<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = z.output<Commands[K]['output']>;
+
+/** Commands the renderer and the transports may call. */
+export type ExposedCommandName = {
+  [K in CommandName]: Commands[K]['exposed'] extends true ? K : never;
+}[CommandName];
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+export function isExposedCommand(name: string): name is ExposedCommandName {
+  return isCommandName(name) && commands[name].exposed;
+}

@@ -1,0 +1,65 @@
+// L1 interaction's piece of the contract: conversations, turns and the turn state.
+import { z } from 'zod';
+import { command } from '../define.ts';
+import { errorInfoSchema } from '../errors.ts';
+
+export const turnStates = ['idle', 'thinking', 'streaming', 'error'] as const;
+export const turnStateSchema = z.enum(turnStates);
+export type TurnState = z.infer<typeof turnStateSchema>;
+
+const id = z.string().min(1).max(64);
+
+export const conversationSchema = z.object({
+  id,
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const turnStatuses = ['streaming', 'complete', 'stopped', 'error'] as const;
+
+export const turnSchema = z.object({
+  id,
+  conversationId: id,
+  userText: z.string(),
+  assistantText: z.string(),
+  status: z.enum(turnStatuses),
+  error: errorInfoSchema.nullable(),
+  model: z.string().nullable(),
+  ttftMs: z.number().nullable(),
+  tokens: z.number().int().nonnegative(),
+  tokensPerSecond: z.number().nullable(),
+  createdAt: z.number(),
+  completedAt: z.number().nullable(),
+});
+export type Turn = z.infer<typeof turnSchema>;
+
+export const MAX_MESSAGE_CHARS = 32_000;
+const title = z.string().trim().min(1).max(200);
+
+export const chatCommands = {
+  'chat.list_conversations': command(z.object({}), z.object({ conversations: z.array(conversationSchema) })),
+  'chat.create_conversation': command(z.object({ title: title.optional() }), conversationSchema),
+  'chat.rename_conversation': command(z.object({ id, title }), conversationSchema),
+  'chat.delete_conversation': command(z.object({ id }), z.object({ deleted: z.literal(true) })),
+  'chat.get_conversation': command(z.object({ id }), z.object({ conversation: conversationSchema, turns: z.array(turnSchema) })),
+  'chat.send_message': command(
+    z.object({ conversationId: id, text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
+    z.object({ turnId: id }),
+  ),
+  'chat.cancel_turn': command(z.object({ turnId: id.optional() }), z.object({ cancelled: z.boolean() })),
+  'turn.get_state': command(z.object({}), z.object({ state: turnStateSchema, turnId: id.nullable() })),
+};
+
+export const chatEvents = {
+  'turn.state_changed': z.object({
+    turnId: id.nullable(),
+    conversationId: id.nullable(),
+    state: turnStateSchema,
+    previous: turnStateSchema,
+  }),
+  'chat.turn_started': z.object({ turn: turnSchema }),
+  'chat.turn_finished': z.object({ turn: turnSchema }),
+  'chat.conversations_changed': z.object({ reason: z.enum(['created', 'renamed', 'deleted', 'updated']), id }),
+};

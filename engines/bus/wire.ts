@@ -1,0 +1,35 @@
+// What travels over a process boundary (WebSocket, Electron IPC): requests, results, events.
+// Every message is parsed on the receiving side; nothing is trusted for its shape.
+import { z } from 'zod';
+import { errorInfoSchema, type ErrorInfo } from './errors.ts';
+import type { Envelope } from './envelope.ts';
+
+const requestId = z.union([z.string().max(64), z.number().int()]);
+
+export const invokeRequestSchema = z.object({
+  id: requestId,
+  command: z.string().max(128),
+  input: z.unknown(),
+});
+export type InvokeRequest = z.infer<typeof invokeRequestSchema>;
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  invokeRequestSchema.extend({ type: z.literal('invoke') }),
+  z.object({ type: z.literal('subscribe'), afterSeq: z.number().int().nonnegative() }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export type InvokeResult =
+  | { id: string | number | null; ok: true; output: unknown }
+  | { id: string | number | null; ok: false; error: ErrorInfo };
+
+export type ServerMessage =
+  | ({ type: 'result' } & InvokeResult)
+  | { type: 'event'; event: Envelope }
+  | { type: 'hello'; version: string; lastSeq: number }
+  | { type: 'replay_gap'; afterSeq: number };
+
+export const invokeResultSchema = z.union([
+  z.object({ id: requestId.nullable(), ok: z.literal(true), output: z.unknown() }),
+  z.object({ id: requestId.nullable(), ok: z.literal(false), error: errorInfoSchema }),
+]);

@@ -1,0 +1,76 @@
+// Headless mode: `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--model FILE.gguf]`.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AetherError } from '../bus/index.ts';
+import { createHost } from './create-host.ts';
+import { createLogger } from './logger.ts';
+import { defaultDataDir } from './paths.ts';
+import { startServer, type RunningServer } from './transports/http-server.ts';
+
+const DEFAULT_PORT = 8473;
+
+function fail(message: string): never {
+  console.error(`aether: ${message}`);
+  process.exit(1);
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string' },
+    model: { type: 'string' },
+    'max-tokens': { type: 'string' },
+  },
+  strict: true,
+});
+
+const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${values.port}'`);
+const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) fail('--max-tokens must be a positive whole number');
+const dataDir = resolve(values['data-dir'] ?? process.env.AETHER_DATA_DIR ?? defaultDataDir());
+const modelArg = values.model ?? process.env.AETHER_MODEL;
+const modelPath = modelArg ? resolve(modelArg) : null;
+if (modelPath && !existsSync(modelPath)) fail(`model file not found: ${modelPath}`);
+
+if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
+  console.warn(`aether: WARNING: binding to ${values.host} makes Aether reachable from other machines on that network. ` +
+    'Anyone with the token can talk to your companion. Use the default (127.0.0.1) unless you mean it.');
+}
+
+const log = createLogger({ dir: resolve(dataDir, 'logs') });
+let host;
+try {
+  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, log });
+} catch (error) {
+  fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
+}
+
+let server: RunningServer;
+try {
+  server = await startServer({ host, port, bindHost: values.host, log });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' && values.port === undefined) {
+    server = await startServer({ host, port: 0, bindHost: values.host, log });
+  } else {
+    await host.dispose();
+    fail(code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : (error as Error).message);
+  }
+}
+
+console.log(`Aether is running at ${server.url}`);
+console.log(`data: ${dataDir}${modelPath ? `  model: ${modelPath}` : '  (no model: run with --model FILE.gguf)'}`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await host!.dispose();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

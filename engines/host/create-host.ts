@@ -1,0 +1,84 @@
+// The composition root: storage, the bus and the engines, built with plain constructor
+// injection and disposed in reverse order. Desktop and headless modes both start here.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { createBus, DisposableSet, type Bus, type Health } from '../bus/index.ts';
+import { createInteractionEngine } from '../interaction/index.ts';
+import { createPersonaEngine } from '../persona/index.ts';
+import { createPresenceEngine } from '../presence/index.ts';
+import { createRouterEngine, defaultThreads, type SpawnWorker } from '../router/index.ts';
+import { openStorage, type Storage } from '../storage/index.ts';
+import { forkWorker } from './fork-worker.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { sourceResources, type Resources } from './paths.ts';
+
+export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export type HostOptions = {
+  mode: 'desktop' | 'headless';
+  dataDir: string;
+  modelPath?: string | null;
+  resources?: Partial<Resources>;
+  spawnWorker?: SpawnWorker;
+  threads?: number;
+  maxTokens?: number;
+  log?: Logger;
+};
+
+export type Host = {
+  bus: Bus;
+  storage: Storage;
+  resources: Resources;
+  health(): Health;
+  dispose(): Promise<void>;
+};
+
+export function createHost(options: HostOptions): Host {
+  const resources = { ...sourceResources, ...options.resources };
+  const log = options.log ?? silentLogger;
+  const startedAt = performance.now();
+  const now = () => performance.now() - startedAt;
+  const storage = openStorage({ dataDir: options.dataDir, migrationsDir: resources.migrationsDir });
+  const bus = createBus({ now, newId: randomUUID });
+
+  const persona = createPersonaEngine({ bus, personasDir: resources.personasDir });
+  const presence = createPresenceEngine({ bus });
+  const router = createRouterEngine({
+    bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens,
+    spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
+    threads: options.threads ?? defaultThreads(),
+  });
+  const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
+  const engines = { persona, presence, router, interaction };
+
+  const own = new DisposableSet();
+  own.add(bus.on('router.status_changed', (e) => log.info('router.status', { state: e.payload.state, model: e.payload.model, error: e.payload.error?.code })));
+  own.add(bus.on('chat.turn_finished', (e) => log.info('turn.finished', {
+    turnId: e.payload.turn.id, status: e.payload.turn.status, error: e.payload.turn.error?.code,
+    tokens: e.payload.turn.tokens, ttftMs: e.payload.turn.ttftMs,
+  })));
+  for (const engine of Object.values(engines)) engine.start();
+  log.info('host.started', { mode: options.mode, version: VERSION, schema: storage.migrations.current });
+
+  let disposed = false;
+  const health = (): Health => ({
+    name: 'aether', version: VERSION, mode: options.mode, uptimeMs: Math.round(now()),
+    engines: {
+      storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
+      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(),
+    },
+  });
+  own.add(bus.handle('host.get_health', health));
+  return {
+    bus, storage, resources, health,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const engine of Object.values(engines).reverse()) engine.dispose();
+      own.dispose();
+      storage.close();
+      log.info('host.stopped', {});
+    },
+  };
+}

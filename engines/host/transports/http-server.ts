@@ -1,0 +1,113 @@
+// Headless mode: the workspace, /health, and a WebSocket that carries the bus to the page.
+// Bound to loopback; every socket needs the per-launch token; Host and Origin headers are
+// checked so a web page elsewhere cannot reach the host through DNS rebinding.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { clientMessageSchema, type ServerMessage } from '../../bus/index.ts';
+import type { Host } from '../create-host.ts';
+import type { Logger } from '../logger.ts';
+import { dispatch } from './dispatch.ts';
+import { contentSecurityPolicy, serveStatic } from './static-files.ts';
+
+export type ServerOptions = { host: Host; port: number; bindHost?: string; token?: string; log: Logger };
+
+export type RunningServer = { url: string; port: number; token: string; close(): Promise<void> };
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+function sameSecret(given: string | null, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { host, log } = options;
+  const bindHost = options.bindHost ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost}:${port}`]);
+  const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));
+
+  const server: Server = createServer((req, res) => {
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      res.writeHead(421).end('misdirected request');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+    } else if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(host.health()));
+    } else {
+      void serveStatic(host.resources.rendererDir, url.pathname, res, contentSecurityPolicy(`ws://${req.headers.host}`));
+    }
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const origin = req.headers.origin;
+    const refuse = (status: string) => { socket.end(`HTTP/1.1 ${status}\r\n\r\n`); };
+    if (url.pathname !== '/ws' || !allowedHosts().has(req.headers.host ?? '')) return refuse('404 Not Found');
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      log.warn('transport.rejected', { origin: 'ws', reason: 'foreign origin' });
+      return refuse('403 Forbidden');
+    }
+    if (!sameSecret(url.searchParams.get('token'), token)) {
+      log.warn('transport.rejected', { origin: 'ws', reason: 'bad token' });
+      return refuse('401 Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const send = (message: ServerMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message)); };
+    let subscription: { dispose(): void } | null = null;
+    send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
+    ws.on('message', async (data) => {
+      let parsed: ReturnType<typeof clientMessageSchema.safeParse>;
+      try {
+        parsed = clientMessageSchema.safeParse(JSON.parse(data.toString()));
+      } catch {
+        send({ type: 'result', id: null, ok: false, error: { code: 'BadRequest', message: 'message is not JSON' } });
+        return;
+      }
+      if (!parsed.success) {
+        log.warn('transport.rejected', { origin: 'ws', reason: 'malformed message' });
+        send({ type: 'result', id: null, ok: false, error: { code: 'BadRequest', message: 'malformed message' } });
+        return;
+      }
+      const message = parsed.data;
+      if (message.type === 'subscribe') {
+        subscription?.dispose();
+        const sub = host.bus.subscribe((event) => send({ type: 'event', event }), { afterSeq: message.afterSeq });
+        if (sub.gap) send({ type: 'replay_gap', afterSeq: message.afterSeq });
+        subscription = sub;
+        return;
+      }
+      send({ type: 'result', ...(await dispatch(host.bus, message, 'renderer', log)) });
+    });
+    ws.on('close', () => subscription?.dispose());
+    ws.on('error', () => subscription?.dispose());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, bindHost, () => { server.off('error', reject); resolve(); });
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`, port, token,
+    close: () => new Promise<void>((resolve) => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

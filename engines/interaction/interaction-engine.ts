@@ -1,0 +1,177 @@
+// L1 interaction: the conversation commands and the one writer of turn state.
+import { createActor } from 'xstate';
+import {
+  AetherError, DisposableSet, toErrorInfo,
+  type Bus, type ChatMessage, type EngineHealth, type Turn, type TurnState,
+} from '../bus/index.ts';
+import type { ConversationStore } from '../storage/index.ts';
+import { turnMachine } from './turn-machine.ts';
+
+export type InteractionDeps = {
+  bus: Bus;
+  conversations: ConversationStore;
+  /** Wall-clock ms, for stored timestamps. */
+  now: () => number;
+  newId: () => string;
+  maxTokens?: number;
+  /** How many earlier turns of the conversation go into the prompt. */
+  historyTurns?: number;
+};
+
+const DEFAULT_TITLE = 'New conversation';
+
+export function createInteractionEngine(deps: InteractionDeps) {
+  const { bus, conversations } = deps;
+  const disposables = new DisposableSet();
+  const changeOf = new Map<string, string>();
+  const cancelled = new Set<string>();
+
+  const actor = createActor(turnMachine.provide({
+    actions: {
+      startGeneration: ({ context }) => { if (context.turnId) void runTurn(context.turnId); },
+      cancelGeneration: ({ context }) => { if (context.turnId) cancel(context.turnId); },
+    },
+  }));
+
+  function cancel(turnId: string): void {
+    cancelled.add(turnId);
+    void bus.invoke('router.cancel', { turnId }, { changeId: changeOf.get(turnId) }).catch(() => {});
+  }
+
+  function promptFor(turn: Turn, systemPrompt: string): ChatMessage[] {
+    const earlier = conversations.turns(turn.conversationId)
+      .filter((t) => t.id !== turn.id && (t.status === 'complete' || t.status === 'stopped') && t.assistantText.length > 0)
+      .slice(-(deps.historyTurns ?? 40));
+    return [
+      { role: 'system', text: systemPrompt },
+      ...earlier.flatMap((t): ChatMessage[] => [{ role: 'user', text: t.userText }, { role: 'assistant', text: t.assistantText }]),
+      { role: 'user', text: turn.userText },
+    ];
+  }
+
+  async function runTurn(turnId: string): Promise<void> {
+    const changeId = changeOf.get(turnId);
+    const turn = conversations.turn(turnId)!;
+    let finished: Turn;
+    try {
+      const persona = await bus.invoke('persona.get_active', {}, { changeId });
+      if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
+      const result = await bus.invoke('router.generate', { turnId, messages: promptFor(turn, persona.systemPrompt), maxTokens: deps.maxTokens }, { changeId });
+      finished = conversations.finishTurn(turnId, {
+        assistantText: result.text, status: result.stopReason === 'cancelled' ? 'stopped' : 'complete', error: null,
+        model: result.model, ttftMs: result.ttftMs, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond, completedAt: deps.now(),
+      });
+    } catch (error) {
+      const stopped = cancelled.has(turnId);
+      finished = conversations.finishTurn(turnId, {
+        assistantText: '', status: stopped ? 'stopped' : 'error', error: stopped ? null : toErrorInfo(error),
+        model: null, ttftMs: null, tokens: 0, tokensPerSecond: null, completedAt: deps.now(),
+      });
+    }
+    cancelled.delete(turnId);
+    bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    if (finished.status === 'error' && finished.error) actor.send({ type: 'FAIL', turnId, error: finished.error });
+    else actor.send({ type: 'DONE', turnId });
+    changeOf.delete(turnId);
+  }
+
+  function requireConversation(id: string) {
+    const conversation = conversations.get(id);
+    if (!conversation) throw new AetherError('NotFound', `no conversation ${id}`);
+    return conversation;
+  }
+
+  function registerCommands(): void {
+    disposables.add(bus.handle('chat.list_conversations', () => ({ conversations: conversations.list() })));
+    disposables.add(bus.handle('chat.create_conversation', (input, ctx) => {
+      const conversation = conversations.create(deps.newId(), input.title ?? DEFAULT_TITLE, deps.now());
+      bus.emit('chat.conversations_changed', { reason: 'created', id: conversation.id }, { source: 'interaction', changeId: ctx.changeId });
+      return conversation;
+    }));
+    disposables.add(bus.handle('chat.rename_conversation', (input, ctx) => {
+      requireConversation(input.id);
+      conversations.rename(input.id, input.title, deps.now());
+      bus.emit('chat.conversations_changed', { reason: 'renamed', id: input.id }, { source: 'interaction', changeId: ctx.changeId });
+      return requireConversation(input.id);
+    }));
+    disposables.add(bus.handle('chat.delete_conversation', (input, ctx) => {
+      const snapshot = actor.getSnapshot();
+      if (snapshot.context.conversationId === input.id && (snapshot.value === 'thinking' || snapshot.value === 'streaming')) {
+        actor.send({ type: 'CANCEL' });
+      }
+      if (!conversations.remove(input.id)) throw new AetherError('NotFound', `no conversation ${input.id}`);
+      bus.emit('chat.conversations_changed', { reason: 'deleted', id: input.id }, { source: 'interaction', changeId: ctx.changeId });
+      return { deleted: true as const };
+    }));
+    disposables.add(bus.handle('chat.get_conversation', (input) => ({
+      conversation: requireConversation(input.id), turns: conversations.turns(input.id),
+    })));
+    disposables.add(bus.handle('chat.send_message', (input, ctx) => {
+      const conversation = requireConversation(input.conversationId);
+      const state = actor.getSnapshot().value;
+      if (state === 'thinking' || state === 'streaming') {
+        throw new AetherError('TurnInProgress', 'Aether is still answering; stop the reply or wait for it to finish.');
+      }
+      const turnId = deps.newId();
+      const turn = conversations.startTurn(turnId, conversation.id, input.text, deps.now());
+      if (conversation.title === DEFAULT_TITLE) {
+        conversations.rename(conversation.id, titleFrom(input.text), deps.now());
+        bus.emit('chat.conversations_changed', { reason: 'renamed', id: conversation.id }, { source: 'interaction', changeId: ctx.changeId });
+      }
+      changeOf.set(turnId, ctx.changeId);
+      bus.emit('chat.turn_started', { turn }, { source: 'interaction', changeId: ctx.changeId, turnId });
+      actor.send({ type: 'SUBMIT', turnId, conversationId: conversation.id });
+      return { turnId };
+    }));
+    disposables.add(bus.handle('chat.cancel_turn', (input) => {
+      const snapshot = actor.getSnapshot();
+      const active = snapshot.value === 'thinking' || snapshot.value === 'streaming';
+      if (!active || (input.turnId && input.turnId !== snapshot.context.turnId)) return { cancelled: false };
+      actor.send({ type: 'CANCEL' });
+      return { cancelled: true };
+    }));
+    disposables.add(bus.handle('turn.get_state', () => {
+      const snapshot = actor.getSnapshot();
+      return { state: snapshot.value as TurnState, turnId: snapshot.context.turnId };
+    }));
+  }
+
+  function watchState(): void {
+    let previous = actor.getSnapshot().value as TurnState;
+    const subscription = actor.subscribe((snapshot) => {
+      const state = snapshot.value as TurnState;
+      if (state === previous) return;
+      const { turnId, conversationId } = snapshot.context;
+      const changeId = turnId ? changeOf.get(turnId) : undefined;
+      bus.emit('turn.state_changed', { turnId, conversationId, state, previous },
+        { source: 'interaction', changeId, ...(turnId ? { turnId } : {}) });
+      previous = state;
+    });
+    disposables.add({ dispose: () => subscription.unsubscribe() });
+    disposables.add(bus.on('router.first_token', (event) => actor.send({ type: 'FIRST_TOKEN', turnId: event.payload.turnId })));
+  }
+
+  return {
+    start(): void {
+      conversations.markInterrupted(deps.now());
+      registerCommands();
+      watchState();
+      actor.start();
+      disposables.addFn(() => actor.stop());
+    },
+    dispose: () => disposables.dispose(),
+    state: () => actor.getSnapshot().value as TurnState,
+    health: (): EngineHealth => ({ state: 'ok', detail: `turn ${actor.getSnapshot().value}` }),
+  };
+}
+
+export type InteractionEngine = ReturnType<typeof createInteractionEngine>;
+
+/** A conversation's title from its first message: the first line, cut at a word near 48 chars. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0].replace(/\s+/g, ' ');
+  if (line.length <= 48) return line;
+  const cut = line.slice(0, 48);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 24 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

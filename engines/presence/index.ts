@@ -1,0 +1,1 @@
+export { createPresenceEngine, presenceFor, type PresenceEngine } from './presence-engine.ts';

@@ -1,0 +1,170 @@
+// The router's side of the model process: spawns it, loads the model, streams generations and
+// survives the process dying (the turn fails with a clear error; the next one respawns it).
+import { AetherError, type ChatMessage, type ErrorInfo } from '../../bus/index.ts';
+import { fromWorker, type FromWorker, type SpawnWorker, type WorkerHandle } from './protocol.ts';
+
+export type LocalProviderOptions = {
+  spawnWorker: SpawnWorker;
+  modelPath: string;
+  threads: number;
+  contextSize: number;
+  gpu: 'auto' | 'off';
+  /** Monotonic clock in ms, for time to first token. */
+  now: () => number;
+  onStateChange?: (state: ProviderState, error: ErrorInfo | null) => void;
+};
+
+export type ProviderState = 'loading' | 'ready' | 'generating' | 'degraded' | 'error';
+
+export type GenerateRequest = { id: string; messages: ChatMessage[]; maxTokens: number; temperature: number };
+
+export type LocalGeneration = {
+  text: string;
+  stopReason: 'end' | 'max-tokens' | 'cancelled';
+  tokens: number;
+  ttftMs: number | null;
+  tokensPerSecond: number | null;
+};
+
+type Pending = {
+  request: GenerateRequest;
+  onToken: (text: string, index: number) => void;
+  resolve: (result: LocalGeneration) => void;
+  reject: (error: AetherError) => void;
+  sentAt: number;
+  firstTokenAt: number | null;
+  chunks: number;
+};
+
+export class LocalProvider {
+  private worker: WorkerHandle | null = null;
+  private loaded: Promise<string> | null = null;
+  private pending = new Map<string, Pending>();
+  private loadWaiter: { resolve: (model: string) => void; reject: (error: AetherError) => void } | null = null;
+  private disposed = false;
+  model: string | null = null;
+
+  private readonly options: LocalProviderOptions;
+
+  constructor(options: LocalProviderOptions) {
+    this.options = options;
+  }
+
+  /** Starts the model process and loads the model once; later calls share the same load. */
+  load(): Promise<string> {
+    if (this.disposed) return Promise.reject(new AetherError('ModelLoadFailed', 'the model runtime was shut down'));
+    this.loaded ??= this.startWorker();
+    return this.loaded;
+  }
+
+  async generate(request: GenerateRequest, onToken: (text: string, index: number) => void): Promise<LocalGeneration> {
+    await this.load();
+    const worker = this.worker!;
+    return new Promise<LocalGeneration>((resolve, reject) => {
+      this.pending.set(request.id, { request, onToken, resolve, reject, sentAt: this.options.now(), firstTokenAt: null, chunks: 0 });
+      this.setState('generating');
+      worker.send({ type: 'generate', ...request });
+    });
+  }
+
+  cancel(id: string): boolean {
+    if (!this.pending.has(id) || !this.worker) return false;
+    this.worker.send({ type: 'cancel', id });
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.worker?.kill();
+    this.worker = null;
+  }
+
+  private startWorker(): Promise<string> {
+    this.setState('loading');
+    const worker = this.options.spawnWorker();
+    this.worker = worker;
+    worker.onMessage((raw) => {
+      const parsed = fromWorker.safeParse(raw);
+      if (parsed.success) this.onWorkerMessage(parsed.data);
+    });
+    worker.onExit((code) => this.onWorkerExit(worker, code));
+    worker.send({
+      type: 'load', modelPath: this.options.modelPath, threads: this.options.threads,
+      contextSize: this.options.contextSize, gpu: this.options.gpu,
+    });
+    return new Promise<string>((resolve, reject) => { this.loadWaiter = { resolve, reject }; });
+  }
+
+  private onWorkerMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'loaded':
+        this.model = message.model;
+        this.setState('ready');
+        this.loadWaiter?.resolve(message.model);
+        this.loadWaiter = null;
+        return;
+      case 'load_failed': {
+        const error = new AetherError('ModelLoadFailed', `The model file could not be loaded: ${message.message}`, { model: this.options.modelPath });
+        const worker = this.worker;
+        this.worker = null;
+        worker?.kill();
+        this.failLoad(error);
+        return;
+      }
+      case 'token': {
+        const p = this.pending.get(message.id);
+        if (!p) return;
+        p.firstTokenAt ??= this.options.now();
+        p.onToken(message.text, p.chunks++);
+        return;
+      }
+      case 'done':
+      case 'failed': {
+        const p = this.pending.get(message.id);
+        if (!p) return;
+        this.pending.delete(message.id);
+        if (this.pending.size === 0) this.setState('ready');
+        if (message.type === 'failed') {
+          p.reject(new AetherError('GenerationFailed', `The model failed while answering: ${message.message}`));
+          return;
+        }
+        const end = this.options.now();
+        const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
+        p.resolve({
+          text: message.text, stopReason: message.stopReason, tokens: message.tokens,
+          ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
+          // Tokens after the first, over the time after the first: the steady generation rate.
+          tokensPerSecond: message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,
+        });
+      }
+    }
+  }
+
+  private failLoad(error: AetherError): void {
+    this.loaded = null;
+    this.setState('error', error.toInfo());
+    this.loadWaiter?.reject(error);
+    this.loadWaiter = null;
+  }
+
+  private onWorkerExit(worker: WorkerHandle, code: number | null): void {
+    if (worker !== this.worker) return;
+    this.worker = null;
+    if (this.disposed) return;
+    const why = worker.lastError?.();
+    const detail = why ? `: ${why}` : '';
+    if (this.loadWaiter) {
+      this.failLoad(new AetherError('ModelLoadFailed', `The model process stopped while loading the model (exit code ${code}); the file may be damaged or not a supported GGUF${detail}`, { model: this.options.modelPath }));
+      return;
+    }
+    this.loaded = null;
+    const crash = new AetherError('ModelCrashed', `The model process stopped unexpectedly (exit code ${code}); it will restart on the next message${detail}`);
+    for (const p of this.pending.values()) p.reject(crash);
+    this.pending.clear();
+    this.setState('degraded', crash.toInfo());
+  }
+
+  private setState(state: ProviderState, error: ErrorInfo | null = null): void {
+    this.options.onStateChange?.(state, error);
+  }
+}

@@ -1,0 +1,49 @@
+// Messages between the router and its model process. The child's messages are parsed here,
+// because a process that crossed a boundary is not trusted to be well-formed.
+import { z } from 'zod';
+import { chatMessageSchema } from '../../bus/index.ts';
+
+export const loadRequest = z.object({
+  type: z.literal('load'),
+  modelPath: z.string(),
+  threads: z.number().int().positive(),
+  contextSize: z.number().int().positive(),
+  gpu: z.enum(['auto', 'off']),
+});
+
+export const toWorker = z.discriminatedUnion('type', [
+  loadRequest,
+  z.object({
+    type: z.literal('generate'),
+    id: z.string(),
+    messages: z.array(chatMessageSchema),
+    maxTokens: z.number().int().positive(),
+    temperature: z.number(),
+  }),
+  z.object({ type: z.literal('cancel'), id: z.string() }),
+]);
+export type ToWorker = z.infer<typeof toWorker>;
+
+export const fromWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('loaded'), model: z.string(), contextSize: z.number(), gpu: z.string() }),
+  z.object({ type: z.literal('load_failed'), message: z.string() }),
+  z.object({ type: z.literal('token'), id: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal('done'), id: z.string(), text: z.string(), tokens: z.number(),
+    stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
+  }),
+  z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),
+]);
+export type FromWorker = z.infer<typeof fromWorker>;
+
+/** The parent's handle on a model process: `child_process.fork` headless, `utilityProcess` in Electron. */
+export type WorkerHandle = {
+  send(message: ToWorker): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+  /** The last line the process wrote to stderr, e.g. a native assertion before an abort. */
+  lastError?(): string | undefined;
+};
+
+export type SpawnWorker = () => WorkerHandle;

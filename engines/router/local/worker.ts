@@ -1,0 +1,99 @@
+// The model process: node-llama-cpp lives here, so a bad GGUF that aborts takes down only this
+// process. Runs under child_process.fork (headless) or Electron's utilityProcess (desktop).
+import { basename } from 'node:path';
+import { getLlama, LlamaChat, LlamaLogLevel, type ChatHistoryItem, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { toWorker, type FromWorker, type ToWorker } from './protocol.ts';
+
+type ParentPort = { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: FromWorker): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+let model: LlamaModel | null = null;
+let context: LlamaContext | null = null;
+let chat: LlamaChat | null = null;
+const running = new Map<string, AbortController>();
+// Generations run one at a time on the single context sequence; the queue keeps their order.
+let queue: Promise<void> = Promise.resolve();
+
+async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+  try {
+    const llama = await getLlama({
+      gpu: request.gpu === 'off' ? false : 'auto',
+      // On small machines node-llama-cpp's default thread count starves generation (MACHINE-FACTS).
+      maxThreads: request.threads,
+      logLevel: LlamaLogLevel.error,
+      build: 'never',
+    });
+    model = await llama.loadModel({ modelPath: request.modelPath });
+    const contextSize = Math.min(request.contextSize, model.trainContextSize);
+    context = await model.createContext({ contextSize, threads: request.threads });
+    chat = new LlamaChat({ contextSequence: context.getSequence() });
+    send({ type: 'loaded', model: basename(request.modelPath), contextSize, gpu: String(llama.gpu) });
+  } catch (error) {
+    send({ type: 'load_failed', message: (error as Error).message });
+  }
+}
+
+function toHistory(messages: Extract<ToWorker, { type: 'generate' }>['messages']): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((m) =>
+    m.role === 'system' ? { type: 'system', text: m.text }
+      : m.role === 'user' ? { type: 'user', text: m.text }
+        : { type: 'model', response: [m.text] });
+  history.push({ type: 'model', response: [] });
+  return history;
+}
+
+async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
+  const abort = running.get(request.id)!;
+  if (!chat) {
+    send({ type: 'failed', id: request.id, message: 'model is not loaded' });
+    return;
+  }
+  if (abort.signal.aborted) {
+    send({ type: 'done', id: request.id, text: '', tokens: 0, stopReason: 'cancelled' });
+    return;
+  }
+  let tokens = 0;
+  try {
+    // The sequence keeps the conversation's KV cache: LlamaChat re-evaluates only the tokens
+    // that differ from what the sequence already holds, so later turns start fast.
+    const result = await chat.generateResponse(toHistory(request.messages), {
+      maxTokens: request.maxTokens,
+      temperature: request.temperature,
+      signal: abort.signal,
+      stopOnAbortSignal: true,
+      onToken: (chunk) => { tokens += chunk.length; },
+      onTextChunk: (text) => send({ type: 'token', id: request.id, text }),
+    });
+    const reason = result.metadata.stopReason;
+    send({
+      type: 'done', id: request.id, text: result.response, tokens,
+      stopReason: reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end',
+    });
+  } catch (error) {
+    send({ type: 'failed', id: request.id, message: (error as Error).message });
+  }
+}
+
+function onMessage(raw: unknown): void {
+  const parsed = toWorker.safeParse(raw);
+  if (!parsed.success) return;
+  const message = parsed.data;
+  if (message.type === 'load') {
+    queue = queue.then(() => load(message));
+  } else if (message.type === 'generate') {
+    running.set(message.id, new AbortController());
+    queue = queue.then(() => generate(message)).finally(() => running.delete(message.id));
+  } else {
+    running.get(message.id)?.abort();
+  }
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else process.on('message', onMessage);
+// The parent going away ends this process too: a model process never outlives its host.
+process.on('disconnect', () => process.exit(0));
