@@ -1,0 +1,38 @@
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+
+// Three bundles: the Electron main process (with the model worker as its own entry, since it
+// runs in a utility process), the sandboxed preload, and the React renderer.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/index.ts'),
+          'model-worker': resolve('engines/router/local/worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads cannot be ES modules.
+      rollupOptions: {
+        input: { index: resolve('src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    build: {
+      outDir: 'out/renderer',
+      minify: true,
+      rollupOptions: { input: resolve('src-renderer/index.html') },
+    },
+    plugins: [react()],
+  },
+});

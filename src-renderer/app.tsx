@@ -1,0 +1,33 @@
+// The three-column workspace.
+import { useEffect, useState } from 'react';
+import { ChatView } from './columns/chat-view.tsx';
+import { ConversationList } from './columns/conversation-list.tsx';
+import { Inspector } from './columns/inspector.tsx';
+import { client, type ConnectionState } from './ipc/client.ts';
+import { useChat } from './stores/chat.ts';
+import { useConversations } from './stores/conversations.ts';
+import { loadInitialState, wireEvents } from './stores/wire-events.ts';
+
+export function App() {
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [startError, setStartError] = useState<string | null>(null);
+  const activeId = useConversations((s) => s.activeId);
+
+  useEffect(() => {
+    const unwire = wireEvents();
+    const unwatch = client.onConnection(setConnection);
+    loadInitialState().catch((e: Error) => setStartError(e.message));
+    return () => { unwire(); unwatch(); };
+  }, []);
+  useEffect(() => { void useChat.getState().load(activeId); }, [activeId]);
+
+  return (
+    <div className="workspace" data-connection={connection}>
+      {connection !== 'open' && <div className="banner" role="status">{connection === 'connecting' ? 'Connecting to Aether…' : 'Connection to Aether lost — reconnecting…'}</div>}
+      {startError && <div className="banner error" role="alert">Could not load the workspace: {startError}</div>}
+      <ConversationList />
+      <ChatView />
+      <Inspector />
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+// Center column: the conversation, the reply streaming in, a stop button, errors in place,
+// and an input that keeps focus.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Turn } from '../../engines/bus/index.ts';
+import { useChat } from '../stores/chat.ts';
+import { useConversations } from '../stores/conversations.ts';
+import { useInspector } from '../stores/inspector.ts';
+
+function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
+  if (turn.status === 'error' && turn.error) {
+    return (
+      <div className="message assistant error" data-testid="message-assistant" data-status="error" role="alert">
+        <strong>{turn.error.code === 'ModelNotInstalled' ? 'No model installed' : 'Something went wrong'}</strong>
+        <p>{turn.error.message}</p>
+      </div>
+    );
+  }
+  const text = live ?? turn.assistantText;
+  const streaming = live !== undefined;
+  return (
+    <div className={`message assistant ${streaming ? 'streaming' : ''}`} data-testid="message-assistant" data-status={streaming ? 'streaming' : turn.status}>
+      {text || (streaming ? <span className="typing" aria-label="thinking">…</span> : null)}
+      {turn.status === 'stopped' && <span className="note"> (stopped)</span>}
+    </div>
+  );
+}
+
+export function ChatView() {
+  const { turns, live, send, stop, sendError } = useChat();
+  const { activeId, create } = useConversations();
+  const turnState = useInspector((s) => s.turnState);
+  const personaName = useInspector((s) => s.persona?.displayName ?? 'Aether');
+  const [text, setText] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const busy = turnState === 'thinking' || turnState === 'streaming';
+
+  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [turns, live]);
+  useEffect(() => { input.current?.focus(); }, [activeId]);
+
+  const submit = async () => {
+    const message = text.trim();
+    if (!message || busy) return;
+    const conversationId = activeId ?? (await create()).id;
+    setText('');
+    if (!(await send(conversationId, message))) setText(message);
+    input.current?.focus();
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void submit(); }
+    if (e.key === 'Escape' && busy) void stop();
+  };
+
+  return (
+    <main className="column center" aria-label="Chat">
+      <header className="column-header"><h1>{personaName}</h1></header>
+      <div className="messages" aria-live="polite">
+        {turns.length === 0 && <p className="empty">Say something to {personaName}.</p>}
+        {turns.map((turn) => (
+          <div className="turn" key={turn.id}>
+            <div className="message user" data-testid="message-user">{turn.userText}</div>
+            <Reply turn={turn} live={live[turn.id]} />
+          </div>
+        ))}
+        <div ref={end} />
+      </div>
+      {sendError && <div className="send-error" role="alert" data-testid="send-error">{sendError}</div>}
+      <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <textarea ref={input} data-testid="chat-input" value={text} rows={2} autoFocus
+          placeholder={`Message ${personaName}…  (Enter to send, Shift+Enter for a new line)`}
+          onChange={(e) => setText(e.target.value)} onKeyDown={onKey} aria-label="Message" />
+        {busy ? (
+          <button type="button" className="stop" data-testid="chat-stop" onClick={() => { void stop(); input.current?.focus(); }}>Stop</button>
+        ) : (
+          <button type="submit" className="primary" data-testid="chat-send" disabled={!text.trim()}>Send</button>
+        )}
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,60 @@
+// Left column: conversations — new, switch, rename, delete (with confirmation).
+import { useState, type KeyboardEvent } from 'react';
+import type { Conversation } from '../../engines/bus/index.ts';
+import { useConversations } from '../stores/conversations.ts';
+
+function Row({ conversation, active }: { conversation: Conversation; active: boolean }) {
+  const { select, rename, remove } = useConversations();
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [draft, setDraft] = useState(conversation.title);
+
+  const commit = async () => {
+    setEditing(false);
+    const title = draft.trim();
+    if (title && title !== conversation.title) await rename(conversation.id, title);
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') void commit();
+    if (e.key === 'Escape') { setDraft(conversation.title); setEditing(false); }
+  };
+
+  return (
+    <li className={`conversation ${active ? 'active' : ''}`} data-testid="conversation-item" data-id={conversation.id}>
+      {editing ? (
+        <input className="rename" data-testid="conversation-rename-input" autoFocus value={draft} maxLength={200}
+          onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => void commit()} aria-label="Conversation title" />
+      ) : (
+        <button className="title" onClick={() => select(conversation.id)} onDoubleClick={() => { setDraft(conversation.title); setEditing(true); }}
+          title={conversation.title}>{conversation.title}</button>
+      )}
+      {confirming ? (
+        <span className="confirm">
+          <button className="danger" data-testid="conversation-delete-confirm" onClick={() => void remove(conversation.id)}>Delete</button>
+          <button onClick={() => setConfirming(false)}>Keep</button>
+        </span>
+      ) : (
+        <span className="row-actions">
+          <button aria-label="Rename" title="Rename" data-testid="conversation-rename" onClick={() => { setDraft(conversation.title); setEditing(true); }}>✎</button>
+          <button aria-label="Delete" title="Delete" data-testid="conversation-delete" onClick={() => setConfirming(true)}>✕</button>
+        </span>
+      )}
+    </li>
+  );
+}
+
+export function ConversationList() {
+  const { list, activeId, create } = useConversations();
+  return (
+    <nav className="column left" aria-label="Conversations">
+      <header className="column-header">
+        <h2>Conversations</h2>
+        <button className="primary" data-testid="conversation-new" onClick={() => void create()}>New</button>
+      </header>
+      <ul className="conversations" data-testid="conversation-list">
+        {list.map((c) => <Row key={c.id} conversation={c} active={c.id === activeId} />)}
+        {list.length === 0 && <li className="empty">No conversations yet. Say hello to start one.</li>}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,32 @@
+// Right column: the live turn as the host reports it — state, presence, model and speed.
+import { PresenceFace } from '../components/presence-face.tsx';
+import { useInspector } from '../stores/inspector.ts';
+
+const fmt = (n: number | null, unit: string, digits = 0) => (n === null ? '—' : `${n.toFixed(digits)} ${unit}`);
+
+export function Inspector() {
+  const s = useInspector();
+  const routerLine = s.router ? s.router.state : 'connecting';
+  return (
+    <aside className="column right" aria-label="Inspector">
+      <header className="column-header"><h2>Inspector</h2></header>
+      <div className="presence">
+        <PresenceFace state={s.presence} />
+        <div>
+          <div className="persona-name">{s.persona?.displayName ?? 'Aether'}</div>
+          <div className="persona-tagline">{s.persona?.tagline}</div>
+        </div>
+      </div>
+      <dl className="facts">
+        <dt>Turn</dt><dd data-testid="turn-state" data-state={s.turnState}>{s.turnState}</dd>
+        <dt>Presence</dt><dd data-testid="presence-state">{s.presence}</dd>
+        <dt>Model</dt><dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
+        <dt>Runtime</dt><dd data-testid="router-state">{routerLine}{s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}</dd>
+        <dt>First token</dt><dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>
+        <dt>Speed</dt><dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
+        <dt>Tokens</dt><dd>{s.tokens}</dd>
+      </dl>
+      {s.router?.error && <p className="router-error" role="status">{s.router.error.message}</p>}
+    </aside>
+  );
+}

@@ -1,0 +1,30 @@
+// Right column: what the live turn is doing, as the host reports it.
+import { create } from 'zustand';
+import type { PresenceState, RouterStatus, TurnState } from '../../engines/bus/index.ts';
+
+type InspectorState = {
+  turnState: TurnState;
+  presence: PresenceState;
+  router: RouterStatus | null;
+  persona: { id: string; displayName: string; tagline: string } | null;
+  model: string | null;
+  ttftMs: number | null;
+  tokens: number;
+  tokensPerSecond: number | null;
+  /** Host time of the first token of the live turn, for a running tokens/s. */
+  firstTokenAt: number | null;
+  set(patch: Partial<Omit<InspectorState, 'set'>>): void;
+};
+
+export const useInspector = create<InspectorState>((set) => ({
+  turnState: 'idle',
+  presence: 'idle',
+  router: null,
+  persona: null,
+  model: null,
+  ttftMs: null,
+  tokens: 0,
+  tokensPerSecond: null,
+  firstTokenAt: null,
+  set: (patch) => set(patch),
+}));

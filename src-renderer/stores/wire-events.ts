@@ -1,0 +1,68 @@
+// Routes the host's events into the column stores. Domain state lives in the host; the
+// stores only mirror what the events say.
+import { client } from '../ipc/client.ts';
+import { useChat } from './chat.ts';
+import { useConversations } from './conversations.ts';
+import { useInspector } from './inspector.ts';
+
+export function wireEvents(): () => void {
+  const inspector = useInspector.getState;
+  return client.onEvent((event) => {
+    switch (event.name) {
+      case 'turn.state_changed':
+        inspector().set({ turnState: event.payload.state });
+        break;
+      case 'presence.state_changed':
+        inspector().set({ presence: event.payload.state });
+        break;
+      case 'router.status_changed':
+        inspector().set({ router: event.payload });
+        break;
+      case 'persona.activated':
+        inspector().set({ persona: event.payload });
+        break;
+      case 'chat.turn_started':
+        useChat.getState().turnStarted(event.payload.turn);
+        inspector().set({ ttftMs: null, tokens: 0, tokensPerSecond: null, firstTokenAt: null });
+        break;
+      case 'router.generation_started':
+        inspector().set({ model: event.payload.model });
+        break;
+      case 'router.first_token':
+        inspector().set({ ttftMs: event.payload.ttftMs, firstTokenAt: event.at });
+        break;
+      case 'router.token': {
+        useChat.getState().token(event.payload.turnId, event.payload.text);
+        const { firstTokenAt } = inspector();
+        const tokens = event.payload.index + 1;
+        const elapsed = firstTokenAt === null ? 0 : event.at - firstTokenAt;
+        inspector().set({ tokens, tokensPerSecond: elapsed > 0 ? ((tokens - 1) * 1000) / elapsed : null });
+        break;
+      }
+      case 'chat.turn_finished': {
+        const { turn } = event.payload;
+        useChat.getState().turnFinished(turn);
+        if (turn.tokensPerSecond !== null) inspector().set({ tokensPerSecond: turn.tokensPerSecond, tokens: turn.tokens });
+        break;
+      }
+      case 'chat.conversations_changed':
+        void useConversations.getState().refresh();
+        break;
+    }
+  });
+}
+
+/** Fetches what the events will keep current from then on. */
+export async function loadInitialState(): Promise<void> {
+  const [turn, presence, router, persona] = await Promise.all([
+    client.invoke('turn.get_state', {}),
+    client.invoke('presence.get_state', {}),
+    client.invoke('router.get_status', {}),
+    client.invoke('persona.get_active', {}),
+  ]);
+  useInspector.getState().set({
+    turnState: turn.state, presence: presence.state, router, model: router.model,
+    persona: { id: persona.id, displayName: persona.displayName, tagline: persona.tagline },
+  });
+  await useConversations.getState().refresh();
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// User journeys in Debian's Chromium (playwright-core) against a real headless host.
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.e2e.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
