@@ -1,7 +1,7 @@
 // Starts the model process as an Electron utility process, so a native abort in llama.cpp
 // takes down only that process.
 import { utilityProcess } from 'electron';
-import type { SpawnWorker } from '../engines/router/index.ts';
+import type { SpawnWorker } from '../engines/host/index.ts';
 
 export function utilityWorker(entry: string): SpawnWorker {
   return () => {

@@ -4,3 +4,4 @@ export { defaultDataDir, sourceResources, type Resources } from './paths.ts';
 export { forkWorker } from './fork-worker.ts';
 export { dispatch } from './transports/dispatch.ts';
 export { startServer, type RunningServer } from './transports/http-server.ts';
+export type { SpawnWorker, WorkerHandle } from '../router/index.ts';
