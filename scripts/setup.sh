@@ -23,4 +23,6 @@ fi
 
 # Lifecycle scripts are allowed per package in package.json (allowScripts): node@22 installs its
 # binary; the others ship prebuilt binaries and need no scripts.
-if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
+# `npm install` (not `npm ci`): npm records only this platform's optional binaries of node-llama-cpp in
+# the lock file and `npm ci` then refuses it as out of sync; install still honours the locked versions.
+npm install --no-fund --no-audit
