@@ -16,12 +16,22 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' }, tokens: { type: 'string', default: '48' },
     threads: { type: 'string' }, preset: { type: 'string', default: 'smollm2-135m' }, type: { type: 'string', default: 'q8_0' },
+    reply: { type: 'string', default: 'scripted' },
   },
 });
+
+// By default the model is scripted to answer in plain words, as a trained model would: its reply
+// re-tokenizes to the same tokens on the next turn, so context reuse is measured as users get it.
+// `--reply random` uses random weights, whose gibberish (stray byte tokens) often does not.
+const REPLY = ['Sure!', ' A', ' quick', ' warm', ' idea:', ' ginger', ' noodle', ' soup', ' with', ' garlic,', ' spinach',
+  ' and', ' an', ' egg.', ' It', ' takes', ' about', ' twenty', ' minutes', ' from', ' start', ' to', ' table,', ' so',
+  ' you', ' can', ' relax', ' after', ' your', ' walk.'];
 const runs = Number(opts.runs);
 const maxTokens = Number(opts.tokens);
 const threads = opts.threads ? Number(opts.threads) : defaultThreads();
-const modelPath = cachedModel({ preset: opts.preset as PresetName, type: opts.type as WeightTypeName });
+const modelPath = cachedModel({
+  preset: opts.preset as PresetName, type: opts.type as WeightTypeName, ...(opts.reply === 'random' ? {} : { script: REPLY }),
+});
 const contextSize = 2048;
 const persona = loadPersona(sourceResources.personasDir, 'default');
 
@@ -111,7 +121,7 @@ const a = stats(samples.aether);
 const sameOutput = samples.bare.first.every((s, i) => s.text === samples.aether.first[i].text);
 const result = {
   bench: 'llm',
-  model: { preset: opts.preset, type: opts.type, bytes: statSync(modelPath).size },
+  model: { preset: opts.preset, type: opts.type, reply: opts.reply, bytes: statSync(modelPath).size },
   threads, runs, maxTokens, contextSize,
   bare: b,
   aether: { ...a, cancelLatencyMs: summary(cancels) },

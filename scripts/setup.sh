@@ -15,7 +15,7 @@ if [ "${1:-}" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then
     [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     echo "setup: installing Debian's chromium for the UI tests…"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
   else
     echo "setup: the UI tests need Chromium at /usr/bin/chromium (or set CHROMIUM_PATH)." >&2
   fi

@@ -8,7 +8,7 @@ import { makeModel, type ModelOptions } from './make-model.ts';
 export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/models');
 
 // Bump when the generator's output changes, so stale cached files are not reused.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 export function cachedModel(options: ModelOptions): string {
   const key = createHash('sha256').update(JSON.stringify({ v: GENERATOR_VERSION, ...options })).digest('hex').slice(0, 16);

@@ -44,6 +44,20 @@ describe('GGUF generator', () => {
     expect(encodeRow(GgmlType.Q4_0, values).length).toBe(18);
   });
 
+  it('builds a vocabulary in which a scripted reply re-tokenizes to the tokens it was generated as', async () => {
+    const file = join(dir, 'roundtrip.gguf');
+    const script = ['Sure!', ' A', ' quick', ' idea:', ' ginger', ' soup.'];
+    makeModel(file, { preset: 'tiny', type: 'q8_0', script });
+    const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error, build: 'never' });
+    const model = await llama.loadModel({ modelPath: file });
+    // As in a chat prompt: the reply follows the assistant header. Script pieces are the last
+    // tokens of the vocabulary, in order.
+    const tokens = model.tokenize(`assistant\n${script.join('')}`).map(Number);
+    expect(tokens.slice(-script.length)).toEqual(script.map((_, i) => 2048 - script.length + i));
+    expect(model.detokenize(model.tokenize(script.join('')))).toBe(script.join(''));
+    await model.dispose();
+  });
+
   it('refuses a script that repeats a piece or does not fit the preset', () => {
     expect(() => makeModel(join(dir, 'x.gguf'), { preset: 'tiny', type: 'q8_0', script: ['a', 'a'] })).toThrow(/distinct/);
     const long = Array.from({ length: 200 }, (_, i) => `w${i}`);

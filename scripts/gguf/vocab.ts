@@ -40,15 +40,24 @@ function baseTokens(): Array<[string, number]> {
 
 /**
  * Builds a vocabulary of exactly `size` tokens. Script pieces are appended as tokens of their
- * own, so a scripted model can point at each one; base tokens with the same text are left out.
+ * own, so a scripted model can point at each one. Their prefixes are added too, with scores above
+ * the rest: SentencePiece merges pairs of existing tokens, so this is what lets the tokenizer
+ * rebuild a piece from its text, and a reply re-tokenizes to the tokens it was generated as.
  */
 export function buildVocab(size: number, script: string[] = []): Vocab {
   const pieces = script.map((piece) => piece.replaceAll(' ', SPACE));
   if (new Set(pieces).size !== pieces.length) throw new Error('each piece of a script must be distinct');
-  // A piece's text must map to one token only (llama.cpp asserts on duplicate texts).
-  const entries = baseTokens().filter(([t]) => !pieces.includes(t));
-  const seen = new Set([...entries.map(([t]) => t), ...pieces]);
-  const room = size - script.length;
+  const helpers = new Set<string>();
+  for (const piece of pieces) {
+    const chars = [...piece];
+    for (let k = 2; k < chars.length; k++) helpers.add(chars.slice(0, k).join(''));
+  }
+  for (const piece of pieces) helpers.delete(piece);
+  // A text must map to one token only (llama.cpp asserts on duplicate texts).
+  const reserved = new Set([...pieces, ...helpers]);
+  const entries = baseTokens().filter(([t]) => !reserved.has(t));
+  const seen = new Set([...entries.map(([t]) => t), ...reserved]);
+  const room = size - reserved.size;
   if (room < entries.length) throw new Error(`vocabulary of ${size} is too small for the base tokens and the script`);
   outer: for (let n = 2; n <= 5; n++) {
     for (const gram of ngrams(n)) {
@@ -58,15 +67,16 @@ export function buildVocab(size: number, script: string[] = []): Vocab {
       }
     }
   }
+  for (const helper of helpers) entries.push([helper, TokenType.NORMAL]);
   const scriptIds: number[] = [];
   for (const piece of pieces) {
     scriptIds.push(entries.length);
     entries.push([piece, TokenType.NORMAL]);
   }
   const tokens = entries.map(([t]) => t);
-  // Longer pieces score higher so the tokenizer's merges prefer them, as in trained vocabularies.
+  // Longer pieces score higher so merges prefer them, as in trained vocabularies.
   const scores = Float32Array.from(entries, ([t, type], i) =>
-    type === TokenType.NORMAL ? (i >= room ? -1000 : [...t].length - i / size) : 0);
+    type !== TokenType.NORMAL ? 0 : i >= room ? 100 + [...t].length : [...t].length - i / size);
   const types = Int32Array.from(entries, ([, type]) => type);
   return { tokens, scores, types, scriptIds };
 }
