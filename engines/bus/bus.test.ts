@@ -83,6 +83,17 @@ describe('bus events', () => {
     expect(got[0].seq).toBeGreaterThan(2);
   });
 
+  it('delivers events emitted by a listener after the one being delivered, to everyone in seq order', () => {
+    const bus = makeBus();
+    bus.on('turn.state_changed', () => {
+      bus.emit('presence.state_changed', { state: 'thinking', previous: 'idle' }, { source: 'presence' });
+    });
+    const seen: number[] = [];
+    bus.subscribe((e) => seen.push(e.seq));
+    bus.emit('turn.state_changed', { turnId: 't', conversationId: 'c', state: 'thinking', previous: 'idle' }, { source: 'interaction' });
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('keeps delivering to others when one subscriber throws', () => {
     const bus = makeBus();
     const got: number[] = [];

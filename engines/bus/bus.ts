@@ -37,6 +37,25 @@ export function createBus(options: BusOptions) {
   const replayLimit = options.replayLimit ?? 10_000;
   const recent: Envelope[] = [];
   let seq = 0;
+  // Events emitted by a listener while another event is being delivered wait their turn, so
+  // every subscriber sees events in seq order (replay after a reconnect depends on it).
+  const pending: Envelope[] = [];
+  let delivering = false;
+
+  function deliver(envelope: Envelope): void {
+    pending.push(envelope);
+    if (delivering) return;
+    delivering = true;
+    try {
+      for (let next = pending.shift(); next; next = pending.shift()) {
+        for (const listener of [...listeners]) {
+          try { listener(next); } catch { /* one broken subscriber must not stop the others */ }
+        }
+      }
+    } finally {
+      delivering = false;
+    }
+  }
 
   function handle<K extends CommandName>(name: K, handler: CommandHandler<K>): Disposable {
     if (handlers.has(name)) throw new Error(`command ${name} already has a handler`);
@@ -63,13 +82,10 @@ export function createBus(options: BusOptions) {
       ...(meta.turnId ? { turnId: meta.turnId } : {}),
       source: meta.source, at: options.now(), v: ENVELOPE_VERSION,
     } as Envelope<K>;
-    const any = envelope as Envelope;
-    recent.push(any);
+    recent.push(envelope as Envelope);
     // Trimmed in batches so a busy stream does not shift the whole buffer on every event.
     if (recent.length > replayLimit * 1.25) recent.splice(0, recent.length - replayLimit);
-    for (const listener of [...listeners]) {
-      try { listener(any); } catch { /* one broken subscriber must not stop the others */ }
-    }
+    deliver(envelope as Envelope);
     return envelope;
   }
 

@@ -146,3 +146,23 @@ describe('a turn through the real host', () => {
     expect(host.bus.listenerCount()).toBe(1); // the test's own subscriber
   });
 });
+
+describe('a conversation deleted while its reply streams', () => {
+  it('stops the turn and leaves the host idle and serving', async () => {
+    const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['la', ' di', ' da,'], loop: true }), maxTokens: 100_000 });
+    const c = await host.bus.invoke('chat.create_conversation', {});
+    const streaming = next(host, 'turn.state_changed', (e) => e.payload.state === 'streaming');
+    await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'sing' });
+    await streaming;
+    await host.bus.invoke('chat.delete_conversation', { id: c.id });
+    expect((await host.bus.invoke('turn.get_state', {})).state).toBe('idle');
+    // The next conversation gets its reply: the stopped generation did not wedge the router.
+    const other = await host.bus.invoke('chat.create_conversation', {});
+    const { turnId } = await host.bus.invoke('chat.send_message', { conversationId: other.id, text: 'again' });
+    await next(host, 'router.first_token', (e) => e.payload.turnId === turnId);
+    const stopped = next(host, 'chat.turn_finished');
+    await host.bus.invoke('chat.cancel_turn', {});
+    expect((await stopped).payload.turn).toMatchObject({ conversationId: other.id, status: 'stopped' });
+    expect((await host.bus.invoke('chat.list_conversations', {})).conversations.map((x) => x.id)).toEqual([other.id]);
+  });
+});

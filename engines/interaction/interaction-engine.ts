@@ -28,7 +28,14 @@ export function createInteractionEngine(deps: InteractionDeps) {
 
   const actor = createActor(turnMachine.provide({
     actions: {
-      startGeneration: ({ context }) => { if (context.turnId) void runTurn(context.turnId); },
+      startGeneration: ({ context }) => {
+        const turnId = context.turnId;
+        if (!turnId) return;
+        runTurn(turnId).catch((error: unknown) => {
+          // A failure outside the generation itself (storage, say) still ends the turn.
+          actor.send({ type: 'FAIL', turnId, error: toErrorInfo(error) });
+        });
+      },
       cancelGeneration: ({ context }) => { if (context.turnId) cancel(context.turnId); },
     },
   }));
@@ -51,8 +58,9 @@ export function createInteractionEngine(deps: InteractionDeps) {
 
   async function runTurn(turnId: string): Promise<void> {
     const changeId = changeOf.get(turnId);
-    const turn = conversations.turn(turnId)!;
-    let finished: Turn;
+    const turn = conversations.turn(turnId);
+    if (!turn) throw new AetherError('NotFound', `turn ${turnId} is gone`);
+    let finished: Turn | null;
     try {
       const persona = await bus.invoke('persona.get_active', {}, { changeId });
       if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
@@ -69,8 +77,9 @@ export function createInteractionEngine(deps: InteractionDeps) {
       });
     }
     cancelled.delete(turnId);
-    bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
-    if (finished.status === 'error' && finished.error) actor.send({ type: 'FAIL', turnId, error: finished.error });
+    // Null: the conversation was deleted while the turn ran; there is nothing left to show.
+    if (finished) bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    if (finished?.status === 'error' && finished.error) actor.send({ type: 'FAIL', turnId, error: finished.error });
     else actor.send({ type: 'DONE', turnId });
     changeOf.delete(turnId);
   }

@@ -66,10 +66,11 @@ export function createConversationStore(db: Db) {
       })();
       return this.turn(id)!;
     },
-    finishTurn(id: string, o: TurnOutcome): Turn {
+    /** Null when the turn is gone (its conversation was deleted while it ran). */
+    finishTurn(id: string, o: TurnOutcome): Turn | null {
       q.finishTurn.run(o.assistantText, o.status, o.error?.code ?? null, o.error?.message ?? null, o.model,
         o.ttftMs, o.tokens, o.tokensPerSecond, o.completedAt, id);
-      return this.turn(id)!;
+      return this.turn(id);
     },
     /** Turns left streaming by a host that stopped mid-reply are marked, never left hanging. */
     markInterrupted: (at: number): number => q.interrupted.run(at).changes,

@@ -29,11 +29,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const bindHost = options.bindHost ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   let port = 0;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bindHost}:${port}`]);
-  const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`));
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(bindHost);
+  // On loopback the Host header must name this server (DNS rebinding); a deliberate non-loopback
+  // bind cannot know the names it is reached by, so there the token alone guards the socket.
+  const hostAllowed = (host: string | undefined) =>
+    !loopback || [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host ?? '');
+  // A browser's Origin must be this very page.
+  const originAllowed = (origin: string | undefined, host: string | undefined) => origin === undefined || origin === `http://${host}`;
 
   const server: Server = createServer((req, res) => {
-    if (!allowedHosts().has(req.headers.host ?? '')) {
+    if (!hostAllowed(req.headers.host)) {
       res.writeHead(421).end('misdirected request');
       return;
     }
@@ -52,8 +57,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', 'http://local');
     const origin = req.headers.origin;
     const refuse = (status: string) => { socket.end(`HTTP/1.1 ${status}\r\n\r\n`); };
-    if (url.pathname !== '/ws' || !allowedHosts().has(req.headers.host ?? '')) return refuse('404 Not Found');
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
+    if (url.pathname !== '/ws' || !hostAllowed(req.headers.host)) return refuse('404 Not Found');
+    if (!originAllowed(origin, req.headers.host)) {
       log.warn('transport.rejected', { origin: 'ws', reason: 'foreign origin' });
       return refuse('403 Forbidden');
     }

@@ -59,7 +59,8 @@ export class LocalProvider {
 
   async generate(request: GenerateRequest, onToken: (text: string, index: number) => void): Promise<LocalGeneration> {
     await this.load();
-    const worker = this.worker!;
+    const worker = this.worker;
+    if (!worker) throw new AetherError('ModelCrashed', 'The model process stopped before the reply could start; try again.');
     return new Promise<LocalGeneration>((resolve, reject) => {
       this.pending.set(request.id, { request, onToken, resolve, reject, sentAt: this.options.now(), firstTokenAt: null, chunks: 0 });
       this.setState('generating');
