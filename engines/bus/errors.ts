@@ -14,6 +14,7 @@ export const errorCodes = [
   'Interrupted',        // the host stopped while a turn was running
   'PersonaInvalid',
   'StorageFailed',
+  'AuditUnavailable',   // the ledger cannot be written or failed verification: side effects stop
   'SchemaTooNew',
   'Internal',
 ] as const;

@@ -1,0 +1,182 @@
+// The audit ledger: every decision and outcome of the policy gate, appended as a sealed,
+// chained row. If a row cannot be written the ledger turns unhealthy, and the gate then denies
+// everything side-effecting.
+import { AetherError } from '../../bus/index.ts';
+import type { Db } from '../../storage/index.ts';
+import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
+import { appendCheckpoint, readCheckpoints, signCheckpoint } from './checkpoints.ts';
+import type { Keyring, SigningKey } from './keys.ts';
+import { verifyChain, type VerifyResult } from './verify.ts';
+
+export type AuditEntry = {
+  changeId: string;
+  kind: string;
+  actor: string;
+  capability?: string | null;
+  resource?: string | null;
+  decision?: string | null;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+};
+
+export type AuditRow = AuditFields & { prevHash: string; eventHash: string; recordHmac: string };
+
+export type LedgerOptions = {
+  db: Db;
+  keyring: Keyring;
+  signingKey: SigningKey;
+  checkpointFile: string;
+  /** Where the checkpoint public key is pinned (settings). */
+  pin: { get(): string | undefined; set(hex: string): void };
+  now: () => number;
+  checkpointEveryRows?: number;
+  checkpointEveryMs?: number;
+};
+
+type RawRow = {
+  seq: number; at: number; change_id: string; kind: string; actor: string; capability: string | null; resource: string | null;
+  decision: string | null; reason: string | null; details: string; key_id: string; prev_hash: Buffer; event_hash: Buffer; record_hmac: Buffer;
+};
+
+const toRow = (r: RawRow): AuditRow => ({
+  seq: r.seq, at: r.at, changeId: r.change_id, kind: r.kind, actor: r.actor, capability: r.capability, resource: r.resource,
+  decision: r.decision, reason: r.reason, details: r.details, keyId: r.key_id,
+  prevHash: r.prev_hash.toString('hex'), eventHash: r.event_hash.toString('hex'), recordHmac: r.record_hmac.toString('hex'),
+});
+
+export type ListFilter = { beforeSeq?: number; limit?: number; kind?: string; capability?: string; decision?: string; changeId?: string };
+
+export class Ledger {
+  private readonly o: LedgerOptions;
+  private keyring: Keyring;
+  private problem: string | null = null;
+  private lastCheckpointSeq = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly q;
+
+  constructor(options: LedgerOptions) {
+    this.o = options;
+    this.keyring = options.keyring;
+    const { db } = options;
+    this.q = {
+      head: db.prepare('SELECT seq, event_hash FROM audit_head WHERE id = 1'),
+      insert: db.prepare(`INSERT INTO audit_log (seq, at, change_id, kind, actor, capability, resource, decision, reason, details,
+        key_id, prev_hash, event_hash, record_hmac) VALUES (@seq, @at, @changeId, @kind, @actor, @capability, @resource, @decision,
+        @reason, @details, @keyId, @prevHash, @eventHash, @recordHmac)`),
+      setHead: db.prepare('INSERT INTO audit_head (id, seq, event_hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, event_hash = excluded.event_hash'),
+      get: db.prepare('SELECT * FROM audit_log WHERE seq = ?'),
+    };
+    const pinned = options.pin.get();
+    if (!pinned) options.pin.set(options.signingKey.publicKeyHex);
+    else if (pinned !== options.signingKey.publicKeyHex) this.problem = 'the checkpoint signing key is not the one pinned in settings';
+    const { checkpoints } = readCheckpoints(options.checkpointFile, options.pin.get()!);
+    this.lastCheckpointSeq = checkpoints.at(-1)?.size ?? 0;
+    const every = options.checkpointEveryMs ?? 10 * 60_000;
+    this.timer = setInterval(() => { if (this.head().seq > this.lastCheckpointSeq) this.checkpoint(); }, every);
+    this.timer.unref();
+  }
+
+  /** Null when healthy; otherwise why side effects are refused. */
+  get unhealthy(): string | null { return this.problem; }
+
+  markUnhealthy(reason: string): void { this.problem ??= reason; }
+
+  head(): { seq: number; hash: string | null } {
+    const h = this.q.head.get() as { seq: number; event_hash: Buffer } | undefined;
+    return h ? { seq: h.seq, hash: h.event_hash.toString('hex') } : { seq: 0, hash: null };
+  }
+
+  /**
+   * Appends one row. `durable` rows are on disk (synchronous FULL) before this returns: a
+   * decision that allows a high-risk action is written before the action runs.
+   */
+  append(entry: AuditEntry, options: { durable?: boolean } = {}): AuditRow {
+    return this.appendMany([entry], options)[0];
+  }
+
+  /** Appends rows in one transaction (group commit). */
+  appendMany(entries: AuditEntry[], options: { durable?: boolean } = {}): AuditRow[] {
+    const { db } = this.o;
+    const rows: AuditRow[] = [];
+    try {
+      if (options.durable) db.pragma('synchronous = FULL');
+      db.transaction(() => {
+        const h = this.q.head.get() as { seq: number; event_hash: Buffer } | undefined;
+        let seq = h?.seq ?? 0;
+        let prev = h?.event_hash ?? GENESIS;
+        const key = this.keyring.keys[this.keyring.current];
+        for (const e of entries) {
+          const fields: AuditFields = {
+            seq: ++seq, at: Math.round(this.o.now()), changeId: e.changeId, kind: e.kind, actor: e.actor,
+            capability: e.capability ?? null, resource: e.resource ?? null, decision: e.decision ?? null, reason: e.reason ?? null,
+            details: canonicalJson(e.details ?? {}), keyId: this.keyring.current,
+          };
+          const hash = eventHash(prev, fields);
+          const hmac = recordHmac(key, hash);
+          this.q.insert.run({ ...fields, prevHash: prev, eventHash: hash, recordHmac: hmac });
+          rows.push({ ...fields, prevHash: prev.toString('hex'), eventHash: hash.toString('hex'), recordHmac: hmac.toString('hex') });
+          prev = hash;
+        }
+        this.q.setHead.run(seq, prev);
+      })();
+    } catch (error) {
+      this.markUnhealthy(`the audit log cannot be written: ${(error as Error).message}`);
+      throw new AetherError('AuditUnavailable', 'The audit log cannot be written, so Aether will not act on your computer until it can.');
+    } finally {
+      if (options.durable) db.pragma('synchronous = NORMAL');
+    }
+    const last = rows.at(-1)!.seq;
+    if (last - this.lastCheckpointSeq >= (this.o.checkpointEveryRows ?? 1000)) this.checkpoint();
+    return rows;
+  }
+
+  /** Signs the current head into the checkpoint file. */
+  checkpoint(): void {
+    const head = this.head();
+    if (!head.hash) return;
+    try {
+      appendCheckpoint(this.o.checkpointFile, signCheckpoint(this.o.signingKey, head.seq, head.hash, Math.round(this.o.now())));
+      this.lastCheckpointSeq = head.seq;
+    } catch (error) {
+      this.markUnhealthy(`checkpoints cannot be written: ${(error as Error).message}`);
+    }
+  }
+
+  verify(options: { checkpoints?: boolean } = {}): VerifyResult {
+    const useCheckpoints = options.checkpoints ?? true;
+    const parsed = useCheckpoints ? readCheckpoints(this.o.checkpointFile, this.o.pin.get()!) : null;
+    const result = verifyChain(this.o.db, this.keyring, parsed
+      ? { list: parsed.checkpoints, invalid: parsed.bad ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}` : null }
+      : undefined);
+    if (!result.ok) this.markUnhealthy(`the audit log failed verification: ${result.message}`);
+    return result;
+  }
+
+  get(seq: number): AuditRow | null {
+    const r = this.q.get.get(seq) as RawRow | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  /** Newest first. */
+  list(filter: ListFilter = {}): AuditRow[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: Math.min(filter.limit ?? 100, 1000) };
+    if (filter.beforeSeq) { where.push('seq < @beforeSeq'); args.beforeSeq = filter.beforeSeq; }
+    for (const k of ['kind', 'capability', 'decision'] as const) if (filter[k]) { where.push(`${k} = @${k}`); args[k] = filter[k]; }
+    if (filter.changeId) { where.push('change_id = @changeId'); args.changeId = filter.changeId; }
+    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.o.db.prepare(sql).all(args) as RawRow[]).map(toRow);
+  }
+
+  /** Seals new rows with a fresh key from now on; the keyring keeps the old one for verifying. */
+  useKeyring(next: Keyring, changeId: string): void {
+    const previous = this.keyring.current;
+    this.keyring = next;
+    this.append({ changeId, kind: 'audit.key_rotated', actor: 'user', details: { from: previous, to: next.current } }, { durable: true });
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
