@@ -7,7 +7,7 @@ module.exports = {
       name: 'bus-is-pure',
       comment: 'engines/bus is the contract: pure TypeScript, no Node, nothing else of ours.',
       severity: 'error',
-      from: { path: '^engines/bus/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^engines/bus/', pathNot: '\\.(test|fixture)\\.ts$' },
       to: { pathNot: '^engines/bus/|node_modules/zod/', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -15,7 +15,7 @@ module.exports = {
       comment: 'An engine may import the bus, storage, Node and npm packages; never another engine, the host or the tools.',
       severity: 'error',
       // Tests may borrow fixtures (the model generator, the fork spawner) from outside.
-      from: { path: `^engines/${ENGINES}/`, pathNot: '\\.test\\.ts$' },
+      from: { path: `^engines/${ENGINES}/`, pathNot: '\\.(test|fixture)\\.ts$' },
       to: { path: '^engines/(host|tools)/|^src-|^scripts/|^e2e/|^bench/' },
     },
     {
@@ -27,7 +27,7 @@ module.exports = {
     {
       name: 'storage-only-bus',
       severity: 'error',
-      from: { path: '^engines/storage/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^engines/storage/', pathNot: '\\.(test|fixture)\\.ts$' },
       to: { path: '^engines/(?!storage/|bus/)|^src-|^scripts/' },
     },
     {
@@ -72,7 +72,7 @@ module.exports = {
       name: 'product-code-not-from-scripts',
       comment: 'Generators and build helpers in scripts/ serve tests and benchmarks, not the app.',
       severity: 'error',
-      from: { path: '^(engines|src-main|src-preload|src-renderer)/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^(engines|src-main|src-preload|src-renderer)/', pathNot: '\\.(test|fixture)\\.ts$' },
       to: { path: '^scripts/' },
     },
     {

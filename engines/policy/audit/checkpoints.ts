@@ -39,7 +39,11 @@ export function readCheckpoints(file: string, publicKeyHex: string): ParsedCheck
   if (!existsSync(file)) return { checkpoints: [], bad: null };
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyHex, 'hex').toString('base64url') }, format: 'jwk' });
   const checkpoints: Checkpoint[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  // A last line without its newline is a write torn by a crash, not a forgery: it never
+  // finished, so nothing relied on it.
+  if (!text.endsWith('\n')) lines.pop();
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     let c: Checkpoint;

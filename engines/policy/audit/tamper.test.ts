@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, recordHmac, type AuditFields } from './canonical.ts';
 import { fileVault, loadKeyring, rotateKey, vaultDir, type Keyring } from './keys.ts';
-import { attacker, ledgerFixture, sampleEntry, type LedgerFixture } from './test-ledger.ts';
+import { attacker, ledgerFixture, sampleEntry, type LedgerFixture } from './ledger.fixture.ts';
 import { verifyChain, type BreakKind } from './verify.ts';
 
 function filled(rows = 30): LedgerFixture {
