@@ -1,6 +1,8 @@
 // The audit ledger: every decision and outcome of the policy gate, appended as a sealed,
 // chained row. If a row cannot be written the ledger turns unhealthy, and the gate then denies
 // everything side-effecting.
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { AetherError } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
@@ -43,6 +45,15 @@ const toRow = (r: RawRow): AuditRow => ({
   decision: r.decision, reason: r.reason, details: r.details, keyId: r.key_id,
   prevHash: r.prev_hash.toString('hex'), eventHash: r.event_hash.toString('hex'), recordHmac: r.record_hmac.toString('hex'),
 });
+
+const EXPORT_README = `Aether audit export
+audit.jsonl      one row per line: fields, prevHash, eventHash, recordHmac (hex)
+head.json        the chain head when exported
+checkpoints.log  Ed25519-signed checkpoints (size, head hash, time)
+public-key.txt   the checkpoint public key pinned by this Aether
+Verify: npm run aether -- audit verify --export THIS_FOLDER [--key-file keys/audit-hmac.json]
+The row format is described in docs/audit-format.md.
+`;
 
 export type ListFilter = { beforeSeq?: number; limit?: number; kind?: string; capability?: string; decision?: string; changeId?: string };
 
@@ -173,6 +184,26 @@ export class Ledger {
     const previous = this.keyring.current;
     this.keyring = next;
     this.append({ changeId, kind: 'audit.key_rotated', actor: 'user', details: { from: previous, to: next.current } }, { durable: true });
+  }
+
+  /** Writes rows, checkpoints and the public key to DIR, for the independent verifier. */
+  exportTo(dir: string): { rows: number } {
+    mkdirSync(dir, { recursive: true });
+    const out = openSync(join(dir, 'audit.jsonl'), 'w', 0o600);
+    let rows = 0;
+    try {
+      for (const r of this.o.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<RawRow>) {
+        writeSync(out, `${JSON.stringify(toRow(r))}\n`);
+        rows++;
+      }
+    } finally {
+      closeSync(out);
+    }
+    writeFileSync(join(dir, 'head.json'), JSON.stringify(this.head()));
+    writeFileSync(join(dir, 'public-key.txt'), `${this.o.pin.get()}\n`);
+    if (existsSync(this.o.checkpointFile)) copyFileSync(this.o.checkpointFile, join(dir, 'checkpoints.log'));
+    writeFileSync(join(dir, 'README.txt'), EXPORT_README);
+    return { rows };
   }
 
   dispose(): void {
