@@ -1,0 +1,85 @@
+// The policy evaluator: a pure function of the request and the state it is given. Order:
+// pre-gates → capability in the preset → resource in scope → effective mode → grants.
+// Deny beats ask beats allow; no match means ask.
+import { catalog, type Capability, type Risk } from './catalog.ts';
+import { scopeCovers, type GrantContext, type GrantIndex, type Resource } from './grants.ts';
+import { modeFor, presetAllowing, type Mode, type PresetConfig } from './presets.ts';
+import { isInside } from './resources.ts';
+
+export const decisions = ['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade'] as const;
+export type Decision = (typeof decisions)[number];
+
+export type Posture = 'local-only' | 'balanced' | 'open';
+
+export type EvaluationInput = {
+  capability: Capability;
+  resource: Resource;
+  /** Shell syntax in a command, or anything else that makes this one request critical. */
+  escalate?: boolean;
+};
+
+export type PolicyState = {
+  preset: PresetConfig;
+  auditProblem: string | null;
+  posture: Posture;
+  /** Paths and programs nothing may touch, whatever was granted. */
+  hardBlocks: { paths: string[]; programs: string[] };
+  /** Where file actions are expected; elsewhere an automatic mode becomes ask. */
+  workspaceRoots: string[];
+  costCapHit: (capability: Capability) => boolean;
+  grants: GrantIndex;
+  context: GrantContext;
+};
+
+export type Verdict = {
+  decision: Decision;
+  reason: string;
+  risk: Risk;
+  mode: Mode | null;
+  grantId: string | null;
+};
+
+const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'web.fetch'];
+
+function hardBlocked(resource: Resource, state: PolicyState): boolean {
+  if (resource.kind === 'path') return state.hardBlocks.paths.some((p) => isInside(resource.path, p));
+  if (resource.kind === 'command') {
+    const program = resource.argv[0].split('/').at(-1) ?? '';
+    return state.hardBlocks.programs.includes(program);
+  }
+  return false;
+}
+
+export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
+  const { capability, resource } = input;
+  const baseRisk = catalog[capability].risk;
+  const risk: Risk = input.escalate ? 'critical' : baseRisk;
+  const out = (decision: Decision, reason: string, mode: Mode | null = null, grantId: string | null = null): Verdict =>
+    ({ decision, reason, risk, mode, grantId });
+
+  // Pre-gates.
+  if (state.auditProblem) return out('deny', 'audit-unavailable');
+  if (hardBlocked(resource, state)) return out('deny', 'hard-block');
+  if (state.posture === 'local-only' && REMOTE.includes(capability)) return out('deny', 'posture-local-only');
+  if (state.costCapHit(capability)) return out('deny', 'cost-cap');
+
+  // Capability in the preset.
+  let mode = modeFor(state.preset, capability, risk);
+  if (mode === 'deny') {
+    return presetAllowing(capability, risk) ? out('needs-upgrade', 'preset-denies', mode) : out('deny', 'preset-denies', mode);
+  }
+
+  // Resource in scope: automatic only inside the workspace.
+  if (mode === 'auto' && resource.kind === 'path' && !state.workspaceRoots.some((root) => isInside(resource.path, root))) mode = 'ask';
+  // Private network addresses are never fetched without a grant.
+  if (mode === 'auto' && resource.kind === 'host' && resource.privateAddress) mode = 'ask';
+
+  // Grants: an explicit deny always wins; an allow can answer an ask but never a critical one.
+  const { deny, allow } = state.grants.match(capability, resource, state.context);
+  if (deny) return out('deny', 'grant-deny', mode, deny.id);
+  if (mode === 'draft-only') return out('draft-only', 'preset-draft-only', mode);
+  if (mode === 'auto') return out('allow', 'preset-auto', mode);
+  if (risk === 'critical') return out('ask', input.escalate ? 'shell-syntax-needs-a-person' : 'critical-needs-a-person', mode);
+  if (allow && scopeCovers(allow.scope, resource)) return out('allow', 'grant-allow', mode, allow.id);
+  return out('ask', 'no-grant', mode);
+}
