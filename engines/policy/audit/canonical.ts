@@ -25,19 +25,22 @@ const TAG_BYTES = Buffer.from(AUDIT_TAG, 'utf8');
 
 export function canonicalBytes(f: AuditFields): Buffer {
   const values = [String(f.seq), String(f.at), f.changeId, f.kind, f.actor, f.capability, f.resource, f.decision, f.reason, f.details, f.keyId];
-  const parts: Buffer[] = [TAG_BYTES];
-  for (const value of values) {
-    if (value === null) {
-      parts.push(Buffer.from([0]));
-    } else {
-      const bytes = Buffer.from(value, 'utf8');
-      const head = Buffer.allocUnsafe(5);
-      head[0] = 1;
-      head.writeUInt32BE(bytes.length, 1);
-      parts.push(head, bytes);
+  // One allocation per row: this runs for every row verifyChain reads (≥ 100,000 a second).
+  let size = TAG_BYTES.length;
+  for (const v of values) size += v === null ? 1 : 5 + Buffer.byteLength(v, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = TAG_BYTES.copy(out, 0);
+  for (const v of values) {
+    if (v === null) {
+      out[at++] = 0;
+      continue;
     }
+    out[at] = 1;
+    const written = out.write(v, at + 5, 'utf8');
+    out.writeUInt32BE(written, at + 1);
+    at += 5 + written;
   }
-  return Buffer.concat(parts);
+  return out;
 }
 
 export function eventHash(prevHash: Buffer, fields: AuditFields): Buffer {

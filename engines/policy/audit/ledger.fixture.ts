@@ -4,10 +4,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sourceResources } from '../../host/paths.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
 import { fileVault, loadKeyring, loadSigningKey, vaultDir } from './keys.ts';
 import { Ledger, type AuditEntry } from './ledger.ts';
+
+export const VERIFY_WORKER = fileURLToPath(new URL('./verify-worker.ts', import.meta.url));
 
 export type LedgerFixture = { dir: string; storage: Storage; ledger: Ledger; checkpointFile: string; open(): Ledger };
 
@@ -20,7 +23,7 @@ export function ledgerFixture(options: { dir?: string; checkpointEveryRows?: num
   const open = () => new Ledger({
     db: storage.db, keyring: loadKeyring(vault, options.env ?? {}), signingKey: loadSigningKey(vault), checkpointFile,
     pin: { get: () => storage.settings.get<string>('audit.checkpoint_public_key'), set: (v) => storage.settings.set('audit.checkpoint_public_key', v) },
-    now: () => ++t, checkpointEveryRows: options.checkpointEveryRows ?? 10,
+    now: () => ++t, checkpointEveryRows: options.checkpointEveryRows ?? 10, verifyWorkerEntry: VERIFY_WORKER,
   });
   return { dir, storage, ledger: open(), checkpointFile, open };
 }

@@ -8,7 +8,7 @@ import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
 import { appendCheckpoint, readCheckpoints, signCheckpoint } from './checkpoints.ts';
 import type { Keyring, SigningKey } from './keys.ts';
-import { verifyChain, type VerifyResult } from './verify.ts';
+import { verifyChain, verifyChainParallel, type CheckpointInput, type VerifyResult } from './verify.ts';
 
 export type AuditEntry = {
   changeId: string;
@@ -33,6 +33,8 @@ export type LedgerOptions = {
   now: () => number;
   checkpointEveryRows?: number;
   checkpointEveryMs?: number;
+  /** verify-worker's file; with it, large logs verify on worker threads. */
+  verifyWorkerEntry?: string;
 };
 
 type RawRow = {
@@ -154,11 +156,23 @@ export class Ledger {
   }
 
   verify(options: { checkpoints?: boolean } = {}): VerifyResult {
-    const useCheckpoints = options.checkpoints ?? true;
-    const parsed = useCheckpoints ? readCheckpoints(this.o.checkpointFile, this.o.pin.get()!) : null;
-    const result = verifyChain(this.o.db, this.keyring, parsed
-      ? { list: parsed.checkpoints, invalid: parsed.bad ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}` : null }
-      : undefined);
+    return this.judge(verifyChain(this.o.db, this.keyring, this.checkpointInput(options.checkpoints ?? true)));
+  }
+
+  /** The same check, on worker threads when the log is large and a worker entry was given. */
+  async verifyAsync(options: { checkpoints?: boolean } = {}): Promise<VerifyResult> {
+    const input = this.checkpointInput(options.checkpoints ?? true);
+    const entry = this.o.verifyWorkerEntry;
+    return this.judge(entry ? await verifyChainParallel(this.o.db, this.keyring, input, entry) : verifyChain(this.o.db, this.keyring, input));
+  }
+
+  private checkpointInput(use: boolean): CheckpointInput | undefined {
+    if (!use) return undefined;
+    const parsed = readCheckpoints(this.o.checkpointFile, this.o.pin.get()!);
+    return { list: parsed.checkpoints, invalid: parsed.bad ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}` : null };
+  }
+
+  private judge(result: VerifyResult): VerifyResult {
     if (!result.ok) this.markUnhealthy(`the audit log failed verification: ${result.message}`);
     return result;
   }
@@ -206,8 +220,10 @@ export class Ledger {
     return { rows };
   }
 
+  /** Stops the checkpoint timer, signing the head once more so a clean stop leaves no unsigned tail. */
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.o.db.open && this.head().seq > this.lastCheckpointSeq) this.checkpoint();
   }
 }

@@ -266,3 +266,36 @@ describe('audit ledger tamper matrix', () => {
     expect(f.ledger.unhealthy).toMatch(/cannot be written/);
   });
 });
+
+describe('verification on worker threads (large logs)', () => {
+  const big = () => {
+    const f = ledgerFixture({ checkpointEveryRows: 5000 });
+    for (let i = 0; i < 24_000; i += 200) f.ledger.appendMany(Array.from({ length: 200 }, (_, k) => sampleEntry(i + k)));
+    return f;
+  };
+
+  it('agrees with the single-threaded walk, and names the first bad row in either half', async () => {
+    const f = big();
+    expect(await f.ledger.verifyAsync()).toMatchObject({ ok: true, rows: 24_000, checkpoints: 4 });
+    const db = attacker(f.storage.file);
+    db.prepare("UPDATE audit_log SET reason = 'x' WHERE seq = 20000").run();
+    expect(await f.open().verifyAsync()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 20000 });
+    db.prepare("UPDATE audit_log SET reason = 'y' WHERE seq = 7").run();
+    expect(await f.open().verifyAsync()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 7 });
+    expect(f.open().verify()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 7 });
+  });
+
+  it('catches a row deleted at the boundary between ranges, and a truncated tail', async () => {
+    const f = big();
+    const db = attacker(f.storage.file);
+    db.prepare('DELETE FROM audit_log WHERE seq = 12000').run();
+    expect(await f.open().verifyAsync()).toMatchObject({ ok: false, kind: 'gap', seq: 12000 });
+    const g = big();
+    const dbg = attacker(g.storage.file);
+    const h = dbg.prepare('SELECT event_hash FROM audit_log WHERE seq = 18000').pluck().get();
+    dbg.prepare('DELETE FROM audit_log WHERE seq > 18000').run();
+    dbg.prepare('UPDATE audit_head SET seq = 18000, event_hash = ? WHERE id = 1').run(h);
+    expect(await g.open().verifyAsync({ checkpoints: false })).toMatchObject({ ok: true, rows: 18_000 });
+    expect(await g.open().verifyAsync()).toMatchObject({ ok: false, kind: 'truncated', seq: 18001 });
+  });
+});

@@ -1,9 +1,12 @@
 // verifyChain: walks the whole ledger and fails closed, naming the first bad row and the kind
 // of break. With checkpoints it also catches what a consistent chain cannot show by itself:
-// a truncated tail, an older copy of the file, a replaced log.
-import { timingSafeEqual } from 'node:crypto';
+// a truncated tail, an older copy of the file, a replaced log. Large logs are split into ranges
+// verified on worker threads (each row's check needs only its own row and the one before).
+import Database from 'better-sqlite3';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { Db } from '../../storage/index.ts';
-import { eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
+import { AUDIT_TAG, GENESIS, recordHmac } from './canonical.ts';
 import type { Checkpoint } from './checkpoints.ts';
 import type { Keyring } from './keys.ts';
 
@@ -15,56 +18,133 @@ export type VerifyResult =
   | { ok: true; rows: number; head: string | null; checkpoints: number }
   | { ok: false; rows: number; kind: BreakKind; seq: number | null; message: string };
 
-const ROW_SQL = `SELECT seq, at, change_id, kind, actor, capability, resource, decision, reason, details, key_id,
-  prev_hash, event_hash, record_hmac FROM audit_log ORDER BY seq`;
+export type CheckpointInput = { list: Checkpoint[]; invalid: string | null };
 
-const isText = (v: unknown) => typeof v === 'string';
-const isOptText = (v: unknown) => v === null || typeof v === 'string';
-const isHash = (v: unknown): v is Buffer => Buffer.isBuffer(v) && v.length === 32;
+type Break = { kind: BreakKind; seq: number | null; message: string };
+export type RangeResult = { rows: number; last: string | null; lastSeq: number; problem: Break | null };
+
+// The row's canonical bytes are assembled by SQLite itself (the encoding of canonical.ts, in SQL)
+// together with its hashes, as one blob: prev_hash ‖ canonical ‖ event_hash ‖ record_hmac.
+const field = (expr: string) =>
+  `CASE WHEN ${expr} IS NULL THEN '00' ELSE '01' || printf('%08X', length(CAST(${expr} AS BLOB))) || hex(CAST(${expr} AS BLOB)) END`;
+const FIELDS = ['CAST(seq AS TEXT)', 'CAST(at AS TEXT)', 'change_id', 'kind', 'actor', 'capability', 'resource', 'decision', 'reason', 'details', 'key_id'];
+const WELL_FORMED = `typeof(seq) = 'integer' AND typeof(at) = 'integer' AND typeof(change_id) = 'text' AND typeof(kind) = 'text'
+  AND typeof(actor) = 'text' AND typeof(details) = 'text' AND typeof(key_id) = 'text'
+  AND typeof(capability) IN ('text', 'null') AND typeof(resource) IN ('text', 'null') AND typeof(decision) IN ('text', 'null')
+  AND typeof(reason) IN ('text', 'null') AND typeof(prev_hash) = 'blob' AND length(prev_hash) = 32
+  AND typeof(event_hash) = 'blob' AND length(event_hash) = 32 AND typeof(record_hmac) = 'blob' AND length(record_hmac) = 32`;
+const PAGE = 5000;
+const PAGE_SQL = `SELECT seq, key_id, CASE WHEN (${WELL_FORMED}) THEN unhex(hex(prev_hash) || '${Buffer.from(AUDIT_TAG).toString('hex').toUpperCase()}'
+    || ${FIELDS.map(field).join(' || ')} || hex(event_hash) || hex(record_hmac)) END AS material
+  FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${PAGE}`;
+
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
-export function verifyChain(db: Db, keyring: Keyring, checkpoints?: { list: Checkpoint[]; invalid: string | null }): VerifyResult {
+/** Verifies rows from..to (inclusive); the row before `from` supplies the first prev_hash. */
+export function verifyRange(db: Db, keyring: Keyring, from: number, to: number, checkpointHeads: Map<number, string[]>): RangeResult {
   let rows = 0;
-  const fail = (kind: BreakKind, seq: number | null, message: string): VerifyResult => ({ ok: false, rows, kind, seq, message });
-  try {
-    if (checkpoints?.invalid) return fail('checkpoint-invalid', null, checkpoints.invalid);
-    const pending = [...(checkpoints?.list ?? [])].sort((a, b) => a.size - b.size);
-    let prev: Buffer = GENESIS;
-    let expectedSeq = 1;
-    for (const r of db.prepare(ROW_SQL).raw().iterate() as IterableIterator<unknown[]>) {
-      const [seq, at, changeId, kind, actor, capability, resource, decision, reason, details, keyId, prevHash, hash, hmac] = r;
-      if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(at) || ![changeId, kind, actor, details, keyId].every(isText)
-        || ![capability, resource, decision, reason].every(isOptText) || !isHash(prevHash) || !isHash(hash) || !isHash(hmac)) {
-        return fail('malformed', typeof seq === 'number' ? seq : null, `row ${String(seq)} has a malformed value`);
+  let expectedSeq = from;
+  const result = (problem: Break | null): RangeResult => ({ rows, last: prev.toString('hex'), lastSeq: expectedSeq - 1, problem });
+  let prev: Buffer = GENESIS;
+  if (from > 1) {
+    const before = db.prepare('SELECT event_hash FROM audit_log WHERE seq = ?').pluck().get(from - 1);
+    if (!Buffer.isBuffer(before) || before.length !== 32) return result({ kind: 'gap', seq: from - 1, message: `row ${from - 1} is missing or malformed` });
+    prev = before;
+  }
+  const page = db.prepare(PAGE_SQL).raw();
+  for (let after = from - 1; ;) {
+    const batch = page.all(after, to) as Array<[unknown, unknown, unknown]>;
+    for (const [seq, keyId, material] of batch) {
+      if (!Number.isSafeInteger(seq) || !Buffer.isBuffer(material)) {
+        return result({ kind: 'malformed', seq: typeof seq === 'number' ? seq : null, message: `row ${String(seq)} has a malformed value` });
       }
       const n = seq as number;
-      if (n !== expectedSeq) return fail('gap', expectedSeq, `row ${expectedSeq} is missing or out of order (found ${n})`);
-      if (!same(prevHash, prev)) return fail('prev-hash-mismatch', n, `row ${n} does not follow row ${n - 1}`);
-      const fields = { seq: n, at, changeId, kind, actor, capability, resource, decision, reason, details, keyId } as AuditFields;
-      const computed = eventHash(prev, fields);
-      if (!same(computed, hash)) return fail('hash-mismatch', n, `row ${n} was changed after it was written`);
+      if (n !== expectedSeq) return result({ kind: 'gap', seq: expectedSeq, message: `row ${expectedSeq} is missing or out of order (found ${n})` });
+      const end = material.length;
+      if (!same(material.subarray(0, 32), prev)) return result({ kind: 'prev-hash-mismatch', seq: n, message: `row ${n} does not follow row ${n - 1}` });
+      const hash = material.subarray(end - 64, end - 32);
+      if (!same(createHash('sha256').update(material.subarray(0, end - 64)).digest(), hash)) {
+        return result({ kind: 'hash-mismatch', seq: n, message: `row ${n} was changed after it was written` });
+      }
       const key = keyring.keys[keyId as string];
-      if (!key) return fail('unknown-key', n, `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have`);
-      if (!same(recordHmac(key, hash), hmac)) return fail('hmac-mismatch', n, `row ${n}'s seal does not match its key`);
-      while (pending.length && pending[0].size === n) {
-        const c = pending.shift()!;
-        if (c.head !== hash.toString('hex')) return fail('checkpoint-mismatch', n, `row ${n} differs from the signed checkpoint of ${new Date(c.at).toISOString()}`);
+      if (!key) return result({ kind: 'unknown-key', seq: n, message: `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have` });
+      if (!same(recordHmac(key, hash), material.subarray(end - 32))) return result({ kind: 'hmac-mismatch', seq: n, message: `row ${n}'s seal does not match its key` });
+      for (const head of checkpointHeads.get(n) ?? []) {
+        if (head !== hash.toString('hex')) return result({ kind: 'checkpoint-mismatch', seq: n, message: `row ${n} differs from a signed checkpoint` });
       }
       prev = hash;
       expectedSeq++;
       rows++;
     }
-    const head = db.prepare('SELECT seq, event_hash FROM audit_head WHERE id = 1').get() as { seq: number; event_hash: Buffer } | undefined;
-    const lastSeq = expectedSeq - 1;
-    if (lastSeq === 0 ? head !== undefined && head.seq !== 0 : !head || head.seq !== lastSeq || !isHash(head.event_hash) || !same(head.event_hash, prev)) {
-      return fail('head-mismatch', lastSeq || null, `the chain head does not point at the last row (${lastSeq})`);
-    }
-    if (pending.length) {
-      const c = pending[pending.length - 1];
-      return fail('truncated', lastSeq + 1, `a signed checkpoint saw ${c.size} rows; the log has ${lastSeq}: rows were removed or an older copy restored`);
-    }
-    return { ok: true, rows, head: lastSeq ? prev.toString('hex') : null, checkpoints: checkpoints?.list.length ?? 0 };
-  } catch (error) {
-    return fail('malformed', null, `the ledger could not be read: ${(error as Error).message}`);
+    if (batch.length < PAGE) return result(null);
+    after = expectedSeq - 1;
   }
+}
+
+function headsBySize(list: Checkpoint[]): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const c of list) map.set(c.size, [...(map.get(c.size) ?? []), c.head]);
+  return map;
+}
+
+/** The checks after the rows: the head names the last row; no checkpoint saw more rows. */
+function finish(db: Db, ranges: RangeResult[], checkpoints: CheckpointInput | undefined): VerifyResult {
+  const rows = ranges.reduce((n, r) => n + r.rows, 0);
+  const bad = ranges.find((r) => r.problem)?.problem;
+  if (bad) return { ok: false, rows, ...bad };
+  const lastSeq = ranges.at(-1)?.lastSeq ?? 0;
+  const last = lastSeq ? ranges.at(-1)!.last : null;
+  const head = db.prepare('SELECT seq, hex(event_hash) AS hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+  const headOk = lastSeq === 0 ? !head || head.seq === 0 : head?.seq === lastSeq && head.hash.toLowerCase() === last;
+  if (!headOk) return { ok: false, rows, kind: 'head-mismatch', seq: lastSeq || null, message: `the chain head does not point at the last row (${lastSeq})` };
+  const furthest = Math.max(0, ...(checkpoints?.list ?? []).map((c) => c.size));
+  if (furthest > lastSeq) {
+    return { ok: false, rows, kind: 'truncated', seq: lastSeq + 1, message: `a signed checkpoint saw ${furthest} rows; the log has ${lastSeq}: rows were removed or an older copy restored` };
+  }
+  return { ok: true, rows, head: last, checkpoints: checkpoints?.list.length ?? 0 };
+}
+
+export function verifyChain(db: Db, keyring: Keyring, checkpoints?: CheckpointInput): VerifyResult {
+  try {
+    if (checkpoints?.invalid) return { ok: false, rows: 0, kind: 'checkpoint-invalid', seq: null, message: checkpoints.invalid };
+    return finish(db, [verifyRange(db, keyring, 1, Number.MAX_SAFE_INTEGER, headsBySize(checkpoints?.list ?? []))], checkpoints);
+  } catch (error) {
+    return { ok: false, rows: 0, kind: 'malformed', seq: null, message: `the ledger could not be read: ${(error as Error).message}` };
+  }
+}
+
+const PARALLEL_FROM = 20_000;
+
+/**
+ * The same verification, with large logs split across worker threads, each on its own read-only
+ * connection. `workerEntry` is verify-worker's file (a bundled path in the desktop app).
+ */
+export async function verifyChainParallel(db: Db, keyring: Keyring, checkpoints: CheckpointInput | undefined, workerEntry: string, threads = 2): Promise<VerifyResult> {
+  const max = db.prepare('SELECT max(seq) FROM audit_log').pluck().get();
+  if (checkpoints?.invalid || typeof max !== 'number' || max < PARALLEL_FROM || threads < 2) return verifyChain(db, keyring, checkpoints);
+  try {
+    const step = Math.ceil(max / threads);
+    const heads = [...headsBySize(checkpoints?.list ?? []).entries()];
+    const ranges = await Promise.all(Array.from({ length: threads }, (_, i) => new Promise<RangeResult>((resolve, reject) => {
+      const from = i * step + 1;
+      const to = i === threads - 1 ? Number.MAX_SAFE_INTEGER : (i + 1) * step;
+      const worker = new Worker(workerEntry, { workerData: { file: db.name, keyring, from, to, heads } });
+      worker.once('message', (r: RangeResult) => { resolve(r); void worker.terminate(); });
+      worker.once('error', reject);
+    })));
+    // A range that stopped early hides nothing: the first problem in seq order is reported.
+    for (let i = 0; i < ranges.length - 1; i++) {
+      if (!ranges[i].problem && ranges[i].lastSeq !== (i + 1) * step) {
+        ranges[i].problem = { kind: 'gap', seq: ranges[i].lastSeq + 1, message: `row ${ranges[i].lastSeq + 1} is missing` };
+      }
+    }
+    return finish(db, ranges, checkpoints);
+  } catch (error) {
+    return { ok: false, rows: 0, kind: 'malformed', seq: null, message: `the ledger could not be read: ${(error as Error).message}` };
+  }
+}
+
+/** Opens the ledger's file read-only, for a worker. */
+export function openReadOnly(file: string): Db {
+  return new Database(file, { readonly: true, fileMustExist: true });
 }
