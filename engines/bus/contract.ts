@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { chatCommands, chatEvents } from './contract/chat.ts';
 import { hostCommands, hostEvents } from './contract/host.ts';
 import { personaCommands, personaEvents } from './contract/persona.ts';
+import { policyCommands, policyEvents } from './contract/policy.ts';
 import { presenceCommands, presenceEvents } from './contract/presence.ts';
 import { routerCommands, routerEvents } from './contract/router.ts';
 
@@ -11,6 +12,7 @@ export const commands = {
   ...routerCommands,
   ...personaCommands,
   ...presenceCommands,
+  ...policyCommands,
   ...hostCommands,
 };
 
@@ -19,6 +21,7 @@ export const events = {
   ...routerEvents,
   ...personaEvents,
   ...presenceEvents,
+  ...policyEvents,
   ...hostEvents,
 };
 

@@ -15,6 +15,10 @@ export const errorCodes = [
   'PersonaInvalid',
   'StorageFailed',
   'AuditUnavailable',   // the ledger cannot be written or failed verification: side effects stop
+  'PolicyDenied',
+  'ApprovalInvalid',    // a forged, replayed, expired or mismatched answer to an approval
+  'Unsupported',        // not available in this mode (e.g. the clipboard headless)
+  'ToolFailed',
   'SchemaTooNew',
   'Internal',
 ] as const;

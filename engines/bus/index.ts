@@ -7,6 +7,8 @@ export * from './contract/chat.ts';
 export * from './contract/host.ts';
 export * from './contract/persona.ts';
 export * from './contract/presence.ts';
+export * from './contract/policy.ts';
 export * from './contract/router.ts';
 export * from './disposable.ts';
 export * from './wire.ts';
+export * from './tools.ts';

@@ -2,10 +2,14 @@
 // injection and disposed in reverse order. Desktop and headless modes both start here.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBus, DisposableSet, type Bus, type Health } from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
+import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
+import { createToolset, type Clipboard } from '../tools/index.ts';
 import { createPresenceEngine } from '../presence/index.ts';
 import { createRouterEngine, defaultThreads, type SpawnWorker } from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
@@ -24,6 +28,12 @@ export type HostOptions = {
   threads?: number;
   maxTokens?: number;
   log?: Logger;
+  /** Where file and process actions happen; relative paths resolve here. Defaults to home. */
+  workspace?: string;
+  /** Where the ledger's keys live: 0600 files headless, the OS keychain on the desktop. */
+  keyVault?: KeyVault;
+  clipboard?: Clipboard;
+  approvalTimeoutMs?: number;
 };
 
 export type Host = {
@@ -42,6 +52,13 @@ export function createHost(options: HostOptions): Host {
   const storage = openStorage({ dataDir: options.dataDir, migrationsDir: resources.migrationsDir });
   const bus = createBus({ now, newId: randomUUID });
 
+  const workspace = options.workspace ?? homedir();
+  const policy = createPolicyEngine({
+    bus, db: storage.db, settings: storage.settings, dataDir: options.dataDir, workspace, sessionId: randomUUID(),
+    keyVault: options.keyVault ?? fileVault(vaultDir(options.dataDir)), now: Date.now, newId: randomUUID,
+    executors: createToolset({ workspace, trashDir: join(options.dataDir, 'trash'), clipboard: options.clipboard }),
+    verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs,
+  });
   const persona = createPersonaEngine({ bus, personasDir: resources.personasDir });
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
@@ -50,7 +67,7 @@ export function createHost(options: HostOptions): Host {
     threads: options.threads ?? defaultThreads(),
   });
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
-  const engines = { persona, presence, router, interaction };
+  const engines = { policy, persona, presence, router, interaction };
 
   const own = new DisposableSet();
   own.add(bus.on('router.status_changed', (e) => log.info('router.status', { state: e.payload.state, model: e.payload.model, error: e.payload.error?.code })));
@@ -66,7 +83,7 @@ export function createHost(options: HostOptions): Host {
     name: 'aether', version: VERSION, mode: options.mode, uptimeMs: Math.round(now()),
     engines: {
       storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
-      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(),
+      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(), policy: policy.health(),
     },
   });
   own.add(bus.handle('host.get_health', health));

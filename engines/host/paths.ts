@@ -10,7 +10,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'aether');
 }
 
-export type Resources = { migrationsDir: string; personasDir: string; rendererDir: string; workerEntry: string };
+export type Resources = { migrationsDir: string; personasDir: string; rendererDir: string; workerEntry: string; auditWorkerEntry: string };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,4 +19,5 @@ export const sourceResources: Resources = {
   personasDir: join(root, 'personas'),
   rendererDir: join(root, 'out', 'renderer'),
   workerEntry: join(root, 'engines', 'router', 'local', 'worker.ts'),
+  auditWorkerEntry: join(root, 'engines', 'policy', 'audit', 'verify-worker.ts'),
 };

@@ -1,0 +1,137 @@
+// L5 policy's piece of the contract: the gate (internal), approvals, grants and the audit log.
+import { z } from 'zod';
+import { command, internalCommand } from '../define.ts';
+import { errorInfoSchema } from '../errors.ts';
+
+export const riskSchema = z.enum(['low', 'medium', 'high', 'critical']);
+export const decisionSchema = z.enum(['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade']);
+export const durationChoiceSchema = z.enum(['once', 'task', 'session', 'always']);
+
+const capability = z.string().min(1).max(64);
+const ticketId = z.string().min(16).max(64);
+
+export const actionRequestSchema = z.object({
+  capability,
+  /** A path, a command line, a URL — as written; L5 makes it canonical. */
+  target: z.string().max(8192),
+  /** Extra input for the executor, e.g. the text to write. */
+  input: z.string().max(5_000_000).optional(),
+  actor: z.string().min(1).max(64),
+  why: z.string().max(500),
+  turnId: z.string().max(64).optional(),
+  taskId: z.string().max(64).optional(),
+});
+export type ActionRequest = z.infer<typeof actionRequestSchema>;
+
+export const actionOutcomeSchema = z.object({
+  status: z.enum(['done', 'denied', 'draft', 'failed']),
+  decision: decisionSchema,
+  reason: z.string(),
+  /** Plain words for the user: what happened and why. */
+  explanation: z.string(),
+  resource: z.string(),
+  auditSeq: z.number().int().nullable(),
+  result: z.unknown().optional(),
+  error: errorInfoSchema.nullable(),
+});
+export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;
+
+export const scopeOptionSchema = z.object({ id: z.string(), label: z.string(), scope: z.string() });
+
+export const approvalSchema = z.object({
+  ticketId,
+  requestHash: z.string().length(64),
+  capability,
+  label: z.string(),
+  resource: z.string(),
+  risk: riskSchema,
+  actor: z.string(),
+  why: z.string(),
+  preview: z.string().nullable(),
+  scopeOptions: z.array(scopeOptionSchema),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+});
+export type Approval = z.infer<typeof approvalSchema>;
+
+export const grantViewSchema = z.object({
+  id: z.string(),
+  capability,
+  scope: z.string(),
+  effect: z.enum(['allow', 'deny']),
+  duration: z.enum(['once', 'task', 'session', 'until', 'persistent']),
+  usesLeft: z.number().nullable(),
+  expiresAt: z.number().nullable(),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+export type GrantView = z.infer<typeof grantViewSchema>;
+
+export const auditRowSchema = z.object({
+  seq: z.number().int(),
+  at: z.number(),
+  changeId: z.string(),
+  kind: z.string(),
+  actor: z.string(),
+  capability: z.string().nullable(),
+  resource: z.string().nullable(),
+  decision: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.string(),
+  eventHash: z.string(),
+});
+export type AuditRowView = z.infer<typeof auditRowSchema>;
+
+export const verifyResultSchema = z.object({
+  ok: z.boolean(),
+  rows: z.number(),
+  checkpoints: z.number().optional(),
+  kind: z.string().optional(),
+  seq: z.number().nullable().optional(),
+  message: z.string(),
+});
+
+export const policyStateSchema = z.object({
+  preset: z.string(),
+  posture: z.string(),
+  auditHealthy: z.boolean(),
+  auditProblem: z.string().nullable(),
+  workspace: z.string(),
+  pending: z.number().int(),
+});
+
+export const policyCommands = {
+  'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema),
+  'policy.respond_approval': command(
+    z.object({
+      ticketId,
+      requestHash: z.string().length(64),
+      answer: z.enum(['allow', 'deny', 'draft']),
+      scopeOption: z.string().max(64).optional(),
+      customScope: z.string().max(4096).optional(),
+      duration: durationChoiceSchema.default('once'),
+    }),
+    z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+  ),
+  'policy.list_pending': command(z.object({}), z.object({ approvals: z.array(approvalSchema) })),
+  'policy.list_grants': command(z.object({ includeRevoked: z.boolean().optional() }), z.object({ grants: z.array(grantViewSchema) })),
+  'policy.revoke_grant': command(z.object({ id: z.string().max(64) }), z.object({ revoked: z.boolean() })),
+  'policy.revoke_capability': command(z.object({ capability }), z.object({ revoked: z.number().int() })),
+  'policy.revoke_all': command(z.object({}), z.object({ revoked: z.number().int(), cancelled: z.number().int(), ms: z.number() })),
+  'policy.list_audit': command(
+    z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).optional(), decision: z.string().max(32).optional(), capability: capability.optional() }),
+    z.object({ rows: z.array(auditRowSchema), head: z.number().int() }),
+  ),
+  'policy.verify_audit': command(z.object({}), verifyResultSchema),
+  'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() })),
+  'policy.get_state': command(z.object({}), policyStateSchema),
+};
+
+export const policyEvents = {
+  'policy.approval_pending': z.object({ approval: approvalSchema }),
+  'policy.approval_resolved': z.object({ ticketId, answer: z.enum(['allow', 'deny', 'draft', 'expired', 'cancelled']) }),
+  'policy.decided': z.object({ auditSeq: z.number().int().nullable(), capability, resource: z.string(), decision: decisionSchema, reason: z.string() }),
+  'policy.grants_changed': z.object({ reason: z.string() }),
+  'policy.audit_appended': z.object({ seq: z.number().int(), kind: z.string() }),
+  'policy.health_changed': z.object({ auditHealthy: z.boolean(), problem: z.string().nullable() }),
+};

@@ -1,0 +1,22 @@
+// What L5 hands an executor, and what it gets back. Executors live in engines/tools and are
+// registered into L5 by the composition root; nothing else can reach them.
+export type ToolRequest = {
+  capability: string;
+  /** Canonical: a real absolute path, an argv array, a normalised URL. */
+  path?: string;
+  argv?: string[];
+  url?: string;
+  /** May the fetch reach a private network address (the user granted it)? */
+  allowPrivateNetwork?: boolean;
+  input?: string;
+  signal: AbortSignal;
+};
+
+export type ToolResult = {
+  /** One line for the chat and the audit log. */
+  summary: string;
+  /** What the model or the user sees as the result. */
+  output: string;
+};
+
+export type ToolExecutor = (request: ToolRequest) => Promise<ToolResult>;

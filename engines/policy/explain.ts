@@ -1,0 +1,34 @@
+// Decisions in plain words, for the chat, the approval card and the Audit tab's "why?".
+import { catalog, type Capability } from './catalog.ts';
+
+const WHY: Record<string, string> = {
+  'audit-unavailable': 'the audit log cannot be written or failed verification, so Aether does nothing on your computer until that is fixed',
+  'hard-block': 'it is on the list of things Aether never touches (keys, system secrets, its own audit data)',
+  'posture-local-only': 'your privacy posture keeps everything on this machine',
+  'cost-cap': 'the spending cap for this provider is reached',
+  'preset-denies': 'your autonomy preset does not allow it',
+  'preset-auto': 'your autonomy preset lets Aether do this on its own inside your workspace',
+  'preset-draft-only': 'your autonomy preset allows only a draft of this',
+  'grant-allow': 'you allowed this earlier',
+  'grant-deny': 'you said no to this earlier, for good',
+  'no-grant': 'nothing you allowed covers it, so Aether asked you',
+  'critical-needs-a-person': 'it is critical, so a person must say yes every time',
+  'shell-syntax-needs-a-person': 'the command contains shell syntax, so a person must say yes every time',
+  'user-allowed': 'you allowed it',
+  'user-denied': 'you said no',
+  'user-draft': 'you asked for a draft only',
+  'approval-expired': 'nobody answered in time',
+  'approval-cancelled': 'all permissions were revoked while it waited',
+  'bad-request': 'the request itself was not valid',
+};
+
+export function reasonText(reason: string): string {
+  return WHY[reason] ?? reason;
+}
+
+export function explainDecision(capability: string, resource: string, decision: string, reason: string): string {
+  const what = Object.hasOwn(catalog, capability) ? catalog[capability as Capability].label.toLowerCase() : capability;
+  const target = resource ? ` (${resource})` : '';
+  const verdict = decision === 'allow' ? 'Allowed' : decision === 'deny' ? 'Refused' : decision === 'needs-upgrade' ? 'Not allowed by your preset' : decision === 'draft-only' ? 'Draft only' : 'Asked you';
+  return `${verdict}: ${what}${target}, because ${reasonText(reason)}.`;
+}

@@ -1,0 +1,138 @@
+// policy.perform: the only way an executor runs. Canonicalize → evaluate → (ask) → run → audit
+// the outcome. Every step leaves an audit row; a refusal is a row too.
+import { createHash } from 'node:crypto';
+import { AetherError, toErrorInfo, type ActionOutcome, type ActionRequest, type Bus, type ToolExecutor } from '../bus/index.ts';
+import type { Ledger } from './audit/ledger.ts';
+import { catalog } from './catalog.ts';
+import { evaluate, type PolicyState, type Verdict } from './evaluate.ts';
+import { explainDecision } from './explain.ts';
+import type { GrantStore } from './grant-store.ts';
+import type { Scope } from './grants.ts';
+import { canonicalize, customScope, describeScope, type CanonicalRequest } from './request.ts';
+import type { Answer, Tickets } from './tickets.ts';
+
+export type PerformContext = {
+  bus: Bus;
+  ledger: Ledger;
+  grants: GrantStore;
+  tickets: Tickets;
+  executors: Record<string, ToolExecutor>;
+  workspace: string;
+  state: () => PolicyState;
+  now: () => number;
+  newId: () => string;
+  personaId: () => string | null;
+  inFlight: Set<AbortController>;
+};
+
+const DURABLE = new Set(['high', 'critical']);
+
+export async function perform(ctx: PerformContext, request: ActionRequest, changeId: string): Promise<ActionOutcome> {
+  const meta = { source: 'policy' as const, changeId, ...(request.turnId ? { turnId: request.turnId } : {}) };
+  const audit = (kind: string, fields: { capability?: string; resource?: string; decision?: string; reason?: string; details?: Record<string, unknown> }, durable = false) => {
+    const row = ctx.ledger.append({ changeId, kind, actor: request.actor, ...fields }, { durable });
+    ctx.bus.emit('policy.audit_appended', { seq: row.seq, kind }, meta);
+    return row.seq;
+  };
+  const outcome = (status: ActionOutcome['status'], decision: ActionOutcome['decision'], reason: string, resource: string, auditSeq: number | null, extra: Partial<ActionOutcome> = {}): ActionOutcome =>
+    ({ status, decision, reason, resource, auditSeq, explanation: explainDecision(request.capability, resource, decision, reason), error: null, ...extra });
+
+  let canon: CanonicalRequest;
+  try {
+    canon = canonicalize(request, ctx.workspace);
+  } catch (error) {
+    const info = toErrorInfo(error);
+    const seq = audit('policy.rejected', { capability: request.capability.slice(0, 64), resource: request.target.slice(0, 500), decision: 'deny', reason: 'bad-request', details: { error: info.message } });
+    return outcome('failed', 'deny', 'bad-request', request.target.slice(0, 500), seq, { error: info });
+  }
+
+  const state = ctx.state();
+  let verdict: Verdict = evaluate({ capability: canon.capability, resource: canon.resource, escalate: canon.escalate }, state);
+  const decide = (v: Verdict, extra: Record<string, unknown> = {}) => {
+    const seq = audit('policy.decision', {
+      capability: canon.capability, resource: canon.display, decision: v.decision, reason: v.reason,
+      details: { why: request.why, risk: v.risk, requestHash: canon.hash, grantId: v.grantId, ...extra },
+    }, v.decision === 'allow' && DURABLE.has(v.risk));
+    ctx.bus.emit('policy.decided', { auditSeq: seq, capability: canon.capability, resource: canon.display, decision: v.decision, reason: v.reason }, meta);
+    return seq;
+  };
+
+  let seq = decide(verdict);
+  if (verdict.decision === 'allow' && verdict.grantId && !ctx.grants.consume(verdict.grantId)) {
+    // Another request used the last use of this grant first.
+    verdict = { ...verdict, decision: 'ask', reason: 'no-grant', grantId: null };
+    seq = decide(verdict, { note: 'grant used up' });
+  }
+
+  if (verdict.decision === 'ask') {
+    const { approval, answer } = ctx.tickets.issue((ticketId, expiresAt) => ({
+      ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,
+      risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000),
+      scopeOptions: canon.scopeOptions.map((o) => ({ id: o.id, label: o.label, scope: describeScope(o.scope) })), createdAt: ctx.now(), expiresAt,
+    }), ctx.now());
+    ctx.bus.emit('policy.approval_pending', { approval }, meta);
+    const settled = await answer;
+    ctx.bus.emit('policy.approval_resolved', { ticketId: approval.ticketId, answer: settled.answer }, meta);
+    if (!('duration' in settled)) {
+      verdict = { ...verdict, decision: 'deny', reason: `approval-${settled.answer}` };
+    } else {
+      const grant = settled.duration === 'once' ? null : recordGrant(ctx, canon, settled, request);
+      verdict = {
+        ...verdict, grantId: grant,
+        decision: settled.answer === 'allow' ? 'allow' : settled.answer === 'draft' ? 'draft-only' : 'deny',
+        reason: settled.answer === 'allow' ? 'user-allowed' : settled.answer === 'draft' ? 'user-draft' : 'user-denied',
+      };
+    }
+    seq = decide(verdict, { answeredWith: settled.answer, duration: 'duration' in settled ? settled.duration : null });
+  }
+
+  if (verdict.decision === 'draft-only') {
+    return outcome('draft', verdict.decision, verdict.reason, canon.display, seq, { result: { summary: `draft: ${catalog[canon.capability].label.toLowerCase()} ${canon.display}`, output: request.input ?? '' } });
+  }
+  if (verdict.decision !== 'allow') return outcome('denied', verdict.decision, verdict.reason, canon.display, seq);
+  return execute(ctx, canon, request, verdict, audit);
+}
+
+async function execute(
+  ctx: PerformContext, canon: CanonicalRequest, request: ActionRequest, verdict: Verdict,
+  audit: (kind: string, fields: Record<string, unknown>, durable?: boolean) => number,
+): Promise<ActionOutcome> {
+  const executor = ctx.executors[canon.capability];
+  const abort = new AbortController();
+  ctx.inFlight.add(abort);
+  const started = ctx.now();
+  const base = { decision: verdict.decision, reason: verdict.reason, resource: canon.display, explanation: explainDecision(canon.capability, canon.display, 'allow', verdict.reason) };
+  try {
+    if (!executor) throw new AetherError('Unsupported', `nothing can ${catalog[canon.capability].label.toLowerCase()} in this host`);
+    const result = await executor({
+      capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input, signal: abort.signal,
+      allowPrivateNetwork: canon.resource.kind === 'host' && canon.resource.privateAddress && verdict.reason !== 'preset-auto',
+    });
+    const seq = audit('policy.outcome', {
+      capability: canon.capability, resource: canon.display, decision: 'done', reason: result.summary,
+      details: { resultSha256: createHash('sha256').update(result.output).digest('hex'), durationMs: Math.round(ctx.now() - started) },
+    });
+    return { ...base, status: 'done', auditSeq: seq, result, error: null };
+  } catch (error) {
+    const info = abort.signal.aborted ? { code: 'PolicyDenied' as const, message: 'stopped: permissions were revoked' } : toErrorInfo(error);
+    const seq = audit('policy.outcome', {
+      capability: canon.capability, resource: canon.display, decision: 'failed', reason: info.code,
+      details: { error: info.message, durationMs: Math.round(ctx.now() - started) },
+    });
+    return { ...base, status: 'failed', auditSeq: seq, error: info };
+  } finally {
+    ctx.inFlight.delete(abort);
+  }
+}
+
+function recordGrant(ctx: PerformContext, canon: CanonicalRequest, answer: Answer, request: ActionRequest): string {
+  const option = canon.scopeOptions.find((o) => o.id === answer.scopeOption) ?? canon.scopeOptions[0];
+  const scope: Scope = answer.customScope ? customScope(canon, answer.customScope, ctx.workspace) : option.scope;
+  const duration = answer.duration === 'always' ? 'persistent' : answer.duration === 'task' ? 'task' : 'session';
+  const grant = ctx.grants.add({
+    id: ctx.newId(), createdAt: ctx.now(), capability: canon.capability, scope, effect: answer.answer === 'deny' ? 'deny' : 'allow',
+    duration, expiresAt: null, usesLeft: null, taskId: request.taskId ?? request.turnId ?? null, personaId: ctx.personaId(),
+  });
+  ctx.bus.emit('policy.grants_changed', { reason: 'created' }, { source: 'policy' });
+  return grant.id;
+}

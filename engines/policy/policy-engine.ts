@@ -1,0 +1,184 @@
+// L5 policy: the single door for side effects, the approvals a user answers, the grants they
+// leave, and the audit ledger that proves afterwards what was decided and done.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AetherError, DisposableSet, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
+import type { Db } from '../storage/index.ts';
+import { Ledger } from './audit/ledger.ts';
+import { loadKeyring, loadSigningKey, type KeyVault } from './audit/keys.ts';
+import { isCapability } from './catalog.ts';
+import type { PolicyState, Posture } from './evaluate.ts';
+import { explainDecision } from './explain.ts';
+import { GrantStore } from './grant-store.ts';
+import type { Grant } from './grants.ts';
+import { perform, type PerformContext } from './perform.ts';
+import type { PresetConfig } from './presets.ts';
+import { describeScope } from './request.ts';
+import { Tickets } from './tickets.ts';
+
+export type PolicyDeps = {
+  bus: Bus;
+  db: Db;
+  settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+  dataDir: string;
+  workspace: string;
+  sessionId: string;
+  keyVault: KeyVault;
+  executors: Record<string, ToolExecutor>;
+  now: () => number;
+  newId: () => string;
+  verifyWorkerEntry?: string;
+  approvalTimeoutMs?: number;
+};
+
+const view = (g: Grant) => ({
+  id: g.id, capability: g.capability, scope: describeScope(g.scope), effect: g.effect, duration: g.duration,
+  usesLeft: g.usesLeft, expiresAt: g.expiresAt, createdAt: g.createdAt, revokedAt: g.revokedAt,
+});
+
+export function createPolicyEngine(deps: PolicyDeps) {
+  const { bus, settings } = deps;
+  const disposables = new DisposableSet();
+  const ledger = new Ledger({
+    db: deps.db, keyring: loadKeyring(deps.keyVault), signingKey: loadSigningKey(deps.keyVault),
+    checkpointFile: join(deps.dataDir, 'audit', 'checkpoints.log'), now: deps.now, verifyWorkerEntry: deps.verifyWorkerEntry,
+    pin: { get: () => settings.get<string>('audit.checkpoint_public_key'), set: (v) => settings.set('audit.checkpoint_public_key', v) },
+  });
+  const grants = new GrantStore(deps.db, deps.sessionId);
+  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
+  const inFlight = new Set<AbortController>();
+  let personaId: string | null = null;
+  let lastProblem: string | null = ledger.unhealthy;
+
+  const home = homedir();
+  const state = (): PolicyState => ({
+    preset: settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' },
+    posture: settings.get<Posture>('policy.posture') ?? 'balanced',
+    auditProblem: ledger.unhealthy,
+    hardBlocks: {
+      // Aether's own keys and ledger, and the usual homes of credentials.
+      paths: [deps.dataDir, join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers'],
+      programs: ['sudo', 'su', 'doas', 'pkexec', 'passwd', 'mkfs', 'shutdown', 'reboot'],
+    },
+    workspaceRoots: [deps.workspace],
+    costCapHit: () => false,
+    grants: grants.index,
+    context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId },
+  });
+  const ctx: PerformContext = {
+    bus, ledger, grants, tickets, executors: deps.executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
+    personaId: () => personaId, inFlight,
+  };
+
+  function reportHealth(): void {
+    if (ledger.unhealthy === lastProblem) return;
+    lastProblem = ledger.unhealthy;
+    bus.emit('policy.health_changed', { auditHealthy: !lastProblem, problem: lastProblem }, { source: 'policy' });
+  }
+
+  function userRow(changeId: string, kind: string, details: Record<string, unknown>, fields: { capability?: string; resource?: string; decision?: string; reason?: string } = {}) {
+    try {
+      const row = ledger.append({ changeId, kind, actor: 'user', details, ...fields }, { durable: true });
+      bus.emit('policy.audit_appended', { seq: row.seq, kind }, { source: 'policy', changeId });
+    } finally {
+      reportHealth();
+    }
+  }
+
+  function registerCommands(): void {
+    disposables.add(bus.handle('policy.perform', async (input, c) => {
+      try {
+        return await perform(ctx, input, c.changeId);
+      } catch (error) {
+        if (error instanceof AetherError && error.code === 'AuditUnavailable') {
+          return { status: 'denied', decision: 'deny', reason: 'audit-unavailable', resource: input.target, auditSeq: null,
+            explanation: explainDecision(input.capability, input.target, 'deny', 'audit-unavailable'), error: error.toInfo() };
+        }
+        throw error;
+      } finally {
+        reportHealth();
+      }
+    }));
+    disposables.add(bus.handle('policy.respond_approval', (input, c) => {
+      const refused = tickets.answer(input.ticketId, input.requestHash, input);
+      if (refused) {
+        userRow(c.changeId, 'policy.approval_refused', { ticketId: input.ticketId, answer: input.answer, origin: c.origin }, { decision: 'deny', reason: refused });
+        return { accepted: false, reason: refused };
+      }
+      return { accepted: true };
+    }));
+    disposables.add(bus.handle('policy.list_pending', () => ({ approvals: tickets.pending() })));
+    disposables.add(bus.handle('policy.list_grants', (input) => ({ grants: grants.list({ includeRevoked: input.includeRevoked }).map(view) })));
+    disposables.add(bus.handle('policy.revoke_grant', (input, c) => {
+      const revoked = grants.revoke(input.id, deps.now(), 'user');
+      if (revoked) {
+        userRow(c.changeId, 'grant.revoked', { grantId: input.id });
+        bus.emit('policy.grants_changed', { reason: 'revoked' }, { source: 'policy', changeId: c.changeId });
+      }
+      return { revoked };
+    }));
+    disposables.add(bus.handle('policy.revoke_capability', (input, c) => {
+      if (!isCapability(input.capability)) throw new AetherError('BadRequest', `unknown capability ${input.capability}`);
+      const revoked = grants.revokeCapability(input.capability, deps.now(), 'user');
+      userRow(c.changeId, 'grant.revoked', { count: revoked }, { capability: input.capability });
+      bus.emit('policy.grants_changed', { reason: 'revoked' }, { source: 'policy', changeId: c.changeId });
+      return { revoked };
+    }));
+    disposables.add(bus.handle('policy.revoke_all', (_input, c) => {
+      const started = performance.now();
+      const revoked = grants.revokeAll(deps.now(), 'emergency');
+      const cancelled = tickets.cancelAll() + inFlight.size;
+      for (const abort of inFlight) abort.abort();
+      const ms = performance.now() - started;
+      userRow(c.changeId, 'grant.revoked_all', { count: revoked, cancelled, ms: Math.round(ms) });
+      bus.emit('policy.grants_changed', { reason: 'revoked-all' }, { source: 'policy', changeId: c.changeId });
+      return { revoked, cancelled, ms };
+    }));
+    disposables.add(bus.handle('policy.list_audit', (input) => ({
+      rows: ledger.list({ beforeSeq: input.beforeSeq, limit: input.limit ?? 100, decision: input.decision, capability: input.capability }),
+      head: ledger.head().seq,
+    })));
+    disposables.add(bus.handle('policy.verify_audit', async () => {
+      const result = await ledger.verifyAsync();
+      reportHealth();
+      return result.ok
+        ? { ok: true, rows: result.rows, checkpoints: result.checkpoints, message: `intact: ${result.rows} rows, ${result.checkpoints} signed checkpoints` }
+        : { ok: false, rows: result.rows, kind: result.kind, seq: result.seq, message: result.message };
+    }));
+    disposables.add(bus.handle('policy.explain', (input) => {
+      const row = ledger.get(input.seq);
+      if (!row) throw new AetherError('NotFound', `no audit row ${input.seq}`);
+      if (!row.capability || !row.decision) return { text: `${row.kind} by ${row.actor}.` };
+      const details = JSON.parse(row.details) as { why?: string };
+      const text = row.kind === 'policy.outcome'
+        ? `${row.decision === 'done' ? 'Done' : 'Failed'}: ${row.reason}.`
+        : explainDecision(row.capability, row.resource ?? '', row.decision, row.reason ?? '');
+      return { text: details.why ? `${text} Asked by ${row.actor}: “${details.why}”.` : text };
+    }));
+    disposables.add(bus.handle('policy.get_state', () => {
+      const s = state();
+      return { preset: s.preset.name, posture: s.posture, auditHealthy: !ledger.unhealthy, auditProblem: ledger.unhealthy, workspace: deps.workspace, pending: tickets.pending().length };
+    }));
+  }
+
+  return {
+    start(): void {
+      registerCommands();
+      // Replayed from the start: the persona may have been activated before this engine started.
+      disposables.add(bus.subscribe((e) => { if (e.name === 'persona.activated') personaId = e.payload.id; }, { afterSeq: 0 }));
+      // Verify what is there before trusting it; until then the ledger's own checks apply.
+      void ledger.verifyAsync().then(reportHealth);
+    },
+    dispose(): void {
+      tickets.cancelAll();
+      for (const abort of inFlight) abort.abort();
+      disposables.dispose();
+      ledger.dispose();
+    },
+    ledger,
+    health: (): EngineHealth => (ledger.unhealthy ? { state: 'error', detail: ledger.unhealthy } : { state: 'ok', detail: `audit ${ledger.head().seq} rows` }),
+  };
+}
+
+export type PolicyEngine = ReturnType<typeof createPolicyEngine>;

@@ -1,0 +1,101 @@
+// Turns an action request as written into the canonical request L5 decides on and executors
+// act on, with its hash (what an approval ticket is bound to) and the scopes a grant could take.
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { AetherError, type ActionRequest } from '../bus/index.ts';
+import { canonicalJson } from './audit/canonical.ts';
+import { catalog, isCapability, type Capability } from './catalog.ts';
+import type { Resource, Scope } from './grants.ts';
+import { canonicalCommand, canonicalPath, canonicalUrl } from './resources.ts';
+
+export type ScopeOption = { id: string; label: string; scope: Scope };
+
+export type CanonicalRequest = {
+  capability: Capability;
+  resource: Resource;
+  display: string;
+  escalate: boolean;
+  path?: string;
+  argv?: string[];
+  url?: string;
+  input?: string;
+  hash: string;
+  scopeOptions: ScopeOption[];
+};
+
+export function canonicalize(request: ActionRequest, workspace: string): CanonicalRequest {
+  if (!isCapability(request.capability)) throw new AetherError('BadRequest', `unknown capability ${request.capability.slice(0, 64)}`);
+  const capability = request.capability;
+  const base = { capability, input: request.input, escalate: false };
+  let out: Omit<CanonicalRequest, 'hash'>;
+  switch (catalog[capability].resource) {
+    case 'path': {
+      const path = canonicalPath(request.target, workspace);
+      const folder = capability === 'files.list' ? path : dirname(path);
+      out = {
+        ...base, path, display: path, resource: { kind: 'path', path },
+        scopeOptions: [
+          { id: 'exact', label: capability === 'files.list' ? 'This folder only' : 'This file', scope: { kind: 'path', root: path } },
+          { id: 'folder', label: `Everything in ${folder}`, scope: { kind: 'path', root: folder } },
+        ],
+      };
+      break;
+    }
+    case 'command': {
+      const { argv, shellLike } = canonicalCommand(request.target);
+      const program = argv.slice(0, Math.min(2, argv.length));
+      out = {
+        ...base, argv, escalate: shellLike, display: argv.join(' '), resource: { kind: 'command', argv },
+        scopeOptions: [
+          { id: 'exact', label: 'This exact command', scope: { kind: 'command', prefix: argv } },
+          ...(argv.length > 2 ? [{ id: 'program', label: `Any "${program.join(' ')} …" command`, scope: { kind: 'command' as const, prefix: program } }] : []),
+        ],
+      };
+      break;
+    }
+    case 'url': {
+      const url = canonicalUrl(request.target);
+      out = {
+        ...base, url: url.href, display: url.href, resource: { kind: 'host', host: url.host, port: url.port, privateAddress: url.privateAddress },
+        scopeOptions: [{ id: 'host', label: `Anything on ${url.host}:${url.port}`, scope: { kind: 'host', host: url.host, port: url.port } }],
+      };
+      break;
+    }
+    case 'model': {
+      const [provider, model = ''] = request.target.split('/', 2);
+      out = {
+        ...base, display: request.target, resource: { kind: 'model', provider, model },
+        scopeOptions: [{ id: 'provider', label: `Any model of ${provider}`, scope: { kind: 'model', provider, model: null } }],
+      };
+      break;
+    }
+    default:
+      out = { ...base, display: '', resource: { kind: 'none' }, scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }] };
+  }
+  const inputHash = request.input === undefined ? null : createHash('sha256').update(request.input).digest('hex');
+  const hash = createHash('sha256').update(canonicalJson({ capability, resource: out.resource, input: inputHash })).digest('hex');
+  return { ...out, hash };
+}
+
+/** A scope the user typed into the approval card, made canonical like a request. */
+export function customScope(request: CanonicalRequest, text: string, workspace: string): Scope {
+  switch (request.resource.kind) {
+    case 'path': return { kind: 'path', root: canonicalPath(text, workspace) };
+    case 'command': return { kind: 'command', prefix: canonicalCommand(text).argv };
+    case 'host': {
+      const url = canonicalUrl(text.includes('://') ? text : `https://${text}`);
+      return { kind: 'host', host: url.host, port: text.includes(':') ? url.port : null };
+    }
+    default: return { kind: 'any' };
+  }
+}
+
+export function describeScope(scope: Scope): string {
+  switch (scope.kind) {
+    case 'path': return scope.root;
+    case 'command': return scope.prefix.join(' ');
+    case 'host': return scope.port === null ? scope.host : `${scope.host}:${scope.port}`;
+    case 'model': return scope.model ? `${scope.provider}/${scope.model}` : scope.provider;
+    case 'any': return 'anything';
+  }
+}

@@ -1,0 +1,30 @@
+// The executors the composition root registers into L5, by capability.
+import { AetherError, type ToolExecutor } from '../bus/index.ts';
+import { deleteToTrash, listFolder, readFile, writeFile } from './files.ts';
+import { runProcess } from './process.ts';
+import { fetchUrl } from './web.ts';
+
+export type Clipboard = { read(): string; write(text: string): void };
+
+const unsupported = (what: string): ToolExecutor => async () => {
+  throw new AetherError('Unsupported', `${what} is not available in headless mode`);
+};
+
+export function createToolset(options: { workspace: string; trashDir: string; clipboard?: Clipboard }): Record<string, ToolExecutor> {
+  const { clipboard } = options;
+  return {
+    'files.read': readFile,
+    'files.list': listFolder,
+    'files.write': writeFile,
+    'files.delete': deleteToTrash(options.trashDir),
+    'process.exec': runProcess(options.workspace),
+    'web.fetch': fetchUrl,
+    'clipboard.read': clipboard ? async () => ({ summary: 'read the clipboard', output: clipboard.read() }) : unsupported('The clipboard'),
+    'clipboard.write': clipboard
+      ? async (req) => { clipboard.write(req.input ?? ''); return { summary: 'wrote to the clipboard', output: '' }; }
+      : unsupported('The clipboard'),
+  };
+}
+
+export { LIMITS as FILE_LIMITS } from './files.ts';
+export { isPrivateAddress } from './web.ts';
