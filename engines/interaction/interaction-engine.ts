@@ -5,6 +5,8 @@ import {
   type Bus, type ChatMessage, type EngineHealth, type Turn, type TurnState,
 } from '../bus/index.ts';
 import type { ConversationStore } from '../storage/index.ts';
+import { parseSlash, type SlashAction } from './slash.ts';
+import { formatOutcome } from './format-outcome.ts';
 import { turnMachine } from './turn-machine.ts';
 
 export type InteractionDeps = {
@@ -25,6 +27,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
   const disposables = new DisposableSet();
   const changeOf = new Map<string, string>();
   const cancelled = new Set<string>();
+  const actions = new Map<string, SlashAction>();
 
   const actor = createActor(turnMachine.provide({
     actions: {
@@ -36,13 +39,20 @@ export function createInteractionEngine(deps: InteractionDeps) {
           actor.send({ type: 'FAIL', turnId, error: toErrorInfo(error) });
         });
       },
+      startAction: ({ event }) => {
+        if (event.type !== 'SUBMIT') return;
+        const { turnId } = event;
+        runAction(turnId).catch((error: unknown) => actor.send({ type: 'FAIL', turnId, error: toErrorInfo(error) }));
+      },
       cancelGeneration: ({ context }) => { if (context.turnId) cancel(context.turnId); },
     },
   }));
 
   function cancel(turnId: string): void {
     cancelled.add(turnId);
-    void bus.invoke('router.cancel', { turnId }, { changeId: changeOf.get(turnId) }).catch(() => {});
+    const changeId = changeOf.get(turnId);
+    if (actions.has(turnId)) void bus.invoke('policy.cancel_pending', { turnId }, { changeId }).catch(() => {});
+    else void bus.invoke('router.cancel', { turnId }, { changeId }).catch(() => {});
   }
 
   function promptFor(turn: Turn, systemPrompt: string): ChatMessage[] {
@@ -84,6 +94,37 @@ export function createInteractionEngine(deps: InteractionDeps) {
     changeOf.delete(turnId);
   }
 
+  /** A slash command's turn: one action through the policy gate; its outcome is the reply. */
+  async function runAction(turnId: string): Promise<void> {
+    const changeId = changeOf.get(turnId);
+    const action = actions.get(turnId)!;
+    const outcome = await bus.invoke('policy.perform', {
+      ...action, actor: 'user', why: `you typed /${action.capability.split('.')[1]} in the chat`, turnId,
+    }, { changeId });
+    const stopped = cancelled.has(turnId);
+    const finished = conversations.finishTurn(turnId, {
+      assistantText: stopped ? '' : formatOutcome(outcome), status: stopped ? 'stopped' : 'complete', error: null,
+      model: null, ttftMs: null, tokens: 0, tokensPerSecond: null, completedAt: deps.now(),
+    });
+    actions.delete(turnId);
+    cancelled.delete(turnId);
+    if (finished) bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    actor.send({ type: 'DONE', turnId });
+    changeOf.delete(turnId);
+  }
+
+  /** A reply that needs no model and no action (help, an unknown command). */
+  function replyAtOnce(conversationId: string, userText: string, reply: string, changeId: string): string {
+    const turnId = deps.newId();
+    const turn = conversations.startTurn(turnId, conversationId, userText, deps.now());
+    bus.emit('chat.turn_started', { turn }, { source: 'interaction', changeId, turnId });
+    const finished = conversations.finishTurn(turnId, {
+      assistantText: reply, status: 'complete', error: null, model: null, ttftMs: null, tokens: 0, tokensPerSecond: null, completedAt: deps.now(),
+    })!;
+    bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    return turnId;
+  }
+
   function requireConversation(id: string) {
     const conversation = conversations.get(id);
     if (!conversation) throw new AetherError('NotFound', `no conversation ${id}`);
@@ -104,10 +145,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
       return requireConversation(input.id);
     }));
     disposables.add(bus.handle('chat.delete_conversation', (input, ctx) => {
-      const snapshot = actor.getSnapshot();
-      if (snapshot.context.conversationId === input.id && (snapshot.value === 'thinking' || snapshot.value === 'streaming')) {
-        actor.send({ type: 'CANCEL' });
-      }
+      if (actor.getSnapshot().context.conversationId === input.id && busy()) actor.send({ type: 'CANCEL' });
       if (!conversations.remove(input.id)) throw new AetherError('NotFound', `no conversation ${input.id}`);
       bus.emit('chat.conversations_changed', { reason: 'deleted', id: input.id }, { source: 'interaction', changeId: ctx.changeId });
       return { deleted: true as const };
@@ -117,10 +155,9 @@ export function createInteractionEngine(deps: InteractionDeps) {
     })));
     disposables.add(bus.handle('chat.send_message', (input, ctx) => {
       const conversation = requireConversation(input.conversationId);
-      const state = actor.getSnapshot().value;
-      if (state === 'thinking' || state === 'streaming') {
-        throw new AetherError('TurnInProgress', 'Aether is still answering; stop the reply or wait for it to finish.');
-      }
+      if (busy()) throw new AetherError('TurnInProgress', 'Aether is still answering; stop the reply or wait for it to finish.');
+      const slash = parseSlash(input.text);
+      if (slash?.kind === 'reply') return { turnId: replyAtOnce(conversation.id, input.text, slash.text, ctx.changeId) };
       const turnId = deps.newId();
       const turn = conversations.startTurn(turnId, conversation.id, input.text, deps.now());
       if (conversation.title === DEFAULT_TITLE) {
@@ -128,14 +165,14 @@ export function createInteractionEngine(deps: InteractionDeps) {
         bus.emit('chat.conversations_changed', { reason: 'renamed', id: conversation.id }, { source: 'interaction', changeId: ctx.changeId });
       }
       changeOf.set(turnId, ctx.changeId);
+      if (slash) actions.set(turnId, slash.action);
       bus.emit('chat.turn_started', { turn }, { source: 'interaction', changeId: ctx.changeId, turnId });
-      actor.send({ type: 'SUBMIT', turnId, conversationId: conversation.id });
+      actor.send({ type: 'SUBMIT', turnId, conversationId: conversation.id, kind: slash ? 'action' : 'chat' });
       return { turnId };
     }));
     disposables.add(bus.handle('chat.cancel_turn', (input) => {
       const snapshot = actor.getSnapshot();
-      const active = snapshot.value === 'thinking' || snapshot.value === 'streaming';
-      if (!active || (input.turnId && input.turnId !== snapshot.context.turnId)) return { cancelled: false };
+      if (!busy() || (input.turnId && input.turnId !== snapshot.context.turnId)) return { cancelled: false };
       actor.send({ type: 'CANCEL' });
       return { cancelled: true };
     }));
@@ -143,6 +180,11 @@ export function createInteractionEngine(deps: InteractionDeps) {
       const snapshot = actor.getSnapshot();
       return { state: snapshot.value as TurnState, turnId: snapshot.context.turnId };
     }));
+  }
+
+  function busy(): boolean {
+    const state = actor.getSnapshot().value as TurnState;
+    return state !== 'idle' && state !== 'error';
   }
 
   function watchState(): void {
@@ -158,6 +200,12 @@ export function createInteractionEngine(deps: InteractionDeps) {
     });
     disposables.add({ dispose: () => subscription.unsubscribe() });
     disposables.add(bus.on('router.first_token', (event) => actor.send({ type: 'FIRST_TOKEN', turnId: event.payload.turnId })));
+    disposables.add(bus.on('policy.approval_pending', (event) => {
+      if (event.turnId) actor.send({ type: 'APPROVAL_NEEDED', turnId: event.turnId });
+    }));
+    disposables.add(bus.on('policy.approval_resolved', (event) => {
+      if (event.turnId) actor.send({ type: 'APPROVAL_RESOLVED', turnId: event.turnId });
+    }));
   }
 
   return {

@@ -6,7 +6,8 @@ function run(events: TurnEvent[]) {
   const effects: string[] = [];
   const actor = createActor(turnMachine.provide({
     actions: {
-      startGeneration: ({ context }) => { effects.push(`start:${context.turnId}`); },
+      startGeneration: ({ event }) => { if (event.type === 'SUBMIT') effects.push(`start:${event.turnId}`); },
+      startAction: ({ event }) => { if (event.type === 'SUBMIT') effects.push(`action:${event.turnId}`); },
       cancelGeneration: ({ context }) => { effects.push(`cancel:${context.turnId}`); },
     },
   }));
@@ -17,7 +18,8 @@ function run(events: TurnEvent[]) {
   return { states, effects, snapshot: actor.getSnapshot() };
 }
 
-const submit = (turnId: string): TurnEvent => ({ type: 'SUBMIT', turnId, conversationId: 'c' });
+const submit = (turnId: string): TurnEvent => ({ type: 'SUBMIT', turnId, conversationId: 'c', kind: 'chat' });
+const action = (turnId: string): TurnEvent => ({ type: 'SUBMIT', turnId, conversationId: 'c', kind: 'action' });
 
 describe('turn machine', () => {
   it('goes idle → thinking → streaming → idle and starts generation once', () => {
@@ -60,6 +62,18 @@ describe('turn machine', () => {
     const idle = run([{ type: 'DONE', turnId: 'x' }, { type: 'CANCEL' }, { type: 'FIRST_TOKEN', turnId: 'x' }]);
     expect(idle.states).toEqual(['idle']);
     expect(idle.effects).toEqual([]);
+  });
+
+  it('runs an action turn through an approval and starts the action once', () => {
+    const r = run([action('a1'), { type: 'APPROVAL_NEEDED', turnId: 'a1' }, { type: 'APPROVAL_RESOLVED', turnId: 'a1' }, { type: 'DONE', turnId: 'a1' }]);
+    expect(r.states).toEqual(['idle', 'executing_tool', 'awaiting_approval', 'executing_tool', 'idle']);
+    expect(r.effects).toEqual(['action:a1']);
+  });
+
+  it('cancels an action turn that waits for approval', () => {
+    const r = run([action('a1'), { type: 'APPROVAL_NEEDED', turnId: 'a1' }, { type: 'CANCEL' }, { type: 'APPROVAL_RESOLVED', turnId: 'a1' }]);
+    expect(r.snapshot.value).toBe('idle');
+    expect(r.effects).toEqual(['action:a1', 'cancel:a1']);
   });
 
   it('is a pure function of its events: the same events replay to the same states', () => {

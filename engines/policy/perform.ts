@@ -69,7 +69,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
       ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,
       risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000),
       scopeOptions: canon.scopeOptions.map((o) => ({ id: o.id, label: o.label, scope: describeScope(o.scope) })), createdAt: ctx.now(), expiresAt,
-    }), ctx.now());
+    }), ctx.now(), request.turnId ?? null);
     ctx.bus.emit('policy.approval_pending', { approval }, meta);
     const settled = await answer;
     ctx.bus.emit('policy.approval_resolved', { ticketId: approval.ticketId, answer: settled.answer }, meta);

@@ -109,6 +109,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
       return { accepted: true };
     }));
     disposables.add(bus.handle('policy.list_pending', () => ({ approvals: tickets.pending() })));
+    disposables.add(bus.handle('policy.cancel_pending', (input) => ({ cancelled: tickets.cancelAll(input.turnId) })));
     disposables.add(bus.handle('policy.list_grants', (input) => ({ grants: grants.list({ includeRevoked: input.includeRevoked }).map(view) })));
     disposables.add(bus.handle('policy.revoke_grant', (input, c) => {
       const revoked = grants.revoke(input.id, deps.now(), 'user');

@@ -7,7 +7,7 @@ import type { Approval } from '../bus/index.ts';
 export type Answer = { answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; customScope?: string; duration: 'once' | 'task' | 'session' | 'always' };
 export type Settled = Answer | { answer: 'expired' | 'cancelled' };
 
-type Open = { approval: Approval; settle: (a: Settled) => void; timer: NodeJS.Timeout };
+type Open = { approval: Approval; turnId: string | null; settle: (a: Settled) => void; timer: NodeJS.Timeout };
 
 export class Tickets {
   private open = new Map<string, Open>();
@@ -17,14 +17,14 @@ export class Tickets {
     this.timeoutMs = timeoutMs;
   }
 
-  issue(make: (ticketId: string, expiresAt: number) => Approval, now: number): { approval: Approval; answer: Promise<Settled> } {
+  issue(make: (ticketId: string, expiresAt: number) => Approval, now: number, turnId: string | null = null): { approval: Approval; answer: Promise<Settled> } {
     const ticketId = randomBytes(16).toString('hex');
     const approval = make(ticketId, now + this.timeoutMs);
     let settle!: (a: Settled) => void;
     const answer = new Promise<Settled>((resolve) => { settle = resolve; });
     const timer = setTimeout(() => this.close(ticketId, { answer: 'expired' }), this.timeoutMs);
     timer.unref();
-    this.open.set(ticketId, { approval, settle, timer });
+    this.open.set(ticketId, { approval, turnId, settle, timer });
     return { approval, answer };
   }
 
@@ -41,8 +41,9 @@ export class Tickets {
 
   pending(): Approval[] { return [...this.open.values()].map((t) => t.approval); }
 
-  cancelAll(): number {
-    const ids = [...this.open.keys()];
+  /** Cancels every open approval, or those of one turn (the user stopped it). */
+  cancelAll(turnId?: string): number {
+    const ids = [...this.open].filter(([, t]) => turnId === undefined || t.turnId === turnId).map(([id]) => id);
     for (const id of ids) this.close(id, { answer: 'cancelled' });
     return ids.length;
   }

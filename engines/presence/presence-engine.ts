@@ -6,6 +6,9 @@ const FOR_TURN: Record<TurnState, PresenceState> = {
   idle: 'idle',
   thinking: 'thinking',
   streaming: 'speaking',
+  executing_tool: 'thinking',
+  // Waiting for the user's answer: attentive, like listening.
+  awaiting_approval: 'listening',
   error: 'concerned',
 };
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 
-export const turnStates = ['idle', 'thinking', 'streaming', 'error'] as const;
+export const turnStates = ['idle', 'thinking', 'streaming', 'executing_tool', 'awaiting_approval', 'error'] as const;
 export const turnStateSchema = z.enum(turnStates);
 export type TurnState = z.infer<typeof turnStateSchema>;
 

@@ -102,6 +102,7 @@ export const policyStateSchema = z.object({
 
 export const policyCommands = {
   'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema),
+  'policy.cancel_pending': internalCommand(z.object({ turnId: z.string().max(64) }), z.object({ cancelled: z.number().int() })),
   'policy.respond_approval': command(
     z.object({
       ticketId,
