@@ -2,16 +2,19 @@
 import { useEffect, useState } from 'react';
 import { ChatView } from './columns/chat-view.tsx';
 import { ConversationList } from './columns/conversation-list.tsx';
-import { Inspector } from './columns/inspector.tsx';
+import { RightColumn } from './columns/right-column.tsx';
 import { client, type ConnectionState } from './ipc/client.ts';
 import { useChat } from './stores/chat.ts';
 import { useConversations } from './stores/conversations.ts';
+import { usePolicy } from './stores/policy.ts';
 import { loadInitialState, wireEvents } from './stores/wire-events.ts';
 
 export function App() {
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [startError, setStartError] = useState<string | null>(null);
   const activeId = useConversations((s) => s.activeId);
+  const auditHealthy = usePolicy((s) => s.auditHealthy);
+  const auditProblem = usePolicy((s) => s.auditProblem);
 
   useEffect(() => {
     const unwire = wireEvents();
@@ -25,9 +28,10 @@ export function App() {
     <div className="workspace" data-connection={connection}>
       {connection !== 'open' && <div className="banner" role="status">{connection === 'connecting' ? 'Connecting to Aether…' : 'Connection to Aether lost — reconnecting…'}</div>}
       {startError && <div className="banner error" role="alert">Could not load the workspace: {startError}</div>}
+      {!auditHealthy && <div className="banner error" role="alert" data-testid="audit-broken-banner">Aether will not act on your computer: {auditProblem}</div>}
       <ConversationList />
       <ChatView />
-      <Inspector />
+      <RightColumn />
     </div>
   );
 }

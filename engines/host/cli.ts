@@ -1,4 +1,4 @@
-// Headless mode: `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--model FILE.gguf]`.
+// Headless mode: `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--model FILE.gguf] [--workspace DIR]`.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     model: { type: 'string' },
     'max-tokens': { type: 'string' },
+    workspace: { type: 'string' },
   },
   strict: true,
 });
@@ -43,7 +44,7 @@ if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
 let host;
 try {
-  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, log });
+  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, log, workspace: values.workspace ? resolve(values.workspace) : undefined });
 } catch (error) {
   fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
 }

@@ -58,7 +58,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     auditProblem: ledger.unhealthy,
     hardBlocks: {
       // Aether's own keys and ledger, and the usual homes of credentials.
-      paths: [deps.dataDir, join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers'],
+      paths: [...['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'].map((p) => join(deps.dataDir, p)), join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers'],
       programs: ['sudo', 'su', 'doas', 'pkexec', 'passwd', 'mkfs', 'shutdown', 'reboot'],
     },
     workspaceRoots: [deps.workspace],
@@ -66,8 +66,13 @@ export function createPolicyEngine(deps: PolicyDeps) {
     grants: grants.index,
     context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId },
   });
+  // Exporting the log is an action like any other: it goes through the gate, and is audited.
+  const exportAudit: ToolExecutor = async (req) => {
+    const { rows } = ledger.exportTo(req.path!);
+    return { summary: `exported ${rows} audit rows, the checkpoints and the public key to ${req.path}`, output: req.path! };
+  };
   const ctx: PerformContext = {
-    bus, ledger, grants, tickets, executors: deps.executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
+    bus, ledger, grants, tickets, executors: { ...deps.executors, 'audit.export': exportAudit }, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
     personaId: () => personaId, inFlight,
   };
 
@@ -147,6 +152,10 @@ export function createPolicyEngine(deps: PolicyDeps) {
         ? { ok: true, rows: result.rows, checkpoints: result.checkpoints, message: `intact: ${result.rows} rows, ${result.checkpoints} signed checkpoints` }
         : { ok: false, rows: result.rows, kind: result.kind, seq: result.seq, message: result.message };
     }));
+    disposables.add(bus.handle('policy.export_audit', (_input, c) => perform(ctx, {
+      capability: 'audit.export', target: join(deps.dataDir, 'exports', `audit-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`),
+      actor: 'user', why: 'you asked to export the audit log',
+    }, c.changeId)));
     disposables.add(bus.handle('policy.explain', (input) => {
       const row = ledger.get(input.seq);
       if (!row) throw new AetherError('NotFound', `no audit row ${input.seq}`);

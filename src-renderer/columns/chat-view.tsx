@@ -5,6 +5,9 @@ import type { Turn } from '../../engines/bus/index.ts';
 import { useChat } from '../stores/chat.ts';
 import { useConversations } from '../stores/conversations.ts';
 import { useInspector } from '../stores/inspector.ts';
+import { usePolicy } from '../stores/policy.ts';
+import { Approvals } from '../components/approval-card.tsx';
+import { MessageText } from '../components/message-text.tsx';
 
 function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
   if (turn.status === 'error' && turn.error) {
@@ -19,7 +22,7 @@ function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
   const streaming = live !== undefined;
   return (
     <div className={`message assistant ${streaming ? 'streaming' : ''}`} data-testid="message-assistant" data-status={streaming ? 'streaming' : turn.status}>
-      {text || (streaming ? <span className="typing" aria-label="thinking">…</span> : null)}
+      {text ? <MessageText text={text} /> : streaming ? <span className="typing" aria-label="thinking">…</span> : null}
       {turn.status === 'stopped' && <span className="note"> (stopped)</span>}
     </div>
   );
@@ -33,7 +36,7 @@ export function ChatView() {
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const end = useRef<HTMLDivElement>(null);
-  const busy = turnState === 'thinking' || turnState === 'streaming';
+  const busy = turnState !== 'idle' && turnState !== 'error';
 
   useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [turns, live]);
   useEffect(() => { input.current?.focus(); }, [activeId]);
@@ -44,11 +47,17 @@ export function ChatView() {
     const conversationId = activeId ?? (await create()).id;
     setText('');
     if (!(await send(conversationId, message))) setText(message);
-    input.current?.focus();
+    // An approval card that appeared meanwhile keeps the focus: the keyboard answers it.
+    if (usePolicy.getState().pending.length === 0) input.current?.focus();
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void submit(); }
-    if (e.key === 'Escape' && busy) void stop();
+    if (e.key === 'Escape' && busy) {
+      // While an approval waits, Escape answers it (deny) rather than stopping the turn.
+      const [waiting] = usePolicy.getState().pending;
+      if (waiting) void usePolicy.getState().respond(waiting, 'deny');
+      else void stop();
+    }
   };
 
   return (
@@ -65,6 +74,7 @@ export function ChatView() {
         <div ref={end} />
       </div>
       {sendError && <div className="send-error" role="alert" data-testid="send-error">{sendError}</div>}
+      <Approvals onAnswered={() => input.current?.focus()} />
       <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <textarea ref={input} data-testid="chat-input" value={text} rows={2} autoFocus
           placeholder={`Message ${personaName}…  (Enter to send, Shift+Enter for a new line)`}

@@ -8,8 +8,7 @@ export function Inspector() {
   const s = useInspector();
   const routerLine = s.router ? s.router.state : 'connecting';
   return (
-    <aside className="column right" aria-label="Inspector">
-      <header className="column-header"><h2>Inspector</h2></header>
+    <div className="tab-body">
       <div className="presence">
         <PresenceFace state={s.presence} />
         <div>
@@ -27,6 +26,6 @@ export function Inspector() {
         <dt>Tokens</dt><dd>{s.tokens}</dd>
       </dl>
       {s.router?.error && <p className="router-error" role="status">{s.router.error.message}</p>}
-    </aside>
+    </div>
   );
 }

@@ -4,6 +4,13 @@ import { client } from '../ipc/client.ts';
 import { useChat } from './chat.ts';
 import { useConversations } from './conversations.ts';
 import { useInspector } from './inspector.ts';
+import { usePolicy } from './policy.ts';
+
+// Audit rows come in bursts (decision, approval, outcome): refresh the list once per burst.
+let auditTimer: ReturnType<typeof setTimeout> | null = null;
+function scheduleAuditRefresh(): void {
+  auditTimer ??= setTimeout(() => { auditTimer = null; void usePolicy.getState().refreshAudit(); }, 150);
+}
 
 export function wireEvents(): () => void {
   const inspector = useInspector.getState;
@@ -48,6 +55,21 @@ export function wireEvents(): () => void {
       case 'chat.conversations_changed':
         void useConversations.getState().refresh();
         break;
+      case 'policy.approval_pending':
+        usePolicy.getState().added(event.payload.approval);
+        break;
+      case 'policy.approval_resolved':
+        usePolicy.getState().resolved(event.payload.ticketId);
+        break;
+      case 'policy.grants_changed':
+        void usePolicy.getState().refreshGrants();
+        break;
+      case 'policy.audit_appended':
+        scheduleAuditRefresh();
+        break;
+      case 'policy.health_changed':
+        usePolicy.getState().health(event.payload.auditHealthy, event.payload.problem);
+        break;
     }
   });
 }
@@ -64,5 +86,5 @@ export async function loadInitialState(): Promise<void> {
     turnState: turn.state, presence: presence.state, router, model: router.model,
     persona: { id: persona.id, displayName: persona.displayName, tagline: persona.tagline },
   });
-  await useConversations.getState().refresh();
+  await Promise.all([useConversations.getState().refresh(), usePolicy.getState().load()]);
 }

@@ -124,6 +124,7 @@ export const policyCommands = {
     z.object({ rows: z.array(auditRowSchema), head: z.number().int() }),
   ),
   'policy.verify_audit': command(z.object({}), verifyResultSchema),
+  'policy.export_audit': command(z.object({}), actionOutcomeSchema),
   'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() })),
   'policy.get_state': command(z.object({}), policyStateSchema),
 };

@@ -1,0 +1,31 @@
+// Right column: the live turn, what Aether may do (grants), and what it did (audit).
+import { useState } from 'react';
+import { usePolicy } from '../stores/policy.ts';
+import { AuditTab } from './audit-tab.tsx';
+import { GrantsTab } from './grants-tab.tsx';
+import { Inspector } from './inspector.tsx';
+
+const TABS = [['inspector', 'Live'], ['grants', 'Grants'], ['audit', 'Audit']] as const;
+type Tab = (typeof TABS)[number][0];
+
+export function RightColumn() {
+  const [tab, setTab] = useState<Tab>('inspector');
+  const grants = usePolicy((s) => s.grants.length);
+  const notice = usePolicy((s) => s.notice);
+  return (
+    <aside className="column right" aria-label="Inspector">
+      <header className="column-header tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={`tab-${id}`} onClick={() => setTab(id)}>
+            {label}{id === 'grants' && grants > 0 ? ` (${grants})` : ''}
+          </button>
+        ))}
+      </header>
+      {notice && <p className="notice" role="status" data-testid="policy-notice">{notice}</p>}
+      {/* All three stay mounted (hidden when not shown), so each keeps its state and stays live. */}
+      <div className="tab-panel" hidden={tab !== 'inspector'}><Inspector /></div>
+      <div className="tab-panel" hidden={tab !== 'grants'}><GrantsTab /></div>
+      <div className="tab-panel" hidden={tab !== 'audit'}><AuditTab /></div>
+    </aside>
+  );
+}

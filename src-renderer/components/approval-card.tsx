@@ -1,0 +1,80 @@
+// The question the user answers before Aether acts: what, where, how risky, who asked and why;
+// for which scope and how long. Enter allows once, Escape denies.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Approval } from '../../engines/bus/index.ts';
+import { usePolicy } from '../stores/policy.ts';
+
+const CUSTOM = '__custom';
+const DURATIONS = [['once', 'Just this once'], ['task', 'For this task'], ['session', 'Until Aether restarts'], ['always', 'Always']] as const;
+type Duration = (typeof DURATIONS)[number][0];
+
+function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) {
+  const respond = usePolicy((s) => s.respond);
+  const [scope, setScope] = useState(approval.scopeOptions[0]?.id ?? '');
+  const [custom, setCustom] = useState('');
+  const [duration, setDuration] = useState<Duration>('once');
+  const card = useRef<HTMLDivElement>(null);
+
+  useEffect(() => { card.current?.focus(); }, [approval.ticketId]);
+
+  const answer = async (kind: 'allow' | 'deny' | 'draft', quick = false) => {
+    const choice = quick ? { duration: 'once' as const } : {
+      duration, scopeOption: scope === CUSTOM ? undefined : scope, customScope: scope === CUSTOM && custom.trim() ? custom.trim() : undefined,
+    };
+    await respond(approval, kind, choice);
+    onDone();
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    if (e.key === 'Enter') { e.preventDefault(); void answer('allow', true); }
+    if (e.key === 'Escape') { e.preventDefault(); void answer('deny', true); }
+  };
+
+  return (
+    <div className={`approval risk-${approval.risk}`} data-testid="approval-card" role="dialog" aria-label="Approval needed" tabIndex={-1} ref={card} onKeyDown={onKey}>
+      <div className="approval-head">
+        <span className={`risk risk-${approval.risk}`}>{approval.risk} risk</span>
+        <strong>{approval.label}</strong>
+      </div>
+      <code className="approval-resource" data-testid="approval-resource">{approval.resource || '—'}</code>
+      <p className="approval-why">Asked by <b>{approval.actor}</b>{approval.why ? <>: {approval.why}</> : null}</p>
+      {approval.preview !== null && <pre className="approval-preview">{approval.preview}</pre>}
+      <div className="approval-choices">
+        <label>For
+          <select data-testid="approval-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+            {approval.scopeOptions.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+            <option value={CUSTOM}>A pattern I type…</option>
+          </select>
+        </label>
+        {scope === CUSTOM && <input data-testid="approval-custom-scope" placeholder="a folder, a command prefix or a host" value={custom} onChange={(e) => setCustom(e.target.value)} />}
+        <label>How long
+          <select data-testid="approval-duration" value={duration} onChange={(e) => setDuration(e.target.value as Duration)} disabled={approval.risk === 'critical'}>
+            {DURATIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+          </select>
+        </label>
+      </div>
+      <div className="approval-actions">
+        <button className="primary" data-testid="approval-allow" onClick={() => void answer('allow')}>Allow</button>
+        <button data-testid="approval-draft" onClick={() => void answer('draft')}>Draft only</button>
+        <button className="danger" data-testid="approval-deny" onClick={() => void answer('deny')}>Deny</button>
+        <span className="hint">Enter allows once · Esc denies</span>
+      </div>
+    </div>
+  );
+}
+
+export function Approvals({ onAnswered }: { onAnswered: () => void }) {
+  const pending = usePolicy((s) => s.pending);
+  if (pending.length === 0) return null;
+  const [first, ...rest] = pending;
+  return (
+    <div className="approvals">
+      <Card key={first.ticketId} approval={first} onDone={onAnswered} />
+      {rest.length > 0 && (
+        <ul className="pending-drawer" data-testid="approval-pending-list" aria-label="More requests waiting">
+          {rest.map((a) => <li key={a.ticketId}>{a.label}: <code>{a.resource}</code></li>)}
+        </ul>
+      )}
+    </div>
+  );
+}
