@@ -26,7 +26,7 @@ export type PolicyState = {
   hardBlocks: { paths: string[]; programs: string[] };
   /** Where file actions are expected; elsewhere an automatic mode becomes ask. */
   workspaceRoots: string[];
-  costCapHit: (capability: Capability) => boolean;
+  costCapHit: (capability: Capability, resource: Resource) => boolean;
   grants: GrantIndex;
   context: GrantContext;
 };
@@ -61,7 +61,7 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   if (state.auditProblem) return out('deny', 'audit-unavailable');
   if (hardBlocked(resource, state)) return out('deny', 'hard-block');
   if (state.posture === 'local-only' && REMOTE.includes(capability)) return out('deny', 'posture-local-only');
-  if (state.costCapHit(capability)) return out('deny', 'cost-cap');
+  if (state.costCapHit(capability, resource)) return out('deny', 'cost-cap');
 
   // Capability in the preset.
   let mode = modeFor(state.preset, capability, risk);

@@ -154,4 +154,51 @@ describe('policy.perform', () => {
     expect((await host.bus.invoke('policy.get_state', {})).auditHealthy).toBe(false);
     expect(host.health().engines.policy.state).toBe('error');
   });
+
+  it('changes the preset only after a person says yes, every time', async () => {
+    const { host, workspace } = setup();
+    const asked = answerNext(host, 'allow', { duration: 'always' });
+    expect(await host.bus.invoke('policy.change', { op: 'set_preset', preset: 'power-user' })).toMatchObject({ status: 'done' });
+    expect((await asked).risk).toBe('critical');
+    expect((await host.bus.invoke('policy.get_state', {})).preset).toBe('power-user');
+    // Power users' high-risk actions inside the workspace run without a question.
+    expect(await host.bus.invoke('policy.perform', { capability: 'files.write', target: 'auto.md', input: 'x', actor: 'user', why: 't' }))
+      .toMatchObject({ status: 'done', reason: 'preset-auto' });
+    expect(readFileSync(join(workspace, 'auto.md'), 'utf8')).toBe('x');
+    // "Always" does not make the next admin change automatic.
+    const again = answerNext(host, 'deny');
+    expect(await host.bus.invoke('policy.change', { op: 'set_preset', preset: 'observer' })).toMatchObject({ status: 'denied' });
+    await again;
+    expect((await host.bus.invoke('policy.get_state', {})).preset).toBe('power-user');
+  });
+
+  it('reserves spend against caps, warns, trips, and needs an approved re-arm', async () => {
+    const { host, events } = setup();
+    answerNext(host, 'allow');
+    await host.bus.invoke('policy.change', { op: 'set_cost_caps', provider: 'openai', dailyCents: 100, monthlyCents: null, dailyTokens: null, monthlyTokens: null });
+    expect(await host.bus.invoke('policy.reserve_cost', { provider: 'openai', cents: 60, tokens: 0 })).toMatchObject({ ok: true });
+    expect(events.some((e) => e.name === 'policy.cost_warning')).toBe(true);
+    expect(await host.bus.invoke('policy.reserve_cost', { provider: 'openai', cents: 60, tokens: 0 })).toMatchObject({ ok: false });
+    const remote = await host.bus.invoke('policy.perform', { capability: 'router.remote', target: 'openai/gpt', actor: 'router', why: 't' });
+    expect(remote).toMatchObject({ status: 'denied', reason: 'cost-cap' });
+    answerNext(host, 'allow');
+    await host.bus.invoke('policy.change', { op: 'rearm_cost_cap', provider: 'openai' });
+    expect((await host.bus.invoke('policy.get_costs', { provider: 'openai' })).caps?.trippedAt).toBeNull();
+    const { rows } = await host.bus.invoke('policy.list_audit', { limit: 100 });
+    expect(rows.some((r) => r.kind === 'cost.cap_hit')).toBe(true);
+    expect(rows.some((r) => r.kind === 'policy.outcome' && r.resource === 'rearm_cost_cap provider=openai')).toBe(true);
+  });
+
+  it('rotates the audit key; earlier rows still verify with theirs', async () => {
+    const { host } = setup();
+    answerNext(host, 'allow');
+    await read(host, 'notes/todo.md');
+    answerNext(host, 'allow');
+    expect(await host.bus.invoke('policy.change', { op: 'rotate_audit_key' })).toMatchObject({ status: 'done' });
+    answerNext(host, 'allow');
+    await read(host, 'notes/todo.md');
+    expect(await host.bus.invoke('policy.verify_audit', {})).toMatchObject({ ok: true });
+    const { rows } = await host.bus.invoke('policy.list_audit', { limit: 100 });
+    expect(rows.some((r) => r.kind === 'audit.key_rotated')).toBe(true);
+  });
 });

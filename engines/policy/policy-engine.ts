@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { AetherError, DisposableSet, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { Ledger } from './audit/ledger.ts';
-import { loadKeyring, loadSigningKey, type KeyVault } from './audit/keys.ts';
+import { loadKeyring, loadSigningKey, rotateKey, type KeyVault } from './audit/keys.ts';
+import { CostLedger } from './costs.ts';
 import { isCapability } from './catalog.ts';
 import type { PolicyState, Posture } from './evaluate.ts';
 import { explainDecision } from './explain.ts';
@@ -46,6 +47,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     pin: { get: () => settings.get<string>('audit.checkpoint_public_key'), set: (v) => settings.set('audit.checkpoint_public_key', v) },
   });
   const grants = new GrantStore(deps.db, deps.sessionId);
+  const costs = new CostLedger(deps.db);
   const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
   const inFlight = new Set<AbortController>();
   let personaId: string | null = null;
@@ -62,7 +64,8 @@ export function createPolicyEngine(deps: PolicyDeps) {
       programs: ['sudo', 'su', 'doas', 'pkexec', 'passwd', 'mkfs', 'shutdown', 'reboot'],
     },
     workspaceRoots: [deps.workspace],
-    costCapHit: () => false,
+    costCapHit: (capability, resource) =>
+      capability.startsWith('router.remote') && resource.kind === 'model' && costs.isTripped(resource.provider),
     grants: grants.index,
     context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId },
   });
@@ -71,8 +74,25 @@ export function createPolicyEngine(deps: PolicyDeps) {
     const { rows } = ledger.exportTo(req.path!);
     return { summary: `exported ${rows} audit rows, the checkpoints and the public key to ${req.path}`, output: req.path! };
   };
+  // What policy.change does once a person said yes.
+  const admin: ToolExecutor = async (req) => {
+    const change = JSON.parse(req.input ?? '{}') as { op: string; [k: string]: unknown };
+    switch (change.op) {
+      case 'set_preset': settings.set('policy.preset', { name: change.preset }); break;
+      case 'set_posture': settings.set('policy.posture', change.posture); break;
+      case 'set_cost_caps': {
+        const { provider, dailyCents, monthlyCents, dailyTokens, monthlyTokens } = change as unknown as { provider: string } & Parameters<CostLedger['setCaps']>[1];
+        costs.setCaps(provider, { dailyCents, monthlyCents, dailyTokens, monthlyTokens });
+        break;
+      }
+      case 'rearm_cost_cap': costs.rearm(String(change.provider)); break;
+      case 'rotate_audit_key': ledger.useKeyring(rotateKey(deps.keyVault, ledger.currentKeyring), deps.newId()); break;
+      default: throw new AetherError('BadRequest', `unknown change ${change.op}`);
+    }
+    return { summary: `changed policy: ${describeChange(change)}`, output: '' };
+  };
   const ctx: PerformContext = {
-    bus, ledger, grants, tickets, executors: { ...deps.executors, 'audit.export': exportAudit }, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
+    bus, ledger, grants, tickets, executors: { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin }, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
     personaId: () => personaId, inFlight,
   };
 
@@ -156,6 +176,23 @@ export function createPolicyEngine(deps: PolicyDeps) {
       capability: 'audit.export', target: join(deps.dataDir, 'exports', `audit-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`),
       actor: 'user', why: 'you asked to export the audit log',
     }, c.changeId)));
+    disposables.add(bus.handle('policy.change', (input, c) => perform(ctx, {
+      capability: 'policy.admin', target: describeChange(input), input: JSON.stringify(input), actor: 'user', why: 'you asked to change a setting',
+    }, c.changeId)));
+    disposables.add(bus.handle('policy.reserve_cost', (input, c) => {
+      const id = deps.newId();
+      const r = costs.reserve(id, input.provider, input, deps.now());
+      if (!r.ok) {
+        userRow(c.changeId, 'cost.cap_hit', { window: r.window, unit: r.unit }, { capability: 'router.remote', resource: input.provider, decision: 'deny', reason: 'cost-cap' });
+        bus.emit('policy.cost_cap_hit', { provider: input.provider, window: r.window, unit: r.unit }, { source: 'policy', changeId: c.changeId });
+        return { ok: false, reservationId: null, reason: `the ${r.window} ${r.unit === 'cents' ? 'spending' : 'token'} cap for ${input.provider} is reached` };
+      }
+      for (const w of r.warnings) bus.emit('policy.cost_warning', { provider: input.provider, ...w }, { source: 'policy', changeId: c.changeId });
+      return { ok: true, reservationId: r.id, reason: null };
+    }));
+    disposables.add(bus.handle('policy.settle_cost', (input) => ({ settled: costs.settle(input.reservationId, input) })));
+    disposables.add(bus.handle('policy.release_cost', (input) => ({ released: costs.release(input.reservationId) })));
+    disposables.add(bus.handle('policy.get_costs', (input) => ({ caps: costs.caps(input.provider), ...costs.usage(input.provider, deps.now()) })));
     disposables.add(bus.handle('policy.explain', (input) => {
       const row = ledger.get(input.seq);
       if (!row) throw new AetherError('NotFound', `no audit row ${input.seq}`);
@@ -192,3 +229,9 @@ export function createPolicyEngine(deps: PolicyDeps) {
 }
 
 export type PolicyEngine = ReturnType<typeof createPolicyEngine>;
+
+function describeChange(change: { op: string; [k: string]: unknown }): string {
+  const { op, ...rest } = change;
+  const args = Object.entries(rest).map(([k, v]) => `${k}=${v === null ? 'none' : String(v)}`).join(' ');
+  return args ? `${op} ${args}` : op;
+}

@@ -70,7 +70,8 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
       break;
     }
     default:
-      out = { ...base, display: '', resource: { kind: 'none' }, scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }] };
+      // Nothing to scope; what is shown is what the request says it is about.
+      out = { ...base, display: request.target.slice(0, 500), resource: { kind: 'none' }, scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }] };
   }
   const inputHash = request.input === undefined ? null : createHash('sha256').update(request.input).digest('hex');
   const hash = createHash('sha256').update(canonicalJson({ capability, resource: out.resource, input: inputHash })).digest('hex');

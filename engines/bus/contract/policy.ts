@@ -125,6 +125,32 @@ export const policyCommands = {
   ),
   'policy.verify_audit': command(z.object({}), verifyResultSchema),
   'policy.export_audit': command(z.object({}), actionOutcomeSchema),
+  'policy.reserve_cost': internalCommand(
+    z.object({ provider: z.string().min(1).max(64), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
+    z.object({ ok: z.boolean(), reservationId: z.string().nullable(), reason: z.string().nullable() }),
+  ),
+  'policy.settle_cost': internalCommand(
+    z.object({ reservationId: z.string(), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
+    z.object({ settled: z.boolean() }),
+  ),
+  'policy.release_cost': internalCommand(z.object({ reservationId: z.string() }), z.object({ released: z.boolean() })),
+  'policy.get_costs': command(z.object({ provider: z.string().min(1).max(64) }), z.object({
+    caps: z.object({ dailyCents: z.number().nullable(), monthlyCents: z.number().nullable(), dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable(), trippedAt: z.number().nullable() }).nullable(),
+    daily: z.object({ cents: z.number(), tokens: z.number() }),
+    monthly: z.object({ cents: z.number(), tokens: z.number() }),
+  })),
+  /** Changes to what Aether may do or spend: policy.admin, so a person always says yes first. */
+  'policy.change': command(z.discriminatedUnion('op', [
+    z.object({ op: z.literal('set_preset'), preset: z.enum(['observer', 'assistant', 'operator', 'power-user']) }),
+    z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
+    z.object({
+      op: z.literal('set_cost_caps'), provider: z.string().min(1).max(64),
+      dailyCents: z.number().int().nonnegative().nullable(), monthlyCents: z.number().int().nonnegative().nullable(),
+      dailyTokens: z.number().int().nonnegative().nullable(), monthlyTokens: z.number().int().nonnegative().nullable(),
+    }),
+    z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
+    z.object({ op: z.literal('rotate_audit_key') }),
+  ]), actionOutcomeSchema),
   'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() })),
   'policy.get_state': command(z.object({}), policyStateSchema),
 };
@@ -136,4 +162,6 @@ export const policyEvents = {
   'policy.grants_changed': z.object({ reason: z.string() }),
   'policy.audit_appended': z.object({ seq: z.number().int(), kind: z.string() }),
   'policy.health_changed': z.object({ auditHealthy: z.boolean(), problem: z.string().nullable() }),
+  'policy.cost_warning': z.object({ provider: z.string(), window: z.enum(['daily', 'monthly']), unit: z.enum(['cents', 'tokens']), percent: z.number() }),
+  'policy.cost_cap_hit': z.object({ provider: z.string(), window: z.enum(['daily', 'monthly']), unit: z.enum(['cents', 'tokens']) }),
 };

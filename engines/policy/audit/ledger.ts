@@ -89,6 +89,8 @@ export class Ledger {
     this.timer.unref();
   }
 
+  get currentKeyring(): Keyring { return this.keyring; }
+
   /** Null when healthy; otherwise why side effects are refused. */
   get unhealthy(): string | null { return this.problem; }
 
