@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve('src-main/index.ts'),
           'model-worker': resolve('engines/router/local/worker.ts'),
+          'audit-verify-worker': resolve('engines/policy/audit/verify-worker.ts'),
         },
       },
     },

@@ -1,12 +1,13 @@
 // Electron main: builds the host, opens one hardened window, binds IPC. Everything else is
 // the same host the headless mode runs.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, safeStorage, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHost, createLogger, type Host } from '../engines/host/index.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
+import { safeStorageVault } from './key-vault.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
 import { utilityWorker } from './utility-worker.ts';
 
@@ -50,8 +51,13 @@ app.whenReady().then(() => {
   host = createHost({
     mode: 'desktop', dataDir, log,
     modelPath: typeof model === 'string' && existsSync(model) ? resolve(model) : null,
-    resources: { migrationsDir: join(appPath, 'migrations'), personasDir: join(appPath, 'personas'), rendererDir: join(here, '../renderer') },
+    resources: {
+      migrationsDir: join(appPath, 'migrations'), personasDir: join(appPath, 'personas'), rendererDir: join(here, '../renderer'),
+      auditWorkerEntry: join(here, 'audit-verify-worker.js'),
+    },
     spawnWorker: utilityWorker(join(here, 'model-worker.js')),
+    keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
+    clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
   });
 
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>

@@ -205,7 +205,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     }));
     disposables.add(bus.handle('policy.get_state', () => {
       const s = state();
-      return { preset: s.preset.name, posture: s.posture, auditHealthy: !ledger.unhealthy, auditProblem: ledger.unhealthy, workspace: deps.workspace, pending: tickets.pending().length };
+      return { preset: s.preset.name, posture: s.posture, auditHealthy: !ledger.unhealthy, auditProblem: ledger.unhealthy, workspace: deps.workspace, pending: tickets.pending().length, keyWarning: deps.keyVault.warning ?? null };
     }));
   }
 

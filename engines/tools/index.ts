@@ -4,7 +4,7 @@ import { deleteToTrash, listFolder, readFile, writeFile } from './files.ts';
 import { runProcess } from './process.ts';
 import { fetchUrl } from './web.ts';
 
-export type Clipboard = { read(): string; write(text: string): void };
+export type Clipboard = { read(): string | Promise<string>; write(text: string): void | Promise<void> };
 
 const unsupported = (what: string): ToolExecutor => async () => {
   throw new AetherError('Unsupported', `${what} is not available in headless mode`);
@@ -19,9 +19,9 @@ export function createToolset(options: { workspace: string; trashDir: string; cl
     'files.delete': deleteToTrash(options.trashDir),
     'process.exec': runProcess(options.workspace),
     'web.fetch': fetchUrl,
-    'clipboard.read': clipboard ? async () => ({ summary: 'read the clipboard', output: clipboard.read() }) : unsupported('The clipboard'),
+    'clipboard.read': clipboard ? async () => ({ summary: 'read the clipboard', output: await clipboard.read() }) : unsupported('The clipboard'),
     'clipboard.write': clipboard
-      ? async (req) => { clipboard.write(req.input ?? ''); return { summary: 'wrote to the clipboard', output: '' }; }
+      ? async (req) => { await clipboard.write(req.input ?? ''); return { summary: 'wrote to the clipboard', output: '' }; }
       : unsupported('The clipboard'),
   };
 }

@@ -5,7 +5,7 @@ import { usePolicy } from '../stores/policy.ts';
 const time = (at: number) => new Date(at).toLocaleTimeString();
 
 export function AuditTab() {
-  const { audit, refreshAudit, auditFilter, setFilter, verify, verifying, runVerify, exportAudit, explain, explained } = usePolicy();
+  const { audit, refreshAudit, auditFilter, setFilter, verify, verifying, runVerify, exportAudit, explain, explained, keyWarning } = usePolicy();
   useEffect(() => { void refreshAudit(); }, [refreshAudit]);
   return (
     <div className="tab-body">
@@ -21,6 +21,7 @@ export function AuditTab() {
         <button data-testid="audit-verify" onClick={() => void runVerify()} disabled={verifying}>{verifying ? 'Verifying…' : 'Verify'}</button>
         <button data-testid="audit-export" onClick={() => void exportAudit()}>Export</button>
       </div>
+      {keyWarning && <p className="notice" role="note" data-testid="key-warning">{keyWarning}</p>}
       {verify && (
         <p className={`verify ${verify.ok ? 'ok' : 'bad'}`} data-testid="audit-verify-result" data-ok={String(verify.ok)} role="status">
           {verify.ok ? '✓ ' : '✗ '}{verify.message}

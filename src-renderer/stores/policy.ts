@@ -15,6 +15,7 @@ type PolicyState = {
   verifying: boolean;
   auditHealthy: boolean;
   auditProblem: string | null;
+  keyWarning: string | null;
   notice: string | null;
   explained: Record<number, string>;
   load(): Promise<void>;
@@ -41,11 +42,12 @@ export const usePolicy = create<PolicyState>((set, get) => ({
   verifying: false,
   auditHealthy: true,
   auditProblem: null,
+  keyWarning: null,
   notice: null,
   explained: {},
   async load() {
     const [{ approvals }, state] = await Promise.all([client.invoke('policy.list_pending', {}), client.invoke('policy.get_state', {})]);
-    set({ pending: approvals, auditHealthy: state.auditHealthy, auditProblem: state.auditProblem });
+    set({ pending: approvals, auditHealthy: state.auditHealthy, auditProblem: state.auditProblem, keyWarning: state.keyWarning });
     await Promise.all([get().refreshGrants(), get().refreshAudit()]);
   },
   async respond(approval, answer, choice = {}) {

@@ -98,6 +98,7 @@ export const policyStateSchema = z.object({
   auditProblem: z.string().nullable(),
   workspace: z.string(),
   pending: z.number().int(),
+  keyWarning: z.string().nullable(),
 });
 
 export const policyCommands = {
