@@ -128,10 +128,14 @@ async function execute(
 function recordGrant(ctx: PerformContext, canon: CanonicalRequest, answer: Answer, request: ActionRequest): string {
   const option = canon.scopeOptions.find((o) => o.id === answer.scopeOption) ?? canon.scopeOptions[0];
   const scope: Scope = answer.customScope ? customScope(canon, answer.customScope, ctx.workspace) : option.scope;
-  const duration = answer.duration === 'always' ? 'persistent' : answer.duration === 'task' ? 'task' : 'session';
+  const HOURS = { hour: 1, day: 24 } as const;
+  const timed = answer.duration === 'hour' || answer.duration === 'day';
+  const duration = answer.duration === 'always' ? 'persistent' : timed ? 'until' : answer.duration === 'task' ? 'task' : 'session';
   const grant = ctx.grants.add({
     id: ctx.newId(), createdAt: ctx.now(), capability: canon.capability, scope, effect: answer.answer === 'deny' ? 'deny' : 'allow',
-    duration, expiresAt: null, usesLeft: null, taskId: request.taskId ?? request.turnId ?? null, personaId: ctx.personaId(),
+    duration, expiresAt: timed ? ctx.now() + HOURS[answer.duration as 'hour' | 'day'] * 3_600_000 : null,
+    usesLeft: answer.answer === 'allow' && answer.uses ? answer.uses - 1 : null, // this request is the first use
+    taskId: request.taskId ?? request.turnId ?? null, personaId: ctx.personaId(),
   });
   ctx.bus.emit('policy.grants_changed', { reason: 'created' }, { source: 'policy' });
   return grant.id;

@@ -25,7 +25,7 @@ function setup() {
 }
 
 /** Answers the next approval with `answer`, as the renderer would. */
-function answerNext(host: Host, answer: 'allow' | 'deny' | 'draft', extra: { scopeOption?: string; duration?: 'once' | 'task' | 'session' | 'always' } = {}) {
+function answerNext(host: Host, answer: 'allow' | 'deny' | 'draft', extra: { scopeOption?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number } = {}) {
   return new Promise<Approval>((resolve) => {
     const sub = host.bus.on('policy.approval_pending', async (e) => {
       sub.dispose();
@@ -200,5 +200,18 @@ describe('policy.perform', () => {
     expect(await host.bus.invoke('policy.verify_audit', {})).toMatchObject({ ok: true });
     const { rows } = await host.bus.invoke('policy.list_audit', { limit: 100 });
     expect(rows.some((r) => r.kind === 'audit.key_rotated')).toBe(true);
+  });
+
+  it('grants for an hour expire, and counted grants run out', async () => {
+    const { host } = setup();
+    answerNext(host, 'allow', { duration: 'hour', uses: 2 });
+    expect(await read(host, 'notes/todo.md')).toMatchObject({ status: 'done', reason: 'user-allowed' });
+    const [grant] = (await host.bus.invoke('policy.list_grants', {})).grants;
+    expect(grant).toMatchObject({ duration: 'until', usesLeft: 1 });
+    expect(grant.expiresAt! - grant.createdAt).toBe(3_600_000);
+    expect(await read(host, 'notes/todo.md')).toMatchObject({ status: 'done', reason: 'grant-allow' });
+    const asked = answerNext(host, 'deny');
+    expect(await read(host, 'notes/todo.md')).toMatchObject({ status: 'denied' });
+    await asked;
   });
 });

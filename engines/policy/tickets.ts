@@ -4,7 +4,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Approval } from '../bus/index.ts';
 
-export type Answer = { answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; customScope?: string; duration: 'once' | 'task' | 'session' | 'always' };
+export type Answer = {
+  answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; customScope?: string;
+  duration: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number;
+};
 export type Settled = Answer | { answer: 'expired' | 'cancelled' };
 
 type Open = { approval: Approval; turnId: string | null; settle: (a: Settled) => void; timer: NodeJS.Timeout };

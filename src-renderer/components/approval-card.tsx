@@ -5,7 +5,10 @@ import type { Approval } from '../../engines/bus/index.ts';
 import { usePolicy } from '../stores/policy.ts';
 
 const CUSTOM = '__custom';
-const DURATIONS = [['once', 'Just this once'], ['task', 'For this task'], ['session', 'Until Aether restarts'], ['always', 'Always']] as const;
+const DURATIONS = [
+  ['once', 'Just this once'], ['task', 'For this task'], ['session', 'Until Aether restarts'],
+  ['hour', 'For an hour'], ['day', 'For a day'], ['always', 'Always'],
+] as const;
 type Duration = (typeof DURATIONS)[number][0];
 
 function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) {
@@ -13,6 +16,7 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
   const [scope, setScope] = useState(approval.scopeOptions[0]?.id ?? '');
   const [custom, setCustom] = useState('');
   const [duration, setDuration] = useState<Duration>('once');
+  const [uses, setUses] = useState(0);
   const card = useRef<HTMLDivElement>(null);
 
   useEffect(() => { card.current?.focus(); }, [approval.ticketId]);
@@ -20,6 +24,7 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
   const answer = async (kind: 'allow' | 'deny' | 'draft', quick = false) => {
     const choice = quick ? { duration: 'once' as const } : {
       duration, scopeOption: scope === CUSTOM ? undefined : scope, customScope: scope === CUSTOM && custom.trim() ? custom.trim() : undefined,
+      uses: duration !== 'once' && uses > 0 ? uses : undefined,
     };
     await respond(approval, kind, choice);
     onDone();
@@ -52,6 +57,13 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
             {DURATIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
+        {duration !== 'once' && (
+          <label>Uses
+            <select data-testid="approval-uses" value={uses} onChange={(e) => setUses(Number(e.target.value))}>
+              {[[0, 'no limit'], [3, '3 times'], [10, '10 times']].map(([n, label]) => <option key={n} value={n}>{label}</option>)}
+            </select>
+          </label>
+        )}
       </div>
       <div className="approval-actions">
         <button className="primary" data-testid="approval-allow" onClick={() => void answer('allow')}>Allow</button>

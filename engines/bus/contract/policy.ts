@@ -5,7 +5,7 @@ import { errorInfoSchema } from '../errors.ts';
 
 export const riskSchema = z.enum(['low', 'medium', 'high', 'critical']);
 export const decisionSchema = z.enum(['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade']);
-export const durationChoiceSchema = z.enum(['once', 'task', 'session', 'always']);
+export const durationChoiceSchema = z.enum(['once', 'task', 'session', 'hour', 'day', 'always']);
 
 const capability = z.string().min(1).max(64);
 const ticketId = z.string().min(16).max(64);
@@ -112,6 +112,8 @@ export const policyCommands = {
       scopeOption: z.string().max(64).optional(),
       customScope: z.string().max(4096).optional(),
       duration: durationChoiceSchema.default('once'),
+      /** At most this many uses of the grant (none: unlimited while it lasts). */
+      uses: z.number().int().min(1).max(1000).optional(),
     }),
     z.object({ accepted: z.boolean(), reason: z.string().optional() }),
   ),
