@@ -105,7 +105,10 @@ const result = {
   groupCommit: { rows: groupRows, aetherRowsPerSecond: round(groupRows / (groupMs / 1000)), bareRowsPerSecond: round(groupRows / (bareGroupMs / 1000)) },
   verifyChain: { rows: verified, ms: round(verifyMs), rowsPerSecond: round(verified / (verifyMs / 1000)) },
   emergencyRevoke: { grants: 10_000, ms: round(revokeMs, 2) },
-  out: values.out ? { db: join(dir, 'audit.db'), checkpoints: join(dir, 'checkpoints.log') } : null,
+  out: values.out ? {
+    db: join(dir, 'audit.db'), checkpoints: join(dir, 'checkpoints.log'),
+    verify: `npm run aether -- audit verify --db ${join(dir, 'audit.db')} --checkpoints ${join(dir, 'checkpoints.log')} --key-file ${join(dir, 'work', 'keys', 'audit-hmac.json')}`,
+  } : null,
   targets: { evaluateP99Us: '<= 1000', durableAppendP99Ms: '<= 5', decisionsPerSecond: '>= 1000', groupCommitRowsPerSecond: '>= 20000', verifyRowsPerSecond: '>= 100000', emergencyRevokeMs: '<= 500' },
 };
 console.log(JSON.stringify({
