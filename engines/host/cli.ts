@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { AetherError } from '../bus/index.ts';
 import { createHost } from './create-host.ts';
 import { createLogger } from './logger.ts';
+import { fileVault } from '../policy/index.ts';
+import { createApiKey } from './transports/openai-api.ts';
 import { defaultDataDir } from './paths.ts';
 import { startServer, type RunningServer } from './transports/http-server.ts';
 
@@ -49,13 +51,17 @@ try {
   fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
 }
 
+// The API key persists (other apps are configured with it once); it lives with the other secrets.
+const vault = fileVault(resolve(dataDir, 'keys'));
+const apiKey = vault.read('api-key') ?? (() => { const k = createApiKey(); vault.write('api-key', k); return k; })();
+
 let server: RunningServer;
 try {
-  server = await startServer({ host, port, bindHost: values.host, log });
+  server = await startServer({ host, port, bindHost: values.host, log, apiKey });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE' && values.port === undefined) {
-    server = await startServer({ host, port: 0, bindHost: values.host, log });
+    server = await startServer({ host, port: 0, bindHost: values.host, log, apiKey });
   } else {
     await host.dispose();
     fail(code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : (error as Error).message);
@@ -63,6 +69,7 @@ try {
 }
 
 console.log(`Aether is running at ${server.url}`);
+console.log(`OpenAI-compatible API: ${new URL(server.url).origin}/v1 (key in ${resolve(dataDir, 'keys', 'api-key')})`);
 console.log(`data: ${dataDir}${modelPath ? `  model: ${modelPath}` : '  (no model: run with --model FILE.gguf)'}`);
 
 let stopping = false;

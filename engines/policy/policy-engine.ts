@@ -134,6 +134,15 @@ export function createPolicyEngine(deps: PolicyDeps) {
       return { accepted: true };
     }));
     disposables.add(bus.handle('policy.list_pending', () => ({ approvals: tickets.pending() })));
+    disposables.add(bus.handle('policy.record', (input, c) => {
+      try {
+        const row = ledger.append({ changeId: c.changeId, kind: input.kind, actor: input.actor, resource: input.resource, reason: input.reason, details: input.details });
+        bus.emit('policy.audit_appended', { seq: row.seq, kind: input.kind }, { source: 'policy', changeId: c.changeId });
+        return { seq: row.seq };
+      } finally {
+        reportHealth();
+      }
+    }));
     disposables.add(bus.handle('policy.cancel_pending', (input) => ({ cancelled: tickets.cancelAll(input.turnId) })));
     disposables.add(bus.handle('policy.list_grants', (input) => ({ grants: grants.list({ includeRevoked: input.includeRevoked }).map(view) })));
     disposables.add(bus.handle('policy.revoke_grant', (input, c) => {

@@ -1,5 +1,6 @@
 // L4 router: decides where a turn's generation runs. For now there is one tier, the local
 // model in its own process; remote providers and the agent loop arrive with the router issue.
+import { basename } from 'node:path';
 import { AetherError, DisposableSet, type Bus, type EngineHealth, type ErrorInfo, type RouterStatus } from '../bus/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
@@ -27,7 +28,7 @@ export function createRouterEngine(deps: RouterDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
   let status: RouterStatus = {
-    state: deps.modelPath ? 'loading' : 'no-model', provider: 'local', model: null, threads: deps.threads, error: null,
+    state: deps.modelPath ? 'loading' : 'no-model', provider: 'local', model: deps.modelPath ? basename(deps.modelPath) : null, threads: deps.threads, error: null,
   };
 
   function setStatus(next: Partial<RouterStatus>): void {

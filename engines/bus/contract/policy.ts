@@ -103,6 +103,11 @@ export const policyStateSchema = z.object({
 
 export const policyCommands = {
   'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema),
+  /** An audit row for something that is not an action but must be on record (an API request). */
+  'policy.record': internalCommand(
+    z.object({ kind: z.string().max(64), actor: z.string().max(64), resource: z.string().max(500).optional(), reason: z.string().max(500).optional(), details: z.record(z.string(), z.unknown()).optional() }),
+    z.object({ seq: z.number().int() }),
+  ),
   'policy.cancel_pending': internalCommand(z.object({ turnId: z.string().max(64) }), z.object({ cancelled: z.number().int() })),
   'policy.respond_approval': command(
     z.object({

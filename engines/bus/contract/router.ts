@@ -22,6 +22,7 @@ export const generationResultSchema = z.object({
   stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   model: z.string(),
   tokens: z.number().int().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
 });

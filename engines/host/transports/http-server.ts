@@ -9,9 +9,14 @@ import { clientMessageSchema, type ServerMessage } from '../../bus/index.ts';
 import type { Host } from '../create-host.ts';
 import type { Logger } from '../logger.ts';
 import { dispatch } from './dispatch.ts';
+import { createOpenAiApi } from './openai-api.ts';
 import { contentSecurityPolicy, serveStatic } from './static-files.ts';
 
-export type ServerOptions = { host: Host; port: number; bindHost?: string; token?: string; log: Logger };
+export type ServerOptions = {
+  host: Host; port: number; bindHost?: string; token?: string; log: Logger;
+  /** The OpenAI-compatible API's key; without one the API is off. */
+  apiKey?: string; apiRatePerMinute?: number;
+};
 
 export type RunningServer = { url: string; port: number; token: string; close(): Promise<void> };
 
@@ -37,12 +42,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // A browser's Origin must be this very page.
   const originAllowed = (origin: string | undefined, host: string | undefined) => origin === undefined || origin === `http://${host}`;
 
+  const api = options.apiKey ? createOpenAiApi({ bus: host.bus, apiKey: options.apiKey, ratePerMinute: options.apiRatePerMinute }) : null;
   const server: Server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host)) {
       res.writeHead(421).end('misdirected request');
       return;
     }
     const url = new URL(req.url ?? '/', 'http://local');
+    // A browser page elsewhere must not drive the API with the user's key: no CORS, and no
+    // foreign Origin at all.
+    if (api && url.pathname.startsWith('/v1/')) {
+      if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host)) {
+        res.writeHead(403).end('forbidden');
+        return;
+      }
+      api(req, res, url.pathname).catch((error: Error) => {
+        log.error('api.failed', { error: error.message });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"internal error"}}');
+        else res.end();
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
     } else if (url.pathname === '/health') {

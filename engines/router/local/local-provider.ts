@@ -22,6 +22,7 @@ export type LocalGeneration = {
   text: string;
   stopReason: 'end' | 'max-tokens' | 'cancelled';
   tokens: number;
+  promptTokens: number;
   ttftMs: number | null;
   tokensPerSecond: number | null;
 };
@@ -132,7 +133,7 @@ export class LocalProvider {
         const end = this.options.now();
         const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
         p.resolve({
-          text: message.text, stopReason: message.stopReason, tokens: message.tokens,
+          text: message.text, stopReason: message.stopReason, tokens: message.tokens, promptTokens: message.promptTokens,
           ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
           // Tokens after the first, over the time after the first: the steady generation rate.
           tokensPerSecond: message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,

@@ -29,7 +29,7 @@ export const fromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('load_failed'), message: z.string() }),
   z.object({ type: z.literal('token'), id: z.string(), text: z.string() }),
   z.object({
-    type: z.literal('done'), id: z.string(), text: z.string(), tokens: z.number(),
+    type: z.literal('done'), id: z.string(), text: z.string(), tokens: z.number(), promptTokens: z.number(),
     stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   }),
   z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),

@@ -54,7 +54,7 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
     return;
   }
   if (abort.signal.aborted) {
-    send({ type: 'done', id: request.id, text: '', tokens: 0, stopReason: 'cancelled' });
+    send({ type: 'done', id: request.id, text: '', tokens: 0, promptTokens: 0, stopReason: 'cancelled' });
     return;
   }
   let tokens = 0;
@@ -72,6 +72,8 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
     const reason = result.metadata.stopReason;
     send({
       type: 'done', id: request.id, text: result.response, tokens,
+      // What the sequence holds now, less what was generated: the prompt as evaluated.
+      promptTokens: Math.max(0, (chat.sequence.contextTokens.length) - tokens),
       stopReason: reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end',
     });
   } catch (error) {

@@ -1,0 +1,170 @@
+// The OpenAI-compatible API, so other local apps can talk to the companion: GET /v1/models and
+// POST /v1/chat/completions (streamed as SSE or not). A bearer key is required; bodies are
+// size-limited; each key is rate-limited; every request lands in the audit log and runs through
+// L4 like a workspace turn.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { toErrorInfo, type Bus, type ChatMessage, type GenerationResult } from '../../bus/index.ts';
+
+const MAX_BODY = 1024 * 1024;
+
+const contentSchema = z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() })), z.null()]);
+const requestSchema = z.object({
+  model: z.string().max(200).optional(),
+  messages: z.array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: contentSchema.optional() })).min(1).max(500),
+  stream: z.boolean().optional(),
+  max_tokens: z.number().int().positive().max(32_768).optional(),
+  max_completion_tokens: z.number().int().positive().max(32_768).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+});
+
+export type ApiOptions = { bus: Bus; apiKey: string; ratePerMinute?: number; now?: () => number };
+
+type Bucket = { tokens: number; at: number };
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+}
+
+const apiError = (res: ServerResponse, status: number, message: string, type: string, headers?: Record<string, string>) =>
+  json(res, status, { error: { message, type, code: type } }, headers);
+
+function text(content: z.infer<typeof contentSchema> | undefined): string {
+  if (!content) return '';
+  return typeof content === 'string' ? content : content.map((p) => p.text ?? '').join('');
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) { resolve(null); req.resume(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createApiKey(): string {
+  return `aether-${randomBytes(24).toString('base64url')}`;
+}
+
+export function createOpenAiApi(options: ApiOptions) {
+  const { bus } = options;
+  const now = options.now ?? Date.now;
+  const perMinute = options.ratePerMinute ?? 120;
+  const buckets = new Map<string, Bucket>();
+
+  function authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const expected = Buffer.from(options.apiKey);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  /** Token bucket per key: `perMinute` requests a minute, refilled continuously. */
+  function allow(key: string): number | null {
+    const t = now();
+    const b = buckets.get(key) ?? { tokens: perMinute, at: t };
+    b.tokens = Math.min(perMinute, b.tokens + ((t - b.at) / 60_000) * perMinute);
+    b.at = t;
+    buckets.set(key, b);
+    if (b.tokens < 1) return Math.ceil(((1 - b.tokens) * 60_000) / perMinute / 1000);
+    b.tokens -= 1;
+    return null;
+  }
+
+  async function models(res: ServerResponse): Promise<void> {
+    const status = await bus.invoke('router.get_status', {});
+    const data = status.model ? [{ id: status.model, object: 'model', created: 0, owned_by: 'aether' }] : [];
+    json(res, 200, { object: 'list', data: [{ id: 'aether', object: 'model', created: 0, owned_by: 'aether' }, ...data] });
+  }
+
+  async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === null) return apiError(res, 413, `request body is larger than ${MAX_BODY} bytes`, 'request_too_large');
+    let parsed: z.infer<typeof requestSchema>;
+    try {
+      const result = requestSchema.safeParse(JSON.parse(body));
+      if (!result.success) return apiError(res, 400, `invalid request: ${result.error.issues[0]?.path.join('.')}: ${result.error.issues[0]?.message}`, 'invalid_request_error');
+      parsed = result.data;
+    } catch {
+      return apiError(res, 400, 'the body is not JSON', 'invalid_request_error');
+    }
+    const messages: ChatMessage[] = parsed.messages.map((m) => ({
+      role: m.role === 'developer' ? 'system' : m.role === 'tool' ? 'user' : m.role,
+      text: m.role === 'tool' ? `Tool result: ${text(m.content)}` : text(m.content),
+    }));
+    const turnId = `api-${randomUUID()}`;
+    const changeId = randomUUID();
+    const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
+    const created = Math.floor(now() / 1000);
+    await bus.invoke('policy.record', {
+      kind: 'api.chat_completion', actor: 'api', resource: '/v1/chat/completions',
+      details: { messages: messages.length, stream: Boolean(parsed.stream), model: parsed.model ?? null },
+    }, { changeId });
+    const generation = bus.invoke('router.generate', {
+      turnId, messages, maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens, temperature: parsed.temperature,
+    }, { changeId, origin: 'api' });
+
+    if (!parsed.stream) {
+      try {
+        const r = await generation;
+        json(res, 200, {
+          id, object: 'chat.completion', created, model: r.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: finishReason(r) }],
+          usage: { prompt_tokens: r.promptTokens, completion_tokens: r.tokens, total_tokens: r.promptTokens + r.tokens },
+        });
+      } catch (error) {
+        const info = toErrorInfo(error);
+        apiError(res, info.code === 'ModelNotInstalled' ? 503 : 500, info.message, info.code);
+      }
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const chunk = (delta: Record<string, unknown>, finish: string | null, model = parsed.model ?? 'aether') =>
+      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+    chunk({ role: 'assistant', content: '' }, null);
+    const tokens = bus.on('router.token', (e) => { if (e.payload.turnId === turnId) chunk({ content: e.payload.text }, null); });
+    let finished = false;
+    // A client that hangs up stops the generation it asked for.
+    res.on('close', () => { if (!finished) void bus.invoke('router.cancel', { turnId }).catch(() => {}); });
+    try {
+      const r = await generation;
+      chunk({}, finishReason(r), r.model);
+    } catch (error) {
+      res.write(`data: ${JSON.stringify({ error: { message: toErrorInfo(error).message, type: toErrorInfo(error).code } })}\n\n`);
+    } finally {
+      finished = true;
+      tokens.dispose();
+      res.end('data: [DONE]\n\n');
+    }
+  }
+
+  /** Handles /v1/* requests; false for any other path. */
+  return async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (!path.startsWith('/v1/')) return false;
+    if (!authorized(req)) {
+      apiError(res, 401, 'missing or wrong API key (Authorization: Bearer …)', 'invalid_api_key');
+      return true;
+    }
+    const wait = allow('key');
+    if (wait !== null) {
+      apiError(res, 429, 'too many requests', 'rate_limit_exceeded', { 'retry-after': String(wait) });
+      return true;
+    }
+    if (req.method === 'GET' && path === '/v1/models') await models(res);
+    else if (req.method === 'POST' && path === '/v1/chat/completions') await completions(req, res);
+    else apiError(res, 404, `no route ${req.method} ${path}`, 'not_found');
+    return true;
+  };
+}
+
+function finishReason(r: GenerationResult): 'stop' | 'length' {
+  return r.stopReason === 'max-tokens' ? 'length' : 'stop';
+}
