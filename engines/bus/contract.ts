@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { chatCommands, chatEvents } from './contract/chat.ts';
 import { hostCommands, hostEvents } from './contract/host.ts';
 import { personaCommands, personaEvents } from './contract/persona.ts';
+import { modelCommands, modelEvents } from './contract/models.ts';
 import { policyCommands, policyEvents } from './contract/policy.ts';
 import { presenceCommands, presenceEvents } from './contract/presence.ts';
 import { routerCommands, routerEvents } from './contract/router.ts';
@@ -10,6 +11,7 @@ import { routerCommands, routerEvents } from './contract/router.ts';
 export const commands = {
   ...chatCommands,
   ...routerCommands,
+  ...modelCommands,
   ...personaCommands,
   ...presenceCommands,
   ...policyCommands,
@@ -19,6 +21,7 @@ export const commands = {
 export const events = {
   ...chatEvents,
   ...routerEvents,
+  ...modelEvents,
   ...personaEvents,
   ...presenceEvents,
   ...policyEvents,

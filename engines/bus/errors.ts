@@ -19,6 +19,10 @@ export const errorCodes = [
   'ApprovalInvalid',    // a forged, replayed, expired or mismatched answer to an approval
   'Unsupported',        // not available in this mode (e.g. the clipboard headless)
   'ToolFailed',
+  'Offline',
+  'DownloadFailed',
+  'ChecksumMismatch',
+  'DiskFull',
   'SchemaTooNew',
   'Internal',
 ] as const;

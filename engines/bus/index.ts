@@ -9,6 +9,7 @@ export * from './contract/persona.ts';
 export * from './contract/presence.ts';
 export * from './contract/policy.ts';
 export * from './contract/router.ts';
+export * from './contract/models.ts';
 export * from './disposable.ts';
 export * from './wire.ts';
 export * from './tools.ts';

@@ -5,13 +5,13 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createBus, DisposableSet, type Bus, type Health } from '../bus/index.ts';
+import { createBus, DisposableSet, type Bus, type CatalogEntry, type Health } from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
 import { createPresenceEngine } from '../presence/index.ts';
-import { createRouterEngine, defaultThreads, type SpawnWorker } from '../router/index.ts';
+import { createRouterEngine, defaultCatalog, defaultThreads, type SpawnWorker } from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { forkWorker } from './fork-worker.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -34,6 +34,8 @@ export type HostOptions = {
   keyVault?: KeyVault;
   clipboard?: Clipboard;
   approvalTimeoutMs?: number;
+  /** The models offered for download (the bundled catalog unless given). */
+  modelCatalog?: CatalogEntry[];
 };
 
 export type Host = {
@@ -63,9 +65,11 @@ export function createHost(options: HostOptions): Host {
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
     bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens,
+    db: storage.db, settings: storage.settings, dataDir: options.dataDir, catalog: options.modelCatalog ?? defaultCatalog(),
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });
+  for (const [capability, executor] of Object.entries(router.executors())) policy.registerExecutor(capability, executor);
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
   const engines = { policy, persona, presence, router, interaction };
 

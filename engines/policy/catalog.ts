@@ -16,6 +16,8 @@ export const catalog = {
   'clipboard.write': { risk: 'low', resource: 'none', label: 'Write to the clipboard' },
   'memory.write_durable': { risk: 'medium', resource: 'none', label: 'Remember something long-term' },
   'memory.export': { risk: 'high', resource: 'path', label: 'Export all memories' },
+  'models.download': { risk: 'medium', resource: 'url', label: 'Download a model' },
+  'models.import': { risk: 'medium', resource: 'path', label: 'Use a model file from your disk' },
   'router.remote': { risk: 'medium', resource: 'model', label: 'Ask a remote model' },
   'router.remote_with_private': { risk: 'high', resource: 'model', label: 'Send private context to a remote model' },
   'persona.edit': { risk: 'medium', resource: 'path', label: 'Change a persona' },

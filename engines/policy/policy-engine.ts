@@ -91,8 +91,9 @@ export function createPolicyEngine(deps: PolicyDeps) {
     }
     return { summary: `changed policy: ${describeChange(change)}`, output: '' };
   };
+  const executors: Record<string, ToolExecutor> = { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin };
   const ctx: PerformContext = {
-    bus, ledger, grants, tickets, executors: { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin }, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
+    bus, ledger, grants, tickets, executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
     personaId: () => personaId, inFlight,
   };
 
@@ -233,6 +234,11 @@ export function createPolicyEngine(deps: PolicyDeps) {
       ledger.dispose();
     },
     ledger,
+    /** Engines' own executors (L4's model downloads), registered by the composition root. */
+    registerExecutor(capability: string, executor: ToolExecutor): void {
+      if (!isCapability(capability)) throw new Error(`no capability ${capability}`);
+      executors[capability] = executor;
+    },
     health: (): EngineHealth => (ledger.unhealthy ? { state: 'error', detail: ledger.unhealthy } : { state: 'ok', detail: `audit ${ledger.head().seq} rows` }),
   };
 }

@@ -1,13 +1,23 @@
-// L4 router: decides where a turn's generation runs. For now there is one tier, the local
-// model in its own process; remote providers and the agent loop arrive with the router issue.
-import { basename } from 'node:path';
-import { AetherError, DisposableSet, type Bus, type EngineHealth, type ErrorInfo, type RouterStatus } from '../bus/index.ts';
+// L4 router: where a turn's generation runs, and which models there are. For now one tier, the
+// local model in its own process; remote providers, routing and the agent loop come next.
+import { basename, join } from 'node:path';
+import {
+  AetherError, DisposableSet,
+  type Bus, type CatalogEntry, type EngineHealth, type ErrorInfo, type RouterStatus, type ToolExecutor,
+} from '../bus/index.ts';
+import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
+import { ModelManager } from './models/model-manager.ts';
 
 export type RouterDeps = {
   bus: Bus;
+  db: Db;
+  settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+  dataDir: string;
+  catalog: CatalogEntry[];
   spawnWorker: SpawnWorker;
+  /** A model given at start (--model, AETHER_MODEL) wins over the saved default. */
   modelPath: string | null;
   threads: number;
   contextSize?: number;
@@ -19,7 +29,7 @@ export type RouterDeps = {
 };
 
 export const NO_MODEL_MESSAGE =
-  'No model is installed, so I cannot answer yet. Add a GGUF model: start Aether with ' +
+  'No model is installed, so I cannot answer yet. Open the Models tab to download one, or start Aether with ' +
   '`npm run serve -- --model /path/to/model.gguf` (or set AETHER_MODEL=/path/to/model.gguf). ' +
   'To try Aether without downloading anything, generate a small test model with ' +
   '`npm run make-test-model -- --preset tiny --type q8_0 --out tiny.gguf`.';
@@ -27,35 +37,52 @@ export const NO_MODEL_MESSAGE =
 export function createRouterEngine(deps: RouterDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
-  let status: RouterStatus = {
-    state: deps.modelPath ? 'loading' : 'no-model', provider: 'local', model: deps.modelPath ? basename(deps.modelPath) : null, threads: deps.threads, error: null,
-  };
+  let provider: LocalProvider | null = null;
+  let status: RouterStatus = { state: 'no-model', provider: 'local', model: null, threads: deps.threads, error: null };
 
   function setStatus(next: Partial<RouterStatus>): void {
     status = { ...status, ...next };
     bus.emit('router.status_changed', status, { source: 'router' });
   }
 
-  const provider = deps.modelPath
-    ? new LocalProvider({
-      spawnWorker: deps.spawnWorker, modelPath: deps.modelPath, threads: deps.threads,
+  /** Switches the local model: the old process goes, the new model loads in the background. */
+  function useModel(path: string | null): void {
+    provider?.dispose();
+    provider = null;
+    if (!path) {
+      setStatus({ state: 'no-model', model: null, error: null });
+      return;
+    }
+    const next: LocalProvider = new LocalProvider({
+      spawnWorker: deps.spawnWorker, modelPath: path, threads: deps.threads,
       contextSize: deps.contextSize ?? 4096, gpu: deps.gpu ?? 'auto', now: deps.now,
-      onStateChange: (state: ProviderState, error: ErrorInfo | null) =>
-        setStatus({ state, error: state === 'ready' || state === 'generating' ? null : error ?? status.error, model: provider?.model ?? status.model }),
-    })
-    : null;
+      onStateChange: (state: ProviderState, error: ErrorInfo | null) => {
+        if (provider !== next) return; // a model switched away from
+        setStatus({ state, error: state === 'ready' || state === 'generating' ? null : error ?? status.error });
+      },
+    });
+    provider = next;
+    setStatus({ state: 'loading', model: basename(path), error: null });
+    next.load().catch(() => { /* reported through status */ });
+  }
+
+  const models = new ModelManager({
+    bus, db: deps.db, modelsDir: join(deps.dataDir, 'models'), catalog: deps.catalog, settings: deps.settings, now: Date.now,
+    onDefaultChat: (model) => { if (!deps.modelPath) useModel(model?.path ?? null); },
+  });
 
   function registerCommands(): void {
     disposables.add(bus.handle('router.generate', async (input, ctx) => {
-      if (!provider) throw new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
+      const local = provider;
+      if (!local) throw new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
       const { turnId } = input;
       const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
       // Time to first token is measured from the request, so it includes any wait for the model.
       const startedAt = deps.now();
       let ttftMs: number | null = null;
-      const model = await provider.load();
+      const model = await local.load();
       bus.emit('router.generation_started', { turnId, model }, meta);
-      const result = await provider.generate(
+      const result = await local.generate(
         { id: turnId, messages: input.messages, maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7 },
         (text, index) => {
           if (index === 0) {
@@ -69,17 +96,39 @@ export function createRouterEngine(deps: RouterDeps) {
     }));
     disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: provider?.cancel(input.turnId) ?? false })));
     disposables.add(bus.handle('router.get_status', () => status));
+    disposables.add(bus.handle('models.list', () => models.list()));
+    disposables.add(bus.handle('models.download', async (input, ctx) => {
+      const entry = models.entry(input.catalogId);
+      const size = `${(entry.sizeBytes / 1e9).toFixed(2)} GB`;
+      const outcome = await bus.invoke('policy.perform', {
+        capability: 'models.download', target: entry.url, actor: 'user', why: `download ${entry.name} (${size}, ${entry.licence})`,
+      }, { changeId: ctx.changeId });
+      return outcome.status === 'done' ? { started: true, reason: null } : { started: false, reason: outcome.error?.message ?? outcome.explanation };
+    }));
+    disposables.add(bus.handle('models.cancel_download', (input) => ({ cancelled: models.cancel(input.catalogId) })));
+    disposables.add(bus.handle('models.import', async (input, ctx) => {
+      const outcome = await bus.invoke('policy.perform', { capability: 'models.import', target: input.path, actor: 'user', why: 'use this model file' }, { changeId: ctx.changeId });
+      if (outcome.status !== 'done') return { model: null, reason: outcome.error?.message ?? outcome.explanation };
+      return { model: models.get((outcome.result as { output: string }).output), reason: null };
+    }));
+    disposables.add(bus.handle('models.remove', async (input, ctx) => {
+      const removed = models.remove(input.id);
+      if (removed) await bus.invoke('policy.record', { kind: 'models.removed', actor: 'user', resource: input.id }, { changeId: ctx.changeId });
+      return { removed };
+    }));
+    disposables.add(bus.handle('models.set_default', (input) => ({ model: models.setDefault(input.id) })));
   }
 
   return {
     start(): void {
       registerCommands();
-      // Load in the background so the first message does not wait for it.
-      if (provider) provider.load().catch(() => { /* reported through status */ });
-      disposables.addFn(() => provider?.dispose());
+      useModel(deps.modelPath ?? models.defaultChat()?.path ?? null);
+      disposables.addFn(() => { provider?.dispose(); provider = null; });
     },
-    dispose: () => disposables.dispose(),
+    dispose: () => { for (const d of models.list().downloads) models.cancel(d.id); disposables.dispose(); },
     status: () => status,
+    /** Executors the composition root registers into L5. */
+    executors: (): Record<string, ToolExecutor> => ({ 'models.download': models.downloadExecutor, 'models.import': models.importExecutor }),
     health(): EngineHealth {
       const state = status.state === 'error' ? 'error' : status.state === 'degraded' || status.state === 'no-model' ? 'degraded' : 'ok';
       return { state, detail: status.error?.message ?? `${status.state}${status.model ? ` (${status.model})` : ''}` };

@@ -1,0 +1,42 @@
+// L4's model manager: the catalog, installed models, downloads and the default model.
+import { z } from 'zod';
+import { command } from '../define.ts';
+import { errorInfoSchema } from '../errors.ts';
+
+export const catalogEntrySchema = z.object({
+  id: z.string(), name: z.string(), purpose: z.enum(['chat', 'embedding']), url: z.string(), file: z.string(),
+  sizeBytes: z.number(), sha256: z.string().nullable(), licence: z.string(), minRamGb: z.number(), recommended: z.boolean(),
+});
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+export const installedModelSchema = z.object({
+  id: z.string(), name: z.string(), purpose: z.enum(['chat', 'embedding']), path: z.string(), sha256: z.string().nullable(),
+  sizeBytes: z.number(), source: z.enum(['catalog', 'import']), installedAt: z.number(),
+});
+export type InstalledModel = z.infer<typeof installedModelSchema>;
+
+export const downloadStateSchema = z.object({
+  id: z.string(), received: z.number(), total: z.number().nullable(), bytesPerSecond: z.number(),
+});
+
+const id = z.string().min(1).max(128);
+
+export const modelCommands = {
+  'models.list': command(z.object({}), z.object({
+    installed: z.array(installedModelSchema),
+    catalog: z.array(catalogEntrySchema.extend({ installed: z.boolean() })),
+    downloads: z.array(downloadStateSchema),
+    defaultChat: z.string().nullable(),
+  })),
+  'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() })),
+  'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() })),
+  'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() })),
+  'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() })),
+  'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema })),
+};
+
+export const modelEvents = {
+  'models.download_progress': downloadStateSchema,
+  'models.download_finished': z.object({ id, ok: z.boolean(), error: errorInfoSchema.nullable(), sha256: z.string().nullable() }),
+  'models.changed': z.object({ reason: z.string() }),
+};

@@ -1,0 +1,154 @@
+// The model manager: what can be downloaded (the catalog), what is installed, which model is
+// the default, and the downloads in progress. Downloads and imports are actions the policy gate
+// runs (through the executors below); removal is Aether tidying its own folder, and is audited.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  AetherError, toErrorInfo,
+  type Bus, type CatalogEntry, type InstalledModel, type ToolExecutor,
+} from '../../bus/index.ts';
+import type { Db } from '../../storage/index.ts';
+import { download, type Progress } from './download.ts';
+import { readGgufHeader } from './gguf-header.ts';
+
+export type ModelManagerDeps = {
+  bus: Bus;
+  db: Db;
+  modelsDir: string;
+  catalog: CatalogEntry[];
+  settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+  now: () => number;
+  /** Called when the default chat model changes (the router switches to it). */
+  onDefaultChat: (model: InstalledModel | null) => void;
+};
+
+type Row = { id: string; name: string; purpose: 'chat' | 'embedding'; path: string; sha256: string | null; size_bytes: number; source: 'catalog' | 'import'; installed_at: number };
+const toModel = (r: Row): InstalledModel => ({ id: r.id, name: r.name, purpose: r.purpose, path: r.path, sha256: r.sha256, sizeBytes: r.size_bytes, source: r.source, installedAt: r.installed_at });
+
+export class ModelManager {
+  private readonly d: ModelManagerDeps;
+  private readonly active = new Map<string, { abort: AbortController; progress: Progress }>();
+
+  constructor(deps: ModelManagerDeps) {
+    this.d = deps;
+    mkdirSync(deps.modelsDir, { recursive: true });
+  }
+
+  installed(): InstalledModel[] {
+    return (this.d.db.prepare('SELECT * FROM models ORDER BY installed_at').all() as Row[]).map(toModel);
+  }
+
+  get(id: string): InstalledModel | null {
+    const r = this.d.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined;
+    return r ? toModel(r) : null;
+  }
+
+  defaultChat(): InstalledModel | null {
+    const id = this.d.settings.get<string>('router.default_model');
+    return id ? this.get(id) : null;
+  }
+
+  list() {
+    const have = new Set(this.installed().map((m) => m.id));
+    return {
+      installed: this.installed(),
+      catalog: this.d.catalog.map((e) => ({ ...e, installed: have.has(e.id) })),
+      downloads: [...this.active].map(([id, a]) => ({ id, ...a.progress })),
+      defaultChat: this.d.settings.get<string>('router.default_model') ?? null,
+    };
+  }
+
+  entry(catalogId: string): CatalogEntry {
+    const e = this.d.catalog.find((c) => c.id === catalogId);
+    if (!e) throw new AetherError('NotFound', `no model ${catalogId} in the catalog`);
+    return e;
+  }
+
+  cancel(catalogId: string): boolean {
+    const a = this.active.get(catalogId);
+    a?.abort.abort();
+    return Boolean(a);
+  }
+
+  setDefault(id: string): InstalledModel {
+    const model = this.get(id);
+    if (!model) throw new AetherError('NotFound', `no installed model ${id}`);
+    if (model.purpose !== 'chat') throw new AetherError('BadRequest', `${model.name} is an embedding model, not a chat model`);
+    this.d.settings.set('router.default_model', id);
+    this.d.onDefaultChat(model);
+    this.d.bus.emit('models.changed', { reason: 'default' }, { source: 'router' });
+    return model;
+  }
+
+  remove(id: string): boolean {
+    const model = this.get(id);
+    if (!model) return false;
+    // Only files Aether downloaded are deleted; an imported model stays where the user keeps it.
+    if (model.source === 'catalog') rmSync(model.path, { force: true });
+    this.d.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+    if (this.d.settings.get<string>('router.default_model') === id) {
+      this.d.settings.set('router.default_model', null);
+      this.d.onDefaultChat(null);
+    }
+    this.d.bus.emit('models.changed', { reason: 'removed' }, { source: 'router' });
+    return true;
+  }
+
+  private register(model: InstalledModel): InstalledModel {
+    this.d.db.prepare(`INSERT INTO models (id, name, purpose, path, sha256, size_bytes, source, installed_at) VALUES (@id, @name, @purpose, @path, @sha256, @sizeBytes, @source, @installedAt)
+      ON CONFLICT (id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, size_bytes = excluded.size_bytes, installed_at = excluded.installed_at`).run(model);
+    this.d.bus.emit('models.changed', { reason: 'installed' }, { source: 'router' });
+    // The first chat model becomes the default, so a new user can talk at once.
+    if (model.purpose === 'chat' && !this.defaultChat()) this.setDefault(model.id);
+    return model;
+  }
+
+  /** L5's executor for models.download: starts the download and returns; progress and the end are events. */
+  readonly downloadExecutor: ToolExecutor = async (req) => {
+    const entry = this.d.catalog.find((c) => c.url === req.url);
+    if (!entry) throw new AetherError('NotFound', 'that URL is not in the model catalog');
+    if (this.active.has(entry.id)) return { summary: `${entry.name} is already downloading`, output: entry.id };
+    const abort = new AbortController();
+    const state = { abort, progress: { received: 0, total: entry.sizeBytes, bytesPerSecond: 0 } };
+    this.active.set(entry.id, state);
+    void this.run(entry, state);
+    return { summary: `started downloading ${entry.name}`, output: entry.id };
+  };
+
+  private async run(entry: CatalogEntry, state: { abort: AbortController; progress: Progress }): Promise<void> {
+    const dest = join(this.d.modelsDir, entry.file);
+    try {
+      const { sha256, bytes } = await download({
+        url: entry.url, dest, expectedSha256: entry.sha256, expectedBytes: entry.sizeBytes, signal: state.abort.signal,
+        onProgress: (p) => {
+          state.progress = p;
+          this.d.bus.emit('models.download_progress', { id: entry.id, ...p }, { source: 'router' });
+        },
+      });
+      await readGgufHeader(dest);
+      this.register({ id: entry.id, name: entry.name, purpose: entry.purpose, path: dest, sha256, sizeBytes: bytes, source: 'catalog', installedAt: this.d.now() });
+      this.d.bus.emit('models.download_finished', { id: entry.id, ok: true, error: null, sha256 }, { source: 'router' });
+      void this.d.bus.invoke('policy.record', {
+        kind: 'models.downloaded', actor: 'user', resource: entry.url,
+        // Catalog entries without a published checksum are pinned to what arrived (trust on first use).
+        details: { sha256, bytes, checksum: entry.sha256 ? 'matched the catalog' : 'recorded on first download' },
+      }).catch(() => {});
+    } catch (error) {
+      this.d.bus.emit('models.download_finished', { id: entry.id, ok: false, error: toErrorInfo(error), sha256: null }, { source: 'router' });
+    } finally {
+      this.active.delete(entry.id);
+    }
+  }
+
+  /** L5's executor for models.import: checks the GGUF header, then offers the file where it is. */
+  readonly importExecutor: ToolExecutor = async (req) => {
+    const path = req.path!;
+    await readGgufHeader(path);
+    const model = this.register({
+      id: `import-${randomUUID().slice(0, 8)}`, name: basename(path), purpose: /embed/i.test(basename(path)) ? 'embedding' : 'chat',
+      path, sha256: null, sizeBytes: statSync(path).size, source: 'import', installedAt: this.d.now(),
+    });
+    return { summary: `imported ${model.name}`, output: model.id };
+  };
+}
