@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Models load and answer at the machine's pace; a poll waits for that, not a fixed second.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 });

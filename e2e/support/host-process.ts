@@ -7,12 +7,12 @@ const cli = fileURLToPath(new URL('../../engines/host/cli.ts', import.meta.url))
 
 export type HostProcess = { url: string; origin: string; process: ChildProcess; stop(): Promise<void> };
 
-export function startHost(args: { dataDir: string; model?: string; maxTokens?: number; workspace?: string }): Promise<HostProcess> {
+export function startHost(args: { dataDir: string; model?: string; maxTokens?: number; workspace?: string; env?: Record<string, string> }): Promise<HostProcess> {
   const argv = [cli, '--port', '0', '--data-dir', args.dataDir];
   if (args.workspace) argv.push('--workspace', args.workspace);
   if (args.model) argv.push('--model', args.model);
   if (args.maxTokens) argv.push('--max-tokens', String(args.maxTokens));
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AETHER_THREADS: '1' } });
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AETHER_THREADS: '1', ...args.env } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);

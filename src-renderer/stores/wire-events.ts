@@ -4,6 +4,7 @@ import { client } from '../ipc/client.ts';
 import { useChat } from './chat.ts';
 import { useConversations } from './conversations.ts';
 import { useInspector } from './inspector.ts';
+import { useModels } from './models.ts';
 import { usePolicy } from './policy.ts';
 
 // Audit rows come in bursts (decision, approval, outcome): refresh the list once per burst.
@@ -66,6 +67,15 @@ export function wireEvents(): () => void {
         break;
       case 'policy.audit_appended':
         scheduleAuditRefresh();
+        break;
+      case 'models.download_progress':
+        useModels.getState().progress(event.payload.id, event.payload);
+        break;
+      case 'models.download_finished':
+        useModels.getState().finished(event.payload.id, event.payload.ok, event.payload.error);
+        break;
+      case 'models.changed':
+        void useModels.getState().refresh();
         break;
       case 'policy.health_changed':
         usePolicy.getState().health(event.payload.auditHealthy, event.payload.problem);

@@ -1,0 +1,62 @@
+// Models: installed, offered, downloading — as the host's model manager reports them.
+import { create } from 'zustand';
+import type { CatalogEntry, ErrorInfo, InstalledModel } from '../../engines/bus/index.ts';
+import { client } from '../ipc/client.ts';
+
+type Download = { received: number; total: number | null; bytesPerSecond: number };
+
+type ModelsState = {
+  installed: InstalledModel[];
+  catalog: Array<CatalogEntry & { installed: boolean }>;
+  defaultChat: string | null;
+  downloads: Record<string, Download>;
+  errors: Record<string, string>;
+  message: string | null;
+  refresh(): Promise<void>;
+  download(id: string): Promise<void>;
+  cancel(id: string): Promise<void>;
+  importFile(path: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  setDefault(id: string): Promise<void>;
+  progress(id: string, d: Download): void;
+  finished(id: string, ok: boolean, error: ErrorInfo | null): void;
+};
+
+const PLAIN: Partial<Record<ErrorInfo['code'], string>> = {
+  Offline: 'You seem to be offline (the model host cannot be reached).',
+  ChecksumMismatch: 'The file that arrived is not the published one, so it was deleted.',
+  DiskFull: 'There is not enough free disk space for this model.',
+};
+
+export const useModels = create<ModelsState>((set, get) => ({
+  installed: [],
+  catalog: [],
+  defaultChat: null,
+  downloads: {},
+  errors: {},
+  message: null,
+  async refresh() {
+    const r = await client.invoke('models.list', {});
+    const downloads = Object.fromEntries(r.downloads.map((d) => [d.id, d]));
+    set({ installed: r.installed, catalog: r.catalog, defaultChat: r.defaultChat, downloads: { ...get().downloads, ...downloads } });
+  },
+  async download(id) {
+    set({ errors: { ...get().errors, [id]: '' } });
+    const r = await client.invoke('models.download', { catalogId: id });
+    if (!r.started) set({ errors: { ...get().errors, [id]: r.reason ?? 'not started' } });
+  },
+  async cancel(id) { await client.invoke('models.cancel_download', { catalogId: id }); },
+  async importFile(path) {
+    const r = await client.invoke('models.import', { path });
+    set({ message: r.model ? `Added ${r.model.name}.` : `Not added: ${r.reason}` });
+    await get().refresh();
+  },
+  async remove(id) { await client.invoke('models.remove', { id }); await get().refresh(); },
+  async setDefault(id) { await client.invoke('models.set_default', { id }); await get().refresh(); },
+  progress: (id, d) => set({ downloads: { ...get().downloads, [id]: d } }),
+  finished(id, ok, error) {
+    const { [id]: _done, ...downloads } = get().downloads;
+    set({ downloads, errors: { ...get().errors, [id]: ok ? '' : (error && PLAIN[error.code]) ?? error?.message ?? 'failed' } });
+    void get().refresh();
+  },
+}));
