@@ -23,6 +23,9 @@ export const errorCodes = [
   'DownloadFailed',
   'ChecksumMismatch',
   'DiskFull',
+  'RemoteAuthFailed',   // the remote provider refused the key
+  'RemoteUnavailable',  // timeouts, 5xx, 429 after retries, or the breaker is open
+  'RemoteFailed',
   'SchemaTooNew',
   'Internal',
 ] as const;
