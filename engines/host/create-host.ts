@@ -55,9 +55,10 @@ export function createHost(options: HostOptions): Host {
   const bus = createBus({ now, newId: randomUUID });
 
   const workspace = options.workspace ?? homedir();
+  const keyVault = options.keyVault ?? fileVault(vaultDir(options.dataDir));
   const policy = createPolicyEngine({
     bus, db: storage.db, settings: storage.settings, dataDir: options.dataDir, workspace, sessionId: randomUUID(),
-    keyVault: options.keyVault ?? fileVault(vaultDir(options.dataDir)), now: Date.now, newId: randomUUID,
+    keyVault, now: Date.now, newId: randomUUID,
     executors: createToolset({ workspace, trashDir: join(options.dataDir, 'trash'), clipboard: options.clipboard }),
     verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs,
   });
@@ -65,7 +66,7 @@ export function createHost(options: HostOptions): Host {
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
     bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens,
-    db: storage.db, settings: storage.settings, dataDir: options.dataDir, catalog: options.modelCatalog ?? defaultCatalog(),
+    db: storage.db, settings: storage.settings, dataDir: options.dataDir, catalog: options.modelCatalog ?? defaultCatalog(), secrets: keyVault,
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });

@@ -9,6 +9,7 @@ import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
 import { ModelManager } from './models/model-manager.ts';
+import { createRemoteTier } from './remote/remote-tier.ts';
 
 export type RouterDeps = {
   bus: Bus;
@@ -16,6 +17,8 @@ export type RouterDeps = {
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
   dataDir: string;
   catalog: CatalogEntry[];
+  /** Where the remote provider's key is kept (the same vault as the audit keys). */
+  secrets: { read(name: string): string | null; write(name: string, value: string): void };
   spawnWorker: SpawnWorker;
   /** A model given at start (--model, AETHER_MODEL) wins over the saved default. */
   modelPath: string | null;
@@ -66,6 +69,8 @@ export function createRouterEngine(deps: RouterDeps) {
     next.load().catch(() => { /* reported through status */ });
   }
 
+  const remote = createRemoteTier({ bus, settings: deps.settings, secrets: deps.secrets, now: Date.now });
+
   const models = new ModelManager({
     bus, db: deps.db, modelsDir: join(deps.dataDir, 'models'), catalog: deps.catalog, settings: deps.settings, now: Date.now,
     onDefaultChat: (model) => { if (!deps.modelPath) useModel(model?.path ?? null); },
@@ -73,29 +78,52 @@ export function createRouterEngine(deps: RouterDeps) {
 
   function registerCommands(): void {
     disposables.add(bus.handle('router.generate', async (input, ctx) => {
-      const local = provider;
-      if (!local) throw new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
       const { turnId } = input;
       const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
       // Time to first token is measured from the request, so it includes any wait for the model.
       const startedAt = deps.now();
       let ttftMs: number | null = null;
-      const model = await local.load();
-      bus.emit('router.generation_started', { turnId, model }, meta);
-      const result = await local.generate(
-        { id: turnId, messages: input.messages, maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7 },
-        (text, index) => {
-          if (index === 0) {
-            ttftMs = deps.now() - startedAt;
-            bus.emit('router.first_token', { turnId, ttftMs }, meta);
-          }
-          bus.emit('router.token', { turnId, text, index }, meta);
-        },
-      );
-      return { ...result, ttftMs, model };
+      const onToken = (text: string, index: number) => {
+        if (index === 0) {
+          ttftMs = deps.now() - startedAt;
+          bus.emit('router.first_token', { turnId, ttftMs }, meta);
+        }
+        bus.emit('router.token', { turnId, text, index }, meta);
+      };
+      const maxTokens = input.maxTokens ?? deps.maxTokens ?? 512;
+      const temperature = input.temperature ?? deps.temperature ?? 0.7;
+      const tiers = (remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const)
+        .filter((t) => (t === 'local' ? provider !== null : remote.available()));
+      let why = remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
+      let lastError: AetherError | null = null;
+      for (const [i, tier] of tiers.entries()) {
+        const fallbacks = tiers.slice(i + 1);
+        if (tier === 'local') {
+          const local = provider!;
+          bus.emit('router.route_decided', { turnId, tier, provider: 'local', model: status.model, rationale: why, fallbacks: [...fallbacks] }, meta);
+          const model = await local.load();
+          bus.emit('router.generation_started', { turnId, model }, meta);
+          const result = await local.generate({ id: turnId, messages: input.messages, maxTokens, temperature }, onToken);
+          return { ...result, ttftMs, model };
+        }
+        const view = remote.view();
+        bus.emit('router.route_decided', { turnId, tier, provider: new URL(view.baseUrl!).host, model: view.model, rationale: why, fallbacks: [...fallbacks] }, meta);
+        bus.emit('router.generation_started', { turnId, model: view.model! }, meta);
+        let index = 0;
+        const r = await remote.generate({ turnId, messages: input.messages, maxTokens, temperature }, (text) => onToken(text, index++), ctx.changeId);
+        if (r.ok) {
+          const streamMs = ttftMs === null ? 0 : deps.now() - startedAt - ttftMs;
+          return { text: r.text, stopReason: r.stopReason, model: r.model, tokens: r.tokens, promptTokens: r.promptTokens, ttftMs, tokensPerSecond: r.tokens > 1 && streamMs > 0 ? ((r.tokens - 1) * 1000) / streamMs : null };
+        }
+        why = `the remote model was not used: ${r.reason}`;
+        lastError = new AetherError('RemoteUnavailable', `The remote model was not used: ${r.reason}`);
+      }
+      throw lastError ?? new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
     }));
-    disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: provider?.cancel(input.turnId) ?? false })));
+    disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: remote.cancel(input.turnId) || (provider?.cancel(input.turnId) ?? false) })));
     disposables.add(bus.handle('router.get_status', () => status));
+    disposables.add(bus.handle('router.get_remote', () => remote.view()));
+    disposables.add(bus.handle('router.set_remote', (input) => remote.set(input)));
     disposables.add(bus.handle('models.list', () => models.list()));
     disposables.add(bus.handle('models.download', async (input, ctx) => {
       const entry = models.entry(input.catalogId);
@@ -128,7 +156,10 @@ export function createRouterEngine(deps: RouterDeps) {
     dispose: () => { for (const d of models.list().downloads) models.cancel(d.id); disposables.dispose(); },
     status: () => status,
     /** Executors the composition root registers into L5. */
-    executors: (): Record<string, ToolExecutor> => ({ 'models.download': models.downloadExecutor, 'models.import': models.importExecutor }),
+    executors: (): Record<string, ToolExecutor> => ({
+      'models.download': models.downloadExecutor, 'models.import': models.importExecutor,
+      'router.remote': remote.executor, 'router.remote_with_private': remote.executor,
+    }),
     health(): EngineHealth {
       const state = status.state === 'error' ? 'error' : status.state === 'degraded' || status.state === 'no-model' ? 'degraded' : 'ok';
       return { state, detail: status.error?.message ?? `${status.state}${status.model ? ` (${status.model})` : ''}` };

@@ -7,14 +7,19 @@ export const routerStates = ['no-model', 'loading', 'ready', 'generating', 'degr
 
 export const routerStatusSchema = z.object({
   state: z.enum(routerStates),
-  provider: z.literal('local'),
+  provider: z.enum(['local', 'remote']),
   model: z.string().nullable(),
   threads: z.number().int().positive(),
   error: errorInfoSchema.nullable(),
 });
 export type RouterStatus = z.infer<typeof routerStatusSchema>;
 
-export const chatMessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), text: z.string() });
+export const chatMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  text: z.string(),
+  /** Holds private memory: never sent to a remote model without router.remote_with_private. */
+  private: z.boolean().optional(),
+});
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const generationResultSchema = z.object({
@@ -30,6 +35,16 @@ export type GenerationResult = z.infer<typeof generationResultSchema>;
 
 const turnId = z.string().min(1).max(64);
 
+export const remoteViewSchema = z.object({
+  baseUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  enabled: z.boolean(),
+  prefer: z.enum(['local', 'remote']),
+  /** Never the key itself: the first hex digits of its SHA-256. */
+  keyFingerprint: z.string().nullable(),
+  breaker: z.enum(['closed', 'open', 'half-open']),
+});
+
 export const routerCommands = {
   'router.generate': internalCommand(
     z.object({
@@ -42,9 +57,23 @@ export const routerCommands = {
   ),
   'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() })),
   'router.get_status': command(z.object({}), routerStatusSchema),
+  'router.set_remote': command(z.object({
+    baseUrl: z.url().max(500), model: z.string().min(1).max(200),
+    /** Undefined keeps the stored key; null removes it. */
+    apiKey: z.string().max(500).nullable().optional(),
+    enabled: z.boolean(),
+    prefer: z.enum(['local', 'remote']).optional(),
+  }), remoteViewSchema),
+  'router.get_remote': command(z.object({}), remoteViewSchema),
 };
 
 export const routerEvents = {
+  'router.route_decided': z.object({
+    turnId, tier: z.enum(['local', 'remote']), provider: z.string(), model: z.string().nullable(), rationale: z.string(),
+    fallbacks: z.array(z.enum(['local', 'remote'])),
+  }),
+  /** Exactly one per remote request, whatever its outcome. */
+  'router.cost': z.object({ turnId, provider: z.string(), model: z.string(), promptTokens: z.number(), completionTokens: z.number(), cents: z.number(), ok: z.boolean() }),
   'router.status_changed': routerStatusSchema,
   'router.generation_started': z.object({ turnId, model: z.string() }),
   'router.first_token': z.object({ turnId, ttftMs: z.number() }),

@@ -1,0 +1,107 @@
+// Routing to a remote model through the real host: the policy gate, the payload shown in the
+// approval, fallback to the local model, one cost event per remote request, keys never shown.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cachedModel } from '../../../scripts/gguf/cache.ts';
+import type { Approval, Envelope, EventName } from '../../bus/index.ts';
+import { createHost, type Host } from '../../host/create-host.ts';
+import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.fixture.ts';
+
+const KEY = 'sk-very-secret-key-123';
+let fake: FakeOpenAi;
+const hosts: Host[] = [];
+beforeAll(async () => { fake = await startFakeOpenAi(); });
+afterAll(async () => { await fake.close(); });
+beforeEach(() => fake.reset());
+afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+
+async function start(options: { local?: boolean; answer?: 'allow' | 'deny' } = {}) {
+  const host = createHost({
+    mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1,
+    modelPath: options.local ? cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }) : null,
+  });
+  hosts.push(host);
+  const events: Envelope[] = [];
+  const approvals: Approval[] = [];
+  host.bus.subscribe((e) => events.push(e));
+  host.bus.on('policy.approval_pending', (e) => {
+    approvals.push(e.payload.approval);
+    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: options.answer ?? 'allow' });
+  });
+  await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
+  return { host, events, approvals };
+}
+
+function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
+  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
+}
+
+async function say(host: Host, text: string) {
+  const c = await host.bus.invoke('chat.create_conversation', {});
+  const done = next(host, 'chat.turn_finished');
+  await host.bus.invoke('chat.send_message', { conversationId: c.id, text });
+  return (await done).payload.turn;
+}
+
+describe('remote routing', () => {
+  it('asks before sending, shows the exact payload, streams the reply and emits one cost event', async () => {
+    const { host, events, approvals } = await start();
+    fake.script({ kind: 'reply', pieces: ['From', ' far', ' away.'], usage: { prompt_tokens: 40, completion_tokens: 3 } });
+    const turn = await say(host, 'What is the weather?');
+    expect(turn).toMatchObject({ status: 'complete', assistantText: 'From far away.', model: 'gpt-test' });
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]).toMatchObject({ capability: 'router.remote', resource: expect.stringMatching(/^127\.0\.0\.1:\d+\/gpt-test$/) });
+    expect(approvals[0].preview).toContain('What is the weather?');
+    expect(fake.requests[0].body.messages.at(-1)).toEqual({ role: 'user', content: 'What is the weather?' });
+    const costs = events.filter((e): e is Envelope<'router.cost'> => e.name === 'router.cost');
+    expect(costs.map((e) => e.payload)).toEqual([expect.objectContaining({ promptTokens: 40, completionTokens: 3, ok: true })]);
+    expect(events.find((e) => e.name === 'router.route_decided')?.payload).toMatchObject({ tier: 'remote', fallbacks: [] });
+    // The key travels only to the provider: not in events, not in the view, not in the audit log.
+    expect(JSON.stringify(events)).not.toContain(KEY);
+    const view = await host.bus.invoke('router.get_remote', {});
+    expect(view.keyFingerprint).toMatch(/^[0-9a-f]{8}$/);
+    expect(JSON.stringify(view)).not.toContain(KEY);
+    const { rows } = await host.bus.invoke('policy.list_audit', { limit: 50 });
+    expect(JSON.stringify(rows)).not.toContain(KEY);
+    expect(rows.some((r) => r.capability === 'router.remote' && r.decision === 'done')).toBe(true);
+  });
+
+  it('never sends private context without router.remote_with_private', async () => {
+    const { host, approvals } = await start({ answer: 'deny' });
+    await expect(host.bus.invoke('router.generate', {
+      turnId: 't-private', messages: [{ role: 'system', text: 'Memory: the user\'s sister is Ada.', private: true }, { role: 'user', text: 'hi' }],
+    })).rejects.toMatchObject({ code: 'RemoteUnavailable' });
+    expect(approvals[0].capability).toBe('router.remote_with_private');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('keeps it local when the user says no, and falls back to the local model', async () => {
+    const { host, events } = await start({ local: true, answer: 'deny' });
+    const turn = await say(host, 'hello');
+    expect(turn).toMatchObject({ status: 'complete', assistantText: 'Local reply.' });
+    expect(fake.requests).toHaveLength(0);
+    const routes = events.filter((e): e is Envelope<'router.route_decided'> => e.name === 'router.route_decided').map((e) => e.payload);
+    expect(routes.map((r) => r.tier)).toEqual(['remote', 'local']);
+    expect(routes[1].rationale).toMatch(/not used/);
+    expect(events.filter((e) => e.name === 'router.cost')).toHaveLength(1);
+  });
+
+  it('tells the user when the remote provider refuses the key', async () => {
+    const { host } = await start();
+    fake.script({ kind: 'status', status: 401 });
+    const turn = await say(host, 'hello');
+    expect(turn.status).toBe('error');
+    expect(turn.error?.message).toMatch(/refused the API key/);
+  });
+
+  it('falls back to local when the spending cap is reached', async () => {
+    const { host, events } = await start({ local: true });
+    await host.bus.invoke('policy.change', { op: 'set_cost_caps', provider: new URL(fake.baseUrl).host, dailyCents: null, monthlyCents: null, dailyTokens: 10, monthlyTokens: null });
+    const turn = await say(host, 'a long question that needs more than ten tokens of budget');
+    expect(turn.assistantText).toBe('Local reply.');
+    expect(fake.requests).toHaveLength(0);
+    expect(events.some((e) => e.name === 'policy.cost_cap_hit')).toBe(true);
+  });
+});

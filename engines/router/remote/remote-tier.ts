@@ -1,0 +1,105 @@
+// The remote tier: configuration (the key kept in the vault, shown only as a fingerprint), and
+// one remote generation as L5 sees it — a cost reservation, a router.remote (or
+// router.remote_with_private) action whose approval shows the exact payload, the call itself as
+// that action's executor, and exactly one cost event.
+import { createHash } from 'node:crypto';
+import {
+  AetherError,
+  type Bus, type ChatMessage, type GenerationResult, type ToolExecutor,
+} from '../../bus/index.ts';
+import { CircuitBreaker } from './breaker.ts';
+import { RemoteProvider } from './openai-provider.ts';
+
+type Secrets = { read(name: string): string | null; write(name: string, value: string): void };
+type Settings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local' | 'remote' };
+
+const KEY_NAME = 'remote-api-key';
+
+export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number };
+
+export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: Secrets; now: () => number }) {
+  const { bus, settings } = deps;
+  const stored = () => settings.get<Stored>('router.remote') ?? null;
+  const breaker = new CircuitBreaker({ now: deps.now });
+  // Generations waiting for their executor to run: the executor streams through these.
+  const streams = new Map<string, (text: string) => void>();
+  const aborts = new Map<string, AbortController>();
+
+  function provider(): RemoteProvider {
+    const s = stored();
+    if (!s) throw new AetherError('RemoteUnavailable', 'no remote model is set up');
+    return new RemoteProvider({ baseUrl: s.baseUrl, model: s.model, apiKey: deps.secrets.read(KEY_NAME) }, { now: deps.now, breaker });
+  }
+
+  const providerName = () => { const s = stored(); try { return s ? new URL(s.baseUrl).host : 'remote'; } catch { return 'remote'; } };
+
+  function view() {
+    const s = stored();
+    const key = deps.secrets.read(KEY_NAME);
+    return {
+      baseUrl: s?.baseUrl ?? null, model: s?.model ?? null, enabled: s?.enabled ?? false, prefer: s?.prefer ?? 'local',
+      keyFingerprint: key ? createHash('sha256').update(key).digest('hex').slice(0, 8) : null, breaker: breaker.state,
+    };
+  }
+
+  /** L5's executor for router.remote*: the payload it carries is exactly what is sent. */
+  const executor: ToolExecutor = async (req) => {
+    const r = JSON.parse(req.input ?? '{}') as RemoteRequest;
+    const onToken = streams.get(r.turnId) ?? (() => {});
+    const abort = aborts.get(r.turnId) ?? new AbortController();
+    const result = await provider().generate(r, onToken, AbortSignal.any([req.signal, abort.signal]));
+    return { summary: `${providerName()} answered: ${result.tokens} tokens (${result.stopReason})`, output: JSON.stringify(result) };
+  };
+
+  async function generate(request: RemoteRequest, onToken: (text: string) => void, changeId: string): Promise<Omit<GenerationResult, 'ttftMs' | 'tokensPerSecond'> & { ok: boolean; reason: string | null }> {
+    const s = stored()!;
+    const name = providerName();
+    const estimate = Math.ceil(request.messages.reduce((n, m) => n + m.text.length, 0) / 4) + request.maxTokens;
+    const reservation = await bus.invoke('policy.reserve_cost', { provider: name, cents: 0, tokens: estimate }, { changeId });
+    if (!reservation.ok) return { ok: false, reason: reservation.reason, text: '', stopReason: 'end', model: s.model, tokens: 0, promptTokens: 0 };
+    const carriesPrivate = request.messages.some((m) => m.private);
+    streams.set(request.turnId, onToken);
+    aborts.set(request.turnId, new AbortController());
+    let result: { text: string; stopReason: 'end' | 'max-tokens' | 'cancelled' | 'tool-calls'; promptTokens: number; tokens: number } | null = null;
+    try {
+      const outcome = await bus.invoke('policy.perform', {
+        capability: carriesPrivate ? 'router.remote_with_private' : 'router.remote',
+        target: `${name}/${s.model}`, actor: 'router', turnId: request.turnId,
+        why: carriesPrivate ? 'this reply would use private memory' : 'you prefer the remote model for replies',
+        input: JSON.stringify({ ...request, model: s.model }, null, 1),
+      }, { changeId });
+      if (outcome.status === 'done') result = JSON.parse((outcome.result as { output: string }).output);
+      else return { ok: false, reason: outcome.error?.message ?? outcome.explanation, text: '', stopReason: 'end', model: s.model, tokens: 0, promptTokens: 0 };
+      return { ok: true, reason: null, text: result!.text, stopReason: result!.stopReason === 'tool-calls' ? 'end' : result!.stopReason, model: s.model, tokens: result!.tokens, promptTokens: result!.promptTokens };
+    } finally {
+      streams.delete(request.turnId);
+      aborts.delete(request.turnId);
+      const used = result ? result.promptTokens + result.tokens : 0;
+      await bus.invoke('policy.settle_cost', { reservationId: reservation.reservationId!, cents: 0, tokens: used }, { changeId });
+      bus.emit('router.cost', {
+        turnId: request.turnId, provider: name, model: s.model, promptTokens: result?.promptTokens ?? 0, completionTokens: result?.tokens ?? 0, cents: 0, ok: result !== null,
+      }, { source: 'router', changeId, turnId: request.turnId });
+    }
+  }
+
+  return {
+    view,
+    available: () => Boolean(stored()?.enabled),
+    prefer: () => stored()?.prefer ?? 'local',
+    set(input: { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' }) {
+      settings.set('router.remote', { baseUrl: input.baseUrl, model: input.model, enabled: input.enabled, prefer: input.prefer ?? stored()?.prefer ?? 'local' });
+      if (input.apiKey !== undefined) deps.secrets.write(KEY_NAME, input.apiKey ?? '');
+      return view();
+    },
+    cancel(turnId: string): boolean {
+      const a = aborts.get(turnId);
+      a?.abort();
+      return Boolean(a);
+    },
+    executor,
+    generate,
+  };
+}
+
+export type RemoteTier = ReturnType<typeof createRemoteTier>;
