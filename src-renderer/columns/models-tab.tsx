@@ -1,5 +1,6 @@
 // Models: what is installed (and which one answers), what can be downloaded, and progress.
 import { useEffect, useState } from 'react';
+import { RemoteSettings } from '../components/remote-settings.tsx';
 import { useModels } from '../stores/models.ts';
 
 const size = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`);
@@ -58,6 +59,8 @@ export function ModelsTab() {
         <button type="submit">Add</button>
       </form>
       {m.message && <p className="notice" role="status">{m.message}</p>}
+      <h3 className="section">Remote model (OpenAI-compatible)</h3>
+      <RemoteSettings />
     </div>
   );
 }

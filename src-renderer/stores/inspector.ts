@@ -11,6 +11,7 @@ type InspectorState = {
   ttftMs: number | null;
   tokens: number;
   tokensPerSecond: number | null;
+  route: { tier: 'local' | 'remote'; provider: string; rationale: string; fallbacks: string[] } | null;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
   set(patch: Partial<Omit<InspectorState, 'set'>>): void;
@@ -25,6 +26,7 @@ export const useInspector = create<InspectorState>((set) => ({
   ttftMs: null,
   tokens: 0,
   tokensPerSecond: null,
+  route: null,
   firstTokenAt: null,
   set: (patch) => set(patch),
 }));

@@ -33,6 +33,9 @@ export function wireEvents(): () => void {
         useChat.getState().turnStarted(event.payload.turn);
         inspector().set({ ttftMs: null, tokens: 0, tokensPerSecond: null, firstTokenAt: null });
         break;
+      case 'router.route_decided':
+        inspector().set({ route: event.payload });
+        break;
       case 'router.generation_started':
         inspector().set({ model: event.payload.model });
         break;

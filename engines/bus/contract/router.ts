@@ -45,6 +45,8 @@ export const remoteViewSchema = z.object({
   breaker: z.enum(['closed', 'open', 'half-open']),
 });
 
+export type RemoteView = z.infer<typeof remoteViewSchema>;
+
 export const routerCommands = {
   'router.generate': internalCommand(
     z.object({
