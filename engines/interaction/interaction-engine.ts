@@ -74,10 +74,14 @@ export function createInteractionEngine(deps: InteractionDeps) {
     try {
       const persona = await bus.invoke('persona.get_active', {}, { changeId });
       if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
-      const result = await bus.invoke('router.generate', { turnId, messages: promptFor(turn, persona.systemPrompt), maxTokens: deps.maxTokens }, { changeId });
+      const result = await bus.invoke('router.generate', {
+        turnId, messages: promptFor(turn, persona.systemPrompt), maxTokens: deps.maxTokens,
+        agent: { actor: `persona:${persona.id}`, maxSteps: 4 },
+      }, { changeId });
       finished = conversations.finishTurn(turnId, {
         assistantText: result.text, status: result.stopReason === 'cancelled' ? 'stopped' : 'complete', error: null,
         model: result.model, ttftMs: result.ttftMs, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond, completedAt: deps.now(),
+        steps: result.steps,
       });
     } catch (error) {
       const stopped = cancelled.has(turnId);
@@ -200,6 +204,10 @@ export function createInteractionEngine(deps: InteractionDeps) {
     });
     disposables.add({ dispose: () => subscription.unsubscribe() });
     disposables.add(bus.on('router.first_token', (event) => actor.send({ type: 'FIRST_TOKEN', turnId: event.payload.turnId })));
+    disposables.add(bus.on('router.tool_call', (event) => {
+      const { turnId, status } = event.payload;
+      actor.send(status === 'proposed' ? { type: 'TOOL_STARTED', turnId } : { type: 'TOOL_FINISHED', turnId });
+    }));
     disposables.add(bus.on('policy.approval_pending', (event) => {
       if (event.turnId) actor.send({ type: 'APPROVAL_NEEDED', turnId: event.turnId });
     }));

@@ -15,6 +15,8 @@ export type TurnContext = {
 export type TurnEvent =
   | { type: 'SUBMIT'; turnId: string; conversationId: string; kind: 'chat' | 'action' }
   | { type: 'FIRST_TOKEN'; turnId: string }
+  | { type: 'TOOL_STARTED'; turnId: string }
+  | { type: 'TOOL_FINISHED'; turnId: string }
   | { type: 'APPROVAL_NEEDED'; turnId: string }
   | { type: 'APPROVAL_RESOLVED'; turnId: string }
   | { type: 'DONE'; turnId: string }
@@ -58,9 +60,22 @@ export const turnMachine = setup({
   context: { turnId: null, conversationId: null, error: null },
   states: {
     idle: { on: { SUBMIT: submit } },
-    thinking: { on: { FIRST_TOKEN: { guard: 'isCurrentTurn', target: 'streaming' }, ...ends } },
-    streaming: { on: ends },
-    executing_tool: { on: { APPROVAL_NEEDED: { guard: 'isCurrentTurn', target: 'awaiting_approval' }, ...ends } },
+    thinking: {
+      on: {
+        FIRST_TOKEN: { guard: 'isCurrentTurn', target: 'streaming' },
+        TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' },
+        ...ends,
+      },
+    },
+    streaming: { on: { TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends } },
+    executing_tool: {
+      on: {
+        APPROVAL_NEEDED: { guard: 'isCurrentTurn', target: 'awaiting_approval' },
+        // In a chat turn the model goes on thinking with the tool's result.
+        TOOL_FINISHED: { guard: 'isCurrentTurn', target: 'thinking' },
+        ...ends,
+      },
+    },
     awaiting_approval: { on: { APPROVAL_RESOLVED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends } },
     error: { on: { SUBMIT: submit, RESET: { target: 'idle' } } },
   },

@@ -3,8 +3,9 @@
 import { basename, join } from 'node:path';
 import {
   AetherError, DisposableSet,
-  type Bus, type CatalogEntry, type EngineHealth, type ErrorInfo, type RouterStatus, type ToolExecutor,
+  type Bus, type CatalogEntry, type ChatMessage, type EngineHealth, type ErrorInfo, type GenerationResult, type RouterStatus, type ToolExecutor,
 } from '../bus/index.ts';
+import { runAgent } from './agent/agent-loop.ts';
 import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
@@ -76,49 +77,63 @@ export function createRouterEngine(deps: RouterDeps) {
     onDefaultChat: (model) => { if (!deps.modelPath) useModel(model?.path ?? null); },
   });
 
+  /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
+  async function generateOnce(
+    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number },
+    onToken: (text: string) => void, changeId: string,
+  ): Promise<GenerationResult> {
+    const meta = { source: 'router' as const, changeId, turnId };
+    const tiers = (remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const)
+      .filter((t) => (t === 'local' ? provider !== null : remote.available()));
+    let why = remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
+    let lastError: AetherError | null = null;
+    for (const [i, tier] of tiers.entries()) {
+      const fallbacks = [...tiers.slice(i + 1)];
+      const started = deps.now();
+      if (tier === 'local') {
+        const local = provider!;
+        bus.emit('router.route_decided', { turnId, tier, provider: 'local', model: status.model, rationale: why, fallbacks }, meta);
+        const model = await local.load();
+        bus.emit('router.generation_started', { turnId, model }, meta);
+        const r = await local.generate({ id: turnId, messages, ...options }, (text) => onToken(text));
+        return { ...r, model };
+      }
+      const view = remote.view();
+      bus.emit('router.route_decided', { turnId, tier, provider: new URL(view.baseUrl!).host, model: view.model, rationale: why, fallbacks }, meta);
+      bus.emit('router.generation_started', { turnId, model: view.model! }, meta);
+      const r = await remote.generate({ turnId, messages, ...options }, onToken, changeId);
+      if (r.ok) {
+        const ms = deps.now() - started;
+        return { text: r.text, stopReason: r.stopReason, model: r.model, tokens: r.tokens, promptTokens: r.promptTokens, ttftMs: null, tokensPerSecond: r.tokens > 1 && ms > 0 ? (r.tokens * 1000) / ms : null };
+      }
+      why = `the remote model was not used: ${r.reason}`;
+      lastError = new AetherError('RemoteUnavailable', `The remote model was not used: ${r.reason}`);
+    }
+    throw lastError ?? new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
+  }
+
   function registerCommands(): void {
     disposables.add(bus.handle('router.generate', async (input, ctx) => {
       const { turnId } = input;
       const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
-      // Time to first token is measured from the request, so it includes any wait for the model.
+      // Time to first token is measured from the request, so it includes any wait for the model
+      // (and, in the agent loop, for tools): it is the time until the user sees words.
       const startedAt = deps.now();
       let ttftMs: number | null = null;
-      const onToken = (text: string, index: number) => {
-        if (index === 0) {
+      let visible = 0;
+      const onToken = (text: string) => {
+        if (visible === 0) {
           ttftMs = deps.now() - startedAt;
           bus.emit('router.first_token', { turnId, ttftMs }, meta);
         }
-        bus.emit('router.token', { turnId, text, index }, meta);
+        bus.emit('router.token', { turnId, text, index: visible++ }, meta);
       };
-      const maxTokens = input.maxTokens ?? deps.maxTokens ?? 512;
-      const temperature = input.temperature ?? deps.temperature ?? 0.7;
-      const tiers = (remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const)
-        .filter((t) => (t === 'local' ? provider !== null : remote.available()));
-      let why = remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
-      let lastError: AetherError | null = null;
-      for (const [i, tier] of tiers.entries()) {
-        const fallbacks = tiers.slice(i + 1);
-        if (tier === 'local') {
-          const local = provider!;
-          bus.emit('router.route_decided', { turnId, tier, provider: 'local', model: status.model, rationale: why, fallbacks: [...fallbacks] }, meta);
-          const model = await local.load();
-          bus.emit('router.generation_started', { turnId, model }, meta);
-          const result = await local.generate({ id: turnId, messages: input.messages, maxTokens, temperature }, onToken);
-          return { ...result, ttftMs, model };
-        }
-        const view = remote.view();
-        bus.emit('router.route_decided', { turnId, tier, provider: new URL(view.baseUrl!).host, model: view.model, rationale: why, fallbacks: [...fallbacks] }, meta);
-        bus.emit('router.generation_started', { turnId, model: view.model! }, meta);
-        let index = 0;
-        const r = await remote.generate({ turnId, messages: input.messages, maxTokens, temperature }, (text) => onToken(text, index++), ctx.changeId);
-        if (r.ok) {
-          const streamMs = ttftMs === null ? 0 : deps.now() - startedAt - ttftMs;
-          return { text: r.text, stopReason: r.stopReason, model: r.model, tokens: r.tokens, promptTokens: r.promptTokens, ttftMs, tokensPerSecond: r.tokens > 1 && streamMs > 0 ? ((r.tokens - 1) * 1000) / streamMs : null };
-        }
-        why = `the remote model was not used: ${r.reason}`;
-        lastError = new AetherError('RemoteUnavailable', `The remote model was not used: ${r.reason}`);
-      }
-      throw lastError ?? new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
+      const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7 };
+      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, options, sink, ctx.changeId);
+      const result = input.agent
+        ? await runAgent({ bus, turnId, changeId: ctx.changeId, actor: input.agent.actor, maxSteps: input.agent.maxSteps, generate: once, onToken }, input.messages)
+        : await once(input.messages, onToken);
+      return { ...result, ttftMs };
     }));
     disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: remote.cancel(input.turnId) || (provider?.cancel(input.turnId) ?? false) })));
     disposables.add(bus.handle('router.get_status', () => status));

@@ -6,7 +6,7 @@ type ConversationRow = { id: string; title: string; created_at: number; updated_
 type TurnRow = {
   id: string; conversation_id: string; user_text: string; assistant_text: string; status: Turn['status'];
   error_code: string | null; error_message: string | null; model: string | null; ttft_ms: number | null;
-  tokens: number; tokens_per_second: number | null; created_at: number; completed_at: number | null;
+  tokens: number; tokens_per_second: number | null; created_at: number; completed_at: number | null; steps: string;
 };
 
 const toConversation = (r: ConversationRow): Conversation =>
@@ -16,10 +16,10 @@ const toTurn = (r: TurnRow): Turn => ({
   id: r.id, conversationId: r.conversation_id, userText: r.user_text, assistantText: r.assistant_text, status: r.status,
   error: r.error_code ? { code: r.error_code as ErrorInfo['code'], message: r.error_message ?? '' } : null,
   model: r.model, ttftMs: r.ttft_ms, tokens: r.tokens, tokensPerSecond: r.tokens_per_second,
-  createdAt: r.created_at, completedAt: r.completed_at,
+  createdAt: r.created_at, completedAt: r.completed_at, steps: JSON.parse(r.steps) as Turn['steps'],
 });
 
-export type TurnOutcome = Pick<Turn, 'assistantText' | 'status' | 'error' | 'model' | 'ttftMs' | 'tokens' | 'tokensPerSecond' | 'completedAt'>;
+export type TurnOutcome = Pick<Turn, 'assistantText' | 'status' | 'error' | 'model' | 'ttftMs' | 'tokens' | 'tokensPerSecond' | 'completedAt'> & { steps?: Turn['steps'] };
 
 export type ConversationStore = ReturnType<typeof createConversationStore>;
 
@@ -35,7 +35,7 @@ export function createConversationStore(db: Db) {
     turn: db.prepare('SELECT * FROM turns WHERE id = ?'),
     insertTurn: db.prepare(`INSERT INTO turns (id, conversation_id, user_text, status, created_at) VALUES (?, ?, ?, 'streaming', ?)`),
     finishTurn: db.prepare(`UPDATE turns SET assistant_text = ?, status = ?, error_code = ?, error_message = ?, model = ?,
-      ttft_ms = ?, tokens = ?, tokens_per_second = ?, completed_at = ? WHERE id = ?`),
+      ttft_ms = ?, tokens = ?, tokens_per_second = ?, completed_at = ?, steps = ? WHERE id = ?`),
     interrupted: db.prepare(`UPDATE turns SET status = 'error', error_code = 'Interrupted',
       error_message = 'Aether stopped before this reply finished.', completed_at = ? WHERE status = 'streaming'`),
   };
@@ -69,7 +69,7 @@ export function createConversationStore(db: Db) {
     /** Null when the turn is gone (its conversation was deleted while it ran). */
     finishTurn(id: string, o: TurnOutcome): Turn | null {
       q.finishTurn.run(o.assistantText, o.status, o.error?.code ?? null, o.error?.message ?? null, o.model,
-        o.ttftMs, o.tokens, o.tokensPerSecond, o.completedAt, id);
+        o.ttftMs, o.tokens, o.tokensPerSecond, o.completedAt, JSON.stringify(o.steps ?? []), id);
       return this.turn(id);
     },
     /** Turns left streaming by a host that stopped mid-reply are marked, never left hanging. */

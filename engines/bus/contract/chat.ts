@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
+import { agentStepSchema } from './router.ts';
 
 export const turnStates = ['idle', 'thinking', 'streaming', 'executing_tool', 'awaiting_approval', 'error'] as const;
 export const turnStateSchema = z.enum(turnStates);
@@ -32,6 +33,8 @@ export const turnSchema = z.object({
   tokensPerSecond: z.number().nullable(),
   createdAt: z.number(),
   completedAt: z.number().nullable(),
+  /** Tool calls the model made during the turn, in order. */
+  steps: z.array(agentStepSchema),
 });
 export type Turn = z.infer<typeof turnSchema>;
 

@@ -22,6 +22,12 @@ export const chatMessageSchema = z.object({
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
+export const agentStepSchema = z.object({
+  name: z.string(), capability: z.string(), target: z.string(),
+  status: z.enum(['done', 'denied', 'draft', 'failed']), summary: z.string(), output: z.string(),
+});
+export type AgentStepView = z.infer<typeof agentStepSchema>;
+
 export const generationResultSchema = z.object({
   text: z.string(),
   stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
@@ -30,6 +36,7 @@ export const generationResultSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
+  steps: z.array(agentStepSchema).optional(),
 });
 export type GenerationResult = z.infer<typeof generationResultSchema>;
 
@@ -54,6 +61,8 @@ export const routerCommands = {
       messages: z.array(chatMessageSchema).min(1),
       maxTokens: z.number().int().positive().max(32_768).optional(),
       temperature: z.number().min(0).max(2).optional(),
+      /** Offer the model the L5 tools (the agent loop), acting as this actor. */
+      agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
     }),
     generationResultSchema,
   ),
@@ -80,4 +89,8 @@ export const routerEvents = {
   'router.generation_started': z.object({ turnId, model: z.string() }),
   'router.first_token': z.object({ turnId, ttftMs: z.number() }),
   'router.token': z.object({ turnId, text: z.string(), index: z.number().int().nonnegative() }),
+  'router.tool_call': z.object({
+    turnId, step: z.number().int(), name: z.string(), capability: z.string(), target: z.string(),
+    status: z.enum(['proposed', 'done', 'denied', 'draft', 'failed']), summary: z.string(), output: z.string(),
+  }),
 };
