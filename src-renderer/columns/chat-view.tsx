@@ -9,6 +9,27 @@ import { usePolicy } from '../stores/policy.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { MessageText } from '../components/message-text.tsx';
 
+/** The tool calls of a turn, as compact blocks the user can open. */
+function Steps({ steps }: { steps: Turn['steps'] }) {
+  if (steps.length === 0) return null;
+  return (
+    <div className="steps">
+      {steps.map((s, i) => (
+        <details key={i} className={`step step-${s.status}`} data-testid="tool-step" data-status={s.status}>
+          <summary><code>{s.name}</code> {s.target} — {s.status}</summary>
+          <p>{s.summary}</p>
+          {s.output && <pre className="block">{s.output}</pre>}
+        </details>
+      ))}
+    </div>
+  );
+}
+
+function LiveSteps({ turnId }: { turnId: string }) {
+  const steps = useChat((c) => c.liveSteps[turnId]);
+  return steps ? <Steps steps={steps} /> : null;
+}
+
 function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
   if (turn.status === 'error' && turn.error) {
     return (
@@ -68,6 +89,7 @@ export function ChatView() {
         {turns.map((turn) => (
           <div className="turn" key={turn.id}>
             <div className="message user" data-testid="message-user">{turn.userText}</div>
+            {live[turn.id] !== undefined ? <LiveSteps turnId={turn.id} /> : <Steps steps={turn.steps} />}
             <Reply turn={turn} live={live[turn.id]} />
           </div>
         ))}

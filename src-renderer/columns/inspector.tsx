@@ -21,7 +21,7 @@ export function Inspector() {
         <dt>Presence</dt><dd data-testid="presence-state">{s.presence}</dd>
         <dt>Model</dt><dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
         <dt>Route</dt><dd data-testid="inspector-route" title={s.route?.rationale}>
-          {s.route ? `${s.route.tier} · ${s.route.provider}${s.route.fallbacks.length ? ` (then ${s.route.fallbacks.join(', ')})` : ''}` : '—'}
+          {s.route ? `${s.route.tier}${s.route.provider !== 'local' ? ` · ${s.route.provider}` : ''}${s.route.fallbacks.length ? ` (then ${s.route.fallbacks.join(', ')})` : ''}` : '—'}
         </dd>
         <dt>Runtime</dt><dd data-testid="router-state">{routerLine}{s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}</dd>
         <dt>First token</dt><dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>

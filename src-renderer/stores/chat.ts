@@ -8,6 +8,8 @@ type ChatState = {
   turns: Turn[];
   /** Text of the reply streaming now, keyed by turn id. */
   live: Record<string, string>;
+  /** Tool calls of the turn running now, as they finish. */
+  liveSteps: Record<string, Turn['steps']>;
   sendError: string | null;
   load(conversationId: string | null): Promise<void>;
   send(conversationId: string, text: string): Promise<boolean>;
@@ -15,12 +17,14 @@ type ChatState = {
   turnStarted(turn: Turn): void;
   turnFinished(turn: Turn): void;
   token(turnId: string, text: string): void;
+  step(turnId: string, step: Turn['steps'][number]): void;
 };
 
 export const useChat = create<ChatState>((set, get) => ({
   conversationId: null,
   turns: [],
   live: {},
+  liveSteps: {},
   sendError: null,
   async load(conversationId) {
     set({ conversationId, sendError: null });
@@ -50,8 +54,13 @@ export const useChat = create<ChatState>((set, get) => ({
   },
   turnFinished(turn) {
     const { [turn.id]: _done, ...live } = get().live;
+    const { [turn.id]: _steps, ...liveSteps } = get().liveSteps;
+    set({ liveSteps });
     if (turn.conversationId !== get().conversationId) { set({ live }); return; }
     set({ turns: get().turns.map((t) => (t.id === turn.id ? turn : t)), live });
+  },
+  step(turnId, step) {
+    set({ liveSteps: { ...get().liveSteps, [turnId]: [...(get().liveSteps[turnId] ?? []), step] } });
   },
   token(turnId, text) {
     const live = get().live;

@@ -33,6 +33,11 @@ export function wireEvents(): () => void {
         useChat.getState().turnStarted(event.payload.turn);
         inspector().set({ ttftMs: null, tokens: 0, tokensPerSecond: null, firstTokenAt: null });
         break;
+      case 'router.tool_call': {
+        const { turnId, step: _index, status, ...step } = event.payload;
+        if (status !== 'proposed') useChat.getState().step(turnId, { ...step, status });
+        break;
+      }
       case 'router.route_decided':
         inspector().set({ route: event.payload });
         break;
