@@ -42,6 +42,9 @@ export function createRouterEngine(deps: RouterDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
   let provider: LocalProvider | null = null;
+  // The embedding model runs in a process of its own, started on the first request.
+  let embedder: LocalProvider | null = null;
+  let embedderPath: string | null = null;
   let status: RouterStatus = { state: 'no-model', provider: 'local', model: null, threads: deps.threads, error: null };
 
   function setStatus(next: Partial<RouterStatus>): void {
@@ -79,7 +82,7 @@ export function createRouterEngine(deps: RouterDeps) {
 
   /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
   async function generateOnce(
-    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number },
+    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> },
     onToken: (text: string) => void, changeId: string,
   ): Promise<GenerationResult> {
     const meta = { source: 'router' as const, changeId, turnId };
@@ -128,12 +131,23 @@ export function createRouterEngine(deps: RouterDeps) {
         }
         bus.emit('router.token', { turnId, text, index: visible++ }, meta);
       };
-      const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7 };
+      const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7, jsonSchema: input.jsonSchema };
       const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, options, sink, ctx.changeId);
       const result = input.agent
         ? await runAgent({ bus, turnId, changeId: ctx.changeId, actor: input.agent.actor, maxSteps: input.agent.maxSteps, generate: once, onToken }, input.messages)
         : await once(input.messages, onToken);
       return { ...result, ttftMs };
+    }));
+    disposables.add(bus.handle('router.embed', async (input) => {
+      const model = models.defaultEmbedding();
+      if (!model) throw new AetherError('ModelNotInstalled', 'No embedding model is installed; memory search uses words only until one is.');
+      if (!embedder || embedderPath !== model.path) {
+        embedder?.dispose();
+        embedderPath = model.path;
+        embedder = new LocalProvider({ spawnWorker: deps.spawnWorker, modelPath: model.path, threads: deps.threads, contextSize: 2048, gpu: deps.gpu ?? 'auto', now: deps.now, purpose: 'embedding' });
+      }
+      const vectors = await embedder.embed(input.texts);
+      return { model: model.name, dims: vectors[0]?.length ?? 0, vectors };
     }));
     disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: remote.cancel(input.turnId) || (provider?.cancel(input.turnId) ?? false) })));
     disposables.add(bus.handle('router.get_status', () => status));
@@ -166,7 +180,7 @@ export function createRouterEngine(deps: RouterDeps) {
     start(): void {
       registerCommands();
       useModel(deps.modelPath ?? models.defaultChat()?.path ?? null);
-      disposables.addFn(() => { provider?.dispose(); provider = null; });
+      disposables.addFn(() => { provider?.dispose(); provider = null; embedder?.dispose(); embedder = null; });
     },
     dispose: () => { for (const d of models.list().downloads) models.cancel(d.id); disposables.dispose(); },
     status: () => status,

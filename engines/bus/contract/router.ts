@@ -61,10 +61,16 @@ export const routerCommands = {
       messages: z.array(chatMessageSchema).min(1),
       maxTokens: z.number().int().positive().max(32_768).optional(),
       temperature: z.number().min(0).max(2).optional(),
+      /** Constrain the reply to JSON matching this schema (local models: a grammar). */
+      jsonSchema: z.record(z.string(), z.unknown()).optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
       agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
     }),
     generationResultSchema,
+  ),
+  'router.embed': internalCommand(
+    z.object({ texts: z.array(z.string().max(20_000)).min(1).max(256) }),
+    z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }),
   ),
   'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() })),
   'router.get_status': command(z.object({}), routerStatusSchema),

@@ -82,3 +82,31 @@ describe('local provider (real node-llama-cpp in a child process)', () => {
     expect(next.text).toBe('la di da,la di da,');
   });
 });
+
+describe('grammars and embeddings', () => {
+  it('constrains a reply to a JSON schema (random weights, valid JSON)', async () => {
+    const { p } = provider(cachedModel({ preset: 'tiny', type: 'q8_0' }));
+    const schema = { type: 'object', properties: { mood: { type: 'string', enum: ['happy', 'sad', 'curious'] }, ok: { type: 'boolean' } } };
+    for (let i = 0; i < 3; i++) {
+      const r = await p.generate({ id: `j${i}`, messages: ask('how are you?'), maxTokens: 60, temperature: 0.9, jsonSchema: schema }, () => {});
+      const parsed = JSON.parse(r.text) as { mood: string; ok: boolean };
+      expect(['happy', 'sad', 'curious']).toContain(parsed.mood);
+      expect(typeof parsed.ok).toBe('boolean');
+    }
+  });
+
+  it('embeds texts with an embedding model in its own process', async () => {
+    const { p } = provider(cachedModel({ preset: 'tiny', type: 'q8_0' }));
+    const embedder = new LocalProvider({
+      spawnWorker: forkWorker(sourceResources.workerEntry), modelPath: cachedModel({ preset: 'tiny', type: 'q8_0' }), threads: 1, contextSize: 512,
+      gpu: 'off', now: () => performance.now(), purpose: 'embedding',
+    });
+    providers.push(embedder);
+    const [a, b, a2] = await embedder.embed(['my sister is Ada', 'the weather is nice', 'my sister is Ada']);
+    expect(a).toHaveLength(128);
+    expect(a2).toEqual(a);
+    expect(b).not.toEqual(a);
+    // A chat model's process refuses embedding requests with a clear error.
+    await expect(p.embed(['x'])).rejects.toMatchObject({ code: 'GenerationFailed' });
+  });
+});

@@ -9,6 +9,8 @@ export type LocalProviderOptions = {
   threads: number;
   contextSize: number;
   gpu: 'auto' | 'off';
+  /** A chat model, or an embedding model (for memory). */
+  purpose?: 'chat' | 'embedding';
   /** Monotonic clock in ms, for time to first token. */
   now: () => number;
   onStateChange?: (state: ProviderState, error: ErrorInfo | null) => void;
@@ -16,7 +18,7 @@ export type LocalProviderOptions = {
 
 export type ProviderState = 'loading' | 'ready' | 'generating' | 'degraded' | 'error';
 
-export type GenerateRequest = { id: string; messages: ChatMessage[]; maxTokens: number; temperature: number };
+export type GenerateRequest = { id: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> };
 
 export type LocalGeneration = {
   text: string;
@@ -41,6 +43,8 @@ export class LocalProvider {
   private worker: WorkerHandle | null = null;
   private loaded: Promise<string> | null = null;
   private pending = new Map<string, Pending>();
+  private embeds = new Map<string, { resolve: (v: number[][]) => void; reject: (e: AetherError) => void }>();
+  private nextEmbed = 0;
   private loadWaiter: { resolve: (model: string) => void; reject: (error: AetherError) => void } | null = null;
   private disposed = false;
   model: string | null = null;
@@ -69,6 +73,18 @@ export class LocalProvider {
     });
   }
 
+  /** Embedding vectors for texts (an embedding model's provider only). */
+  async embed(texts: string[]): Promise<number[][]> {
+    await this.load();
+    const worker = this.worker;
+    if (!worker) throw new AetherError('ModelCrashed', 'The embedding model process stopped; try again.');
+    const id = `embed-${++this.nextEmbed}`;
+    return new Promise((resolve, reject) => {
+      this.embeds.set(id, { resolve, reject });
+      worker.send({ type: 'embed', id, texts });
+    });
+  }
+
   cancel(id: string): boolean {
     if (!this.pending.has(id) || !this.worker) return false;
     this.worker.send({ type: 'cancel', id });
@@ -92,7 +108,7 @@ export class LocalProvider {
     worker.onExit((code) => this.onWorkerExit(worker, code));
     worker.send({
       type: 'load', modelPath: this.options.modelPath, threads: this.options.threads,
-      contextSize: this.options.contextSize, gpu: this.options.gpu,
+      contextSize: this.options.contextSize, gpu: this.options.gpu, purpose: this.options.purpose ?? 'chat',
     });
     return new Promise<string>((resolve, reject) => { this.loadWaiter = { resolve, reject }; });
   }
@@ -120,8 +136,19 @@ export class LocalProvider {
         p.onToken(message.text, p.chunks++);
         return;
       }
+      case 'embedded': {
+        this.embeds.get(message.id)?.resolve(message.vectors);
+        this.embeds.delete(message.id);
+        return;
+      }
       case 'done':
       case 'failed': {
+        const e = this.embeds.get(message.id);
+        if (e && message.type === 'failed') {
+          this.embeds.delete(message.id);
+          e.reject(new AetherError('GenerationFailed', `The embedding model failed: ${message.message}`));
+          return;
+        }
         const p = this.pending.get(message.id);
         if (!p) return;
         this.pending.delete(message.id);
@@ -162,7 +189,9 @@ export class LocalProvider {
     this.loaded = null;
     const crash = new AetherError('ModelCrashed', `The model process stopped unexpectedly (exit code ${code}); it will restart on the next message${detail}`);
     for (const p of this.pending.values()) p.reject(crash);
+    for (const e of this.embeds.values()) e.reject(crash);
     this.pending.clear();
+    this.embeds.clear();
     this.setState('degraded', crash.toInfo());
   }
 

@@ -9,6 +9,8 @@ export const loadRequest = z.object({
   threads: z.number().int().positive(),
   contextSize: z.number().int().positive(),
   gpu: z.enum(['auto', 'off']),
+  /** An embedding model gets an embedding context instead of a chat. */
+  purpose: z.enum(['chat', 'embedding']).default('chat'),
 });
 
 export const toWorker = z.discriminatedUnion('type', [
@@ -19,8 +21,11 @@ export const toWorker = z.discriminatedUnion('type', [
     messages: z.array(chatMessageSchema),
     maxTokens: z.number().int().positive(),
     temperature: z.number(),
+    /** Constrain the reply to JSON matching this schema (a llama.cpp grammar). */
+    jsonSchema: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
+  z.object({ type: z.literal('embed'), id: z.string(), texts: z.array(z.string()).min(1).max(256) }),
 ]);
 export type ToWorker = z.infer<typeof toWorker>;
 
@@ -33,6 +38,7 @@ export const fromWorker = z.discriminatedUnion('type', [
     stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   }),
   z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),
+  z.object({ type: z.literal('embedded'), id: z.string(), vectors: z.array(z.array(z.number())) }),
 ]);
 export type FromWorker = z.infer<typeof fromWorker>;
 

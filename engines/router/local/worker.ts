@@ -1,7 +1,10 @@
 // The model process: node-llama-cpp lives here, so a bad GGUF that aborts takes down only this
 // process. Runs under child_process.fork (headless) or Electron's utilityProcess (desktop).
 import { basename } from 'node:path';
-import { getLlama, LlamaChat, LlamaLogLevel, type ChatHistoryItem, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import {
+  getLlama, LlamaChat, LlamaLogLevel,
+  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaEmbeddingContext, type LlamaGrammar, type LlamaModel,
+} from 'node-llama-cpp';
 import { toWorker, type FromWorker, type ToWorker } from './protocol.ts';
 
 type ParentPort = { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
@@ -12,16 +15,20 @@ function send(message: FromWorker): void {
   else process.send?.(message);
 }
 
+let llama: Llama | null = null;
 let model: LlamaModel | null = null;
 let context: LlamaContext | null = null;
 let chat: LlamaChat | null = null;
+let embedding: LlamaEmbeddingContext | null = null;
+// Grammars are compiled once per schema; the same schema comes back turn after turn.
+const grammars = new Map<string, Promise<LlamaGrammar>>();
 const running = new Map<string, AbortController>();
 // Generations run one at a time on the single context sequence; the queue keeps their order.
 let queue: Promise<void> = Promise.resolve();
 
 async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   try {
-    const llama = await getLlama({
+    llama = await getLlama({
       gpu: request.gpu === 'off' ? false : 'auto',
       // On small machines node-llama-cpp's default thread count starves generation (MACHINE-FACTS).
       maxThreads: request.threads,
@@ -30,8 +37,12 @@ async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void>
     });
     model = await llama.loadModel({ modelPath: request.modelPath });
     const contextSize = Math.min(request.contextSize, model.trainContextSize);
-    context = await model.createContext({ contextSize, threads: request.threads });
-    chat = new LlamaChat({ contextSequence: context.getSequence() });
+    if (request.purpose === 'embedding') {
+      embedding = await model.createEmbeddingContext({ contextSize, threads: request.threads });
+    } else {
+      context = await model.createContext({ contextSize, threads: request.threads });
+      chat = new LlamaChat({ contextSequence: context.getSequence() });
+    }
     send({ type: 'loaded', model: basename(request.modelPath), contextSize, gpu: String(llama.gpu) });
   } catch (error) {
     send({ type: 'load_failed', message: (error as Error).message });
@@ -61,7 +72,14 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
   try {
     // The sequence keeps the conversation's KV cache: LlamaChat re-evaluates only the tokens
     // that differ from what the sequence already holds, so later turns start fast.
+    let grammar: LlamaGrammar | undefined;
+    if (request.jsonSchema && llama) {
+      const key = JSON.stringify(request.jsonSchema);
+      if (!grammars.has(key)) grammars.set(key, llama.createGrammarForJsonSchema(request.jsonSchema as never));
+      grammar = await grammars.get(key)!;
+    }
     const result = await chat.generateResponse(toHistory(request.messages), {
+      grammar,
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       signal: abort.signal,
@@ -81,12 +99,28 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
   }
 }
 
+async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<void> {
+  if (!embedding) {
+    send({ type: 'failed', id: request.id, message: 'this model was not loaded for embeddings' });
+    return;
+  }
+  try {
+    const vectors: number[][] = [];
+    for (const text of request.texts) vectors.push([...(await embedding.getEmbeddingFor(text)).vector]);
+    send({ type: 'embedded', id: request.id, vectors });
+  } catch (error) {
+    send({ type: 'failed', id: request.id, message: (error as Error).message });
+  }
+}
+
 function onMessage(raw: unknown): void {
   const parsed = toWorker.safeParse(raw);
   if (!parsed.success) return;
   const message = parsed.data;
   if (message.type === 'load') {
     queue = queue.then(() => load(message));
+  } else if (message.type === 'embed') {
+    queue = queue.then(() => embed(message));
   } else if (message.type === 'generate') {
     running.set(message.id, new AbortController());
     queue = queue.then(() => generate(message)).finally(() => running.delete(message.id));

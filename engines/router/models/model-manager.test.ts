@@ -1,7 +1,7 @@
 // Downloads against a real HTTP server on 127.0.0.1 serving a generated GGUF; the downloaded
 // model then answers through the real host.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,18 @@ describe('model manager', () => {
     // Removing an imported model forgets it but leaves the user's file alone.
     expect(await host.bus.invoke('models.remove', { id: imported.model!.id })).toEqual({ removed: true });
     expect(existsSync(modelFile)).toBe(true);
+  });
+
+  it('serves embeddings from an installed embedding model, and says when there is none', async () => {
+    const host = start([]);
+    await expect(host.bus.invoke('router.embed', { texts: ['hi'] })).rejects.toMatchObject({ code: 'ModelNotInstalled' });
+    const file = join(mkdtempSync(join(tmpdir(), 'aether-embed-')), 'tiny-embed.gguf');
+    copyFileSync(cachedModel({ preset: 'tiny', type: 'q8_0' }), file);
+    expect((await host.bus.invoke('models.import', { path: file })).model).toMatchObject({ purpose: 'embedding' });
+    const r = await host.bus.invoke('router.embed', { texts: ['my sister is Ada', 'the weather'] });
+    expect(r).toMatchObject({ model: 'tiny-embed.gguf', dims: 128 });
+    expect(r.vectors).toHaveLength(2);
+    // An embedding model never becomes the chat model.
+    expect((await host.bus.invoke('models.list', {})).defaultChat).toBeNull();
   });
 });

@@ -44,6 +44,12 @@ export class ModelManager {
     return r ? toModel(r) : null;
   }
 
+  /** The embedding model: the one chosen, or else the first installed. */
+  defaultEmbedding(): InstalledModel | null {
+    const id = this.d.settings.get<string>('router.embedding_model');
+    return (id ? this.get(id) : null) ?? this.installed().find((m) => m.purpose === 'embedding') ?? null;
+  }
+
   defaultChat(): InstalledModel | null {
     const id = this.d.settings.get<string>('router.default_model');
     return id ? this.get(id) : null;

@@ -51,7 +51,7 @@ export class RemoteProvider {
   }
 
   async generate(
-    request: { messages: ChatMessage[]; maxTokens: number; temperature: number; tools?: ToolSpec[] },
+    request: { messages: ChatMessage[]; maxTokens: number; temperature: number; tools?: ToolSpec[]; jsonSchema?: Record<string, unknown> },
     onToken: (text: string) => void,
     signal: AbortSignal,
   ): Promise<RemoteResult> {
@@ -63,6 +63,7 @@ export class RemoteProvider {
       max_tokens: request.maxTokens, temperature: request.temperature,
       messages: request.messages.map((m) => ({ role: m.role, content: m.text })),
       ...(request.tools?.length ? { tools: request.tools.map((t) => ({ type: 'function', function: t })) } : {}),
+      ...(request.jsonSchema ? { response_format: { type: 'json_schema', json_schema: { name: 'reply', schema: request.jsonSchema, strict: true } } } : {}),
     });
     // Aborting this ends the response body too: how an idle stream is cut off.
     const stream = new AbortController();

@@ -16,7 +16,7 @@ type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local
 
 const KEY_NAME = 'remote-api-key';
 
-export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number };
+export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> };
 
 export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: Secrets; now: () => number }) {
   const { bus, settings } = deps;
