@@ -6,6 +6,7 @@ import {
   type Bus, type CatalogEntry, type ChatMessage, type EngineHealth, type ErrorInfo, type GenerationResult, type RouterStatus, type ToolExecutor,
 } from '../bus/index.ts';
 import { runAgent } from './agent/agent-loop.ts';
+import { callerToolInstructions, mightBeToolCall, parseCallerCall, type CallerTool } from './agent/tool-protocol.ts';
 import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
@@ -115,6 +116,31 @@ export function createRouterEngine(deps: RouterDeps) {
     throw lastError ?? new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
   }
 
+  /** API clients' own tools: the model may propose a call, which goes back to the caller to run. */
+  async function passThrough(
+    tools: CallerTool[], messages: ChatMessage[],
+    once: (m: ChatMessage[], sink: (t: string) => void) => Promise<GenerationResult>, onToken: (t: string) => void,
+  ): Promise<GenerationResult> {
+    const doc = callerToolInstructions(tools);
+    const [first, ...rest] = messages;
+    const prompt: ChatMessage[] = first?.role === 'system' ? [{ ...first, text: `${first.text}\n\n${doc}` }, ...rest] : [{ role: 'system', text: doc }, ...messages];
+    let text = '';
+    let held: string[] = [];
+    let answering = false;
+    const result = await once(prompt, (chunk) => {
+      text += chunk;
+      if (!answering && mightBeToolCall(text)) { held.push(chunk); return; }
+      if (!answering) { answering = true; for (const h of held) onToken(h); held = []; }
+      onToken(chunk);
+    });
+    const call = parseCallerCall(result.text, tools);
+    if (!call) {
+      if (!answering) for (const h of held) onToken(h);
+      return result;
+    }
+    return { ...result, text: '', toolCalls: [{ id: `call_${Math.random().toString(36).slice(2, 10)}`, ...call }] };
+  }
+
   function registerCommands(): void {
     disposables.add(bus.handle('router.generate', async (input, ctx) => {
       const { turnId } = input;
@@ -133,6 +159,7 @@ export function createRouterEngine(deps: RouterDeps) {
       };
       const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7, jsonSchema: input.jsonSchema };
       const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, options, sink, ctx.changeId);
+      if (input.tools?.length) return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
       const result = input.agent
         ? await runAgent({ bus, turnId, changeId: ctx.changeId, actor: input.agent.actor, maxSteps: input.agent.maxSteps, generate: once, onToken }, input.messages)
         : await once(input.messages, onToken);

@@ -37,6 +37,8 @@ export const generationResultSchema = z.object({
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
   steps: z.array(agentStepSchema).optional(),
+  /** Tool calls proposed for the caller to run (tools passed through from the API). */
+  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.string() })).optional(),
 });
 export type GenerationResult = z.infer<typeof generationResultSchema>;
 
@@ -65,6 +67,8 @@ export const routerCommands = {
       jsonSchema: z.record(z.string(), z.unknown()).optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
       agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
+      /** The caller's own tools (OpenAI API clients): proposed calls are returned, not run. */
+      tools: z.array(z.object({ name: z.string().max(64), description: z.string().max(1000), parameters: z.record(z.string(), z.unknown()) })).max(64).optional(),
     }),
     generationResultSchema,
   ),

@@ -92,3 +92,33 @@ describe('API rate limit', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 });
+
+describe('tools passed through the API', () => {
+  it('returns the model\'s proposed call to the client, as OpenAI does, without running it', async () => {
+    const script = ['<tool_call>', '{"name": "get_weather", "arguments": {"city": "Paris"}}', '</tool_call>'];
+    const toolHost = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-api-tools-')), threads: 1, modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script }) });
+    const toolServer = await startServer({ host: toolHost, port: 0, log: silentLogger, apiKey: KEY });
+    const c = new OpenAI({ baseURL: `http://127.0.0.1:${toolServer.port}/v1`, apiKey: KEY, maxRetries: 0 });
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    try {
+      const r = await c.chat.completions.create({ model: 'aether', tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+      expect(r.choices[0].finish_reason).toBe('tool_calls');
+      expect(r.choices[0].message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
+      const stream = await c.chat.completions.create({ model: 'aether', tools, stream: true, messages: [{ role: 'user', content: 'Weather?' }] });
+      let name = '';
+      let finish: string | null = null;
+      for await (const chunk of stream) {
+        name += chunk.choices[0]?.delta?.tool_calls?.[0]?.function?.name ?? '';
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+      }
+      expect(name).toBe('get_weather');
+      expect(finish).toBe('tool_calls');
+      // Nothing ran on this machine: no policy action was performed for it.
+      const { rows } = await toolHost.bus.invoke('policy.list_audit', { limit: 50 });
+      expect(rows.filter((row) => row.kind === 'policy.decision')).toEqual([]);
+    } finally {
+      await toolServer.close();
+      await toolHost.dispose();
+    }
+  });
+});

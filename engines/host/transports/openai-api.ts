@@ -17,6 +17,10 @@ const requestSchema = z.object({
   max_tokens: z.number().int().positive().max(32_768).optional(),
   max_completion_tokens: z.number().int().positive().max(32_768).optional(),
   temperature: z.number().min(0).max(2).optional(),
+  tools: z.array(z.object({
+    type: z.literal('function'),
+    function: z.object({ name: z.string().max(64), description: z.string().max(1000).optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+  })).max(64).optional(),
 });
 
 export type ApiOptions = { bus: Bus; apiKey: string; ratePerMinute?: number; now?: () => number };
@@ -107,8 +111,9 @@ export function createOpenAiApi(options: ApiOptions) {
       kind: 'api.chat_completion', actor: 'api', resource: '/v1/chat/completions',
       details: { messages: messages.length, stream: Boolean(parsed.stream), model: parsed.model ?? null },
     }, { changeId });
+    const tools = parsed.tools?.map((t) => ({ name: t.function.name, description: t.function.description ?? '', parameters: t.function.parameters ?? {} }));
     const generation = bus.invoke('router.generate', {
-      turnId, messages, maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens, temperature: parsed.temperature,
+      turnId, messages, maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens, temperature: parsed.temperature, tools,
     }, { changeId, origin: 'api' });
 
     if (!parsed.stream) {
@@ -116,7 +121,7 @@ export function createOpenAiApi(options: ApiOptions) {
         const r = await generation;
         json(res, 200, {
           id, object: 'chat.completion', created, model: r.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: finishReason(r) }],
+          choices: [{ index: 0, message: { role: 'assistant', content: r.toolCalls?.length ? null : r.text, ...(r.toolCalls?.length ? toolCalls(r) : {}) }, finish_reason: finishReason(r) }],
           usage: { prompt_tokens: r.promptTokens, completion_tokens: r.tokens, total_tokens: r.promptTokens + r.tokens },
         });
       } catch (error) {
@@ -136,6 +141,7 @@ export function createOpenAiApi(options: ApiOptions) {
     res.on('close', () => { if (!finished) void bus.invoke('router.cancel', { turnId }).catch(() => {}); });
     try {
       const r = await generation;
+      if (r.toolCalls?.length) chunk({ tool_calls: toolCalls(r).tool_calls.map((c, index) => ({ index, ...c })) }, null, r.model);
       chunk({}, finishReason(r), r.model);
     } catch (error) {
       res.write(`data: ${JSON.stringify({ error: { message: toErrorInfo(error).message, type: toErrorInfo(error).code } })}\n\n`);
@@ -165,6 +171,13 @@ export function createOpenAiApi(options: ApiOptions) {
   };
 }
 
-function finishReason(r: GenerationResult): 'stop' | 'length' {
+function finishReason(r: GenerationResult): 'stop' | 'length' | 'tool_calls' {
+  if (r.toolCalls?.length) return 'tool_calls';
   return r.stopReason === 'max-tokens' ? 'length' : 'stop';
+}
+
+function toolCalls(r: GenerationResult) {
+  return r.toolCalls?.length
+    ? { tool_calls: r.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+    : { tool_calls: [] as Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
 }

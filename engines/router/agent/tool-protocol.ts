@@ -59,3 +59,26 @@ export function mightBeToolCall(text: string): boolean {
   const t = text.trimStart();
   return t.length === 0 || OPEN.startsWith(t) || t.startsWith(OPEN);
 }
+
+export type CallerTool = { name: string; description: string; parameters: Record<string, unknown> };
+
+export function callerToolInstructions(tools: CallerTool[]): string {
+  return [
+    `You may call these functions. To call one, reply with exactly ${OPEN}{"name": "<function>", "arguments": {…}}${CLOSE} and nothing else.`,
+    ...tools.map((t) => `- ${t.name}: ${t.description} Parameters (JSON schema): ${JSON.stringify(t.parameters)}`),
+  ].join('\n');
+}
+
+/** A call to one of the caller's functions: name and arguments as JSON text, as OpenAI returns them. */
+export function parseCallerCall(text: string, tools: CallerTool[]): { name: string; arguments: string } | null {
+  const start = text.indexOf(OPEN);
+  const end = text.indexOf(CLOSE, start + OPEN.length);
+  if (start < 0 || end < 0) return null;
+  try {
+    const body = JSON.parse(text.slice(start + OPEN.length, end)) as { name?: unknown; arguments?: unknown };
+    if (!tools.some((t) => t.name === body.name)) return null;
+    return { name: String(body.name), arguments: JSON.stringify(body.arguments ?? {}) };
+  } catch {
+    return null;
+  }
+}
