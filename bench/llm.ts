@@ -5,7 +5,10 @@ import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaChat, LlamaLogLevel, type ChatHistoryItem } from 'node-llama-cpp';
-import { forkWorker, sourceResources } from '../engines/host/index.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHost, forkWorker, silentLogger, sourceResources, startServer } from '../engines/host/index.ts';
 import { defaultThreads, LocalProvider } from '../engines/router/index.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import type { PresetName, WeightTypeName } from '../scripts/gguf/make-model.ts';
@@ -110,6 +113,32 @@ for (let run = 0; run <= runs; run++) {
 const cancels = await cancelLatency(aether.provider);
 aether.provider.dispose();
 
+// ── The OpenAI-compatible API vs the same request in-process, on one host ──
+async function apiOverhead() {
+  const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-bench-api-')), threads, modelPath });
+  const server = await startServer({ host, port: 0, log: silentLogger, apiKey: 'bench-key', apiRatePerMinute: 100_000 });
+  const messages = firstTurn(0).map((m) => ({ role: m.role, text: m.text }));
+  const direct: number[] = [];
+  const api: number[] = [];
+  for (let i = 0; i <= runs * 2; i++) {
+    let t = performance.now();
+    await host.bus.invoke('router.generate', { turnId: `d${i}`, messages, maxTokens, temperature: 0 });
+    const d = performance.now() - t;
+    t = performance.now();
+    const res = await fetch(`http://127.0.0.1:${server.port}/v1/chat/completions`, {
+      method: 'POST', headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'aether', max_tokens: maxTokens, temperature: 0, messages: messages.map((m) => ({ role: m.role, content: m.text })) }),
+    });
+    await res.json();
+    const a = performance.now() - t;
+    if (i > 0) { direct.push(d); api.push(a); } // the first pair warms the context up
+  }
+  await server.close();
+  await host.dispose();
+  return { inProcessMs: summary(direct), apiMs: summary(api), overheadMsP50: round(summary(api).p50 - summary(direct).p50) };
+}
+const api = await apiOverhead();
+
 const stats = (s: { first: Sample[]; second: Sample[] }) => ({
   firstTurnTtftMs: summary(s.first.map((x) => x.ttftMs)),
   secondTurnTtftMs: summary(s.second.map((x) => x.ttftMs)),
@@ -125,6 +154,7 @@ const result = {
   threads, runs, maxTokens, contextSize,
   bare: b,
   aether: { ...a, cancelLatencyMs: summary(cancels) },
+  openAiApi: api,
   sameOutputAsBare: sameOutput,
   comparison: {
     tokensPerSecondRatio: round(a.tokensPerSecond.p50 / b.tokensPerSecond.p50, 3),
