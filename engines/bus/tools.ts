@@ -9,6 +9,8 @@ export type ToolRequest = {
   /** May the fetch reach a private network address (the user granted it)? */
   allowPrivateNetwork?: boolean;
   input?: string;
+  /** How the user allowed it, when there was a choice (send without private parts). */
+  variant?: 'without-private';
   signal: AbortSignal;
 };
 

@@ -57,6 +57,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     return seq;
   };
 
+  let variant: 'without-private' | undefined;
   let seq = decide(verdict);
   if (verdict.decision === 'allow' && verdict.grantId && !ctx.grants.consume(verdict.grantId)) {
     // Another request used the last use of this grant first.
@@ -69,6 +70,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
       ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,
       risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000),
       scopeOptions: canon.scopeOptions.map((o) => ({ id: o.id, label: o.label, scope: describeScope(o.scope) })), createdAt: ctx.now(), expiresAt,
+      variants: canon.capability === 'router.remote_with_private' ? [{ id: 'without-private' as const, label: 'Send without the private parts' }] : [],
     }), ctx.now(), request.turnId ?? null);
     ctx.bus.emit('policy.approval_pending', { approval }, meta);
     const settled = await answer;
@@ -76,26 +78,28 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     if (!('duration' in settled)) {
       verdict = { ...verdict, decision: 'deny', reason: `approval-${settled.answer}` };
     } else {
-      const grant = settled.duration === 'once' ? null : recordGrant(ctx, canon, settled, request);
+      variant = settled.answer === 'allow' ? settled.variant : undefined;
+      const grant = settled.duration === 'once' || variant ? null : recordGrant(ctx, canon, settled, request);
       verdict = {
         ...verdict, grantId: grant,
         decision: settled.answer === 'allow' ? 'allow' : settled.answer === 'draft' ? 'draft-only' : 'deny',
         reason: settled.answer === 'allow' ? 'user-allowed' : settled.answer === 'draft' ? 'user-draft' : 'user-denied',
       };
     }
-    seq = decide(verdict, { answeredWith: settled.answer, duration: 'duration' in settled ? settled.duration : null });
+    seq = decide(verdict, { answeredWith: settled.answer, duration: 'duration' in settled ? settled.duration : null, variant: variant ?? null });
   }
 
   if (verdict.decision === 'draft-only') {
     return outcome('draft', verdict.decision, verdict.reason, canon.display, seq, { result: { summary: `draft: ${catalog[canon.capability].label.toLowerCase()} ${canon.display}`, output: request.input ?? '' } });
   }
   if (verdict.decision !== 'allow') return outcome('denied', verdict.decision, verdict.reason, canon.display, seq);
-  return execute(ctx, canon, request, verdict, audit);
+  return execute(ctx, canon, request, verdict, audit, variant);
 }
 
 async function execute(
   ctx: PerformContext, canon: CanonicalRequest, request: ActionRequest, verdict: Verdict,
   audit: (kind: string, fields: Record<string, unknown>, durable?: boolean) => number,
+  variant?: 'without-private',
 ): Promise<ActionOutcome> {
   const executor = ctx.executors[canon.capability];
   const abort = new AbortController();
@@ -105,7 +109,7 @@ async function execute(
   try {
     if (!executor) throw new AetherError('Unsupported', `nothing can ${catalog[canon.capability].label.toLowerCase()} in this host`);
     const result = await executor({
-      capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input, signal: abort.signal,
+      capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input, signal: abort.signal, variant,
       allowPrivateNetwork: canon.resource.kind === 'host' && canon.resource.privateAddress && verdict.reason !== 'preset-auto',
     });
     const seq = audit('policy.outcome', {

@@ -6,7 +6,7 @@ import type { Approval } from '../bus/index.ts';
 
 export type Answer = {
   answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; customScope?: string;
-  duration: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number;
+  duration: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number; variant?: 'without-private';
 };
 export type Settled = Answer | { answer: 'expired' | 'cancelled' };
 

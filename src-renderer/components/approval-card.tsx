@@ -21,8 +21,8 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
 
   useEffect(() => { card.current?.focus(); }, [approval.ticketId]);
 
-  const answer = async (kind: 'allow' | 'deny' | 'draft', quick = false) => {
-    const choice = quick ? { duration: 'once' as const } : {
+  const answer = async (kind: 'allow' | 'deny' | 'draft', quick = false, variant?: 'without-private') => {
+    const choice = quick || variant ? { duration: 'once' as const, variant } : {
       duration, scopeOption: scope === CUSTOM ? undefined : scope, customScope: scope === CUSTOM && custom.trim() ? custom.trim() : undefined,
       uses: duration !== 'once' && uses > 0 ? uses : undefined,
     };
@@ -67,8 +67,13 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
       </div>
       <div className="approval-actions">
         <button className="primary" data-testid="approval-allow" onClick={() => void answer('allow')}>Allow</button>
+        {approval.variants.map((v) => (
+          <button key={v.id} data-testid={`approval-${v.id}`} onClick={() => void answer('allow', false, v.id)}>{v.label}</button>
+        ))}
         <button data-testid="approval-draft" onClick={() => void answer('draft')}>Draft only</button>
-        <button className="danger" data-testid="approval-deny" onClick={() => void answer('deny')}>Deny</button>
+        <button className="danger" data-testid="approval-deny" onClick={() => void answer('deny')}>
+          {approval.capability.startsWith('router.remote') ? 'Keep it local' : 'Deny'}
+        </button>
         <span className="hint">Enter allows once · Esc denies</span>
       </div>
     </div>

@@ -19,7 +19,7 @@ type PolicyState = {
   notice: string | null;
   explained: Record<number, string>;
   load(): Promise<void>;
-  respond(approval: Approval, answer: 'allow' | 'deny' | 'draft', choice?: { scopeOption?: string; customScope?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number }): Promise<void>;
+  respond(approval: Approval, answer: 'allow' | 'deny' | 'draft', choice?: { scopeOption?: string; customScope?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number; variant?: 'without-private' }): Promise<void>;
   added(approval: Approval): void;
   resolved(ticketId: string): void;
   refreshGrants(): Promise<void>;
@@ -54,7 +54,7 @@ export const usePolicy = create<PolicyState>((set, get) => ({
     try {
       const r = await client.invoke('policy.respond_approval', {
         ticketId: approval.ticketId, requestHash: approval.requestHash, answer, duration: choice.duration ?? 'once',
-        scopeOption: choice.scopeOption, customScope: choice.customScope, uses: choice.uses,
+        scopeOption: choice.scopeOption, customScope: choice.customScope, uses: choice.uses, variant: choice.variant,
       });
       if (!r.accepted) set({ notice: `That answer was not accepted: ${r.reason ?? 'unknown reason'}` });
     } catch (error) {

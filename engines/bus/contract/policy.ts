@@ -49,6 +49,8 @@ export const approvalSchema = z.object({
   why: z.string(),
   preview: z.string().nullable(),
   scopeOptions: z.array(scopeOptionSchema),
+  /** Other ways to allow it, e.g. sending a remote request without its private parts. */
+  variants: z.array(z.object({ id: z.enum(['without-private']), label: z.string() })),
   createdAt: z.number(),
   expiresAt: z.number(),
 });
@@ -117,6 +119,7 @@ export const policyCommands = {
       scopeOption: z.string().max(64).optional(),
       customScope: z.string().max(4096).optional(),
       duration: durationChoiceSchema.default('once'),
+      variant: z.enum(['without-private']).optional(),
       /** At most this many uses of the grant (none: unlimited while it lasts). */
       uses: z.number().int().min(1).max(1000).optional(),
     }),

@@ -104,4 +104,22 @@ describe('remote routing', () => {
     expect(fake.requests).toHaveLength(0);
     expect(events.some((e) => e.name === 'policy.cost_cap_hit')).toBe(true);
   });
+
+  it('can send without the private parts, when the user chooses so', async () => {
+    const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1 });
+    hosts.push(host);
+    host.bus.on('policy.approval_pending', (e) => {
+      expect(e.payload.approval.variants.map((v) => v.id)).toEqual(['without-private']);
+      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow', variant: 'without-private' });
+    });
+    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
+    fake.script({ kind: 'reply', pieces: ['ok'] });
+    const r = await host.bus.invoke('router.generate', {
+      turnId: 't-redact', messages: [{ role: 'system', text: 'You are kind.' }, { role: 'system', text: 'Memory: the user\'s sister is Ada.', private: true }, { role: 'user', text: 'hi' }],
+    });
+    expect(r.text).toBe('ok');
+    const sent = JSON.stringify(fake.requests[0].body.messages);
+    expect(sent).not.toContain('Ada');
+    expect(sent).toContain('You are kind.');
+  });
 });

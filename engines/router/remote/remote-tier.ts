@@ -45,7 +45,9 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
 
   /** L5's executor for router.remote*: the payload it carries is exactly what is sent. */
   const executor: ToolExecutor = async (req) => {
-    const r = JSON.parse(req.input ?? '{}') as RemoteRequest;
+    const parsed = JSON.parse(req.input ?? '{}') as RemoteRequest;
+    // The user chose to send it without the private parts: they are cut here, before anything leaves.
+    const r = req.variant === 'without-private' ? { ...parsed, messages: parsed.messages.filter((m) => !m.private) } : parsed;
     const onToken = streams.get(r.turnId) ?? (() => {});
     const abort = aborts.get(r.turnId) ?? new AbortController();
     const result = await provider().generate(r, onToken, AbortSignal.any([req.signal, abort.signal]));
