@@ -23,6 +23,7 @@ export function safeStorageVault(safe: SafeStorageLike, dir: string, platform: N
     };
   }
   return {
+    encrypted: true,
     read: (name) => {
       const file = join(dir, `${name}.enc`);
       return existsSync(file) ? safe.decryptString(readFileSync(file)) : null;

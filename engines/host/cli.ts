@@ -25,6 +25,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     'max-tokens': { type: 'string' },
     workspace: { type: 'string' },
+    'context-size': { type: 'string' },
   },
   strict: true,
 });
@@ -33,6 +34,8 @@ const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${values.port}'`);
 const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
 if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) fail('--max-tokens must be a positive whole number');
+const contextSize = values['context-size'] === undefined ? undefined : Number(values['context-size']);
+if (contextSize !== undefined && !(Number.isInteger(contextSize) && contextSize >= 512)) fail('--context-size must be a whole number of at least 512 tokens');
 const dataDir = resolve(values['data-dir'] ?? process.env.AETHER_DATA_DIR ?? defaultDataDir());
 const modelArg = values.model ?? process.env.AETHER_MODEL;
 const modelPath = modelArg ? resolve(modelArg) : null;
@@ -46,7 +49,7 @@ if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
 let host;
 try {
-  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, log, workspace: values.workspace ? resolve(values.workspace) : undefined });
+  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, contextSize, log, workspace: values.workspace ? resolve(values.workspace) : undefined });
 } catch (error) {
   fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
 }

@@ -27,6 +27,8 @@ export type HostOptions = {
   spawnWorker?: SpawnWorker;
   threads?: number;
   maxTokens?: number;
+  /** The local model's context window in tokens (capped by what the model was trained with). */
+  contextSize?: number;
   log?: Logger;
   /** Where file and process actions happen; relative paths resolve here. Defaults to home. */
   workspace?: string;
@@ -65,7 +67,7 @@ export function createHost(options: HostOptions): Host {
   const persona = createPersonaEngine({ bus, personasDir: resources.personasDir });
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
-    bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens,
+    bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens, contextSize: options.contextSize,
     db: storage.db, settings: storage.settings, dataDir: options.dataDir, catalog: options.modelCatalog ?? defaultCatalog(), secrets: keyVault,
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),

@@ -74,7 +74,7 @@ describe('a turn through the real host', () => {
     const { host } = start({ modelPath: bad });
     const c = await host.bus.invoke('chat.create_conversation', {});
     const finished = next(host, 'chat.turn_finished');
-    await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'hi' });
+    await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'are you there' });
     expect((await finished).payload.turn.error?.code).toBe('ModelLoadFailed');
     expect(host.health().engines.router.state).toBe('error');
     expect((await host.bus.invoke('chat.list_conversations', {})).conversations).toHaveLength(1);

@@ -10,6 +10,7 @@ import { callerToolInstructions, mightBeToolCall, parseCallerCall, type CallerTo
 import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
+import { classify } from './intent.ts';
 import { ModelManager } from './models/model-manager.ts';
 import { createRemoteTier } from './remote/remote-tier.ts';
 
@@ -43,6 +44,21 @@ export function createRouterEngine(deps: RouterDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
   let provider: LocalProvider | null = null;
+  let mainPath: string | null = null;
+  // A small chat model for quick replies, in a process of its own, started on first use.
+  let small: LocalProvider | null = null;
+  let smallPath: string | null = null;
+  function smallProvider(): LocalProvider | null {
+    const model = models.smallChat();
+    // No small tier without a small model, or when it is the main model itself.
+    if (!model || model.path === mainPath) { small?.dispose(); small = null; smallPath = null; return null; }
+    if (!small || smallPath !== model.path) {
+      small?.dispose();
+      smallPath = model.path;
+      small = new LocalProvider({ spawnWorker: deps.spawnWorker, modelPath: model.path, threads: deps.threads, contextSize: deps.contextSize ?? 4096, gpu: deps.gpu ?? 'auto', now: deps.now });
+    }
+    return small;
+  }
   // The embedding model runs in a process of its own, started on the first request.
   let embedder: LocalProvider | null = null;
   let embedderPath: string | null = null;
@@ -57,6 +73,7 @@ export function createRouterEngine(deps: RouterDeps) {
   function useModel(path: string | null): void {
     provider?.dispose();
     provider = null;
+    mainPath = path;
     if (!path) {
       setStatus({ state: 'no-model', model: null, error: null });
       return;
@@ -83,20 +100,23 @@ export function createRouterEngine(deps: RouterDeps) {
 
   /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
   async function generateOnce(
-    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> },
+    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean },
     onToken: (text: string) => void, changeId: string,
   ): Promise<GenerationResult> {
     const meta = { source: 'router' as const, changeId, turnId };
-    const tiers = (remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const)
-      .filter((t) => (t === 'local' ? provider !== null : remote.available()));
-    let why = remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
+    const small = smallProvider();
+    const order = remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const;
+    const tiers = [...(options.quick && small ? ['local-small'] as const : []), ...order]
+      .filter((t) => (t === 'local' ? provider !== null : t === 'remote' ? remote.available() : true));
+    let why = options.quick && small ? 'a short message: the small model answers faster'
+      : remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
     let lastError: AetherError | null = null;
     for (const [i, tier] of tiers.entries()) {
       const fallbacks = [...tiers.slice(i + 1)];
       const started = deps.now();
-      if (tier === 'local') {
-        const local = provider!;
-        bus.emit('router.route_decided', { turnId, tier, provider: 'local', model: status.model, rationale: why, fallbacks }, meta);
+      if (tier === 'local' || tier === 'local-small') {
+        const local = tier === 'local' ? provider! : small!;
+        bus.emit('router.route_decided', { turnId, tier, provider: 'local', model: tier === 'local' ? status.model : basename(smallPath!), rationale: why, fallbacks }, meta);
         const model = await local.load();
         bus.emit('router.generation_started', { turnId, model }, meta);
         const r = await local.generate({ id: turnId, messages, ...options }, (text) => onToken(text));
@@ -158,8 +178,19 @@ export function createRouterEngine(deps: RouterDeps) {
         bus.emit('router.token', { turnId, text, index: visible++ }, meta);
       };
       const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7, jsonSchema: input.jsonSchema };
-      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, options, sink, ctx.changeId);
+      let quick = false;
+      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick }, sink, ctx.changeId);
       if (input.tools?.length) return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
+      const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
+      const intent = classify(lastUser);
+      // The companion's own turns may be answered by reflex (no model, well under 100 ms).
+      if (input.agent && intent.kind === 'reflex') {
+        const note = provider || remote.available() ? '' : ' (No model is installed yet: open the Models tab to add one.)';
+        bus.emit('router.route_decided', { turnId, tier: 'reflex', provider: 'aether', model: null, rationale: 'needs no model', fallbacks: [] }, meta);
+        onToken(intent.reply + note);
+        return { text: intent.reply + note, stopReason: 'end' as const, model: 'reflex', tokens: 0, promptTokens: 0, ttftMs, tokensPerSecond: null };
+      }
+      quick = intent.kind === 'quick';
       const result = input.agent
         ? await runAgent({ bus, turnId, changeId: ctx.changeId, actor: input.agent.actor, maxSteps: input.agent.maxSteps, generate: once, onToken }, input.messages)
         : await once(input.messages, onToken);
@@ -201,13 +232,14 @@ export function createRouterEngine(deps: RouterDeps) {
       return { removed };
     }));
     disposables.add(bus.handle('models.set_default', (input) => ({ model: models.setDefault(input.id) })));
+    disposables.add(bus.handle('models.set_small', (input) => ({ model: models.setSmall(input.id) })));
   }
 
   return {
     start(): void {
       registerCommands();
       useModel(deps.modelPath ?? models.defaultChat()?.path ?? null);
-      disposables.addFn(() => { provider?.dispose(); provider = null; embedder?.dispose(); embedder = null; });
+      disposables.addFn(() => { provider?.dispose(); provider = null; embedder?.dispose(); embedder = null; small?.dispose(); small = null; });
     },
     dispose: () => { for (const d of models.list().downloads) models.cancel(d.id); disposables.dispose(); },
     status: () => status,

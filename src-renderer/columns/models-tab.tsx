@@ -18,10 +18,17 @@ export function ModelsTab() {
           <li key={model.id} className="row" data-testid="model-installed">
             <div>
               <b>{model.name}</b>
-              <span className="muted">{model.purpose} · {size(model.sizeBytes)}{model.id === m.defaultChat ? ' · answers your messages' : ''}</span>
+              <span className="muted">
+                {model.purpose} · {size(model.sizeBytes)}{model.id === m.defaultChat ? ' · answers your messages' : ''}{model.id === m.smallChat ? ' · quick replies' : ''}
+              </span>
             </div>
             <span className="row-buttons">
               {model.purpose === 'chat' && model.id !== m.defaultChat && <button onClick={() => void m.setDefault(model.id)}>Use</button>}
+              {model.purpose === 'chat' && model.id !== m.defaultChat && (
+                <button onClick={() => void m.setSmall(model.id === m.smallChat ? null : model.id)} title="A smaller model that answers short messages faster">
+                  {model.id === m.smallChat ? 'No quick replies' : 'Quick replies'}
+                </button>
+              )}
               <button onClick={() => void m.remove(model.id)} aria-label={`Remove ${model.name}`}>Remove</button>
             </span>
           </li>

@@ -47,6 +47,7 @@ export function RemoteSettings() {
         )}
       </div>
       {view?.baseUrl && <span className="muted">{view.enabled ? 'on' : 'off'} · prefers {view.prefer} · {view.breaker === 'closed' ? 'healthy' : `circuit ${view.breaker}`}</span>}
+      {view?.keyWarning && <span className="muted" data-testid="remote-key-warning">{view.keyWarning}</span>}
       {message && <span className="muted" role="status">{message}</span>}
     </form>
   );

@@ -11,7 +11,7 @@ type InspectorState = {
   ttftMs: number | null;
   tokens: number;
   tokensPerSecond: number | null;
-  route: { tier: 'local' | 'remote'; provider: string; rationale: string; fallbacks: string[] } | null;
+  route: { tier: string; provider: string; rationale: string; fallbacks: string[] } | null;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
   set(patch: Partial<Omit<InspectorState, 'set'>>): void;

@@ -9,6 +9,7 @@ type ModelsState = {
   installed: InstalledModel[];
   catalog: Array<CatalogEntry & { installed: boolean }>;
   defaultChat: string | null;
+  smallChat: string | null;
   downloads: Record<string, Download>;
   errors: Record<string, string>;
   message: string | null;
@@ -18,6 +19,7 @@ type ModelsState = {
   importFile(path: string): Promise<void>;
   remove(id: string): Promise<void>;
   setDefault(id: string): Promise<void>;
+  setSmall(id: string | null): Promise<void>;
   progress(id: string, d: Download): void;
   finished(id: string, ok: boolean, error: ErrorInfo | null): void;
 };
@@ -32,13 +34,14 @@ export const useModels = create<ModelsState>((set, get) => ({
   installed: [],
   catalog: [],
   defaultChat: null,
+  smallChat: null,
   downloads: {},
   errors: {},
   message: null,
   async refresh() {
     const r = await client.invoke('models.list', {});
     const downloads = Object.fromEntries(r.downloads.map((d) => [d.id, d]));
-    set({ installed: r.installed, catalog: r.catalog, defaultChat: r.defaultChat, downloads: { ...get().downloads, ...downloads } });
+    set({ installed: r.installed, catalog: r.catalog, defaultChat: r.defaultChat, smallChat: r.smallChat, downloads: { ...get().downloads, ...downloads } });
   },
   async download(id) {
     set({ errors: { ...get().errors, [id]: '' } });
@@ -53,6 +56,7 @@ export const useModels = create<ModelsState>((set, get) => ({
   },
   async remove(id) { await client.invoke('models.remove', { id }); await get().refresh(); },
   async setDefault(id) { await client.invoke('models.set_default', { id }); await get().refresh(); },
+  async setSmall(id) { await client.invoke('models.set_small', { id }); await get().refresh(); },
   progress: (id, d) => set({ downloads: { ...get().downloads, [id]: d } }),
   finished(id, ok, error) {
     const { [id]: _done, ...downloads } = get().downloads;

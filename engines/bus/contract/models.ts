@@ -27,12 +27,15 @@ export const modelCommands = {
     catalog: z.array(catalogEntrySchema.extend({ installed: z.boolean() })),
     downloads: z.array(downloadStateSchema),
     defaultChat: z.string().nullable(),
+    smallChat: z.string().nullable(),
   })),
   'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() })),
   'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() })),
   'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() })),
   'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() })),
   'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema })),
+  /** The model for quick replies (short chat); null turns the quick tier off. */
+  'models.set_small': command(z.object({ id: id.nullable() }), z.object({ model: installedModelSchema.nullable() })),
 };
 
 export const modelEvents = {

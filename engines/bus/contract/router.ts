@@ -52,6 +52,8 @@ export const remoteViewSchema = z.object({
   /** Never the key itself: the first hex digits of its SHA-256. */
   keyFingerprint: z.string().nullable(),
   breaker: z.enum(['closed', 'open', 'half-open']),
+  /** Said when the key is not protected by the OS keychain (headless: a 0600 file). */
+  keyWarning: z.string().nullable(),
 });
 
 export type RemoteView = z.infer<typeof remoteViewSchema>;
@@ -90,8 +92,8 @@ export const routerCommands = {
 
 export const routerEvents = {
   'router.route_decided': z.object({
-    turnId, tier: z.enum(['local', 'remote']), provider: z.string(), model: z.string().nullable(), rationale: z.string(),
-    fallbacks: z.array(z.enum(['local', 'remote'])),
+    turnId, tier: z.enum(['reflex', 'local-small', 'local', 'remote']), provider: z.string(), model: z.string().nullable(), rationale: z.string(),
+    fallbacks: z.array(z.enum(['local-small', 'local', 'remote'])),
   }),
   /** Exactly one per remote request, whatever its outcome. */
   'router.cost': z.object({ turnId, provider: z.string(), model: z.string(), promptTokens: z.number(), completionTokens: z.number(), cents: z.number(), ok: z.boolean() }),

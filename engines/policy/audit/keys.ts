@@ -16,6 +16,8 @@ export type KeyVault = {
   write(name: string, value: string): void;
   /** Said to the user when the vault is weaker than it should be. */
   warning?: string;
+  /** True when values are encrypted by the OS (the desktop keychain), not just file permissions. */
+  encrypted?: boolean;
 };
 
 export function fileVault(dir: string): KeyVault {

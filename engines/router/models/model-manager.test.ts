@@ -56,7 +56,7 @@ describe('model manager', () => {
     // The first chat model became the default, and the router switched to it.
     const c = await host.bus.invoke('chat.create_conversation', {});
     const done = next(host, 'chat.turn_finished');
-    await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'hello' });
+    await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'how are you doing' });
     expect((await done).payload.turn.assistantText).toBe('Downloaded and ready.');
   });
 

@@ -50,6 +50,21 @@ export class ModelManager {
     return (id ? this.get(id) : null) ?? this.installed().find((m) => m.purpose === 'embedding') ?? null;
   }
 
+  /** A second, smaller chat model for quick replies (optional). */
+  smallChat(): InstalledModel | null {
+    const id = this.d.settings.get<string>('router.small_model');
+    const model = id ? this.get(id) : null;
+    return model && model.purpose === 'chat' ? model : null;
+  }
+
+  setSmall(id: string | null): InstalledModel | null {
+    const model = id ? this.get(id) : null;
+    if (id && (!model || model.purpose !== 'chat')) throw new AetherError('BadRequest', 'the quick-reply model must be an installed chat model');
+    this.d.settings.set('router.small_model', id);
+    this.d.bus.emit('models.changed', { reason: 'small' }, { source: 'router' });
+    return model;
+  }
+
   defaultChat(): InstalledModel | null {
     const id = this.d.settings.get<string>('router.default_model');
     return id ? this.get(id) : null;
@@ -62,6 +77,7 @@ export class ModelManager {
       catalog: this.d.catalog.map((e) => ({ ...e, installed: have.has(e.id) })),
       downloads: [...this.active].map(([id, a]) => ({ id, ...a.progress })),
       defaultChat: this.d.settings.get<string>('router.default_model') ?? null,
+      smallChat: this.smallChat()?.id ?? null,
     };
   }
 

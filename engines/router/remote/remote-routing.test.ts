@@ -79,7 +79,7 @@ describe('remote routing', () => {
 
   it('keeps it local when the user says no, and falls back to the local model', async () => {
     const { host, events } = await start({ local: true, answer: 'deny' });
-    const turn = await say(host, 'hello');
+    const turn = await say(host, 'tell me something');
     expect(turn).toMatchObject({ status: 'complete', assistantText: 'Local reply.' });
     expect(fake.requests).toHaveLength(0);
     const routes = events.filter((e): e is Envelope<'router.route_decided'> => e.name === 'router.route_decided').map((e) => e.payload);
@@ -91,7 +91,7 @@ describe('remote routing', () => {
   it('tells the user when the remote provider refuses the key', async () => {
     const { host } = await start();
     fake.script({ kind: 'status', status: 401 });
-    const turn = await say(host, 'hello');
+    const turn = await say(host, 'tell me something');
     expect(turn.status).toBe('error');
     expect(turn.error?.message).toMatch(/refused the API key/);
   });

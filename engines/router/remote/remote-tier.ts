@@ -10,7 +10,7 @@ import {
 import { CircuitBreaker } from './breaker.ts';
 import { RemoteProvider } from './openai-provider.ts';
 
-type Secrets = { read(name: string): string | null; write(name: string, value: string): void };
+type Secrets = { read(name: string): string | null; write(name: string, value: string): void; warning?: string; encrypted?: boolean };
 type Settings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
 type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local' | 'remote' };
 
@@ -40,6 +40,7 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
     return {
       baseUrl: s?.baseUrl ?? null, model: s?.model ?? null, enabled: s?.enabled ?? false, prefer: s?.prefer ?? 'local',
       keyFingerprint: key ? createHash('sha256').update(key).digest('hex').slice(0, 8) : null, breaker: breaker.state,
+      keyWarning: key && !deps.secrets.encrypted ? (deps.secrets.warning ?? 'The API key is kept in a file only you can read (mode 0600), not encrypted by the OS keychain.') : null,
     };
   }
 

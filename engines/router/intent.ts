@@ -1,0 +1,23 @@
+// A cheap intent guess for routing, from the last user message alone: what needs no model at all
+// (a reflex), what a small model can answer fast, and what deserves the main model.
+export type Intent =
+  | { kind: 'reflex'; reply: string }
+  | { kind: 'quick' }
+  | { kind: 'deep' };
+
+const GREETING = /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo)[\s!.,]*$/i;
+const THANKS = /^(thanks|thank you|thx|cheers|ty)[\s!.,]*$/i;
+const TIME = /^(what('?s| is) the time|what time is it)\??$/i;
+const DATE = /^(what('?s| is) (the )?(date|day)( today)?|what day is (it|today))\??$/i;
+
+export function classify(text: string, now: Date = new Date()): Intent {
+  const t = text.trim();
+  if (GREETING.test(t)) return { kind: 'reflex', reply: 'Hello! What can I do for you?' };
+  if (THANKS.test(t)) return { kind: 'reflex', reply: 'You are welcome.' };
+  if (TIME.test(t)) return { kind: 'reflex', reply: `It is ${now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` };
+  if (DATE.test(t)) return { kind: 'reflex', reply: `Today is ${now.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}.` };
+  const words = t.split(/\s+/).filter(Boolean).length;
+  // Short chat without a request for depth goes to the small model, when there is one.
+  const deep = /\b(explain|why|how (do|does|can|should)|compare|write|plan|analy[sz]e|summari[sz]e|code|step by step)\b/i.test(t);
+  return words <= 12 && !deep ? { kind: 'quick' } : { kind: 'deep' };
+}

@@ -1,0 +1,51 @@
+// The reflex and quick tiers through the real host, with real inference on two scripted models.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cachedModel } from '../../scripts/gguf/cache.ts';
+import type { Envelope, EventName } from '../bus/index.ts';
+import { createHost, type Host } from '../host/create-host.ts';
+
+const hosts: Host[] = [];
+afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+
+function start(modelPath: string | null) {
+  const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-tiers-')), threads: 1, modelPath });
+  hosts.push(host);
+  host.bus.on('policy.approval_pending', (e) => {
+    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+  });
+  return host;
+}
+function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
+  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
+}
+async function say(host: Host, text: string) {
+  const c = await host.bus.invoke('chat.create_conversation', {});
+  const route = next(host, 'router.route_decided');
+  const done = next(host, 'chat.turn_finished');
+  await host.bus.invoke('chat.send_message', { conversationId: c.id, text });
+  return { turn: (await done).payload.turn, route: (await route).payload };
+}
+
+describe('routing tiers', () => {
+  it('answers a greeting by reflex, without a model, and says a model is missing', async () => {
+    const host = start(null);
+    const { turn, route } = await say(host, 'hello');
+    expect(route).toMatchObject({ tier: 'reflex', rationale: 'needs no model' });
+    expect(turn).toMatchObject({ status: 'complete', model: 'reflex', assistantText: expect.stringMatching(/^Hello!.*No model is installed/) });
+  });
+
+  it('sends short chat to the small model and requests for depth to the main one', async () => {
+    const host = start(cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Main', ' reply.'] }));
+    const { model } = await host.bus.invoke('models.import', { path: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Quick', ' reply.'] }) });
+    await host.bus.invoke('models.set_small', { id: model!.id });
+    const quick = await say(host, 'how was your day');
+    expect(quick.route).toMatchObject({ tier: 'local-small', fallbacks: ['local'] });
+    expect(quick.turn.assistantText).toBe('Quick reply.');
+    const deep = await say(host, 'explain how a compiler turns source code into machine code');
+    expect(deep.route.tier).toBe('local');
+    expect(deep.turn.assistantText).toBe('Main reply.');
+  });
+});
