@@ -75,7 +75,10 @@ export function createInteractionEngine(deps: InteractionDeps) {
       const persona = await bus.invoke('persona.get_active', {}, { changeId });
       if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
       const result = await bus.invoke('router.generate', {
-        turnId, messages: promptFor(turn, persona.systemPrompt), maxTokens: deps.maxTokens,
+        turnId, messages: promptFor(turn, persona.systemPrompt),
+        maxTokens: deps.maxTokens ?? persona.routing.maxOutputTokens ?? undefined,
+        temperature: persona.routing.temperature ?? undefined,
+        route: { prefer: persona.routing.preferredTier, latencyBudgetMs: persona.routing.latencyBudgetMs },
         agent: { actor: `persona:${persona.id}`, maxSteps: 4 },
       }, { changeId });
       finished = conversations.finishTurn(turnId, {

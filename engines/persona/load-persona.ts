@@ -11,6 +11,12 @@ const packSchema = z.object({
   display_name: z.string().min(1).max(80),
   tagline: z.string().max(200).default(''),
   system_prompt: z.string().min(1),
+  routing: z.object({
+    preferred_tier: z.enum(['local', 'remote']).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    max_output_tokens: z.number().int().positive().max(32_768).optional(),
+    latency_budget_ms: z.number().int().positive().optional(),
+  }).loose().optional(),
 }).loose();
 
 export function loadPersona(personasDir: string, id: string): ActivePersona {
@@ -37,7 +43,14 @@ export function loadPersona(personasDir: string, id: string): ActivePersona {
   if (parsed.data.id !== id) {
     throw new AetherError('PersonaInvalid', `${file}: id '${parsed.data.id}' must match its folder '${id}'`, { file });
   }
-  return { id, displayName: parsed.data.display_name, tagline: parsed.data.tagline, systemPrompt: parsed.data.system_prompt.trim() };
+  const r = parsed.data.routing;
+  return {
+    id, displayName: parsed.data.display_name, tagline: parsed.data.tagline, systemPrompt: parsed.data.system_prompt.trim(),
+    routing: {
+      preferredTier: r?.preferred_tier ?? null, temperature: r?.temperature ?? null,
+      maxOutputTokens: r?.max_output_tokens ?? null, latencyBudgetMs: r?.latency_budget_ms ?? null,
+    },
+  };
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {

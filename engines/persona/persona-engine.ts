@@ -8,6 +8,7 @@ export type PersonaDeps = { bus: Bus; personasDir: string; personaId?: string };
 const FALLBACK: ActivePersona = {
   id: 'fallback', displayName: 'Aether', tagline: '',
   systemPrompt: 'You are Aether, a helpful companion running on the user\'s computer. Be brief and honest.',
+  routing: { preferredTier: null, temperature: null, maxOutputTokens: null, latencyBudgetMs: null },
 };
 
 export function createPersonaEngine(deps: PersonaDeps) {

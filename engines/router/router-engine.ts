@@ -100,16 +100,25 @@ export function createRouterEngine(deps: RouterDeps) {
 
   /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
   async function generateOnce(
-    turnId: string, messages: ChatMessage[], options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean },
+    turnId: string, messages: ChatMessage[],
+    options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean; hints?: { prefer: 'local' | 'remote' | null; latencyBudgetMs: number | null } },
     onToken: (text: string) => void, changeId: string,
   ): Promise<GenerationResult> {
     const meta = { source: 'router' as const, changeId, turnId };
     const small = smallProvider();
-    const order = remote.prefer() === 'remote' ? ['remote', 'local'] as const : ['local', 'remote'] as const;
+    // Precedence: the user's own setting, then the persona's preference, then local.
+    const userPrefers = remote.view().baseUrl ? remote.prefer() : null;
+    const prefer = remote.userChosePreference() ? userPrefers : options.hints?.prefer ?? userPrefers ?? 'local';
+    // A tight latency budget passes over a remote provider that has been failing (its retries
+    // alone would use the budget up).
+    const tight = (options.hints?.latencyBudgetMs ?? Infinity) < 1500 && remote.view().breaker !== 'closed';
+    const order = prefer === 'remote' && !tight ? ['remote', 'local'] as const : ['local', 'remote'] as const;
     const tiers = [...(options.quick && small ? ['local-small'] as const : []), ...order]
       .filter((t) => (t === 'local' ? provider !== null : t === 'remote' ? remote.available() : true));
     let why = options.quick && small ? 'a short message: the small model answers faster'
-      : remote.prefer() === 'remote' ? 'you prefer the remote model' : 'replies stay on this machine by default';
+      : tight && prefer === 'remote' ? 'the remote model has been failing and the reply should start soon'
+        : prefer === 'remote' ? (remote.userChosePreference() ? 'you prefer the remote model' : 'the persona prefers the remote model')
+          : 'replies stay on this machine by default';
     let lastError: AetherError | null = null;
     for (const [i, tier] of tiers.entries()) {
       const fallbacks = [...tiers.slice(i + 1)];
@@ -179,7 +188,8 @@ export function createRouterEngine(deps: RouterDeps) {
       };
       const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7, jsonSchema: input.jsonSchema };
       let quick = false;
-      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick }, sink, ctx.changeId);
+      const hints = input.route;
+      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick, hints }, sink, ctx.changeId);
       if (input.tools?.length) return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
       const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
       const intent = classify(lastUser);

@@ -7,6 +7,14 @@ export const activePersonaSchema = z.object({
   displayName: z.string(),
   tagline: z.string(),
   systemPrompt: z.string(),
+  /** The pack's routing preferences (the user's own settings take precedence). */
+  routing: z.object({
+    preferredTier: z.enum(['local', 'remote']).nullable(),
+    temperature: z.number().nullable(),
+    maxOutputTokens: z.number().int().nullable(),
+    /** How long the persona lets a reply take to start, in ms. */
+    latencyBudgetMs: z.number().int().nullable(),
+  }),
 });
 export type ActivePersona = z.infer<typeof activePersonaSchema>;
 

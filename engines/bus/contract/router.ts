@@ -67,6 +67,8 @@ export const routerCommands = {
       temperature: z.number().min(0).max(2).optional(),
       /** Constrain the reply to JSON matching this schema (local models: a grammar). */
       jsonSchema: z.record(z.string(), z.unknown()).optional(),
+      /** What the turn asks of the route: the persona's preferred tier and latency budget. */
+      route: z.object({ prefer: z.enum(['local', 'remote']).nullable(), latencyBudgetMs: z.number().int().positive().nullable() }).optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
       agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
       /** The caller's own tools (OpenAI API clients): proposed calls are returned, not run. */

@@ -1,6 +1,6 @@
 // Routing to a remote model through the real host: the policy gate, the payload shown in the
 // approval, fallback to the local model, one cost event per remote request, keys never shown.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -121,5 +121,30 @@ describe('remote routing', () => {
     const sent = JSON.stringify(fake.requests[0].body.messages);
     expect(sent).not.toContain('Ada');
     expect(sent).toContain('You are kind.');
+  });
+
+  it('follows the persona\'s preferred tier, unless the user chose one', async () => {
+    const personas = mkdtempSync(join(tmpdir(), 'aether-personas-'));
+    mkdirSync(join(personas, 'default'));
+    writeFileSync(join(personas, 'default', 'persona.yaml'), [
+      'schema_version: 1', 'id: default', 'display_name: Far', 'system_prompt: You like remote models.', 'routing:', '  preferred_tier: remote',
+    ].join('\n'));
+    const host = createHost({
+      mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
+      modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
+    });
+    hosts.push(host);
+    host.bus.on('policy.approval_pending', (e) => {
+      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+    });
+    const routes: string[] = [];
+    host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
+    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+    fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Remote reply.');
+    expect(routes.at(-1)).toBe('remote: the persona prefers the remote model');
+    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', enabled: true, prefer: 'local' });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
+    expect(routes.at(-1)).toMatch(/^local:/);
   });
 });

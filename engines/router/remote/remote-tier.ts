@@ -12,7 +12,7 @@ import { RemoteProvider } from './openai-provider.ts';
 
 type Secrets = { read(name: string): string | null; write(name: string, value: string): void; warning?: string; encrypted?: boolean };
 type Settings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
-type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local' | 'remote' };
+type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local' | 'remote'; preferChosen?: boolean };
 
 const KEY_NAME = 'remote-api-key';
 
@@ -90,8 +90,13 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
     view,
     available: () => Boolean(stored()?.enabled),
     prefer: () => stored()?.prefer ?? 'local',
+    /** Whether the user set a preference themselves (it then outranks the persona's). */
+    userChosePreference: () => stored()?.preferChosen ?? false,
     set(input: { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' }) {
-      settings.set('router.remote', { baseUrl: input.baseUrl, model: input.model, enabled: input.enabled, prefer: input.prefer ?? stored()?.prefer ?? 'local' });
+      settings.set('router.remote', {
+        baseUrl: input.baseUrl, model: input.model, enabled: input.enabled, prefer: input.prefer ?? stored()?.prefer ?? 'local',
+        preferChosen: input.prefer !== undefined || (stored()?.preferChosen ?? false),
+      });
       if (input.apiKey !== undefined) deps.secrets.write(KEY_NAME, input.apiKey ?? '');
       return view();
     },
