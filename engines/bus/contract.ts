@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { chatCommands, chatEvents } from './contract/chat.ts';
 import { hostCommands, hostEvents } from './contract/host.ts';
 import { personaCommands, personaEvents } from './contract/persona.ts';
+import { memoryCommands, memoryEvents } from './contract/memory.ts';
 import { modelCommands, modelEvents } from './contract/models.ts';
 import { policyCommands, policyEvents } from './contract/policy.ts';
 import { presenceCommands, presenceEvents } from './contract/presence.ts';
@@ -12,6 +13,7 @@ export const commands = {
   ...chatCommands,
   ...routerCommands,
   ...modelCommands,
+  ...memoryCommands,
   ...personaCommands,
   ...presenceCommands,
   ...policyCommands,
@@ -22,6 +24,7 @@ export const events = {
   ...chatEvents,
   ...routerEvents,
   ...modelEvents,
+  ...memoryEvents,
   ...personaEvents,
   ...presenceEvents,
   ...policyEvents,

@@ -10,6 +10,7 @@ export * from './contract/presence.ts';
 export * from './contract/policy.ts';
 export * from './contract/router.ts';
 export * from './contract/models.ts';
+export * from './contract/memory.ts';
 export * from './disposable.ts';
 export * from './wire.ts';
 export * from './tools.ts';

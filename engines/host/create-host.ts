@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBus, DisposableSet, type Bus, type CatalogEntry, type Health } from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
+import { createMemoryEngine } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
@@ -72,9 +73,10 @@ export function createHost(options: HostOptions): Host {
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });
-  for (const [capability, executor] of Object.entries(router.executors())) policy.registerExecutor(capability, executor);
+  const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings });
+  for (const [capability, executor] of Object.entries({ ...router.executors(), ...memory.executors() })) policy.registerExecutor(capability, executor);
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
-  const engines = { policy, persona, presence, router, interaction };
+  const engines = { policy, persona, presence, router, memory, interaction };
 
   const own = new DisposableSet();
   own.add(bus.on('router.status_changed', (e) => log.info('router.status', { state: e.payload.state, model: e.payload.model, error: e.payload.error?.code })));
@@ -90,7 +92,7 @@ export function createHost(options: HostOptions): Host {
     name: 'aether', version: VERSION, mode: options.mode, uptimeMs: Math.round(now()),
     engines: {
       storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
-      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(), policy: policy.health(),
+      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(), policy: policy.health(), memory: memory.health(),
     },
   });
   own.add(bus.handle('host.get_health', health));

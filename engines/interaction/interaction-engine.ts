@@ -55,12 +55,37 @@ export function createInteractionEngine(deps: InteractionDeps) {
     else void bus.invoke('router.cancel', { turnId }, { changeId }).catch(() => {});
   }
 
-  function promptFor(turn: Turn, systemPrompt: string): ChatMessage[] {
+  /** Both sides of a finished turn become memory at once (the durable parts through L5). */
+  function remember(turn: Turn, changeId: string | undefined): void {
+    const ingest = (speaker: string, text: string) => bus.invoke('memory.ingest_turn', { turnId: turn.id, conversationId: turn.conversationId, speaker, text, at: turn.createdAt }, { changeId });
+    void ingest('user', turn.userText)
+      .then(() => (turn.status === 'complete' && turn.assistantText ? ingest('assistant', turn.assistantText) : null))
+      .catch(() => { /* no memory engine here */ });
+  }
+
+  /** What memory offers for this turn, by a deadline: an empty result is never made up. */
+  async function recall(text: string, changeId: string | undefined): Promise<ChatMessage | null> {
+    try {
+      const { hits } = await bus.invoke('memory.context', { text, deadlineMs: 150, budgetTokens: 400 }, { changeId });
+      if (hits.length === 0) return null;
+      const lines = hits.map((h) => `- [${new Date(h.occurredAt).toISOString().slice(0, 10)}]${h.speaker && h.kind === 'turn' ? ` ${h.speaker} said:` : ''} ${h.content}`);
+      return {
+        role: 'system', text: `What you remember that may matter here (with dates):\n${lines.join('\n')}`,
+        // Anything not public marks the message private: it never goes remote without a grant.
+        private: hits.some((h) => h.privacy !== 'public'),
+      };
+    } catch {
+      return null; // no memory engine or it failed: answer without it rather than not at all
+    }
+  }
+
+  function promptFor(turn: Turn, systemPrompt: string, memory: ChatMessage | null = null): ChatMessage[] {
     const earlier = conversations.turns(turn.conversationId)
       .filter((t) => t.id !== turn.id && (t.status === 'complete' || t.status === 'stopped') && t.assistantText.length > 0)
       .slice(-(deps.historyTurns ?? 40));
     return [
       { role: 'system', text: systemPrompt },
+      ...(memory ? [memory] : []),
       ...earlier.flatMap((t): ChatMessage[] => [{ role: 'user', text: t.userText }, { role: 'assistant', text: t.assistantText }]),
       { role: 'user', text: turn.userText },
     ];
@@ -74,8 +99,9 @@ export function createInteractionEngine(deps: InteractionDeps) {
     try {
       const persona = await bus.invoke('persona.get_active', {}, { changeId });
       if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
+      const memory = await recall(turn.userText, changeId);
       const result = await bus.invoke('router.generate', {
-        turnId, messages: promptFor(turn, persona.systemPrompt),
+        turnId, messages: promptFor(turn, persona.systemPrompt, memory),
         maxTokens: deps.maxTokens ?? persona.routing.maxOutputTokens ?? undefined,
         temperature: persona.routing.temperature ?? undefined,
         route: { prefer: persona.routing.preferredTier, latencyBudgetMs: persona.routing.latencyBudgetMs },
@@ -96,6 +122,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
     cancelled.delete(turnId);
     // Null: the conversation was deleted while the turn ran; there is nothing left to show.
     if (finished) bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    if (finished) remember(finished, changeId);
     if (finished?.status === 'error' && finished.error) actor.send({ type: 'FAIL', turnId, error: finished.error });
     else actor.send({ type: 'DONE', turnId });
     changeOf.delete(turnId);
@@ -132,6 +159,41 @@ export function createInteractionEngine(deps: InteractionDeps) {
     return turnId;
   }
 
+  /** "What do you remember about X?" and "Forget everything about X" are answered from L2, no model. */
+  function memoryPhrase(text: string): (() => Promise<string>) | null {
+    const about = /^(?:what do you (?:remember|know) about|what have you remembered about)\s+(.+?)\??$/i.exec(text.trim());
+    if (about) {
+      return async () => {
+        const { hits } = await bus.invoke('memory.query', { text: about[1], k: 8 });
+        const durable = hits.filter((h) => h.kind !== 'turn');
+        const shown = durable.length ? durable : hits.slice(0, 3);
+        if (shown.length === 0) return `I don't remember anything about ${about[1]}.`;
+        return `Here is what I remember about ${about[1]}:\n${shown.map((h) => `- ${h.content} (${new Date(h.occurredAt).toISOString().slice(0, 10)})`).join('\n')}`;
+      };
+    }
+    const forget = /^forget (?:everything|all) about\s+(.+?)[.!]?$/i.exec(text.trim());
+    if (forget) {
+      return async () => {
+        const { forgotten } = await bus.invoke('memory.forget_about', { text: forget[1] });
+        return forgotten ? `Done: I forgot ${forgotten} thing${forgotten === 1 ? '' : 's'} about ${forget[1]}. They are gone for good after the grace period.` : `I had nothing about ${forget[1]} to forget.`;
+      };
+    }
+    return null;
+  }
+
+  function replyAfter(conversationId: string, userText: string, changeId: string, answer: () => Promise<string>): string {
+    const turnId = deps.newId();
+    const turn = conversations.startTurn(turnId, conversationId, userText, deps.now());
+    bus.emit('chat.turn_started', { turn }, { source: 'interaction', changeId, turnId });
+    void answer().catch((e: Error) => `That did not work: ${e.message}`).then((reply) => {
+      const finished = conversations.finishTurn(turnId, {
+        assistantText: reply, status: 'complete', error: null, model: null, ttftMs: null, tokens: 0, tokensPerSecond: null, completedAt: deps.now(),
+      });
+      if (finished) bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+    });
+    return turnId;
+  }
+
   function requireConversation(id: string) {
     const conversation = conversations.get(id);
     if (!conversation) throw new AetherError('NotFound', `no conversation ${id}`);
@@ -163,6 +225,8 @@ export function createInteractionEngine(deps: InteractionDeps) {
     disposables.add(bus.handle('chat.send_message', (input, ctx) => {
       const conversation = requireConversation(input.conversationId);
       if (busy()) throw new AetherError('TurnInProgress', 'Aether is still answering; stop the reply or wait for it to finish.');
+      const memoryAsk = memoryPhrase(input.text);
+      if (memoryAsk) return { turnId: replyAfter(conversation.id, input.text, ctx.changeId, memoryAsk) };
       const slash = parseSlash(input.text);
       if (slash?.kind === 'reply') return { turnId: replyAtOnce(conversation.id, input.text, slash.text, ctx.changeId) };
       const turnId = deps.newId();

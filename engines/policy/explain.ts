@@ -15,6 +15,7 @@ const WHY: Record<string, string> = {
   'critical-needs-a-person': 'it is critical, so a person must say yes every time',
   'shell-syntax-needs-a-person': 'the command contains shell syntax, so a person must say yes every time',
   'user-allowed': 'you allowed it',
+  'user-confirmed': 'you asked for exactly this yourself',
   'user-denied': 'you said no',
   'user-draft': 'you asked for a draft only',
   'approval-expired': 'nobody answered in time',

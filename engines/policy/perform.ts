@@ -65,6 +65,12 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     seq = decide(verdict, { note: 'grant used up' });
   }
 
+  if (verdict.decision === 'ask' && request.confirmedByUser && verdict.risk !== 'critical') {
+    // The user's own words were the approval; the pre-gates and denies above still applied.
+    verdict = { ...verdict, decision: 'allow', reason: 'user-confirmed' };
+    seq = decide(verdict);
+  }
+
   if (verdict.decision === 'ask') {
     const { approval, answer } = ctx.tickets.issue((ticketId, expiresAt) => ({
       ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,

@@ -20,6 +20,8 @@ export const actionRequestSchema = z.object({
   why: z.string().max(500),
   turnId: z.string().max(64).optional(),
   taskId: z.string().max(64).optional(),
+  /** The user asked for exactly this in so many words ("remember that …", confirm in the Memory tab). */
+  confirmedByUser: z.boolean().optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

@@ -1,0 +1,251 @@
+// L2 memory: every turn becomes memory at once; durable facts are written through L5; the user
+// can search, see why, edit, confirm, forget and export. Retrieval answers by a deadline.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AetherError, DisposableSet, type Bus, type EngineHealth, type MemoryItem, type ToolExecutor } from '../bus/index.ts';
+import type { Db } from '../storage/index.ts';
+import { consolidate } from './consolidate.ts';
+import { retrieve } from './retrieve.ts';
+import { classifyPrivacy, extract, normalize, subjectOf } from './rules.ts';
+import { MemoryStore, toItem } from './store.ts';
+
+export type MemoryDeps = {
+  bus: Bus;
+  db: Db;
+  dataDir: string;
+  now: () => number;
+  newId: () => string;
+  settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+  /** How long a forgotten item's tombstone lasts before its content is deleted. */
+  graceMs?: number;
+  consolidateEveryMs?: number;
+};
+
+const DAY = 86_400_000;
+type FactWrite = { kind: 'fact' | 'preference'; content: string; privacy: MemoryItem['privacy']; conversationId: string | null; turnId: string | null; occurredAt: number; extractor: string };
+
+export function createMemoryEngine(deps: MemoryDeps) {
+  const { bus, db } = deps;
+  const store = new MemoryStore(db);
+  const disposables = new DisposableSet();
+  const graceMs = deps.graceMs ?? 7 * DAY;
+  let health: EngineHealth = { state: 'starting' };
+  const changed = (reason: string, id: string | null = null) => bus.emit('memory.changed', { reason, id }, { source: 'memory' });
+
+  function require(id: string) {
+    const item = store.get(id);
+    if (!item) throw new AetherError('NotFound', `no memory ${id}`);
+    return item;
+  }
+
+  /** Writes a durable fact: a duplicate reinforces the one there; a contradiction is kept, flagged. */
+  function writeFact(w: FactWrite): MemoryItem {
+    const key = normalize(w.content);
+    const same = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status = 'active'`).all(w.kind) as Array<Parameters<typeof toItem>[0]>)
+      .map(toItem).find((i) => normalize(i.content) === key);
+    if (same) {
+      db.prepare('UPDATE memory_items SET salience = min(salience + 0.5, 5), updated_at = ? WHERE id = ?').run(deps.now(), same.id);
+      store.addProvenance(same.id, { source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor }, deps.now());
+      changed('reinforced', same.id);
+      return store.get(same.id)!;
+    }
+    const subject = subjectOf(w.content);
+    const contradicts = subject
+      ? (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = 'fact' AND status = 'active'`).all() as Array<Parameters<typeof toItem>[0]>).map(toItem)
+        .find((i) => { const s = subjectOf(i.content); return s !== null && s.subject === subject.subject && s.value !== subject.value; })?.id ?? null
+      : null;
+    const item = store.add({
+      id: deps.newId(), kind: w.kind, content: w.content, privacy: w.privacy, retention: 'until-revoked', expiresAt: null,
+      confidence: w.extractor === 'rules:explicit' ? 1 : 0.7, salience: 1.5, speaker: 'user', conversationId: w.conversationId,
+      occurredAt: w.occurredAt, contradicts,
+    }, [{ source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor }], deps.now());
+    changed(contradicts ? 'contradiction' : 'added', item.id);
+    return item;
+  }
+
+  /** L5's executor for memory.write_durable: runs only once the gate allowed the write. */
+  const durableExecutor: ToolExecutor = async (req) => {
+    const w = JSON.parse(req.input ?? '{}') as FactWrite & { confirmId?: string };
+    if (w.confirmId) {
+      const item = require(w.confirmId);
+      db.prepare(`UPDATE memory_items SET status = 'active', updated_at = ? WHERE id = ?`).run(deps.now(), item.id);
+      store.index(item.rowid, item.content);
+      changed('confirmed', item.id);
+      return { summary: `remembered: ${item.content}`, output: item.id };
+    }
+    const item = writeFact(w);
+    return { summary: `remembered: ${item.content}${item.contradicts ? ' (contradicts something remembered earlier)' : ''}`, output: item.id };
+  };
+
+  const exportExecutor: ToolExecutor = async (req) => {
+    const items = (db.prepare(`SELECT rowid, * FROM memory_items WHERE status IN ('active', 'proposed') ORDER BY created_at`).all() as Array<Parameters<typeof toItem>[0]>).map(toItem);
+    const provenance = db.prepare('SELECT source, ref, extractor, at FROM memory_provenance WHERE item_id = ?');
+    mkdirSync(join(req.path!, '..'), { recursive: true });
+    writeFileSync(req.path!, JSON.stringify({ exportedAt: new Date(deps.now()).toISOString(), items: items.map((i) => ({ ...i, provenance: provenance.all(i.id) })) }, null, 2), { mode: 0o600 });
+    return { summary: `exported ${items.length} memories to ${req.path}`, output: req.path! };
+  };
+
+  function askToWrite(w: FactWrite, changeId?: string, confirmedByUser = false) {
+    return bus.invoke('policy.perform', {
+      capability: 'memory.write_durable', target: w.content.slice(0, 500), input: JSON.stringify(w), actor: confirmedByUser ? 'user' : 'memory',
+      why: confirmedByUser ? 'you asked me to remember this' : 'this seemed worth remembering', confirmedByUser,
+    }, { changeId });
+  }
+
+  function forget(item: MemoryItem & { rowid: number }, at: number): void {
+    db.prepare(`UPDATE memory_items SET status = 'forgotten', forgotten_at = ?, purge_after = ?, updated_at = ? WHERE id = ?`).run(at, at + graceMs, at, item.id);
+    store.unindex(item.rowid);
+  }
+
+  function registerCommands(): void {
+    disposables.add(bus.handle('memory.ingest_turn', (input, ctx) => {
+      const at = input.at;
+      const item = store.add({
+        id: deps.newId(), kind: 'turn', content: input.text, privacy: input.speaker === 'user' ? classifyPrivacy(input.text) : 'personal',
+        retention: 'days:365', expiresAt: at + 365 * DAY, confidence: 1, salience: 1, speaker: input.speaker,
+        conversationId: input.conversationId, occurredAt: at, contradicts: null,
+      }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
+      const proposed: string[] = [];
+      if (input.speaker === 'user') {
+        for (const e of extract(input.text)) {
+          const w: FactWrite = { kind: e.kind, content: e.content, privacy: e.privacy, conversationId: input.conversationId, turnId: input.turnId, occurredAt: at, extractor: 'rules:explicit' };
+          if (e.kind === 'fact') {
+            // The user asked in so many words: that is their confirmation; L5 still decides and audits.
+            void askToWrite(w, ctx.changeId, true).then((o) => { if (o.status !== 'done') changed('write-denied', null); }).catch(() => {});
+          } else {
+            const p = store.add({
+              id: deps.newId(), kind: 'preference', content: e.content, privacy: e.privacy, retention: 'until-revoked', expiresAt: null,
+              confidence: 0.8, salience: 1, speaker: 'user', conversationId: input.conversationId, occurredAt: at, contradicts: null, status: 'proposed',
+            }, [{ source: 'turn', ref: input.turnId, extractor: 'rules:preference' }], deps.now());
+            proposed.push(p.id);
+            changed('proposed', p.id);
+          }
+        }
+      }
+      return { itemId: item.id, proposed };
+    }));
+    disposables.add(bus.handle('memory.context', (input) => {
+      const { hits, partial } = retrieve(store, input.text, {
+        k: 12, deadlineMs: input.deadlineMs, now: deps.now(), allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'],
+      });
+      // Durable knowledge first, then what was said; within the token budget (≈ 4 characters a token).
+      const ordered = [...hits.filter((h) => h.kind !== 'turn'), ...hits.filter((h) => h.kind === 'turn')];
+      const kept = [];
+      let used = 0;
+      for (const h of ordered) {
+        used += Math.ceil(h.content.length / 4) + 8;
+        if (used > input.budgetTokens) break;
+        kept.push(h);
+      }
+      store.touch(kept.map((h) => h.id), deps.now());
+      return { hits: kept, partial };
+    }));
+    disposables.add(bus.handle('memory.query', (input) => {
+      const started = performance.now();
+      const r = retrieve(store, input.text, { k: input.k ?? 20, deadlineMs: input.deadlineMs ?? 200, now: deps.now() });
+      return { ...r, ms: performance.now() - started };
+    }));
+    disposables.add(bus.handle('memory.list', (input) => {
+      const where = [`status ${input.status ? '= @status' : "IN ('active', 'proposed')"}`, ...(input.kind ? ['kind = @kind'] : [])];
+      const rows = db.prepare(`SELECT rowid, * FROM memory_items WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT @limit`)
+        .all({ status: input.status, kind: input.kind, limit: input.limit ?? 200 }) as Array<Parameters<typeof toItem>[0]>;
+      return { items: rows.map(toItem) };
+    }));
+    disposables.add(bus.handle('memory.why', (input) => {
+      const item = require(input.id);
+      const provenance = db.prepare('SELECT source, ref, extractor, at FROM memory_provenance WHERE item_id = ? ORDER BY at').all(item.id) as Array<{ source: string; ref: string; extractor: string; at: number }>;
+      const turnIds = provenance.filter((p) => p.source === 'turn').map((p) => p.ref);
+      const sources = turnIds.length
+        ? db.prepare(`SELECT id AS turnId, conversation_id AS conversationId, user_text AS userText, created_at AS at FROM turns WHERE id IN (${turnIds.map(() => '?').join(',')})`).all(...turnIds) as Array<{ turnId: string; conversationId: string; userText: string; at: number }>
+        : [];
+      const versions = db.prepare('SELECT version, content, at FROM memory_versions WHERE item_id = ? ORDER BY version').all(item.id) as Array<{ version: number; content: string; at: number }>;
+      const { rowid: _r, ...plain } = item;
+      return { item: plain, provenance, sources, versions };
+    }));
+    disposables.add(bus.handle('memory.edit', async (input, ctx) => {
+      const item = require(input.id);
+      const version = (db.prepare('SELECT coalesce(max(version), 0) + 1 AS v FROM memory_versions WHERE item_id = ?').get(item.id) as { v: number }).v;
+      db.transaction(() => {
+        db.prepare('INSERT INTO memory_versions (item_id, version, content, at) VALUES (?, ?, ?, ?)').run(item.id, version, item.content, deps.now());
+        db.prepare('UPDATE memory_items SET content = ?, updated_at = ? WHERE id = ?').run(input.content, deps.now(), item.id);
+        if (item.status === 'active') store.index(item.rowid, input.content);
+      })();
+      await bus.invoke('policy.record', { kind: 'memory.edited', actor: 'user', resource: item.id, details: { version } }, { changeId: ctx.changeId });
+      changed('edited', item.id);
+      const { rowid: _r, ...plain } = require(item.id);
+      return { item: plain };
+    }));
+    disposables.add(bus.handle('memory.confirm', async (input, ctx) => {
+      const item = require(input.id);
+      if (item.status !== 'proposed') throw new AetherError('BadRequest', 'only proposed memories need confirming');
+      const outcome = await bus.invoke('policy.perform', {
+        capability: 'memory.write_durable', target: item.content.slice(0, 500), input: JSON.stringify({ confirmId: item.id }), actor: 'user',
+        why: 'you confirmed this in the Memory tab', confirmedByUser: true,
+      }, { changeId: ctx.changeId });
+      if (outcome.status !== 'done') throw new AetherError('PolicyDenied', outcome.explanation);
+      const { rowid: _r, ...plain } = require(item.id);
+      return { item: plain };
+    }));
+    disposables.add(bus.handle('memory.reject', (input) => {
+      const item = require(input.id);
+      db.prepare(`UPDATE memory_items SET status = 'rejected', updated_at = ? WHERE id = ?`).run(deps.now(), item.id);
+      changed('rejected', item.id);
+      const { rowid: _r, ...plain } = require(item.id);
+      return { item: plain };
+    }));
+    disposables.add(bus.handle('memory.forget', async (input, ctx) => {
+      const item = require(input.id);
+      if (item.status === 'forgotten') return { forgotten: false };
+      forget(item, deps.now());
+      await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
+      changed('forgotten', item.id);
+      return { forgotten: true };
+    }));
+    disposables.add(bus.handle('memory.forget_about', async (input, ctx) => {
+      const terms = input.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      if (!terms.length) return { forgotten: 0 };
+      const rows = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_fts JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active'`)
+        .all(terms.map((t) => `"${t}"`).join(' AND ')) as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
+      const proposed = db.prepare(`SELECT rowid, * FROM memory_items WHERE status = 'proposed'`).all() as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
+      const all = [...rows, ...proposed.filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)))];
+      const at = deps.now();
+      db.transaction(() => { for (const r of all) forget({ ...toItem(r), rowid: r.rowid }, at); })();
+      await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: `about: ${input.text}`, details: { count: all.length } }, { changeId: ctx.changeId });
+      changed('forgotten', null);
+      return { forgotten: all.length };
+    }));
+    disposables.add(bus.handle('memory.export', async (_input, ctx) => {
+      const path = join(deps.dataDir, 'exports', `memory-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}.json`);
+      const o = await bus.invoke('policy.perform', { capability: 'memory.export', target: path, actor: 'user', why: 'you asked to export your memories' }, { changeId: ctx.changeId });
+      return { status: o.status, path: o.status === 'done' ? path : null, explanation: o.explanation };
+    }));
+  }
+
+  return {
+    start(): void {
+      registerCommands();
+      const run = async () => {
+        if (deps.settings.get<boolean>('memory.consolidation_paused')) return;
+        // Background work waits for a quiet moment: never while a turn runs.
+        const turn = await bus.invoke('turn.get_state', {}).catch(() => ({ state: 'idle' }));
+        if (turn.state !== 'idle' && turn.state !== 'error') return;
+        const report = consolidate(db, deps.now(), graceMs);
+        if (report.expired + report.purged > 0) changed('consolidated', null);
+      };
+      const timer = setInterval(() => { void run(); }, deps.consolidateEveryMs ?? 10 * 60_000);
+      timer.unref();
+      disposables.addFn(() => clearInterval(timer));
+      void run();
+      health = { state: 'ok' };
+    },
+    dispose: () => disposables.dispose(),
+    store,
+    executors: (): Record<string, ToolExecutor> => ({ 'memory.write_durable': durableExecutor, 'memory.export': exportExecutor }),
+    health: (): EngineHealth => {
+      const n = (db.prepare(`SELECT count(*) AS n FROM memory_items WHERE status = 'active'`).get() as { n: number }).n;
+      return { ...health, detail: `${n} memories` };
+    },
+  };
+}
+
+export type MemoryEngine = ReturnType<typeof createMemoryEngine>;

@@ -1,0 +1,57 @@
+// Retrieval: BM25 over each item's text and (weighted less) the turns around it, with porter
+// stemming; items by a person the question names count a little more; then recency, salience and
+// confidence. The query returns what it has when its deadline passes, marked partial.
+import type { MemoryHit, MemoryItem } from '../bus/index.ts';
+import type { MemoryStore } from './store.ts';
+import { toItem } from './store.ts';
+
+const STOP = new Set(('a an the and or but if of to in on at for with from by about as is are was were be been being do does did have has had i you he '
+  + 'she it we they me him her us them my your his its our their this that these those what which who whom whose when where why how can could would '
+  + 'should will shall may might must not no yes so than too very just also any some all each every into over under again further then once here '
+  + 'there both few more most other such only own same s t don now remember know tell anything something').split(' '));
+
+// How much the neighbouring turns' text counts against the item's own (BM25 column weight).
+const CONTEXT_WEIGHT = 0.5;
+// Items said by the one person a question names.
+const SPEAKER_BOOST = 1.3;
+
+export function queryTerms(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  return [...new Set(words.map((w) => w.replace(/'s$/, '').replace(/'/g, '')).filter((w) => w.length > 1 && !STOP.has(w)))];
+}
+
+export type RetrieveOptions = {
+  k: number;
+  deadlineMs: number;
+  now: number;
+  allowPrivacy?: MemoryItem['privacy'][];
+  kinds?: MemoryItem['kind'][];
+  /** Names of people, to favour what the person a question names said. */
+  speakers?: string[];
+};
+
+export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): { hits: MemoryHit[]; partial: boolean } {
+  const started = performance.now();
+  const terms = queryTerms(text);
+  if (terms.length === 0) return { hits: [], partial: false };
+  const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
+  const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
+  const rows = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
+    JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`).iterate(match, Math.max(50, o.k * 5));
+  const hits: MemoryHit[] = [];
+  let partial = false;
+  for (const r of rows as IterableIterator<Parameters<typeof toItem>[0] & { bm: number }>) {
+    if (performance.now() - started > o.deadlineMs) { partial = true; break; }
+    const item = toItem(r);
+    if (o.allowPrivacy && !o.allowPrivacy.includes(item.privacy)) continue;
+    if (o.kinds && !o.kinds.includes(item.kind)) continue;
+    let score = -r.bm;
+    if (named.length === 1 && item.speaker === named[0]) score *= SPEAKER_BOOST;
+    // Salience and confidence nudge; age matters little against relevance (log-scaled).
+    const ageDays = Math.max(0, (o.now - item.occurredAt) / 86_400_000);
+    score *= (0.9 + 0.1 * Math.min(item.salience, 3) / 3) * (0.8 + 0.2 * item.confidence) * (1 / (1 + 0.02 * Math.log1p(ageDays)));
+    hits.push({ id: item.id, kind: item.kind, content: item.content, privacy: item.privacy, speaker: item.speaker, occurredAt: item.occurredAt, confidence: item.confidence, score });
+  }
+  hits.sort((a, b) => b.score - a.score);
+  return { hits: hits.slice(0, o.k), partial };
+}
