@@ -24,7 +24,7 @@ CREATE TABLE memory_items (
 ) STRICT;
 
 CREATE INDEX memory_by_kind ON memory_items (kind, status, updated_at);
-CREATE INDEX memory_by_conversation ON memory_items (conversation_id, occurred_at);
+CREATE INDEX memory_by_conversation ON memory_items (conversation_id, kind, status);
 
 CREATE TABLE memory_provenance (
   item_id TEXT NOT NULL REFERENCES memory_items (id) ON DELETE CASCADE,

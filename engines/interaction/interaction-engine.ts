@@ -64,9 +64,10 @@ export function createInteractionEngine(deps: InteractionDeps) {
   }
 
   /** What memory offers for this turn, by a deadline: an empty result is never made up. */
-  async function recall(text: string, changeId: string | undefined): Promise<ChatMessage | null> {
+  async function recall(turn: Turn, changeId: string | undefined): Promise<ChatMessage | null> {
     try {
-      const { hits } = await bus.invoke('memory.context', { text, deadlineMs: 150, budgetTokens: 400 }, { changeId });
+      const { hits } = await bus.invoke('memory.context', { text: turn.userText, deadlineMs: 150, budgetTokens: 400 }, { changeId });
+      bus.emit('chat.memory_used', { turnId: turn.id, items: hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy })) }, { source: 'interaction', changeId, turnId: turn.id });
       if (hits.length === 0) return null;
       const lines = hits.map((h) => `- [${new Date(h.occurredAt).toISOString().slice(0, 10)}]${h.speaker && h.kind === 'turn' ? ` ${h.speaker} said:` : ''} ${h.content}`);
       return {
@@ -99,7 +100,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
     try {
       const persona = await bus.invoke('persona.get_active', {}, { changeId });
       if (cancelled.has(turnId)) throw new AetherError('Internal', 'cancelled before generation started');
-      const memory = await recall(turn.userText, changeId);
+      const memory = await recall(turn, changeId);
       const result = await bus.invoke('router.generate', {
         turnId, messages: promptFor(turn, persona.systemPrompt, memory),
         maxTokens: deps.maxTokens ?? persona.routing.maxOutputTokens ?? undefined,

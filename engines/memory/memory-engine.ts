@@ -32,6 +32,15 @@ export function createMemoryEngine(deps: MemoryDeps) {
   let health: EngineHealth = { state: 'starting' };
   const changed = (reason: string, id: string | null = null) => bus.emit('memory.changed', { reason, id }, { source: 'memory' });
 
+  // The people memory has heard from, so a question naming one favours what they said.
+  let speakerCache: { at: number; names: string[] } | null = null;
+  function speakers(): string[] {
+    if (!speakerCache || deps.now() - speakerCache.at > 60_000) {
+      speakerCache = { at: deps.now(), names: db.prepare(`SELECT DISTINCT speaker FROM memory_items WHERE speaker IS NOT NULL AND speaker NOT IN ('user', 'assistant')`).pluck().all() as string[] };
+    }
+    return speakerCache.names;
+  }
+
   function require(id: string) {
     const item = store.get(id);
     if (!item) throw new AetherError('NotFound', `no memory ${id}`);
@@ -105,6 +114,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
         retention: 'days:365', expiresAt: at + 365 * DAY, confidence: 1, salience: 1, speaker: input.speaker,
         conversationId: input.conversationId, occurredAt: at, contradicts: null,
       }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
+      speakerCache = null;
       const proposed: string[] = [];
       if (input.speaker === 'user') {
         for (const e of extract(input.text)) {
@@ -126,7 +136,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     }));
     disposables.add(bus.handle('memory.context', (input) => {
       const { hits, partial } = retrieve(store, input.text, {
-        k: 12, deadlineMs: input.deadlineMs, now: deps.now(), allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'],
+        k: 12, deadlineMs: input.deadlineMs, now: deps.now(), allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'], speakers: speakers(),
       });
       // Durable knowledge first, then what was said; within the token budget (≈ 4 characters a token).
       const ordered = [...hits.filter((h) => h.kind !== 'turn'), ...hits.filter((h) => h.kind === 'turn')];
@@ -142,7 +152,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     }));
     disposables.add(bus.handle('memory.query', (input) => {
       const started = performance.now();
-      const r = retrieve(store, input.text, { k: input.k ?? 20, deadlineMs: input.deadlineMs ?? 200, now: deps.now() });
+      const r = retrieve(store, input.text, { k: input.k ?? 20, deadlineMs: input.deadlineMs ?? 200, now: deps.now(), speakers: speakers() });
       return { ...r, ms: performance.now() - started };
     }));
     disposables.add(bus.handle('memory.list', (input) => {

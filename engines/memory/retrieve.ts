@@ -30,9 +30,30 @@ export type RetrieveOptions = {
   speakers?: string[];
 };
 
+// How many items each query term appears in, remembered for a while: a term that appears almost
+// everywhere says little about relevance but makes BM25 score most of the store, so it is dropped
+// when the question has rarer words.
+const COMMON = 0.2;
+const dfCache = new WeakMap<MemoryStore, { total: number; at: number; terms: Map<string, number> }>();
+
+function informative(store: MemoryStore, terms: string[]): string[] {
+  let c = dfCache.get(store);
+  if (!c || Date.now() - c.at > 60_000) {
+    c = { total: (store.db.prepare(`SELECT count(*) AS n FROM memory_fts`).get() as { n: number }).n, at: Date.now(), terms: new Map() };
+    dfCache.set(store, c);
+  }
+  if (c.total < 1000) return terms; // small stores: every word is cheap to score
+  const df = (t: string) => {
+    if (!c!.terms.has(t)) c!.terms.set(t, (store.db.prepare(`SELECT count(*) AS n FROM memory_fts WHERE memory_fts MATCH ?`).get(`"${t.replaceAll('"', '')}"`) as { n: number }).n);
+    return c!.terms.get(t)!;
+  };
+  const rare = terms.filter((t) => df(t) / c!.total <= COMMON);
+  return rare.length ? rare : terms;
+}
+
 export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): { hits: MemoryHit[]; partial: boolean } {
   const started = performance.now();
-  const terms = queryTerms(text);
+  const terms = informative(store, queryTerms(text));
   if (terms.length === 0) return { hits: [], partial: false };
   const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
   const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');

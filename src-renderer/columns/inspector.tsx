@@ -28,6 +28,11 @@ export function Inspector() {
         <dt>Speed</dt><dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
         <dt>Tokens</dt><dd>{s.tokens}</dd>
       </dl>
+      <div className="used-memories" data-testid="inspector-memories">
+        <h3 className="section">Remembered for this turn</h3>
+        {s.memories.length === 0 ? <p className="muted">nothing</p>
+          : <ul>{s.memories.map((m) => <li key={m.id}>{m.content} <span className="muted">({m.privacy})</span></li>)}</ul>}
+      </div>
       {s.router?.error && <p className="router-error" role="status">{s.router.error.message}</p>}
     </div>
   );

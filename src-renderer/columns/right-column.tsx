@@ -4,9 +4,10 @@ import { usePolicy } from '../stores/policy.ts';
 import { AuditTab } from './audit-tab.tsx';
 import { GrantsTab } from './grants-tab.tsx';
 import { Inspector } from './inspector.tsx';
+import { MemoryTab } from './memory-tab.tsx';
 import { ModelsTab } from './models-tab.tsx';
 
-const TABS = [['inspector', 'Live'], ['models', 'Models'], ['grants', 'Grants'], ['audit', 'Audit']] as const;
+const TABS = [['inspector', 'Live'], ['memory', 'Memory'], ['models', 'Models'], ['grants', 'Grants'], ['audit', 'Audit']] as const;
 type Tab = (typeof TABS)[number][0];
 
 export function RightColumn() {
@@ -25,6 +26,7 @@ export function RightColumn() {
       {notice && <p className="notice" role="status" data-testid="policy-notice">{notice}</p>}
       {/* All three stay mounted (hidden when not shown), so each keeps its state and stays live. */}
       <div className="tab-panel" hidden={tab !== 'inspector'}><Inspector /></div>
+      <div className="tab-panel" hidden={tab !== 'memory'}><MemoryTab /></div>
       <div className="tab-panel" hidden={tab !== 'models'}><ModelsTab /></div>
       <div className="tab-panel" hidden={tab !== 'grants'}><GrantsTab /></div>
       <div className="tab-panel" hidden={tab !== 'audit'}><AuditTab /></div>

@@ -12,6 +12,8 @@ type InspectorState = {
   tokens: number;
   tokensPerSecond: number | null;
   route: { tier: string; provider: string; rationale: string; fallbacks: string[] } | null;
+  /** What memory put into the live turn's prompt. */
+  memories: Array<{ id: string; content: string; privacy: string }>;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
   set(patch: Partial<Omit<InspectorState, 'set'>>): void;
@@ -27,6 +29,7 @@ export const useInspector = create<InspectorState>((set) => ({
   tokens: 0,
   tokensPerSecond: null,
   route: null,
+  memories: [],
   firstTokenAt: null,
   set: (patch) => set(patch),
 }));

@@ -4,6 +4,7 @@ import { client } from '../ipc/client.ts';
 import { useChat } from './chat.ts';
 import { useConversations } from './conversations.ts';
 import { useInspector } from './inspector.ts';
+import { useMemory } from './memory.ts';
 import { useModels } from './models.ts';
 import { usePolicy } from './policy.ts';
 
@@ -11,6 +12,11 @@ import { usePolicy } from './policy.ts';
 let auditTimer: ReturnType<typeof setTimeout> | null = null;
 function scheduleAuditRefresh(): void {
   auditTimer ??= setTimeout(() => { auditTimer = null; void usePolicy.getState().refreshAudit(); }, 150);
+}
+
+let memoryTimer: ReturnType<typeof setTimeout> | null = null;
+function scheduleMemoryRefresh(): void {
+  memoryTimer ??= setTimeout(() => { memoryTimer = null; void useMemory.getState().refresh(); }, 150);
 }
 
 export function wireEvents(): () => void {
@@ -81,6 +87,12 @@ export function wireEvents(): () => void {
         break;
       case 'models.download_finished':
         useModels.getState().finished(event.payload.id, event.payload.ok, event.payload.error);
+        break;
+      case 'chat.memory_used':
+        inspector().set({ memories: event.payload.items });
+        break;
+      case 'memory.changed':
+        scheduleMemoryRefresh();
         break;
       case 'models.changed':
         void useModels.getState().refresh();

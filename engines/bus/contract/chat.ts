@@ -65,4 +65,6 @@ export const chatEvents = {
   'chat.turn_started': z.object({ turn: turnSchema }),
   'chat.turn_finished': z.object({ turn: turnSchema }),
   'chat.conversations_changed': z.object({ reason: z.enum(['created', 'renamed', 'deleted', 'updated']), id }),
+  /** The memories put into this turn's prompt, so the user can see what was used. */
+  'chat.memory_used': z.object({ turnId: id, items: z.array(z.object({ id: z.string(), content: z.string(), privacy: z.string() })) }),
 };

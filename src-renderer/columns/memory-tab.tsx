@@ -1,0 +1,61 @@
+// What Aether remembers about you — and the controls to question, correct and erase it.
+import { useEffect, useState } from 'react';
+import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
+import { useMemory } from '../stores/memory.ts';
+
+function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'privacy' | 'occurredAt'> & { status?: string; contradicts?: string | null } }) {
+  const m = useMemory();
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(item.content);
+  return (
+    <li className="row column-row" data-testid="memory-item" data-kind={item.kind} data-status={item.status ?? 'active'}>
+      <div>
+        {editing ? (
+          <form onSubmit={(e) => { e.preventDefault(); void m.edit(item.id, draft).then(() => setEditing(false)); }}>
+            <input className="memory-edit" value={draft} onChange={(e) => setDraft(e.target.value)} aria-label="Memory text" autoFocus />
+          </form>
+        ) : <span>{item.content}</span>}
+        <span className="muted">
+          {item.kind} · {item.privacy} · {new Date(item.occurredAt).toISOString().slice(0, 10)}
+          {item.status === 'proposed' ? ' · waiting for you' : ''}{item.contradicts ? ' · contradicts an earlier memory' : ''}
+        </span>
+        {m.why?.itemId === item.id && <ul className="why" data-testid="memory-why-text">{m.why.lines.map((l, i) => <li key={i}>{l}</li>)}</ul>}
+      </div>
+      <span className="row-buttons">
+        {item.status === 'proposed' ? (
+          <>
+            <button className="primary" data-testid="memory-confirm" onClick={() => void m.confirm(item.id)}>Keep</button>
+            <button onClick={() => void m.reject(item.id)}>No</button>
+          </>
+        ) : (
+          <>
+            <button data-testid="memory-why" onClick={() => void m.explain(item.id)} title="Why do you know this?">Why?</button>
+            <button onClick={() => setEditing(!editing)}>Edit</button>
+            <button className="danger" data-testid="memory-forget" onClick={() => void m.forget(item.id)}>Forget</button>
+          </>
+        )}
+      </span>
+    </li>
+  );
+}
+
+export function MemoryTab() {
+  const m = useMemory();
+  // Loaded when the tab mounts; memory.changed events keep it current after that.
+  useEffect(() => { void m.refresh(); }, []);
+  const shown: Array<MemoryItem | MemoryHit> = m.results ?? m.items;
+  return (
+    <div className="tab-body">
+      <div className="tab-toolbar">
+        <input className="memory-search" data-testid="memory-search" placeholder="Search what Aether remembers" value={m.query}
+          onChange={(e) => void m.search(e.target.value)} aria-label="Search memory" />
+        <button data-testid="memory-export" onClick={() => void m.exportAll()}>Export</button>
+      </div>
+      {m.message && <p className="notice" role="status">{m.message}</p>}
+      <ul className="rows" data-testid="memory-list">
+        {shown.map((item) => <Item key={item.id} item={item} />)}
+        {shown.length === 0 && <li className="empty">{m.results ? 'Nothing matches.' : 'Nothing remembered yet. Say “remember that …” to keep something.'}</li>}
+      </ul>
+    </div>
+  );
+}

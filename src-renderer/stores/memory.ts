@@ -1,0 +1,66 @@
+// The Memory tab: what Aether remembers, proposals to confirm, search, why, edit, forget, export.
+import { create } from 'zustand';
+import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
+import { client, ClientError } from '../ipc/client.ts';
+
+type Why = { itemId: string; lines: string[] };
+
+type MemoryState = {
+  items: MemoryItem[];
+  results: MemoryHit[] | null;
+  query: string;
+  why: Why | null;
+  message: string | null;
+  refresh(): Promise<void>;
+  search(text: string): Promise<void>;
+  explain(id: string): Promise<void>;
+  confirm(id: string): Promise<void>;
+  reject(id: string): Promise<void>;
+  edit(id: string, content: string): Promise<void>;
+  forget(id: string): Promise<void>;
+  exportAll(): Promise<void>;
+};
+
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+export const useMemory = create<MemoryState>((set, get) => ({
+  items: [],
+  results: null,
+  query: '',
+  why: null,
+  message: null,
+  async refresh() {
+    const [{ items: durable }, { items: proposed }] = await Promise.all([
+      client.invoke('memory.list', { status: 'active', limit: 300 }),
+      client.invoke('memory.list', { status: 'proposed', limit: 100 }),
+    ]);
+    // The Memory tab shows what was kept on purpose; every turn is searchable but not listed.
+    set({ items: [...proposed, ...durable.filter((i) => i.kind !== 'turn')] });
+    if (get().query) await get().search(get().query);
+  },
+  async search(text) {
+    set({ query: text });
+    if (!text.trim()) { set({ results: null }); return; }
+    set({ results: (await client.invoke('memory.query', { text, k: 20 })).hits });
+  },
+  async explain(id) {
+    const r = await client.invoke('memory.why', { id });
+    const lines = [
+      ...r.sources.map((s) => `You said on ${day(s.at)}: “${s.userText}”`),
+      ...r.provenance.map((p) => `${p.extractor} from ${p.source} ${p.ref} (${day(p.at)})`),
+      ...r.versions.map((v) => `Earlier version ${v.version}: ${v.content}`),
+    ];
+    set({ why: { itemId: id, lines } });
+  },
+  async confirm(id) {
+    try { await client.invoke('memory.confirm', { id }); } catch (e) { set({ message: e instanceof ClientError ? e.message : String(e) }); }
+    await get().refresh();
+  },
+  async reject(id) { await client.invoke('memory.reject', { id }); await get().refresh(); },
+  async edit(id, content) { await client.invoke('memory.edit', { id, content }); await get().refresh(); },
+  async forget(id) { await client.invoke('memory.forget', { id }); await get().refresh(); },
+  async exportAll() {
+    const r = await client.invoke('memory.export', {});
+    set({ message: r.path ? `Exported to ${r.path}` : r.explanation });
+  },
+}));
