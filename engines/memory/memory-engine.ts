@@ -206,7 +206,15 @@ export function createMemoryEngine(deps: MemoryDeps) {
     disposables.add(bus.handle('memory.forget', async (input, ctx) => {
       const item = require(input.id);
       if (item.status === 'forgotten') return { forgotten: false };
-      forget(item, deps.now());
+      const at = deps.now();
+      forget(item, at);
+      // Forgetting a fact also forgets the words that taught it, or it would be recalled from them.
+      if (item.kind !== 'turn') {
+        const taught = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
+          WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
+          .all(item.id) as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
+        for (const t of taught) forget({ ...toItem(t), rowid: t.rowid }, at);
+      }
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
       changed('forgotten', item.id);
       return { forgotten: true };
@@ -234,18 +242,20 @@ export function createMemoryEngine(deps: MemoryDeps) {
   return {
     start(): void {
       registerCommands();
+      let stopped = false;
       const run = async () => {
-        if (deps.settings.get<boolean>('memory.consolidation_paused')) return;
+        if (stopped || deps.settings.get<boolean>('memory.consolidation_paused')) return;
         // Background work waits for a quiet moment: never while a turn runs.
         const turn = await bus.invoke('turn.get_state', {}).catch(() => ({ state: 'idle' }));
-        if (turn.state !== 'idle' && turn.state !== 'error') return;
+        if (stopped || (turn.state !== 'idle' && turn.state !== 'error')) return;
         const report = consolidate(db, deps.now(), graceMs);
         if (report.expired + report.purged > 0) changed('consolidated', null);
       };
-      const timer = setInterval(() => { void run(); }, deps.consolidateEveryMs ?? 10 * 60_000);
+      const safely = () => { run().catch((e: Error) => { health = { state: 'degraded', detail: `consolidation failed: ${e.message}` }; }); };
+      const timer = setInterval(safely, deps.consolidateEveryMs ?? 10 * 60_000);
       timer.unref();
-      disposables.addFn(() => clearInterval(timer));
-      void run();
+      disposables.addFn(() => { stopped = true; clearInterval(timer); });
+      safely();
       health = { state: 'ok' };
     },
     dispose: () => disposables.dispose(),

@@ -1,6 +1,7 @@
 // What Aether remembers about you — and the controls to question, correct and erase it.
 import { useEffect, useState } from 'react';
 import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
+import { useConversations } from '../stores/conversations.ts';
 import { useMemory } from '../stores/memory.ts';
 
 function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'privacy' | 'occurredAt'> & { status?: string; contradicts?: string | null } }) {
@@ -19,7 +20,14 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
           {item.kind} · {item.privacy} · {new Date(item.occurredAt).toISOString().slice(0, 10)}
           {item.status === 'proposed' ? ' · waiting for you' : ''}{item.contradicts ? ' · contradicts an earlier memory' : ''}
         </span>
-        {m.why?.itemId === item.id && <ul className="why" data-testid="memory-why-text">{m.why.lines.map((l, i) => <li key={i}>{l}</li>)}</ul>}
+        {m.why?.itemId === item.id && (
+          <ul className="why" data-testid="memory-why-text">
+            {m.why.lines.map((l, i) => <li key={i}>{l}</li>)}
+            {m.why.conversations.map((c) => (
+              <li key={c}><button className="link" onClick={() => useConversations.getState().select(c)}>Open the conversation</button></li>
+            ))}
+          </ul>
+        )}
       </div>
       <span className="row-buttons">
         {item.status === 'proposed' ? (

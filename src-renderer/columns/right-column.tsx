@@ -18,7 +18,7 @@ export function RightColumn() {
     <aside className="column right" aria-label="Inspector">
       <header className="column-header tabs" role="tablist">
         {TABS.map(([id, label]) => (
-          <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={`tab-${id}`} onClick={() => setTab(id)}>
+          <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={id === 'memory' ? 'memory-tab' : `tab-${id}`} onClick={() => setTab(id)}>
             {label}{id === 'grants' && grants > 0 ? ` (${grants})` : ''}
           </button>
         ))}

@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
 import { client, ClientError } from '../ipc/client.ts';
 
-type Why = { itemId: string; lines: string[] };
+type Why = { itemId: string; lines: string[]; conversations: string[] };
 
 type MemoryState = {
   items: MemoryItem[];
@@ -50,7 +50,7 @@ export const useMemory = create<MemoryState>((set, get) => ({
       ...r.provenance.map((p) => `${p.extractor} from ${p.source} ${p.ref} (${day(p.at)})`),
       ...r.versions.map((v) => `Earlier version ${v.version}: ${v.content}`),
     ];
-    set({ why: { itemId: id, lines } });
+    set({ why: { itemId: id, lines, conversations: [...new Set(r.sources.map((s) => s.conversationId))] } });
   },
   async confirm(id) {
     try { await client.invoke('memory.confirm', { id }); } catch (e) { set({ message: e instanceof ClientError ? e.message : String(e) }); }
