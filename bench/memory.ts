@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createHost } from '../engines/host/index.ts';
+import { MemoryStore, retrieve, VectorIndex } from '../engines/memory/index.ts';
 import { round, summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, k: { type: 'string', default: '10' }, scale: { type: 'string' } } });
@@ -83,18 +84,34 @@ async function scale(count: number) {
     await host.bus.invoke('memory.ingest_turn', { turnId: `t${i}`, conversationId: `c${Math.floor(i / 200)}`, speaker: i % 2 ? 'user' : 'assistant', text: sentence(), at: Date.now() - (count - i) * 60_000 });
   }
   const ingestMs = performance.now() - started;
-  const latency: number[] = [];
+  // Generated 384-d embeddings for every item (no model makes them here), written through the
+  // engine's own vector index, as an embedding model's would be.
+  const vectors = new VectorIndex(host.storage.db);
+  const gauss = () => (rnd() + rnd() + rnd() - 1.5);
+  const vecStarted = performance.now();
+  const rowids = host.storage.db.prepare(`SELECT rowid FROM memory_items WHERE status = 'active'`).pluck().all() as number[];
+  host.storage.db.transaction(() => { for (const rowid of rowids) vectors.put(rowid, 'generated', Float32Array.from({ length: 384 }, gauss)); })();
+  const vectorMs = performance.now() - vecStarted;
+  const store = new MemoryStore(host.storage.db);
+  const lexical: number[] = [];
+  const hybrid: number[] = [];
   for (let i = 0; i < 200; i++) {
-    const t = performance.now();
-    await host.bus.invoke('memory.query', { text: `${word()} ${word()} with my ${word()}`, k: 10, deadlineMs: 1000 });
-    latency.push(performance.now() - t);
+    const text = `${word()} ${word()} with my ${word()}`;
+    let t = performance.now();
+    await host.bus.invoke('memory.query', { text, k: 10, deadlineMs: 1000 });
+    lexical.push(performance.now() - t);
+    const query = Float32Array.from({ length: 384 }, gauss);
+    t = performance.now();
+    retrieve(store, text, { k: 10, deadlineMs: 1000, now: Date.now(), vector: { query, index: vectors } });
+    hybrid.push(performance.now() - t);
   }
   await host.dispose();
-  const q = summary(latency);
+  const h = summary(hybrid);
   return {
-    bench: 'memory-scale', items: count, ingestItemsPerSecond: round(count / (ingestMs / 1000)), lexicalQueryMs: q,
-    vectors: 'not measured: vector search (sqlite-vec) is not built yet, so this is the lexical half of the hybrid query',
-    target: { queryP50Ms: '<= 15', queryP95Ms: '<= 40' }, met: { queryP50Ms: q.p50 <= 15, queryP95Ms: q.p95 <= 40 },
+    bench: 'memory-scale', items: count, ingestItemsPerSecond: round(count / (ingestMs / 1000)), vectorsPerSecond: round(rowids.length / (vectorMs / 1000)),
+    lexicalQueryMs: summary(lexical), hybridQueryMs: h,
+    note: 'hybrid = BM25 + sqlite-vec bit KNN over 384-d vectors + float re-rank + rank fusion; the question\'s own embedding time (a model call) is not included',
+    target: { hybridP50Ms: '<= 15', hybridP95Ms: '<= 40' }, met: { hybridP50Ms: h.p50 <= 15, hybridP95Ms: h.p95 <= 40 },
   };
 }
 

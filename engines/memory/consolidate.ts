@@ -4,7 +4,7 @@ import type { Db } from '../storage/index.ts';
 
 const DAY = 86_400_000;
 
-export function consolidate(db: Db, now: number, graceMs: number): { expired: number; purged: number; decayed: number } {
+export function consolidate(db: Db, now: number, graceMs: number): { expired: number; purged: number; decayed: number; purgedRowids: number[] } {
   return db.transaction(() => {
     const expiring = db.prepare(`SELECT rowid FROM memory_items WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?`).pluck().all(now) as number[];
     const unindex = db.prepare('DELETE FROM memory_fts WHERE rowid = ?');
@@ -19,6 +19,6 @@ export function consolidate(db: Db, now: number, graceMs: number): { expired: nu
     const purged = db.prepare(`UPDATE memory_items SET content = '' WHERE status = 'forgotten' AND purge_after <= ? AND content != ''`).run(now).changes;
     const decayed = db.prepare(`UPDATE memory_items SET salience = max(0.1, salience * 0.98) WHERE status = 'active' AND coalesce(last_access, created_at) < ?`)
       .run(now - 7 * DAY).changes;
-    return { expired, purged, decayed };
+    return { expired, purged, decayed, purgedRowids: purgeable.map((p) => p.rowid) };
   })();
 }

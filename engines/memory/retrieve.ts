@@ -3,6 +3,7 @@
 // confidence. The query returns what it has when its deadline passes, marked partial.
 import type { MemoryHit, MemoryItem } from '../bus/index.ts';
 import type { MemoryStore } from './store.ts';
+import type { VectorIndex } from './vectors.ts';
 import { toItem } from './store.ts';
 
 const STOP = new Set(('a an the and or but if of to in on at for with from by about as is are was were be been being do does did have has had i you he '
@@ -28,7 +29,12 @@ export type RetrieveOptions = {
   kinds?: MemoryItem['kind'][];
   /** Names of people, to favour what the person a question names said. */
   speakers?: string[];
+  /** The question's embedding and the index to search with it (hybrid retrieval). */
+  vector?: { query: Float32Array; index: VectorIndex };
 };
+
+// Reciprocal rank fusion: each list contributes 1 / (RRF_K + rank), so neither scale dominates.
+const RRF_K = 60;
 
 // How many items each query term appears in, remembered for a while: a term that appears almost
 // everywhere says little about relevance but makes BM25 score most of the store, so it is dropped
@@ -54,25 +60,44 @@ function informative(store: MemoryStore, terms: string[]): string[] {
 export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): { hits: MemoryHit[]; partial: boolean } {
   const started = performance.now();
   const terms = informative(store, queryTerms(text));
-  if (terms.length === 0) return { hits: [], partial: false };
+  if (terms.length === 0 && !o.vector) return { hits: [], partial: false };
   const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
-  const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
-  const rows = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
-    JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`).iterate(match, Math.max(50, o.k * 5));
-  const hits: MemoryHit[] = [];
+  const lexical: Array<{ rowid: number; item: MemoryItem; score: number }> = [];
   let partial = false;
-  for (const r of rows as IterableIterator<Parameters<typeof toItem>[0] & { bm: number }>) {
-    if (performance.now() - started > o.deadlineMs) { partial = true; break; }
-    const item = toItem(r);
-    if (o.allowPrivacy && !o.allowPrivacy.includes(item.privacy)) continue;
-    if (o.kinds && !o.kinds.includes(item.kind)) continue;
-    let score = -r.bm;
-    if (named.length === 1 && item.speaker === named[0]) score *= SPEAKER_BOOST;
+  const admit = (item: MemoryItem) => (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) && (!o.kinds || o.kinds.includes(item.kind));
+  const nudge = (item: MemoryItem) => {
     // Salience and confidence nudge; age matters little against relevance (log-scaled).
     const ageDays = Math.max(0, (o.now - item.occurredAt) / 86_400_000);
-    score *= (0.9 + 0.1 * Math.min(item.salience, 3) / 3) * (0.8 + 0.2 * item.confidence) * (1 / (1 + 0.02 * Math.log1p(ageDays)));
-    hits.push({ id: item.id, kind: item.kind, content: item.content, privacy: item.privacy, speaker: item.speaker, occurredAt: item.occurredAt, confidence: item.confidence, score });
+    return (0.9 + 0.1 * Math.min(item.salience, 3) / 3) * (0.8 + 0.2 * item.confidence) * (1 / (1 + 0.02 * Math.log1p(ageDays)));
+  };
+  if (terms.length > 0) {
+    const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
+    const rows = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
+      JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`).iterate(match, Math.max(50, o.k * 5));
+    for (const r of rows as IterableIterator<Parameters<typeof toItem>[0] & { bm: number; rowid: number }>) {
+      if (performance.now() - started > o.deadlineMs) { partial = true; break; }
+      const item = toItem(r);
+      if (!admit(item)) continue;
+      let score = -r.bm;
+      if (named.length === 1 && item.speaker === named[0]) score *= SPEAKER_BOOST;
+      lexical.push({ rowid: r.rowid, item, score: score * nudge(item) });
+    }
+    lexical.sort((a, b) => b.score - a.score);
   }
-  hits.sort((a, b) => b.score - a.score);
+  const toHit = (item: MemoryItem, score: number): MemoryHit =>
+    ({ id: item.id, kind: item.kind, content: item.content, privacy: item.privacy, speaker: item.speaker, occurredAt: item.occurredAt, confidence: item.confidence, score });
+  if (!o.vector || partial) return { hits: lexical.slice(0, o.k).map((l) => toHit(l.item, l.score)), partial };
+
+  // Hybrid: the lexical and the vector rankings, fused by rank.
+  const fused = new Map<number, { item: MemoryItem; score: number }>();
+  lexical.forEach((l, rank) => fused.set(l.rowid, { item: l.item, score: 1 / (RRF_K + rank) }));
+  for (const [rank, [rowid]] of o.vector.index.nearest(o.vector.query, Math.max(50, o.k * 5)).entries()) {
+    if (performance.now() - started > o.deadlineMs) { partial = true; break; }
+    const known = fused.get(rowid);
+    const item = known?.item ?? store.byRowid(rowid);
+    if (!item || !admit(item)) continue;
+    fused.set(rowid, { item, score: (known?.score ?? 0) + 1 / (RRF_K + rank) });
+  }
+  const hits = [...fused.values()].map((f) => toHit(f.item, f.score * nudge(f.item))).sort((a, b) => b.score - a.score);
   return { hits: hits.slice(0, o.k), partial };
 }
