@@ -91,7 +91,7 @@ export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): 
   // Hybrid: the lexical and the vector rankings, fused by rank.
   const fused = new Map<number, { item: MemoryItem; score: number }>();
   lexical.forEach((l, rank) => fused.set(l.rowid, { item: l.item, score: 1 / (RRF_K + rank) }));
-  for (const [rank, [rowid]] of o.vector.index.nearest(o.vector.query, Math.max(50, o.k * 5)).entries()) {
+  for (const [rank, [rowid]] of o.vector.index.nearest(o.vector.query, Math.max(20, o.k * 2)).entries()) {
     if (performance.now() - started > o.deadlineMs) { partial = true; break; }
     const known = fused.get(rowid);
     const item = known?.item ?? store.byRowid(rowid);

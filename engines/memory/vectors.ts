@@ -57,14 +57,12 @@ export class VectorIndex {
     const candidates = this.db.prepare(`SELECT v.rowid AS rowid FROM ${table} v WHERE v.embedding MATCH vec_quantize_binary(?) AND k = ? ORDER BY v.distance`)
       .all(Buffer.from(query.buffer, query.byteOffset, query.byteLength), k * 4) as Array<{ rowid: number | bigint }>;
     if (candidates.length === 0) return [];
-    const get = this.db.prepare(`SELECT e.vector FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid WHERE e.item_rowid = ? AND m.status = 'active'`);
-    const scored: Array<[number, number]> = [];
-    for (const c of candidates) {
-      const row = get.get(Number(c.rowid)) as { vector: Buffer } | undefined;
-      if (!row) continue;
-      const v = new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4);
-      scored.push([Number(c.rowid), cosine(query, v)]);
-    }
+    // One query for all candidates' float vectors (and whether they are still active).
+    const ids = candidates.map((c) => Number(c.rowid));
+    const rows = this.db.prepare(`SELECT e.item_rowid AS rowid, e.vector FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid
+      WHERE e.item_rowid IN (${ids.map(() => '?').join(',')}) AND m.status = 'active'`).all(...ids) as Array<{ rowid: number; vector: Buffer }>;
+    const scored = rows.map((row): [number, number] =>
+      [row.rowid, cosine(query, new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4))]);
     return scored.sort((a, b) => b[1] - a[1]).slice(0, k);
   }
 
