@@ -6,7 +6,7 @@ import {
   type Bus, type CatalogEntry, type ChatMessage, type EngineHealth, type ErrorInfo, type GenerationResult, type RouterStatus, type ToolExecutor,
 } from '../bus/index.ts';
 import { runAgent } from './agent/agent-loop.ts';
-import { callerToolInstructions, mightBeToolCall, parseCallerCall, type CallerTool } from './agent/tool-protocol.ts';
+import { callerToolInstructions, holdToolCalls, parseCallerCall, type CallerTool } from './agent/tool-protocol.ts';
 import type { Db } from '../storage/index.ts';
 import { LocalProvider, type ProviderState } from './local/local-provider.ts';
 import type { SpawnWorker } from './local/protocol.ts';
@@ -153,18 +153,11 @@ export function createRouterEngine(deps: RouterDeps) {
     const doc = callerToolInstructions(tools);
     const [first, ...rest] = messages;
     const prompt: ChatMessage[] = first?.role === 'system' ? [{ ...first, text: `${first.text}\n\n${doc}` }, ...rest] : [{ role: 'system', text: doc }, ...messages];
-    let text = '';
-    let held: string[] = [];
-    let answering = false;
-    const result = await once(prompt, (chunk) => {
-      text += chunk;
-      if (!answering && mightBeToolCall(text)) { held.push(chunk); return; }
-      if (!answering) { answering = true; for (const h of held) onToken(h); held = []; }
-      onToken(chunk);
-    });
+    const stream = holdToolCalls(onToken);
+    const result = await once(prompt, stream.push);
     const call = parseCallerCall(result.text, tools);
     if (!call) {
-      if (!answering) for (const h of held) onToken(h);
+      stream.release();
       return result;
     }
     return { ...result, text: '', toolCalls: [{ id: `call_${Math.random().toString(36).slice(2, 10)}`, ...call }] };

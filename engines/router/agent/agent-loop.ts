@@ -2,7 +2,7 @@
 // the executor runs, and the result goes back to the model — up to a step budget. Each call is
 // evaluated on its own, so a grant that covered step 1 is checked again for every later step.
 import type { ActionOutcome, Bus, ChatMessage, GenerationResult } from '../../bus/index.ts';
-import { AGENT_TOOLS, mightBeToolCall, parseToolCall, toolInstructions, type ProposedCall } from './tool-protocol.ts';
+import { AGENT_TOOLS, holdToolCalls, parseToolCall, toolInstructions, type ProposedCall } from './tool-protocol.ts';
 
 export type AgentStep = { name: string; capability: string; target: string; status: ActionOutcome['status']; summary: string; output: string };
 
@@ -41,19 +41,12 @@ export async function runAgent(ctx: AgentContext, input: ChatMessage[]): Promise
   let last: GenerationResult | null = null;
   for (let step = 0; step <= ctx.maxSteps; step++) {
     // Text that might be a tool call is held back; once it clearly is not, it streams.
-    let text = '';
-    let held: string[] = [];
-    let answering = false;
-    const result = await ctx.generate(messages, (chunk) => {
-      text += chunk;
-      if (!answering && mightBeToolCall(text)) { held.push(chunk); return; }
-      if (!answering) { answering = true; for (const h of held) ctx.onToken(h); held = []; }
-      ctx.onToken(chunk);
-    });
+    const stream = holdToolCalls(ctx.onToken);
+    const result = await ctx.generate(messages, stream.push);
     last = result;
     const call: ProposedCall | null = parseToolCall(result.text, AGENT_TOOLS);
     if (!call || step === ctx.maxSteps) {
-      if (!answering) for (const h of held) ctx.onToken(h);
+      stream.release();
       return { ...result, steps };
     }
     const key = JSON.stringify([call.tool.name, call.args]);

@@ -82,3 +82,25 @@ export function parseCallerCall(text: string, tools: CallerTool[]): { name: stri
     return null;
   }
 }
+
+/**
+ * Streams a reply's text on to `onToken`, except text that could still turn out to be a tool call,
+ * which is held until it clearly is not. `release()` lets out whatever is held (the reply ended).
+ */
+export function holdToolCalls(onToken: (text: string) => void) {
+  let text = '';
+  let held: string[] = [];
+  let answering = false;
+  return {
+    push(chunk: string): void {
+      text += chunk;
+      if (!answering && mightBeToolCall(text)) { held.push(chunk); return; }
+      if (!answering) { answering = true; for (const h of held) onToken(h); held = []; }
+      onToken(chunk);
+    },
+    release(): void {
+      if (!answering) for (const h of held) onToken(h);
+      held = [];
+    },
+  };
+}
