@@ -5,6 +5,7 @@ import {
   type Bus, type ChatMessage, type EngineHealth, type Turn, type TurnState,
 } from '../bus/index.ts';
 import type { ConversationStore } from '../storage/index.ts';
+import { memoryPhrase } from './memory-phrases.ts';
 import { parseSlash, type SlashAction } from './slash.ts';
 import { formatOutcome } from './format-outcome.ts';
 import { turnMachine } from './turn-machine.ts';
@@ -160,28 +161,6 @@ export function createInteractionEngine(deps: InteractionDeps) {
     return turnId;
   }
 
-  /** "What do you remember about X?" and "Forget everything about X" are answered from L2, no model. */
-  function memoryPhrase(text: string): (() => Promise<string>) | null {
-    const about = /^(?:what do you (?:remember|know) about|what have you remembered about)\s+(.+?)\??$/i.exec(text.trim());
-    if (about) {
-      return async () => {
-        const { hits } = await bus.invoke('memory.query', { text: about[1], k: 8 });
-        const durable = hits.filter((h) => h.kind !== 'turn');
-        const shown = durable.length ? durable : hits.slice(0, 3);
-        if (shown.length === 0) return `I don't remember anything about ${about[1]}.`;
-        return `Here is what I remember about ${about[1]}:\n${shown.map((h) => `- ${h.content} (${new Date(h.occurredAt).toISOString().slice(0, 10)})`).join('\n')}`;
-      };
-    }
-    const forget = /^forget (?:everything|all) about\s+(.+?)[.!]?$/i.exec(text.trim());
-    if (forget) {
-      return async () => {
-        const { forgotten } = await bus.invoke('memory.forget_about', { text: forget[1] });
-        return forgotten ? `Done: I forgot ${forgotten} thing${forgotten === 1 ? '' : 's'} about ${forget[1]}. They are gone for good after the grace period.` : `I had nothing about ${forget[1]} to forget.`;
-      };
-    }
-    return null;
-  }
-
   function replyAfter(conversationId: string, userText: string, changeId: string, answer: () => Promise<string>): string {
     const turnId = deps.newId();
     const turn = conversations.startTurn(turnId, conversationId, userText, deps.now());
@@ -226,7 +205,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
     disposables.add(bus.handle('chat.send_message', (input, ctx) => {
       const conversation = requireConversation(input.conversationId);
       if (busy()) throw new AetherError('TurnInProgress', 'Aether is still answering; stop the reply or wait for it to finish.');
-      const memoryAsk = memoryPhrase(input.text);
+      const memoryAsk = memoryPhrase(bus, input.text);
       if (memoryAsk) return { turnId: replyAfter(conversation.id, input.text, ctx.changeId, memoryAsk) };
       const slash = parseSlash(input.text);
       if (slash?.kind === 'reply') return { turnId: replyAtOnce(conversation.id, input.text, slash.text, ctx.changeId) };

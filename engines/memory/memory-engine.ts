@@ -8,6 +8,7 @@ import { consolidate } from './consolidate.ts';
 import { retrieve } from './retrieve.ts';
 import { classifyPrivacy, extract, normalize, subjectOf } from './rules.ts';
 import { MemoryStore, toItem } from './store.ts';
+import { createEmbedQueue } from './embed-queue.ts';
 import { VectorIndex } from './vectors.ts';
 
 export type MemoryDeps = {
@@ -30,47 +31,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
   const store = new MemoryStore(db);
   const vectors = new VectorIndex(db);
   const disposables = new DisposableSet();
-  // Embeddings are made in the background, in batches, when an embedding model is installed;
-  // null = not known yet, false = none installed (until the models change).
-  let embedding: boolean | null = null;
-  let queue: Array<{ rowid: number; text: string }> = [];
-  let flushing: ReturnType<typeof setTimeout> | null = null;
-
-  function embedLater(rowid: number, text: string): void {
-    if (!vectors.available || embedding === false || !text) return;
-    queue.push({ rowid, text });
-    flushing ??= setTimeout(() => { flushing = null; void flush(); }, 100);
-  }
-
-  async function flush(): Promise<void> {
-    const batch = queue.splice(0, 32);
-    if (batch.length === 0) return;
-    try {
-      const r = await bus.invoke('router.embed', { texts: batch.map((b) => b.text.slice(0, 8000)) });
-      embedding = true;
-      if (!db.open) return;
-      batch.forEach((b, i) => vectors.put(b.rowid, r.model, Float32Array.from(r.vectors[i])));
-    } catch (error) {
-      if (error instanceof AetherError && error.code === 'ModelNotInstalled') { embedding = false; queue = []; return; }
-      bus.emit('memory.extraction_failed', { turnId: 'embedding', message: (error as Error).message }, { source: 'memory' });
-    }
-    if (queue.length) flushing ??= setTimeout(() => { flushing = null; void flush(); }, 0);
-  }
-
-  /** Items written before an embedding model was installed get their vectors now. */
-  function backfill(): void {
-    for (const m of vectors.missing(256)) embedLater(m.rowid, m.content);
-  }
-
-  /** The question's embedding, if it comes within the time left; otherwise lexical only. */
-  async function queryVector(text: string, budgetMs: number): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
-    if (!vectors.available || embedding === false) return undefined;
-    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), Math.max(1, budgetMs)));
-    const embedded = bus.invoke('router.embed', { texts: [text.slice(0, 2000)] })
-      .then((r) => { embedding = true; return { query: Float32Array.from(r.vectors[0]), index: vectors }; })
-      .catch((error: unknown) => { if (error instanceof AetherError && error.code === 'ModelNotInstalled') embedding = false; return undefined; });
-    return Promise.race([embedded, timeout]);
-  }
+  const embeddings = createEmbedQueue(bus, vectors, db);
   const graceMs = deps.graceMs ?? 7 * DAY;
   let health: EngineHealth = { state: 'starting' };
   const changed = (reason: string, id: string | null = null) => bus.emit('memory.changed', { reason, id }, { source: 'memory' });
@@ -111,7 +72,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       confidence: w.extractor === 'rules:explicit' ? 1 : 0.7, salience: 1.5, speaker: 'user', conversationId: w.conversationId,
       occurredAt: w.occurredAt, contradicts,
     }, [{ source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor }], deps.now());
-    embedLater(store.get(item.id)!.rowid, item.content);
+    embeddings.later(store.get(item.id)!.rowid, item.content);
     changed(contradicts ? 'contradiction' : 'added', item.id);
     return item;
   }
@@ -159,7 +120,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
         conversationId: input.conversationId, occurredAt: at, contradicts: null,
       }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
       speakerCache = null;
-      embedLater(store.get(item.id)!.rowid, item.content);
+      embeddings.later(store.get(item.id)!.rowid, item.content);
       const proposed: string[] = [];
       if (input.speaker === 'user') {
         for (const e of extract(input.text)) {
@@ -181,7 +142,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     }));
     disposables.add(bus.handle('memory.context', async (input) => {
       const started = performance.now();
-      const vector = await queryVector(input.text, input.deadlineMs * 0.6);
+      const vector = await embeddings.queryVector(input.text, input.deadlineMs * 0.6);
       const { hits, partial } = retrieve(store, input.text, {
         vector, deadlineMs: Math.max(1, input.deadlineMs - (performance.now() - started)),
         k: 12, now: deps.now(), allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'], speakers: speakers(),
@@ -201,7 +162,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     disposables.add(bus.handle('memory.query', async (input) => {
       const started = performance.now();
       const deadline = input.deadlineMs ?? 200;
-      const vector = await queryVector(input.text, deadline * 0.6);
+      const vector = await embeddings.queryVector(input.text, deadline * 0.6);
       const r = retrieve(store, input.text, { k: input.k ?? 20, deadlineMs: Math.max(1, deadline - (performance.now() - started)), now: deps.now(), speakers: speakers(), vector });
       return { ...r, ms: performance.now() - started };
     }));
@@ -292,9 +253,9 @@ export function createMemoryEngine(deps: MemoryDeps) {
   return {
     start(): void {
       registerCommands();
-      disposables.add(bus.on('models.changed', () => { embedding = null; backfill(); }));
-      disposables.addFn(() => { if (flushing) clearTimeout(flushing); queue = []; });
-      backfill();
+      disposables.add(bus.on('models.changed', () => embeddings.modelsChanged()));
+      disposables.addFn(() => embeddings.dispose());
+      embeddings.backfill();
       let stopped = false;
       const run = async () => {
         if (stopped || deps.settings.get<boolean>('memory.consolidation_paused')) return;

@@ -1,0 +1,64 @@
+// Embeddings for memory, made in the background in batches when an embedding model is installed
+// (and backfilled for what was written before), and the question's embedding for a query, within
+// the time the query has.
+import { AetherError, type Bus } from '../bus/index.ts';
+import type { Db } from '../storage/index.ts';
+import type { VectorIndex } from './vectors.ts';
+
+export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
+  // null = not known yet, false = no embedding model installed (until the models change).
+  let embedding: boolean | null = null;
+  let queue: Array<{ rowid: number; text: string }> = [];
+  let flushing: ReturnType<typeof setTimeout> | null = null;
+
+  async function flush(): Promise<void> {
+    const batch = queue.splice(0, 32);
+    if (batch.length === 0) return;
+    try {
+      const r = await bus.invoke('router.embed', { texts: batch.map((b) => b.text.slice(0, 8000)) });
+      embedding = true;
+      if (!db.open) return;
+      batch.forEach((b, i) => vectors.put(b.rowid, r.model, Float32Array.from(r.vectors[i])));
+    } catch (error) {
+      if (error instanceof AetherError && error.code === 'ModelNotInstalled') { embedding = false; queue = []; return; }
+      bus.emit('memory.extraction_failed', { turnId: 'embedding', message: (error as Error).message }, { source: 'memory' });
+    }
+    if (queue.length) flushing ??= setTimeout(() => { flushing = null; void flush(); }, 0);
+  }
+
+  function later(rowid: number, text: string): void {
+    if (!vectors.available || embedding === false || !text) return;
+    queue.push({ rowid, text });
+    flushing ??= setTimeout(() => { flushing = null; void flush(); }, 100);
+  }
+
+  return {
+    later,
+    /** Items written before an embedding model was installed get their vectors now. */
+    backfill(): void {
+      for (const m of vectors.missing(256)) later(m.rowid, m.content);
+    },
+    modelsChanged(): void {
+      embedding = null;
+      for (const m of vectors.missing(256)) later(m.rowid, m.content);
+    },
+    /** The question's embedding, if it comes within the time left; otherwise none (lexical only). */
+    async queryVector(text: string, budgetMs: number): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
+      if (!vectors.available || embedding === false) return undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), Math.max(1, budgetMs)); });
+      const embedded = bus.invoke('router.embed', { texts: [text.slice(0, 2000)] })
+        .then((r) => { embedding = true; return { query: Float32Array.from(r.vectors[0]), index: vectors }; })
+        .catch((error: unknown) => { if (error instanceof AetherError && error.code === 'ModelNotInstalled') embedding = false; return undefined; });
+      try {
+        return await Promise.race([embedded, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    dispose(): void {
+      if (flushing) clearTimeout(flushing);
+      queue = [];
+    },
+  };
+}
