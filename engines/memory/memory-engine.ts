@@ -54,8 +54,9 @@ export function createMemoryEngine(deps: MemoryDeps) {
   /** Writes a durable fact: a duplicate reinforces the one there; a contradiction is kept, flagged. */
   function writeFact(w: FactWrite): MemoryItem {
     const key = normalize(w.content);
-    const same = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status = 'active'`).all(w.kind) as Array<Parameters<typeof toItem>[0]>)
-      .map(toItem).find((i) => normalize(i.content) === key);
+    // One read of the active items of this kind serves both the duplicate and the contradiction check.
+    const active = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status = 'active'`).all(w.kind) as Array<Parameters<typeof toItem>[0]>).map(toItem);
+    const same = active.find((i) => normalize(i.content) === key);
     if (same) {
       db.prepare('UPDATE memory_items SET salience = min(salience + 0.5, 5), updated_at = ? WHERE id = ?').run(deps.now(), same.id);
       store.addProvenance(same.id, { source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor }, deps.now());
@@ -63,9 +64,8 @@ export function createMemoryEngine(deps: MemoryDeps) {
       return store.get(same.id)!;
     }
     const subject = subjectOf(w.content);
-    const contradicts = subject
-      ? (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = 'fact' AND status = 'active'`).all() as Array<Parameters<typeof toItem>[0]>).map(toItem)
-        .find((i) => { const s = subjectOf(i.content); return s !== null && s.subject === subject.subject && s.value !== subject.value; })?.id ?? null
+    const contradicts = subject && w.kind === 'fact'
+      ? active.find((i) => { const s = subjectOf(i.content); return s !== null && s.subject === subject.subject && s.value !== subject.value; })?.id ?? null
       : null;
     const item = store.add({
       id: deps.newId(), kind: w.kind, content: w.content, privacy: w.privacy, retention: 'until-revoked', expiresAt: null,

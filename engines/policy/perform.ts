@@ -57,18 +57,16 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     return seq;
   };
 
+  if (verdict.decision === 'ask' && request.confirmedByUser && verdict.risk !== 'critical') {
+    // The user's own words were the approval; the pre-gates and denies above still applied.
+    verdict = { ...verdict, decision: 'allow', reason: 'user-confirmed' };
+  }
   let variant: 'without-private' | undefined;
   let seq = decide(verdict);
   if (verdict.decision === 'allow' && verdict.grantId && !ctx.grants.consume(verdict.grantId)) {
     // Another request used the last use of this grant first.
     verdict = { ...verdict, decision: 'ask', reason: 'no-grant', grantId: null };
     seq = decide(verdict, { note: 'grant used up' });
-  }
-
-  if (verdict.decision === 'ask' && request.confirmedByUser && verdict.risk !== 'critical') {
-    // The user's own words were the approval; the pre-gates and denies above still applied.
-    verdict = { ...verdict, decision: 'allow', reason: 'user-confirmed' };
-    seq = decide(verdict);
   }
 
   if (verdict.decision === 'ask') {
