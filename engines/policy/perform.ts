@@ -57,15 +57,15 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     return seq;
   };
 
-  if (verdict.decision === 'ask' && request.confirmedByUser && verdict.risk !== 'critical') {
-    // The user's own words were the approval; the pre-gates and denies above still applied.
-    verdict = { ...verdict, decision: 'allow', reason: 'user-confirmed' };
-  }
+  // The user's own words were the approval; the pre-gates and denies above still applied.
+  const confirmed = (v: Verdict): Verdict =>
+    v.decision === 'ask' && request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' } : v;
+  verdict = confirmed(verdict);
   let variant: 'without-private' | undefined;
   let seq = decide(verdict);
   if (verdict.decision === 'allow' && verdict.grantId && !ctx.grants.consume(verdict.grantId)) {
     // Another request used the last use of this grant first.
-    verdict = { ...verdict, decision: 'ask', reason: 'no-grant', grantId: null };
+    verdict = confirmed({ ...verdict, decision: 'ask', reason: 'no-grant', grantId: null });
     seq = decide(verdict, { note: 'grant used up' });
   }
 
