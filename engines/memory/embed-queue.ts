@@ -32,15 +32,18 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
     flushing ??= setTimeout(() => { flushing = null; void flush(); }, 100);
   }
 
+  /** Items written before an embedding model was installed get their vectors now. */
+  function backfill(): void {
+    for (const m of vectors.missing(256)) later(m.rowid, m.content);
+  }
+
   return {
     later,
-    /** Items written before an embedding model was installed get their vectors now. */
-    backfill(): void {
-      for (const m of vectors.missing(256)) later(m.rowid, m.content);
-    },
+    backfill,
+    /** A newly installed embedding model may cover what had none. */
     modelsChanged(): void {
       embedding = null;
-      for (const m of vectors.missing(256)) later(m.rowid, m.content);
+      backfill();
     },
     /** The question's embedding, if it comes within the time left; otherwise none (lexical only). */
     async queryVector(text: string, budgetMs: number): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {

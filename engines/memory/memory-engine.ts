@@ -7,7 +7,7 @@ import type { Db } from '../storage/index.ts';
 import { consolidate } from './consolidate.ts';
 import { retrieve } from './retrieve.ts';
 import { classifyPrivacy, extract, normalize, subjectOf } from './rules.ts';
-import { MemoryStore, toItem } from './store.ts';
+import { MemoryStore, toItem, type ItemRow } from './store.ts';
 import { createEmbedQueue } from './embed-queue.ts';
 import { VectorIndex } from './vectors.ts';
 
@@ -51,11 +51,17 @@ export function createMemoryEngine(deps: MemoryDeps) {
     return item;
   }
 
+  /** The item as the bus carries it: without the storage rowid. */
+  function plain(id: string): MemoryItem {
+    const { rowid: _r, ...item } = require(id);
+    return item;
+  }
+
   /** Writes a durable fact: a duplicate reinforces the one there; a contradiction is kept, flagged. */
   function writeFact(w: FactWrite): MemoryItem {
     const key = normalize(w.content);
     // One read of the active items of this kind serves both the duplicate and the contradiction check.
-    const active = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status = 'active'`).all(w.kind) as Array<Parameters<typeof toItem>[0]>).map(toItem);
+    const active = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status = 'active'`).all(w.kind) as ItemRow[]).map(toItem);
     const same = active.find((i) => normalize(i.content) === key);
     if (same) {
       db.prepare('UPDATE memory_items SET salience = min(salience + 0.5, 5), updated_at = ? WHERE id = ?').run(deps.now(), same.id);
@@ -72,7 +78,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       confidence: w.extractor === 'rules:explicit' ? 1 : 0.7, salience: 1.5, speaker: 'user', conversationId: w.conversationId,
       occurredAt: w.occurredAt, contradicts,
     }, [{ source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor }], deps.now());
-    embeddings.later(store.get(item.id)!.rowid, item.content);
+    embeddings.later(item.rowid, item.content);
     changed(contradicts ? 'contradiction' : 'added', item.id);
     return item;
   }
@@ -92,7 +98,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
   };
 
   const exportExecutor: ToolExecutor = async (req) => {
-    const items = (db.prepare(`SELECT rowid, * FROM memory_items WHERE status IN ('active', 'proposed') ORDER BY created_at`).all() as Array<Parameters<typeof toItem>[0]>).map(toItem);
+    const items = (db.prepare(`SELECT rowid, * FROM memory_items WHERE status IN ('active', 'proposed') ORDER BY created_at`).all() as ItemRow[]).map(toItem);
     const provenance = db.prepare('SELECT source, ref, extractor, at FROM memory_provenance WHERE item_id = ?');
     mkdirSync(join(req.path!, '..'), { recursive: true });
     writeFileSync(req.path!, JSON.stringify({ exportedAt: new Date(deps.now()).toISOString(), items: items.map((i) => ({ ...i, provenance: provenance.all(i.id) })) }, null, 2), { mode: 0o600 });
@@ -106,7 +112,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     }, { changeId });
   }
 
-  function forget(item: MemoryItem & { rowid: number }, at: number): void {
+  function forget(item: { id: string; rowid: number }, at: number): void {
     db.prepare(`UPDATE memory_items SET status = 'forgotten', forgotten_at = ?, purge_after = ?, updated_at = ? WHERE id = ?`).run(at, at + graceMs, at, item.id);
     store.unindex(item.rowid);
   }
@@ -120,7 +126,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
         conversationId: input.conversationId, occurredAt: at, contradicts: null,
       }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
       speakerCache = null;
-      embeddings.later(store.get(item.id)!.rowid, item.content);
+      embeddings.later(item.rowid, item.content);
       const proposed: string[] = [];
       if (input.speaker === 'user') {
         for (const e of extract(input.text)) {
@@ -169,7 +175,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     disposables.add(bus.handle('memory.list', (input) => {
       const where = [`status ${input.status ? '= @status' : "IN ('active', 'proposed')"}`, ...(input.kind ? ['kind = @kind'] : [])];
       const rows = db.prepare(`SELECT rowid, * FROM memory_items WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT @limit`)
-        .all({ status: input.status, kind: input.kind, limit: input.limit ?? 200 }) as Array<Parameters<typeof toItem>[0]>;
+        .all({ status: input.status, kind: input.kind, limit: input.limit ?? 200 }) as ItemRow[];
       return { items: rows.map(toItem) };
     }));
     disposables.add(bus.handle('memory.why', (input) => {
@@ -180,8 +186,8 @@ export function createMemoryEngine(deps: MemoryDeps) {
         ? db.prepare(`SELECT id AS turnId, conversation_id AS conversationId, user_text AS userText, created_at AS at FROM turns WHERE id IN (${turnIds.map(() => '?').join(',')})`).all(...turnIds) as Array<{ turnId: string; conversationId: string; userText: string; at: number }>
         : [];
       const versions = db.prepare('SELECT version, content, at FROM memory_versions WHERE item_id = ? ORDER BY version').all(item.id) as Array<{ version: number; content: string; at: number }>;
-      const { rowid: _r, ...plain } = item;
-      return { item: plain, provenance, sources, versions };
+      const { rowid: _r, ...shown } = item;
+      return { item: shown, provenance, sources, versions };
     }));
     disposables.add(bus.handle('memory.edit', async (input, ctx) => {
       const item = require(input.id);
@@ -193,8 +199,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       })();
       await bus.invoke('policy.record', { kind: 'memory.edited', actor: 'user', resource: item.id, details: { version } }, { changeId: ctx.changeId });
       changed('edited', item.id);
-      const { rowid: _r, ...plain } = require(item.id);
-      return { item: plain };
+      return { item: plain(item.id) };
     }));
     disposables.add(bus.handle('memory.confirm', async (input, ctx) => {
       const item = require(input.id);
@@ -204,15 +209,13 @@ export function createMemoryEngine(deps: MemoryDeps) {
         why: 'you confirmed this in the Memory tab', confirmedByUser: true,
       }, { changeId: ctx.changeId });
       if (outcome.status !== 'done') throw new AetherError('PolicyDenied', outcome.explanation);
-      const { rowid: _r, ...plain } = require(item.id);
-      return { item: plain };
+      return { item: plain(item.id) };
     }));
     disposables.add(bus.handle('memory.reject', (input) => {
       const item = require(input.id);
       db.prepare(`UPDATE memory_items SET status = 'rejected', updated_at = ? WHERE id = ?`).run(deps.now(), item.id);
       changed('rejected', item.id);
-      const { rowid: _r, ...plain } = require(item.id);
-      return { item: plain };
+      return { item: plain(item.id) };
     }));
     disposables.add(bus.handle('memory.forget', async (input, ctx) => {
       const item = require(input.id);
@@ -223,8 +226,8 @@ export function createMemoryEngine(deps: MemoryDeps) {
       if (item.kind !== 'turn') {
         const taught = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
           WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
-          .all(item.id) as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
-        for (const t of taught) forget({ ...toItem(t), rowid: t.rowid }, at);
+          .all(item.id) as ItemRow[];
+        for (const t of taught) forget(t, at);
       }
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
       changed('forgotten', item.id);
@@ -234,11 +237,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const terms = input.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
       if (!terms.length) return { forgotten: 0 };
       const rows = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_fts JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active'`)
-        .all(terms.map((t) => `"${t}"`).join(' AND ')) as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
-      const proposed = db.prepare(`SELECT rowid, * FROM memory_items WHERE status = 'proposed'`).all() as Array<Parameters<typeof toItem>[0] & { rowid: number }>;
+        .all(terms.map((t) => `"${t}"`).join(' AND ')) as ItemRow[];
+      const proposed = db.prepare(`SELECT rowid, * FROM memory_items WHERE status = 'proposed'`).all() as ItemRow[];
       const all = [...rows, ...proposed.filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)))];
       const at = deps.now();
-      db.transaction(() => { for (const r of all) forget({ ...toItem(r), rowid: r.rowid }, at); })();
+      db.transaction(() => { for (const r of all) forget(r, at); })();
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: `about: ${input.text}`, details: { count: all.length } }, { changeId: ctx.changeId });
       changed('forgotten', null);
       return { forgotten: all.length };

@@ -2,9 +2,8 @@
 // stemming; items by a person the question names count a little more; then recency, salience and
 // confidence. The query returns what it has when its deadline passes, marked partial.
 import type { MemoryHit, MemoryItem } from '../bus/index.ts';
-import type { MemoryStore } from './store.ts';
 import type { VectorIndex } from './vectors.ts';
-import { toItem } from './store.ts';
+import { toItem, type ItemRow, type MemoryStore } from './store.ts';
 
 const STOP = new Set(('a an the and or but if of to in on at for with from by about as is are was were be been being do does did have has had i you he '
   + 'she it we they me him her us them my your his its our their this that these those what which who whom whose when where why how can could would '
@@ -74,7 +73,7 @@ export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): 
     const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
     const rows = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
       JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`).iterate(match, Math.max(50, o.k * 5));
-    for (const r of rows as IterableIterator<Parameters<typeof toItem>[0] & { bm: number; rowid: number }>) {
+    for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
       if (performance.now() - started > o.deadlineMs) { partial = true; break; }
       const item = toItem(r);
       if (!admit(item)) continue;

@@ -3,13 +3,13 @@
 import type { MemoryItem } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 
-type Row = {
+export type ItemRow = {
   rowid: number; id: string; kind: MemoryItem['kind']; content: string; status: MemoryItem['status']; privacy: MemoryItem['privacy'];
   retention: string; expires_at: number | null; confidence: number; salience: number; access_count: number; last_access: number | null;
   speaker: string | null; conversation_id: string | null; occurred_at: number; contradicts: string | null; created_at: number; updated_at: number;
 };
 
-export const toItem = (r: Row): MemoryItem => ({
+export const toItem = (r: ItemRow): MemoryItem => ({
   id: r.id, kind: r.kind, content: r.content, status: r.status, privacy: r.privacy, retention: r.retention, expiresAt: r.expires_at,
   confidence: r.confidence, salience: r.salience, accessCount: r.access_count, lastAccess: r.last_access, speaker: r.speaker,
   conversationId: r.conversation_id, occurredAt: r.occurred_at, contradicts: r.contradicts, createdAt: r.created_at, updatedAt: r.updated_at,
@@ -41,19 +41,19 @@ export class MemoryStore {
   }
 
   get(id: string): (MemoryItem & { rowid: number }) | null {
-    const r = this.q.get.get(id) as Row | undefined;
+    const r = this.q.get.get(id) as ItemRow | undefined;
     return r ? { ...toItem(r), rowid: r.rowid } : null;
   }
 
   byRowid(rowid: number): MemoryItem | null {
-    const r = this.q.byRowid.get(rowid) as Row | undefined;
+    const r = this.q.byRowid.get(rowid) as ItemRow | undefined;
     return r ? toItem(r) : null;
   }
 
   /** Adds an item with its provenance; turns also become the "after" context of the turn before. */
-  add(item: NewItem, provenance: Provenance[], at: number): MemoryItem {
+  add(item: NewItem, provenance: Provenance[], at: number): MemoryItem & { rowid: number } {
     return this.db.transaction(() => {
-      const previous = item.kind === 'turn' && item.conversationId ? this.q.lastTurn.get(item.conversationId) as Row | undefined : undefined;
+      const previous = item.kind === 'turn' && item.conversationId ? this.q.lastTurn.get(item.conversationId) as ItemRow | undefined : undefined;
       const { lastInsertRowid } = this.q.insert.run({ ...item, status: item.status ?? 'active', at });
       const rowid = Number(lastInsertRowid);
       for (const p of provenance) this.q.provenance.run(item.id, p.source, p.ref, p.extractor, at);
@@ -70,7 +70,7 @@ export class MemoryStore {
   }
 
   private contextOf(rowid: number, next: string): string {
-    const before = this.q.previousTurn.get(this.byRowid(rowid)?.conversationId ?? '', rowid) as Row | undefined;
+    const before = this.q.previousTurn.get(this.byRowid(rowid)?.conversationId ?? '', rowid) as ItemRow | undefined;
     return `${before?.content ?? ''} ${next}`.trim();
   }
 
