@@ -123,8 +123,10 @@ export function createInteractionEngine(deps: InteractionDeps) {
     }
     cancelled.delete(turnId);
     // Null: the conversation was deleted while the turn ran; there is nothing left to show.
-    if (finished) bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
-    if (finished) remember(finished, changeId);
+    if (finished) {
+      bus.emit('chat.turn_finished', { turn: finished }, { source: 'interaction', changeId, turnId });
+      remember(finished, changeId);
+    }
     if (finished?.status === 'error' && finished.error) actor.send({ type: 'FAIL', turnId, error: finished.error });
     else actor.send({ type: 'DONE', turnId });
     changeOf.delete(turnId);

@@ -12,9 +12,10 @@ export function consolidate(db: Db, now: number, graceMs: number): { expired: nu
     const expired = db.prepare(`UPDATE memory_items SET status = 'forgotten', forgotten_at = ?, purge_after = ?, updated_at = ? WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?`)
       .run(now, now + graceMs, now, now).changes;
     const purgeable = db.prepare(`SELECT id, rowid FROM memory_items WHERE status = 'forgotten' AND purge_after <= ? AND content != ''`).all(now) as Array<{ id: string; rowid: number }>;
+    const dropVersions = db.prepare('DELETE FROM memory_versions WHERE item_id = ?');
     for (const p of purgeable) {
       unindex.run(p.rowid);
-      db.prepare('DELETE FROM memory_versions WHERE item_id = ?').run(p.id);
+      dropVersions.run(p.id);
     }
     const purged = db.prepare(`UPDATE memory_items SET content = '' WHERE status = 'forgotten' AND purge_after <= ? AND content != ''`).run(now).changes;
     const decayed = db.prepare(`UPDATE memory_items SET salience = max(0.1, salience * 0.98) WHERE status = 'active' AND coalesce(last_access, created_at) < ?`)

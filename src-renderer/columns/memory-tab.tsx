@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
 import { useConversations } from '../stores/conversations.ts';
-import { useMemory } from '../stores/memory.ts';
+import { day, useMemory } from '../stores/memory.ts';
 
 function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'privacy' | 'occurredAt'> & { status?: string; contradicts?: string | null } }) {
   const m = useMemory();
@@ -17,7 +17,7 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
           </form>
         ) : <span>{item.content}</span>}
         <span className="muted">
-          {item.kind} · {item.privacy} · {new Date(item.occurredAt).toISOString().slice(0, 10)}
+          {item.kind} · {item.privacy} · {day(item.occurredAt)}
           {item.status === 'proposed' ? ' · waiting for you' : ''}{item.contradicts ? ' · contradicts an earlier memory' : ''}
         </span>
         {m.why?.itemId === item.id && (

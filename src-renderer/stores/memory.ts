@@ -21,7 +21,8 @@ type MemoryState = {
   exportAll(): Promise<void>;
 };
 
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+/** A date as the Memory tab shows it: 2026-11-21. */
+export const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 export const useMemory = create<MemoryState>((set, get) => ({
   items: [],
