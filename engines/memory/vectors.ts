@@ -33,7 +33,7 @@ export class VectorIndex {
 
   put(rowid: number, model: string, vector: Float32Array): void {
     if (!this.available || vector.length % 8 !== 0) return;
-    const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    const bytes = bytesOf(vector);
     const table = this.table(vector.length);
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO memory_embeddings (item_rowid, model, dims, vector) VALUES (?, ?, ?, ?) ON CONFLICT (item_rowid) DO UPDATE SET model = excluded.model, dims = excluded.dims, vector = excluded.vector')
@@ -55,7 +55,7 @@ export class VectorIndex {
     if (!this.available) return [];
     const table = this.table(query.length);
     const candidates = this.db.prepare(`SELECT v.rowid AS rowid FROM ${table} v WHERE v.embedding MATCH vec_quantize_binary(?) AND k = ? ORDER BY v.distance`)
-      .all(Buffer.from(query.buffer, query.byteOffset, query.byteLength), k * 4) as Array<{ rowid: number | bigint }>;
+      .all(bytesOf(query), k * 4) as Array<{ rowid: number | bigint }>;
     if (candidates.length === 0) return [];
     // One query for all candidates' float vectors (and whether they are still active).
     const ids = candidates.map((c) => Number(c.rowid));
@@ -72,6 +72,9 @@ export class VectorIndex {
       WHERE m.status = 'active' AND e.item_rowid IS NULL AND m.content != '' ORDER BY m.rowid DESC LIMIT ?`).all(limit) as Array<{ rowid: number; content: string }>;
   }
 }
+
+// The float32 vector's own bytes, as SQLite takes a blob (no copy).
+const bytesOf = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0, na = 0, nb = 0;
