@@ -46,10 +46,21 @@ if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
     'Anyone with the token can talk to your companion. Use the default (127.0.0.1) unless you mean it.');
 }
 
+// Tuning for slow machines (and tests): how long memory waits for quiet before the model looks
+// for facts, and how long an answer it may write.
+const positive = (name: string) => {
+  const raw = process.env[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(Number.isInteger(n) && n > 0)) fail(`${name} must be a positive whole number, not '${raw}'`);
+  return n;
+};
+const memory = { extractIdleMs: positive('AETHER_EXTRACT_IDLE_MS'), extractMaxTokens: positive('AETHER_EXTRACT_MAX_TOKENS') };
+
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
 let host;
 try {
-  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, contextSize, log, workspace: values.workspace ? resolve(values.workspace) : undefined });
+  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, contextSize, log, workspace: values.workspace ? resolve(values.workspace) : undefined, memory });
 } catch (error) {
   fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
 }

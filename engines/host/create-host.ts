@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBus, DisposableSet, type Bus, type CatalogEntry, type Health } from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
-import { createMemoryEngine } from '../memory/index.ts';
+import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
@@ -39,6 +39,8 @@ export type HostOptions = {
   approvalTimeoutMs?: number;
   /** The models offered for download (the bundled catalog unless given). */
   modelCatalog?: CatalogEntry[];
+  /** Memory's background timing (tests shorten the quiet periods). */
+  memory?: Pick<MemoryDeps, 'extractIdleMs' | 'extractMaxTokens' | 'summarizeQuietMs' | 'consolidateEveryMs'>;
 };
 
 export type Host = {
@@ -73,7 +75,7 @@ export function createHost(options: HostOptions): Host {
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });
-  const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings });
+  const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings, ...options.memory });
   for (const [capability, executor] of Object.entries({ ...router.executors(), ...memory.executors() })) policy.registerExecutor(capability, executor);
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
   const engines = { policy, persona, presence, router, memory, interaction };

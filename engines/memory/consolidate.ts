@@ -23,3 +23,38 @@ export function consolidate(db: Db, now: number, graceMs: number): { expired: nu
     return { expired, purged, decayed, purgedRowids: purgeable.map((p) => p.rowid) };
   })();
 }
+
+/**
+ * Facts and preferences that say the same thing in the same words (case, punctuation and order
+ * aside) become one: the oldest keeps every provenance row and gains the others' weight; the rest
+ * are tombstoned like anything forgotten. Contradictions differ in their words, so they stay apart.
+ */
+export function mergeDuplicates(db: Db, now: number, graceMs: number): { merged: number; mergedRowids: number[]; keptIds: string[] } {
+  return db.transaction(() => {
+    const rows = db.prepare(`SELECT rowid, id, kind, content, salience, confidence, access_count FROM memory_items
+      WHERE kind IN ('fact', 'preference') AND status = 'active' ORDER BY created_at, rowid LIMIT 5000`).all() as
+      Array<{ rowid: number; id: string; kind: string; content: string; salience: number; confidence: number; access_count: number }>;
+    const first = new Map<string, (typeof rows)[number]>();
+    const mergedRowids: number[] = [];
+    const kept = new Set<string>();
+    const moveProvenance = db.prepare('UPDATE memory_provenance SET item_id = ? WHERE item_id = ?');
+    const strengthen = db.prepare('UPDATE memory_items SET salience = min(salience + 0.5, 5), confidence = max(confidence, ?), access_count = access_count + ?, updated_at = ? WHERE id = ?');
+    const retire = db.prepare(`UPDATE memory_items SET status = 'forgotten', forgotten_at = ?, purge_after = ?, updated_at = ? WHERE id = ?`);
+    const unindex = db.prepare('DELETE FROM memory_fts WHERE rowid = ?');
+    for (const r of rows) {
+      const key = `${r.kind}:${[...new Set(r.content.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].sort().join(' ')}`;
+      const keep = first.get(key);
+      if (!keep) {
+        first.set(key, r);
+        continue;
+      }
+      moveProvenance.run(keep.id, r.id);
+      strengthen.run(r.confidence, r.access_count, now, keep.id);
+      retire.run(now, now + graceMs, now, r.id);
+      unindex.run(r.rowid);
+      mergedRowids.push(r.rowid);
+      kept.add(keep.id);
+    }
+    return { merged: mergedRowids.length, mergedRowids, keptIds: [...kept] };
+  })();
+}

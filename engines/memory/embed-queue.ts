@@ -28,7 +28,10 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
 
   function later(rowid: number, text: string): void {
     if (!vectors.available || embedding === false || !text) return;
-    queue.push({ rowid, text });
+    // A session memory changes with every turn: only its latest text is worth embedding.
+    const waiting = queue.find((q) => q.rowid === rowid);
+    if (waiting) waiting.text = text;
+    else queue.push({ rowid, text });
     flushing ??= setTimeout(() => { flushing = null; void flush(); }, 100);
   }
 

@@ -4,11 +4,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AetherError, DisposableSet, type Bus, type EngineHealth, type MemoryItem, type ToolExecutor } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
-import { consolidate } from './consolidate.ts';
+import { keepArtifact } from './artifacts.ts';
+import { consolidate, mergeDuplicates } from './consolidate.ts';
+import { createModelExtractor, type Candidate, type ExtractedFact } from './extract-model.ts';
 import { retrieve } from './retrieve.ts';
 import { classifyPrivacy, extract, normalize, subjectOf } from './rules.ts';
 import { MemoryStore, toItem, type ItemRow } from './store.ts';
 import { createEmbedQueue } from './embed-queue.ts';
+import { Sessions } from './sessions.ts';
+import { summarizeQuiet } from './summarize.ts';
 import { VectorIndex } from './vectors.ts';
 
 export type MemoryDeps = {
@@ -21,6 +25,11 @@ export type MemoryDeps = {
   /** How long a forgotten item's tombstone lasts before its content is deleted. */
   graceMs?: number;
   consolidateEveryMs?: number;
+  /** How long the companion must be quiet before the model looks for facts (default 20 s). */
+  extractIdleMs?: number;
+  extractMaxTokens?: number;
+  /** How long a conversation must be quiet before the model summarises it (default 2 hours). */
+  summarizeQuietMs?: number;
 };
 
 const DAY = 86_400_000;
@@ -32,6 +41,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
   const vectors = new VectorIndex(db);
   const disposables = new DisposableSet();
   const embeddings = createEmbedQueue(bus, vectors, db);
+  const sessions = new Sessions(db, store);
   const graceMs = deps.graceMs ?? 7 * DAY;
   let health: EngineHealth = { state: 'starting' };
   const changed = (reason: string, id: string | null = null) => bus.emit('memory.changed', { reason, id }, { source: 'memory' });
@@ -105,16 +115,73 @@ export function createMemoryEngine(deps: MemoryDeps) {
     return { summary: `exported ${items.length} memories to ${req.path}`, output: req.path! };
   };
 
-  function askToWrite(w: FactWrite, changeId?: string, confirmedByUser = false) {
+  function askToWrite(w: FactWrite, changeId: string | undefined, o: { confirmedByUser?: boolean; unattended?: boolean }) {
     return bus.invoke('policy.perform', {
-      capability: 'memory.write_durable', target: w.content.slice(0, 500), input: JSON.stringify(w), actor: confirmedByUser ? 'user' : 'memory',
-      why: confirmedByUser ? 'you asked me to remember this' : 'this seemed worth remembering', confirmedByUser,
+      capability: 'memory.write_durable', target: w.content.slice(0, 500), input: JSON.stringify(w), actor: o.confirmedByUser ? 'user' : 'memory',
+      why: o.confirmedByUser ? 'you asked me to remember this' : 'the model noticed this in what you said', ...o,
     }, { changeId });
   }
+
+  /** A preference heard in passing, or a fact with nobody there to allow it: waits for the user. */
+  function propose(w: FactWrite): string {
+    const key = normalize(w.content);
+    const same = (db.prepare(`SELECT rowid, * FROM memory_items WHERE kind = ? AND status IN ('active', 'proposed')`).all(w.kind) as ItemRow[])
+      .find((i) => normalize(i.content) === key);
+    const provenance = { source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor };
+    if (same) {
+      store.addProvenance(same.id, provenance, deps.now());
+      return same.id;
+    }
+    const p = store.add({
+      id: deps.newId(), kind: w.kind, content: w.content, privacy: w.privacy, retention: 'until-revoked', expiresAt: null,
+      confidence: w.extractor.startsWith('model:') ? 0.6 : 0.8, salience: 1, speaker: 'user', conversationId: w.conversationId,
+      occurredAt: w.occurredAt, contradicts: null, status: 'proposed',
+    }, [provenance], deps.now());
+    changed('proposed', p.id);
+    return p.id;
+  }
+
+  /** What the model found: facts go to L5 unattended (a draft becomes a proposal), preferences wait. */
+  async function writeExtracted(c: Candidate, facts: ExtractedFact[], extractor: string): Promise<void> {
+    for (const f of facts) {
+      const w: FactWrite = { kind: f.kind, content: f.content, privacy: classifyPrivacy(f.content), conversationId: c.conversationId, turnId: c.turnId, occurredAt: c.at, extractor };
+      if (w.privacy === 'secret') continue; // secrets are never extracted into durable memory
+      if (f.kind === 'preference') {
+        propose(w);
+        continue;
+      }
+      const o = await askToWrite(w, undefined, { unattended: true });
+      if (o.status === 'draft') propose(w);
+      else if (o.status !== 'done') changed('write-denied', null);
+    }
+  }
+
+  const setting = <T>(key: string, fallback: T): T => deps.settings.get<T>(key) ?? fallback;
+  const settingsView = () => ({ consolidationPaused: setting('memory.consolidation_paused', false), modelExtraction: setting('memory.model_extraction', true) });
+  const extractor = createModelExtractor({
+    bus, enabled: () => settingsView().modelExtraction, idleMs: deps.extractIdleMs ?? 20_000, maxTokens: deps.extractMaxTokens ?? 160, write: writeExtracted,
+  });
 
   function forget(item: { id: string; rowid: number }, at: number): void {
     db.prepare(`UPDATE memory_items SET status = 'forgotten', forgotten_at = ?, purge_after = ?, updated_at = ? WHERE id = ?`).run(at, at + graceMs, at, item.id);
     store.unindex(item.rowid);
+  }
+
+  /** Forgotten items must not live on in a session memory that quotes them. */
+  function forgetAll(items: Array<{ id: string; rowid: number; kind: string; conversation_id?: string | null; conversationId?: string | null }>, at: number): void {
+    const conversations = new Set<string>();
+    db.transaction(() => {
+      for (const i of items) {
+        forget(i, at);
+        if (i.kind === 'session') sessions.forgotten(i.id);
+        const conversation = i.conversation_id ?? i.conversationId;
+        if (i.kind === 'turn' && conversation) conversations.add(conversation);
+      }
+      for (const c of conversations) {
+        const empty = sessions.turnForgotten(c, at, deps.newId);
+        if (empty) forget(empty, at);
+      }
+    })();
   }
 
   function registerCommands(): void {
@@ -127,22 +194,23 @@ export function createMemoryEngine(deps: MemoryDeps) {
       }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
       speakerCache = null;
       embeddings.later(item.rowid, item.content);
+      const session = sessions.roll(input.conversationId, input.turnId, deps.now(), deps.newId);
+      if (session) embeddings.later(session.rowid, session.content);
+      extractor.poke();
       const proposed: string[] = [];
       if (input.speaker === 'user') {
-        for (const e of extract(input.text)) {
-          const w: FactWrite = { kind: e.kind, content: e.content, privacy: e.privacy, conversationId: input.conversationId, turnId: input.turnId, occurredAt: at, extractor: 'rules:explicit' };
+        const found = extract(input.text);
+        for (const e of found) {
+          const w: FactWrite = { kind: e.kind, content: e.content, privacy: e.privacy, conversationId: input.conversationId, turnId: input.turnId, occurredAt: at, extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference' };
           if (e.kind === 'fact') {
             // The user asked in so many words: that is their confirmation; L5 still decides and audits.
-            void askToWrite(w, ctx.changeId, true).then((o) => { if (o.status !== 'done') changed('write-denied', null); }).catch(() => {});
+            void askToWrite(w, ctx.changeId, { confirmedByUser: true }).then((o) => { if (o.status !== 'done') changed('write-denied', null); }).catch(() => {});
           } else {
-            const p = store.add({
-              id: deps.newId(), kind: 'preference', content: e.content, privacy: e.privacy, retention: 'until-revoked', expiresAt: null,
-              confidence: 0.8, salience: 1, speaker: 'user', conversationId: input.conversationId, occurredAt: at, contradicts: null, status: 'proposed',
-            }, [{ source: 'turn', ref: input.turnId, extractor: 'rules:preference' }], deps.now());
-            proposed.push(p.id);
-            changed('proposed', p.id);
+            proposed.push(propose(w));
           }
         }
+        // What the rules did not catch, the model may, later and in the background.
+        if (found.length === 0) extractor.add({ turnId: input.turnId, conversationId: input.conversationId, text: input.text, at });
       }
       return { itemId: item.id, proposed };
     }));
@@ -182,8 +250,12 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const item = require(input.id);
       const provenance = db.prepare('SELECT source, ref, extractor, at FROM memory_provenance WHERE item_id = ? ORDER BY at').all(item.id) as Array<{ source: string; ref: string; extractor: string; at: number }>;
       const turnIds = provenance.filter((p) => p.source === 'turn').map((p) => p.ref);
-      const sources = turnIds.length
-        ? db.prepare(`SELECT id AS turnId, conversation_id AS conversationId, user_text AS userText, created_at AS at FROM turns WHERE id IN (${turnIds.map(() => '?').join(',')})`).all(...turnIds) as Array<{ turnId: string; conversationId: string; userText: string; at: number }>
+      const conversationIds = [...new Set(provenance.filter((p) => p.source === 'conversation').map((p) => p.ref))];
+      // A session memory comes from its whole conversation: its latest turns are shown.
+      const sources = turnIds.length || conversationIds.length
+        ? db.prepare(`SELECT id AS turnId, conversation_id AS conversationId, user_text AS userText, created_at AS at FROM turns
+            WHERE id IN (${turnIds.map(() => '?').join(',') || "''"}) OR conversation_id IN (${conversationIds.map(() => '?').join(',') || "''"})
+            ORDER BY created_at DESC LIMIT 50`).all(...turnIds, ...conversationIds) as Array<{ turnId: string; conversationId: string; userText: string; at: number }>
         : [];
       const versions = db.prepare('SELECT version, content, at FROM memory_versions WHERE item_id = ? ORDER BY version').all(item.id) as Array<{ version: number; content: string; at: number }>;
       const { rowid: _r, ...shown } = item;
@@ -191,11 +263,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
     }));
     disposables.add(bus.handle('memory.edit', async (input, ctx) => {
       const item = require(input.id);
-      const version = (db.prepare('SELECT coalesce(max(version), 0) + 1 AS v FROM memory_versions WHERE item_id = ?').get(item.id) as { v: number }).v;
-      db.transaction(() => {
-        db.prepare('INSERT INTO memory_versions (item_id, version, content, at) VALUES (?, ?, ?, ?)').run(item.id, version, item.content, deps.now());
+      const version = db.transaction(() => {
+        const v = store.keepVersion(item.id, item.content, deps.now());
         db.prepare('UPDATE memory_items SET content = ?, updated_at = ? WHERE id = ?').run(input.content, deps.now(), item.id);
         if (item.status === 'active') store.index(item.rowid, input.content);
+        return v;
       })();
       await bus.invoke('policy.record', { kind: 'memory.edited', actor: 'user', resource: item.id, details: { version } }, { changeId: ctx.changeId });
       changed('edited', item.id);
@@ -220,15 +292,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
     disposables.add(bus.handle('memory.forget', async (input, ctx) => {
       const item = require(input.id);
       if (item.status === 'forgotten') return { forgotten: false };
-      const at = deps.now();
-      forget(item, at);
       // Forgetting a fact also forgets the words that taught it, or it would be recalled from them.
-      if (item.kind !== 'turn') {
-        const taught = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
-          WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
-          .all(item.id) as ItemRow[];
-        for (const t of taught) forget(t, at);
-      }
+      const taught = item.kind === 'turn' ? [] : db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
+        WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
+        .all(item.id) as ItemRow[];
+      forgetAll([item, ...taught], deps.now());
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
       changed('forgotten', item.id);
       return { forgotten: true };
@@ -241,10 +309,17 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const proposed = db.prepare(`SELECT rowid, * FROM memory_items WHERE status = 'proposed'`).all() as ItemRow[];
       const all = [...rows, ...proposed.filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)))];
       const at = deps.now();
-      db.transaction(() => { for (const r of all) forget(r, at); })();
+      forgetAll(all, at);
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: `about: ${input.text}`, details: { count: all.length } }, { changeId: ctx.changeId });
       changed('forgotten', null);
       return { forgotten: all.length };
+    }));
+    disposables.add(bus.handle('memory.get_settings', () => settingsView()));
+    disposables.add(bus.handle('memory.set_settings', (input) => {
+      if (input.consolidationPaused !== undefined) deps.settings.set('memory.consolidation_paused', input.consolidationPaused);
+      if (input.modelExtraction !== undefined) deps.settings.set('memory.model_extraction', input.modelExtraction);
+      changed('settings', null);
+      return settingsView();
     }));
     disposables.add(bus.handle('memory.export', async (_input, ctx) => {
       const path = join(deps.dataDir, 'exports', `memory-${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}.json`);
@@ -256,18 +331,29 @@ export function createMemoryEngine(deps: MemoryDeps) {
   return {
     start(): void {
       registerCommands();
-      disposables.add(bus.on('models.changed', () => embeddings.modelsChanged()));
+      disposables.add(bus.on('models.changed', () => { embeddings.modelsChanged(); extractor.poke(); }));
+      disposables.add(bus.on('policy.performed', (event) => {
+        const { capability, resource, excerpt } = event.payload;
+        if (excerpt === null) return;
+        const { item, added } = keepArtifact(db, store, { capability, resource, excerpt, turnId: event.turnId ?? null, now: deps.now(), newId: deps.newId });
+        embeddings.later(item.rowid, item.content);
+        changed(added ? 'added' : 'edited', item.id);
+      }));
       disposables.addFn(() => embeddings.dispose());
+      disposables.addFn(() => extractor.dispose());
       embeddings.backfill();
       let stopped = false;
       const run = async () => {
-        if (stopped || deps.settings.get<boolean>('memory.consolidation_paused')) return;
+        if (stopped || settingsView().consolidationPaused) return;
         // Background work waits for a quiet moment: never while a turn runs.
         const turn = await bus.invoke('turn.get_state', {}).catch(() => ({ state: 'idle' }));
         if (stopped || (turn.state !== 'idle' && turn.state !== 'error')) return;
         const report = consolidate(db, deps.now(), graceMs);
         for (const rowid of report.purgedRowids) vectors.remove(rowid);
-        if (report.expired + report.purged > 0) changed('consolidated', null);
+        const merged = mergeDuplicates(db, deps.now(), graceMs);
+        if (report.expired + report.purged + merged.merged > 0) changed('consolidated', null);
+        if (stopped || settingsView().consolidationPaused) return;
+        await summarizeQuiet(bus, sessions, { now: deps.now(), quietMs: deps.summarizeQuietMs ?? 2 * 3_600_000, minTurns: 6, limit: 3, newId: deps.newId });
       };
       const safely = () => { run().catch((e: Error) => { health = { state: 'degraded', detail: `consolidation failed: ${e.message}` }; }); };
       const timer = setInterval(safely, deps.consolidateEveryMs ?? 10 * 60_000);

@@ -36,6 +36,8 @@ export class MemoryStore {
       ftsContext: db.prepare('SELECT content FROM memory_fts WHERE rowid = ?'),
       previousTurn: db.prepare(`SELECT rowid, * FROM memory_items WHERE conversation_id = ? AND kind = 'turn' AND status = 'active' AND rowid < ? ORDER BY rowid DESC LIMIT 1`),
       lastTurn: db.prepare(`SELECT rowid, * FROM memory_items WHERE conversation_id = ? AND kind = 'turn' AND status = 'active' ORDER BY rowid DESC LIMIT 1`),
+      version: db.prepare(`INSERT INTO memory_versions (item_id, version, content, at)
+        SELECT ?, coalesce(max(version), 0) + 1, ?, ? FROM memory_versions WHERE item_id = ? RETURNING version`).pluck(),
       touch: db.prepare('UPDATE memory_items SET access_count = access_count + 1, last_access = ?, salience = min(salience + 0.1, 5) WHERE id = ?'),
     };
   }
@@ -63,6 +65,11 @@ export class MemoryStore {
       }
       return this.get(item.id)!;
     })();
+  }
+
+  /** Keeps an item's text in its version history before it changes; returns the version number. */
+  keepVersion(id: string, content: string, at: number): number {
+    return this.q.version.get(id, content, at, id) as number;
   }
 
   addProvenance(id: string, p: Provenance, at: number): void {

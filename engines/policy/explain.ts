@@ -16,6 +16,7 @@ const WHY: Record<string, string> = {
   'shell-syntax-needs-a-person': 'the command contains shell syntax, so a person must say yes every time',
   'user-allowed': 'you allowed it',
   'user-confirmed': 'you asked for exactly this yourself',
+  unattended: 'it came from background work with nobody to ask, so it was kept as a draft for you to confirm',
   'user-denied': 'you said no',
   'user-draft': 'you asked for a draft only',
   'approval-expired': 'nobody answered in time',

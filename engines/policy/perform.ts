@@ -58,8 +58,11 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
   };
 
   // The user's own words were the approval; the pre-gates and denies above still applied.
+  // Background work never raises a prompt: what would need one is kept as a draft for later.
   const confirmed = (v: Verdict): Verdict =>
-    v.decision === 'ask' && request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' } : v;
+    v.decision !== 'ask' ? v
+      : request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' }
+        : request.unattended ? { ...v, decision: 'draft-only', reason: 'unattended' } : v;
   verdict = confirmed(verdict);
   let variant: 'without-private' | undefined;
   let seq = decide(verdict);
@@ -97,12 +100,13 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     return outcome('draft', verdict.decision, verdict.reason, canon.display, seq, { result: { summary: `draft: ${catalog[canon.capability].label.toLowerCase()} ${canon.display}`, output: request.input ?? '' } });
   }
   if (verdict.decision !== 'allow') return outcome('denied', verdict.decision, verdict.reason, canon.display, seq);
-  return execute(ctx, canon, request, verdict, audit, variant);
+  return execute(ctx, canon, request, verdict, audit, meta, variant);
 }
 
 async function execute(
   ctx: PerformContext, canon: CanonicalRequest, request: ActionRequest, verdict: Verdict,
   audit: (kind: string, fields: Record<string, unknown>, durable?: boolean) => number,
+  meta: { source: 'policy'; changeId: string; turnId?: string },
   variant?: 'without-private',
 ): Promise<ActionOutcome> {
   const executor = ctx.executors[canon.capability];
@@ -120,6 +124,8 @@ async function execute(
       capability: canon.capability, resource: canon.display, decision: 'done', reason: result.summary,
       details: { resultSha256: createHash('sha256').update(result.output).digest('hex'), durationMs: Math.round(ctx.now() - started) },
     });
+    const read = canon.capability === 'files.read' || canon.capability === 'web.fetch';
+    ctx.bus.emit('policy.performed', { capability: canon.capability, resource: canon.display, summary: result.summary, excerpt: read ? result.output.slice(0, 2000) : null }, meta);
     return { ...base, status: 'done', auditSeq: seq, result, error: null };
   } catch (error) {
     const info = abort.signal.aborted ? { code: 'PolicyDenied' as const, message: 'stopped: permissions were revoked' } : toErrorInfo(error);

@@ -145,6 +145,24 @@ export function createRouterEngine(deps: RouterDeps) {
     throw lastError ?? new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
   }
 
+  /** Engine work (memory extraction, session summaries): this machine's model only, silent, and
+   *  the first to give way: a turn that starts cancels it, so it never delays a reply. */
+  const backgroundRuns = new Map<string, { cancelled: boolean }>();
+  async function runBackground(input: { turnId: string; messages: ChatMessage[]; maxTokens?: number; temperature?: number; jsonSchema?: Record<string, unknown> }): Promise<GenerationResult> {
+    if (!provider) throw new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
+    const run = { cancelled: false };
+    backgroundRuns.set(input.turnId, run);
+    try {
+      const model = await provider.load();
+      // A turn may have started while the model loaded.
+      if (run.cancelled) return { text: '', stopReason: 'cancelled', model, tokens: 0, promptTokens: 0, ttftMs: null, tokensPerSecond: null };
+      const r = await provider.generate({ id: input.turnId, messages: input.messages, maxTokens: input.maxTokens ?? 256, temperature: input.temperature ?? 0, jsonSchema: input.jsonSchema }, () => {});
+      return { ...r, model, ttftMs: null };
+    } finally {
+      backgroundRuns.delete(input.turnId);
+    }
+  }
+
   /** API clients' own tools: the model may propose a call, which goes back to the caller to run. */
   async function passThrough(
     tools: CallerTool[], messages: ChatMessage[],
@@ -166,6 +184,11 @@ export function createRouterEngine(deps: RouterDeps) {
   function registerCommands(): void {
     disposables.add(bus.handle('router.generate', async (input, ctx) => {
       const { turnId } = input;
+      if (input.background) return runBackground(input);
+      for (const [id, run] of backgroundRuns) {
+        run.cancelled = true;
+        provider?.cancel(id);
+      }
       const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
       // Time to first token is measured from the request, so it includes any wait for the model
       // (and, in the agent loop, for tools): it is the time until the user sees words.

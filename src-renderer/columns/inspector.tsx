@@ -33,6 +33,12 @@ export function Inspector() {
         {s.memories.length === 0 ? <p className="muted">nothing</p>
           : <ul>{s.memories.map((m) => <li key={m.id}>{m.content} <span className="muted">({m.privacy})</span></li>)}</ul>}
       </div>
+      {s.memoryProblems.length > 0 && (
+        <div className="memory-problems" data-testid="inspector-memory-problems" role="status">
+          <h3 className="section">Memory could not keep up</h3>
+          <ul>{s.memoryProblems.map((p) => <li key={`${p.turnId}-${p.at}`}>{p.message} <span className="muted">({new Date(p.at).toLocaleTimeString()})</span></li>)}</ul>
+        </div>
+      )}
       {s.router?.error && <p className="router-error" role="status">{s.router.error.message}</p>}
     </div>
   );

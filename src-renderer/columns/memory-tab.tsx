@@ -47,22 +47,49 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
   );
 }
 
+// Conversation memories repeat the chat itself, so they have a view of their own; what was said
+// word for word is found by searching.
+const KINDS = [['', 'Kept for later'], ['fact', 'Facts'], ['preference', 'Preferences'], ['artifact', 'Files and pages'], ['session', 'Conversations']] as const;
+
 export function MemoryTab() {
   const m = useMemory();
+  const [text, setText] = useState(m.query);
+  const [kind, setKind] = useState('');
   // Loaded when the tab mounts; memory.changed events keep it current after that.
   useEffect(() => { void m.refresh(); }, []);
-  const shown: Array<MemoryItem | MemoryHit> = m.results ?? m.items;
+  // Searched once typing pauses, not on every keystroke.
+  useEffect(() => {
+    const timer = setTimeout(() => { if (text !== m.query) void m.search(text); }, 150);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const shown: Array<MemoryItem | MemoryHit> = m.results ? m.results.filter((i) => !kind || i.kind === kind)
+    : m.items.filter((i) => (kind ? i.kind === kind : i.kind !== 'session'));
   return (
     <div className="tab-body">
-      <div className="tab-toolbar">
-        <input className="memory-search" data-testid="memory-search" placeholder="Search what Aether remembers" value={m.query}
-          onChange={(e) => void m.search(e.target.value)} aria-label="Search memory" />
+      <div className="tab-toolbar memory-toolbar">
+        <input className="memory-search" data-testid="memory-search" placeholder="Search what Aether remembers" value={text}
+          onChange={(e) => setText(e.target.value)} aria-label="Search memory" />
+        <select data-testid="memory-kind" value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Show">
+          {KINDS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+        </select>
         <button data-testid="memory-export" onClick={() => void m.exportAll()}>Export</button>
       </div>
+      {m.settings && (
+        <div className="tab-toolbar memory-settings">
+          <label title="Expiry, merging duplicates, fading and conversation summaries run when Aether is idle">
+            <input type="checkbox" data-testid="memory-pause" checked={m.settings.consolidationPaused}
+              onChange={(e) => void m.setSettings({ consolidationPaused: e.target.checked })} /> Pause background upkeep
+          </label>
+          <label title="When a local model is installed, it reads what you say for facts worth keeping; you confirm them here">
+            <input type="checkbox" data-testid="memory-model-extraction" checked={m.settings.modelExtraction}
+              onChange={(e) => void m.setSettings({ modelExtraction: e.target.checked })} /> Let the model suggest memories
+          </label>
+        </div>
+      )}
       {m.message && <p className="notice" role="status">{m.message}</p>}
       <ul className="rows" data-testid="memory-list">
         {shown.map((item) => <Item key={item.id} item={item} />)}
-        {shown.length === 0 && <li className="empty">{m.results ? 'Nothing matches.' : 'Nothing remembered yet. Say “remember that …” to keep something.'}</li>}
+        {shown.length === 0 && <li className="empty">{m.results || kind ? 'Nothing matches.' : 'Nothing remembered yet. Say “remember that …” to keep something.'}</li>}
       </ul>
     </div>
   );

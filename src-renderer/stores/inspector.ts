@@ -14,6 +14,8 @@ type InspectorState = {
   route: { tier: string; provider: string; rationale: string; fallbacks: string[] } | null;
   /** What memory put into the live turn's prompt. */
   memories: Array<{ id: string; content: string; privacy: string }>;
+  /** Memory's background work that failed lately (extraction, summaries, embeddings), newest first. */
+  memoryProblems: Array<{ turnId: string; message: string; at: number }>;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
   set(patch: Partial<Omit<InspectorState, 'set'>>): void;
@@ -30,6 +32,7 @@ export const useInspector = create<InspectorState>((set) => ({
   tokensPerSecond: null,
   route: null,
   memories: [],
+  memoryProblems: [],
   firstTokenAt: null,
   set: (patch) => set(patch),
 }));

@@ -1,6 +1,6 @@
 // The Memory tab: what Aether remembers, proposals to confirm, search, why, edit, forget, export.
 import { create } from 'zustand';
-import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
+import type { MemoryHit, MemoryItem, MemorySettings } from '../../engines/bus/index.ts';
 import { client, ClientError } from '../ipc/client.ts';
 
 type Why = { itemId: string; lines: string[]; conversations: string[] };
@@ -11,7 +11,9 @@ type MemoryState = {
   query: string;
   why: Why | null;
   message: string | null;
+  settings: MemorySettings | null;
   refresh(): Promise<void>;
+  setSettings(patch: Partial<MemorySettings>): Promise<void>;
   search(text: string): Promise<void>;
   explain(id: string): Promise<void>;
   confirm(id: string): Promise<void>;
@@ -30,13 +32,15 @@ export const useMemory = create<MemoryState>((set, get) => ({
   query: '',
   why: null,
   message: null,
+  settings: null,
   async refresh() {
-    const [{ items: durable }, { items: proposed }] = await Promise.all([
+    const [{ items: durable }, { items: proposed }, settings] = await Promise.all([
       client.invoke('memory.list', { status: 'active', limit: 300 }),
       client.invoke('memory.list', { status: 'proposed', limit: 100 }),
+      client.invoke('memory.get_settings', {}),
     ]);
     // The Memory tab shows what was kept on purpose; every turn is searchable but not listed.
-    set({ items: [...proposed, ...durable.filter((i) => i.kind !== 'turn')] });
+    set({ items: [...proposed, ...durable.filter((i) => i.kind !== 'turn')], settings });
     if (get().query) await get().search(get().query);
   },
   async search(text) {
@@ -56,6 +60,12 @@ export const useMemory = create<MemoryState>((set, get) => ({
   async confirm(id) {
     try { await client.invoke('memory.confirm', { id }); } catch (e) { set({ message: e instanceof ClientError ? e.message : String(e) }); }
     await get().refresh();
+  },
+  async setSettings(patch) {
+    // Shown at once; the host's answer then says what holds.
+    const before = get().settings;
+    if (before) set({ settings: { ...before, ...patch } });
+    set({ settings: await client.invoke('memory.set_settings', patch) });
   },
   async reject(id) { await client.invoke('memory.reject', { id }); await get().refresh(); },
   async edit(id, content) { await client.invoke('memory.edit', { id, content }); await get().refresh(); },

@@ -94,6 +94,9 @@ export function wireEvents(): () => void {
       case 'memory.changed':
         scheduleMemoryRefresh();
         break;
+      case 'memory.extraction_failed':
+        inspector().set({ memoryProblems: [{ ...event.payload, at: Date.now() }, ...inspector().memoryProblems].slice(0, 5) });
+        break;
       case 'models.changed':
         void useModels.getState().refresh();
         break;

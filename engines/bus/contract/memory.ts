@@ -34,6 +34,14 @@ export const provenanceSchema = z.object({ source: z.string(), ref: z.string(), 
 
 const id = z.string().min(1).max(64);
 
+export const memorySettingsSchema = z.object({
+  /** Background upkeep (retention, merging, decay, summaries) waits while this is set. */
+  consolidationPaused: z.boolean(),
+  /** The local model reads what the user says for facts worth keeping (as drafts unless allowed). */
+  modelExtraction: z.boolean(),
+});
+export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+
 export const memoryCommands = {
   'memory.query': command(
     z.object({ text: z.string().min(1).max(2000), k: z.number().int().min(1).max(100).optional(), deadlineMs: z.number().int().min(1).max(5000).optional() }),
@@ -54,6 +62,8 @@ export const memoryCommands = {
   'memory.forget': command(z.object({ id }), z.object({ forgotten: z.boolean() })),
   'memory.forget_about': command(z.object({ text: z.string().trim().min(2).max(200) }), z.object({ forgotten: z.number().int() })),
   'memory.export': command(z.object({}), z.object({ status: z.string(), path: z.string().nullable(), explanation: z.string() })),
+  'memory.get_settings': command(z.object({}), memorySettingsSchema),
+  'memory.set_settings': command(memorySettingsSchema.partial(), memorySettingsSchema),
   /** Everything the L1 turn needs from memory: hits for the prompt within a token budget. */
   'memory.context': internalCommand(
     z.object({ text: z.string().max(20_000), deadlineMs: z.number().int().positive(), budgetTokens: z.number().int().positive(), allowPrivacy: z.array(z.enum(privacyClasses)).optional() }),

@@ -22,6 +22,8 @@ export const actionRequestSchema = z.object({
   taskId: z.string().max(64).optional(),
   /** The user asked for exactly this in so many words ("remember that …", confirm in the Memory tab). */
   confirmedByUser: z.boolean().optional(),
+  /** Background work with nobody to ask: an "ask" becomes a draft (nothing runs) instead of a prompt. */
+  unattended: z.boolean().optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 
@@ -171,6 +173,9 @@ export const policyCommands = {
 export const policyEvents = {
   'policy.approval_pending': z.object({ approval: approvalSchema }),
   'policy.approval_resolved': z.object({ ticketId, answer: z.enum(['allow', 'deny', 'draft', 'expired', 'cancelled']) }),
+  /** An action ran. What was read (a file, a page) comes with its first lines, so memory can keep
+   *  a note of it as an artifact. */
+  'policy.performed': z.object({ capability, resource: z.string(), summary: z.string(), excerpt: z.string().nullable() }),
   'policy.decided': z.object({ auditSeq: z.number().int().nullable(), capability, resource: z.string(), decision: decisionSchema, reason: z.string() }),
   'policy.grants_changed': z.object({ reason: z.string() }),
   'policy.audit_appended': z.object({ seq: z.number().int(), kind: z.string() }),
