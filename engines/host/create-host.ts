@@ -67,7 +67,9 @@ export function createHost(options: HostOptions): Host {
     executors: createToolset({ workspace, trashDir: join(options.dataDir, 'trash'), clipboard: options.clipboard }),
     verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs,
   });
-  const persona = createPersonaEngine({ bus, personasDir: resources.personasDir });
+  const persona = createPersonaEngine({
+    bus, personasDir: resources.personasDir, userDir: join(options.dataDir, 'personas'), settings: storage.settings, now: Date.now,
+  });
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
     bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens, contextSize: options.contextSize,
@@ -76,7 +78,7 @@ export function createHost(options: HostOptions): Host {
     threads: options.threads ?? defaultThreads(),
   });
   const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings, ...options.memory });
-  for (const [capability, executor] of Object.entries({ ...router.executors(), ...memory.executors() })) policy.registerExecutor(capability, executor);
+  for (const [capability, executor] of Object.entries({ ...router.executors(), ...memory.executors(), ...persona.executors() })) policy.registerExecutor(capability, executor);
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
   const engines = { policy, persona, presence, router, memory, interaction };
 

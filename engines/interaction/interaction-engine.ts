@@ -108,6 +108,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
         temperature: persona.routing.temperature ?? undefined,
         route: { prefer: persona.routing.preferredTier, latencyBudgetMs: persona.routing.latencyBudgetMs },
         agent: { actor: `persona:${persona.id}`, maxSteps: 4 },
+        phrases: { greetings: persona.phrases.greetings, acknowledgements: persona.phrases.acknowledgements },
       }, { changeId });
       finished = conversations.finishTurn(turnId, {
         assistantText: result.text, status: result.stopReason === 'cancelled' ? 'stopped' : 'complete', error: null,

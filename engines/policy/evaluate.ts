@@ -29,7 +29,12 @@ export type PolicyState = {
   costCapHit: (capability: Capability, resource: Resource) => boolean;
   grants: GrantIndex;
   context: GrantContext;
+  /** The active persona's modes: they may only narrow the preset unless its pack is signed. */
+  persona?: { modes: Partial<Record<string, Mode>>; signed: boolean };
 };
+
+const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
+const narrower = (a: Mode, b: Mode): Mode => (STRICTNESS.indexOf(a) <= STRICTNESS.indexOf(b) ? a : b);
 
 export type Verdict = {
   decision: Decision;
@@ -64,7 +69,10 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   if (state.costCapHit(capability, resource)) return out('deny', 'cost-cap');
 
   // Capability in the preset.
-  let mode = modeFor(state.preset, capability, risk);
+  const presetMode = modeFor(state.preset, capability, risk);
+  const wanted = state.persona?.modes[capability];
+  let mode = !wanted ? presetMode : state.persona!.signed ? (risk === 'critical' && wanted === 'auto' ? 'ask' : wanted) : narrower(presetMode, wanted);
+  if (mode === 'deny' && presetMode !== 'deny') return out('deny', 'persona-denies', mode);
   if (mode === 'deny') {
     return presetAllowing(capability, risk) ? out('needs-upgrade', 'preset-denies', mode) : out('deny', 'preset-denies', mode);
   }

@@ -7,6 +7,7 @@ const WHY: Record<string, string> = {
   'posture-local-only': 'your privacy posture keeps everything on this machine',
   'cost-cap': 'the spending cap for this provider is reached',
   'preset-denies': 'your autonomy preset does not allow it',
+  'persona-denies': 'the active persona does not allow it',
   'preset-auto': 'your autonomy preset lets Aether do this on its own inside your workspace',
   'preset-draft-only': 'your autonomy preset allows only a draft of this',
   'grant-allow': 'you allowed this earlier',

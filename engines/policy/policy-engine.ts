@@ -51,6 +51,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
   const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
   const inFlight = new Set<AbortController>();
   let personaId: string | null = null;
+  let personaModes: PolicyState['persona'];
   let lastProblem: string | null = ledger.unhealthy;
 
   const home = homedir();
@@ -68,6 +69,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
       capability.startsWith('router.remote') && resource.kind === 'model' && costs.isTripped(resource.provider),
     grants: grants.index,
     context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId },
+    persona: personaModes,
   });
   // Exporting the log is an action like any other: it goes through the gate, and is audited.
   const exportAudit: ToolExecutor = async (req) => {
@@ -223,7 +225,10 @@ export function createPolicyEngine(deps: PolicyDeps) {
     start(): void {
       registerCommands();
       // Replayed from the start: the persona may have been activated before this engine started.
-      disposables.add(bus.subscribe((e) => { if (e.name === 'persona.activated') personaId = e.payload.id; }, { afterSeq: 0 }));
+      disposables.add(bus.subscribe((e) => { if (e.name === 'persona.activated') {
+        personaId = e.payload.id;
+        personaModes = { modes: e.payload.policy.modes, signed: e.payload.policy.signed };
+      } }, { afterSeq: 0 }));
       // Verify what is there before trusting it; until then the ledger's own checks apply.
       void ledger.verifyAsync().then(reportHealth);
     },

@@ -10,10 +10,14 @@ const THANKS = /^(thanks|thank you|thx|cheers|ty)[\s!.,]*$/i;
 const TIME = /^(what('?s| is) the time|what time is it)\??$/i;
 const DATE = /^(what('?s| is) (the )?(date|day)( today)?|what day is (it|today))\??$/i;
 
-export function classify(text: string, now: Date = new Date()): Intent {
+/** The persona's phrase pools; `turn` picks one in rotation, so replies vary but stay reproducible. */
+export type Phrases = { greetings: string[]; acknowledgements: string[]; turn: number };
+
+export function classify(text: string, now: Date = new Date(), phrases?: Phrases): Intent {
   const t = text.trim();
-  if (GREETING.test(t)) return { kind: 'reflex', reply: 'Hello! What can I do for you?' };
-  if (THANKS.test(t)) return { kind: 'reflex', reply: 'You are welcome.' };
+  const pick = (pool: string[] | undefined, fallback: string) => (pool?.length ? pool[(phrases?.turn ?? 0) % pool.length] : fallback);
+  if (GREETING.test(t)) return { kind: 'reflex', reply: pick(phrases?.greetings, 'Hello! What can I do for you?') };
+  if (THANKS.test(t)) return { kind: 'reflex', reply: pick(phrases?.acknowledgements, 'You are welcome.') };
   if (TIME.test(t)) return { kind: 'reflex', reply: `It is ${now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` };
   if (DATE.test(t)) return { kind: 'reflex', reply: `Today is ${now.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}.` };
   const words = t.split(/\s+/).filter(Boolean).length;

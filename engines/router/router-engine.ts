@@ -147,6 +147,7 @@ export function createRouterEngine(deps: RouterDeps) {
 
   /** Engine work (memory extraction, session summaries): this machine's model only, silent, and
    *  the first to give way: a turn that starts cancels it, so it never delays a reply. */
+  let reflexCount = 0;
   const backgroundRuns = new Map<string, { cancelled: boolean }>();
   async function runBackground(input: { turnId: string; messages: ChatMessage[]; maxTokens?: number; temperature?: number; jsonSchema?: Record<string, unknown> }): Promise<GenerationResult> {
     if (!provider) throw new AetherError('ModelNotInstalled', NO_MODEL_MESSAGE);
@@ -208,7 +209,8 @@ export function createRouterEngine(deps: RouterDeps) {
       const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick, hints }, sink, ctx.changeId);
       if (input.tools?.length) return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
       const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
-      const intent = classify(lastUser);
+      const intent = classify(lastUser, new Date(), input.phrases && { ...input.phrases, turn: reflexCount });
+      if (intent.kind === 'reflex') reflexCount++;
       // The companion's own turns may be answered by reflex (no model, well under 100 ms).
       if (input.agent && intent.kind === 'reflex') {
         const note = provider || remote.available() ? '' : ' (No model is installed yet: open the Models tab to add one.)';

@@ -71,6 +71,8 @@ export const routerCommands = {
       route: z.object({ prefer: z.enum(['local', 'remote']).nullable(), latencyBudgetMs: z.number().int().positive().nullable() }).optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
       agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
+      /** The persona's phrase pools for replies that need no model (greetings, thanks). */
+      phrases: z.object({ greetings: z.array(z.string()), acknowledgements: z.array(z.string()) }).optional(),
       /** Work for an engine, not a reply: this machine's model only, no token events, and any turn
        *  that starts cancels it (the caller tries again later). */
       background: z.boolean().optional(),
