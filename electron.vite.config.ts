@@ -29,11 +29,9 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    build: {
-      outDir: 'out/renderer',
-      minify: true,
-      rollupOptions: { input: resolve('src-renderer/index.html') },
-    },
     plugins: [react()],
+    worker: { format: 'es' },
+    // Monaco is loaded only when the Persona tab opens; its chunk is large by nature.
+    build: { outDir: 'out/renderer', minify: true, chunkSizeWarningLimit: 4096, rollupOptions: { input: resolve('src-renderer/index.html') } },
   },
 });

@@ -6,6 +6,7 @@ import { RightColumn } from './columns/right-column.tsx';
 import { client, type ConnectionState } from './ipc/client.ts';
 import { useChat } from './stores/chat.ts';
 import { useConversations } from './stores/conversations.ts';
+import { usePersona } from './stores/persona.ts';
 import { usePolicy } from './stores/policy.ts';
 import { loadInitialState, wireEvents } from './stores/wire-events.ts';
 
@@ -15,6 +16,7 @@ export function App() {
   const activeId = useConversations((s) => s.activeId);
   const auditHealthy = usePolicy((s) => s.auditHealthy);
   const auditProblem = usePolicy((s) => s.auditProblem);
+  const personaToast = usePersona((s) => s.toast);
 
   useEffect(() => {
     const unwire = wireEvents();
@@ -29,6 +31,11 @@ export function App() {
       {connection !== 'open' && <div className="banner" role="status">{connection === 'connecting' ? 'Connecting to Aether…' : 'Connection to Aether lost — reconnecting…'}</div>}
       {startError && <div className="banner error" role="alert">Could not load the workspace: {startError}</div>}
       {!auditHealthy && <div className="banner error" role="alert" data-testid="audit-broken-banner">Aether will not act on your computer: {auditProblem}</div>}
+      {personaToast && (
+        <div className="toast" role="alert" data-testid="persona-toast">
+          {personaToast} <button className="link" onClick={() => usePersona.setState({ toast: null })} aria-label="Dismiss">×</button>
+        </div>
+      )}
       <ConversationList />
       <ChatView />
       <RightColumn />

@@ -1,6 +1,7 @@
 // The compiler on its own: determinism, precedence, migration, warnings, refusals, signatures,
 // card import, and the policy defaults an unsigned pack may (not) set.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,21 @@ describe('signed packs', () => {
     // Comments may change; values may not.
     expect(checkSignature(dir, `# a note\n${text}`, [{ name: 'Ada', publicKey }]).valid).toBe(true);
     expect(checkSignature(dir, text.replace('temperature: 0.2', 'temperature: 0.3'), [{ name: 'Ada', publicKey }]).problem).toMatch(/does not match/);
+  });
+});
+
+describe('persona:sign', () => {
+  it('makes a key and signs a pack with it, which then checks as signed by that key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aether-signcli-'));
+    cpSync(join(sourceResources.personasDir, 'pip'), join(dir, 'pip'), { recursive: true });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(sourceResources.personasDir, '..', 'scripts', 'persona-sign.ts'), ...args], { encoding: 'utf8' });
+    const made = cli('--new-key', join(dir, 'secret.hex'));
+    expect(made.status).toBe(0);
+    const { publicKey } = JSON.parse(made.stdout) as { publicKey: string };
+    expect(cli('--pack', join(dir, 'pip'), '--key-file', join(dir, 'secret.hex'), '--signer', 'Pip Co').status).toBe(0);
+    const text = readFileSync(join(dir, 'pip', 'persona.yaml'), 'utf8');
+    expect(checkSignature(join(dir, 'pip'), text, [{ name: 'Pip Co', publicKey }])).toEqual({ valid: true, signer: 'Pip Co', problem: null });
+    expect(cli('--pack', join(dir, 'pip')).status).toBe(2);
   });
 });
 

@@ -69,7 +69,7 @@ export type Pack = z.infer<typeof packSchema>;
 
 /** For the editor: completion of keys and enum values, and hover text. */
 export function packJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(packSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(packSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
 }
 
 /** Keys a pack has that the schema does not know, as dotted paths (kept, with a warning). */

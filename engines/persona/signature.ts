@@ -27,7 +27,7 @@ export function packBytes(text: string): Uint8Array | null {
   }
 }
 
-/** Signs a pack's text (for pack authors; `npm run aether -- persona sign`). */
+/** Signs a pack's text (for pack authors: `npm run persona:sign`). */
 export function signPack(text: string, secretKeyHex: string, signer: string): z.infer<typeof sigFile> {
   const bytes = packBytes(text);
   if (!bytes) throw new Error('not a readable persona pack');

@@ -10,7 +10,7 @@ export function Inspector() {
   return (
     <div className="tab-body">
       <div className="presence">
-        <PresenceFace state={s.presence} />
+        <PresenceFace state={s.presence} look={s.persona?.presence} name={s.persona?.displayName} />
         <div>
           <div className="persona-name">{s.persona?.displayName ?? 'Aether'}</div>
           <div className="persona-tagline">{s.persona?.tagline}</div>

@@ -5,6 +5,7 @@ import { useChat } from './chat.ts';
 import { useConversations } from './conversations.ts';
 import { useInspector } from './inspector.ts';
 import { useMemory } from './memory.ts';
+import { usePersona } from './persona.ts';
 import { useModels } from './models.ts';
 import { usePolicy } from './policy.ts';
 
@@ -34,6 +35,10 @@ export function wireEvents(): () => void {
         break;
       case 'persona.activated':
         inspector().set({ persona: event.payload });
+        if (usePersona.getState().personas.length) void usePersona.getState().refresh();
+        break;
+      case 'persona.failed':
+        usePersona.getState().failed(event.payload.id, event.payload.error);
         break;
       case 'chat.turn_started':
         useChat.getState().turnStarted(event.payload.turn);
@@ -117,7 +122,7 @@ export async function loadInitialState(): Promise<void> {
   ]);
   useInspector.getState().set({
     turnState: turn.state, presence: presence.state, router, model: router.model,
-    persona: { id: persona.id, displayName: persona.displayName, tagline: persona.tagline },
+    persona: { id: persona.id, displayName: persona.displayName, tagline: persona.tagline, presence: persona.presence },
   });
   await Promise.all([useConversations.getState().refresh(), usePolicy.getState().load()]);
 }
