@@ -172,3 +172,22 @@ describe('artifacts, merging and pausing', () => {
     await expect.poll(async () => (await again.bus.invoke('memory.why', { id: itemId })).item.status, { timeout: 5000 }).toBe('forgotten');
   });
 });
+
+describe('the persona\'s memory rules', () => {
+  it('keeps turns as long as the persona says, and never remembers what it says not to', async () => {
+    const { host } = start();
+    const { text } = await host.bus.invoke('persona.get_source', { id: 'default' });
+    const activated = next(host, 'persona.activated');
+    await host.bus.invoke('persona.save', { id: 'default', text: text.replace('retention_days: 365', 'retention_days: 30').replace('never_remember: [passwords, card numbers]', 'never_remember: [locker codes]') });
+    expect((await activated).payload.memory).toMatchObject({ retentionDays: 30, neverRemember: ['locker codes'] });
+    const c = await host.bus.invoke('chat.create_conversation', {});
+    const skipped = next(host, 'memory.changed', (e) => e.payload.reason === 'never-remember');
+    await say(host, c.id, 'remember that my locker code is 4711');
+    const { id } = (await skipped).payload;
+    expect((await host.bus.invoke('memory.why', { id: id! })).item).toMatchObject({ kind: 'turn', privacy: 'secret', retention: 'days:30' });
+    expect((await host.bus.invoke('memory.list', { kind: 'fact' })).items).toEqual([]);
+    expect((await host.bus.invoke('memory.context', { text: 'locker code', deadlineMs: 200, budgetTokens: 300 })).hits).toEqual([]);
+    const { itemId } = await host.bus.invoke('memory.ingest_turn', { turnId: 'x', conversationId: c.id, speaker: 'user', text: 'the weather is fine', at: 0 });
+    expect((await host.bus.invoke('memory.why', { id: itemId })).item).toMatchObject({ retention: 'days:30', expiresAt: 30 * 86_400_000 });
+  });
+});

@@ -8,7 +8,7 @@ import { keepArtifact } from './artifacts.ts';
 import { consolidate, mergeDuplicates } from './consolidate.ts';
 import { createModelExtractor, type Candidate, type ExtractedFact } from './extract-model.ts';
 import { retrieve } from './retrieve.ts';
-import { classifyPrivacy, extract, normalize, subjectOf } from './rules.ts';
+import { classifyPrivacy, extract, mentions, normalize, subjectOf } from './rules.ts';
 import { MemoryStore, toItem, type ItemRow } from './store.ts';
 import { createEmbedQueue } from './embed-queue.ts';
 import { Sessions } from './sessions.ts';
@@ -44,6 +44,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
   const sessions = new Sessions(db, store);
   const graceMs = deps.graceMs ?? 7 * DAY;
   let health: EngineHealth = { state: 'starting' };
+  // The active persona's memory rules (its L2 artifact): how long turns are kept, and what is
+  // never remembered — a turn that mentions such a thing is kept as a secret (never in a prompt,
+  // never extracted).
+  let personaRules = { retentionDays: 365, neverRemember: [] as string[] };
+  const never = (text: string) => personaRules.neverRemember.some((p) => mentions(text, p));
   const changed = (reason: string, id: string | null = null) => bus.emit('memory.changed', { reason, id }, { source: 'memory' });
 
   // The people memory has heard from, so a question naming one favours what they said.
@@ -145,7 +150,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
   async function writeExtracted(c: Candidate, facts: ExtractedFact[], extractor: string): Promise<void> {
     for (const f of facts) {
       const w: FactWrite = { kind: f.kind, content: f.content, privacy: classifyPrivacy(f.content), conversationId: c.conversationId, turnId: c.turnId, occurredAt: c.at, extractor };
-      if (w.privacy === 'secret') continue; // secrets are never extracted into durable memory
+      if (w.privacy === 'secret' || never(f.content)) continue; // secrets and what the persona never remembers stay out
       if (f.kind === 'preference') {
         propose(w);
         continue;
@@ -188,8 +193,9 @@ export function createMemoryEngine(deps: MemoryDeps) {
     disposables.add(bus.handle('memory.ingest_turn', (input, ctx) => {
       const at = input.at;
       const item = store.add({
-        id: deps.newId(), kind: 'turn', content: input.text, privacy: input.speaker === 'user' ? classifyPrivacy(input.text) : 'personal',
-        retention: 'days:365', expiresAt: at + 365 * DAY, confidence: 1, salience: 1, speaker: input.speaker,
+        id: deps.newId(), kind: 'turn', content: input.text,
+        privacy: never(input.text) ? 'secret' : input.speaker === 'user' ? classifyPrivacy(input.text) : 'personal',
+        retention: `days:${personaRules.retentionDays}`, expiresAt: at + personaRules.retentionDays * DAY, confidence: 1, salience: 1, speaker: input.speaker,
         conversationId: input.conversationId, occurredAt: at, contradicts: null,
       }, [{ source: 'turn', ref: input.turnId, extractor: 'turn' }], deps.now());
       speakerCache = null;
@@ -198,7 +204,9 @@ export function createMemoryEngine(deps: MemoryDeps) {
       if (session) embeddings.later(session.rowid, session.content);
       extractor.poke();
       const proposed: string[] = [];
-      if (input.speaker === 'user') {
+      if (input.speaker === 'user' && never(input.text)) {
+        changed('never-remember', item.id);
+      } else if (input.speaker === 'user') {
         const found = extract(input.text);
         for (const e of found) {
           const w: FactWrite = { kind: e.kind, content: e.content, privacy: e.privacy, conversationId: input.conversationId, turnId: input.turnId, occurredAt: at, extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference' };
@@ -331,6 +339,8 @@ export function createMemoryEngine(deps: MemoryDeps) {
   return {
     start(): void {
       registerCommands();
+      // Replayed from the start: the persona may have been activated before this engine started.
+      disposables.add(bus.subscribe((e) => { if (e.name === 'persona.activated') personaRules = { ...e.payload.memory }; }, { afterSeq: 0 }));
       disposables.add(bus.on('models.changed', () => { embeddings.modelsChanged(); extractor.poke(); }));
       disposables.add(bus.on('policy.performed', (event) => {
         const { capability, resource, excerpt } = event.payload;

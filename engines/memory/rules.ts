@@ -44,3 +44,10 @@ export function extract(text: string): Extracted[] {
 }
 
 export const normalize = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** Whether a text mentions a phrase, word by word by their first four letters ("card numbers" ~ "card number"). */
+export function mentions(text: string, phrase: string): boolean {
+  const stems = normalize(text).split(' ').map((w) => w.slice(0, 4));
+  const wanted = normalize(phrase).split(' ').filter(Boolean).map((w) => w.slice(0, 4));
+  return wanted.length > 0 && wanted.every((w) => stems.includes(w));
+}

@@ -69,7 +69,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
     staged = null;
     active = next;
     health = { state: 'ok', detail: next.id };
-    bus.emit('persona.activated', { id: next.id, displayName: next.displayName, tagline: next.tagline, policy: next.policy, presence: next.presence }, { source: 'persona' });
+    bus.emit('persona.activated', { id: next.id, displayName: next.displayName, tagline: next.tagline, policy: next.policy, presence: next.presence, memory: next.memory }, { source: 'persona' });
   }
 
   /** Compiles a pack and stages it; it goes live now if the turn is at rest, else when it is. */
@@ -198,7 +198,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
       const fallback = !first?.ok && locate('default') ? build(locate('default')!) : null;
       const chosen = first?.ok ? first : fallback?.ok ? fallback : null;
       if (chosen?.ok) swap(chosen.persona);
-      else bus.emit('persona.activated', { id: active.id, displayName: active.displayName, tagline: active.tagline, policy: active.policy, presence: active.presence }, { source: 'persona' });
+      else bus.emit('persona.activated', { id: active.id, displayName: active.displayName, tagline: active.tagline, policy: active.policy, presence: active.presence, memory: active.memory }, { source: 'persona' });
       if (first && !first.ok) {
         errors.set(wanted, first.error);
         health = { state: 'degraded', detail: `${first.error.file}:${first.error.line}:${first.error.column}: ${first.error.message}` };
