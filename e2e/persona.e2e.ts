@@ -60,6 +60,7 @@ describe('the Persona tab', () => {
     await page.getByTestId('chat-input').fill('hello');
     await page.getByTestId('chat-input').press('Enter');
     await expect.poll(() => page.getByTestId('message-assistant').first().textContent()).toMatch(/^Well met, traveller\./);
+    await expect.poll(() => page.getByTestId('persona-summary').textContent()).toContain('Juniper: your companion');
     await shot(page, 'persona-saved');
     expect(errors).toEqual([]);
     await page.close();

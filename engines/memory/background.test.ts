@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host, type HostOptions } from '../host/create-host.ts';
+import { nextEvent, say } from '../host/testing.ts';
 import { mergeDuplicates } from './consolidate.ts';
 import { groundedFacts } from './extract-model.ts';
 import { MemoryStore } from './store.ts';
@@ -19,14 +19,6 @@ function start(options: Partial<HostOptions> = {}) {
   const host = createHost({ mode: 'headless', dataDir: join(top, 'data'), workspace: join(top, 'ws'), threads: 1, ...options });
   hosts.push(host);
   return { host, top };
-}
-function next<K extends EventName>(host: Host, name: K, where: (e: Envelope<K>) => boolean = () => true): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { if (where(e)) { s.dispose(); resolve(e); } }); });
-}
-async function say(host: Host, conversationId: string, text: string) {
-  const done = next(host, 'chat.turn_finished');
-  await host.bus.invoke('chat.send_message', { conversationId, text });
-  return (await done).payload.turn;
 }
 
 const FACT = "The user's sister Ada lives in Lisbon";
@@ -45,7 +37,7 @@ describe('model extraction', () => {
     const prompts: string[] = [];
     host.bus.on('policy.approval_pending', (e) => prompts.push(e.payload.approval.capability));
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const proposed = next(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
+    const proposed = nextEvent(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
     const turn = await say(host, c.id, 'my sister Ada moved to Lisbon last spring');
     const { id } = (await proposed).payload;
     const why = await host.bus.invoke('memory.why', { id: id! });
@@ -62,7 +54,7 @@ describe('model extraction', () => {
   it('reports an answer the model could not finish instead of swallowing it', async () => {
     const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: EXTRACTING }), memory: { extractIdleMs: 50, extractMaxTokens: 2 } });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const failed = next(host, 'memory.extraction_failed');
+    const failed = nextEvent(host, 'memory.extraction_failed');
     const turn = await say(host, c.id, 'my sister Ada moved to Lisbon last spring');
     expect((await failed).payload).toEqual({ turnId: turn.id, message: expect.stringMatching(/cut off after 2 tokens/) });
     expect((await host.bus.invoke('memory.list', { status: 'proposed' })).items).toEqual([]);
@@ -109,7 +101,7 @@ describe('session memory', () => {
 
   it('does not keep a summary that is not about the conversation, and says so', async () => {
     const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0' }), memory: { summarizeQuietMs: 0, consolidateEveryMs: 100, extractIdleMs: 60_000 } });
-    const failed = next(host, 'memory.extraction_failed', (e) => /summary/.test(e.payload.message));
+    const failed = nextEvent(host, 'memory.extraction_failed', (e) => /summary/.test(e.payload.message));
     for (const [i, text] of LINES.entries()) {
       await host.bus.invoke('memory.ingest_turn', { turnId: `t${i}`, conversationId: 'trip', speaker: 'user', text, at: Date.now() });
     }
@@ -177,11 +169,11 @@ describe('the persona\'s memory rules', () => {
   it('keeps turns as long as the persona says, and never remembers what it says not to', async () => {
     const { host } = start();
     const { text } = await host.bus.invoke('persona.get_source', { id: 'default' });
-    const activated = next(host, 'persona.activated');
+    const activated = nextEvent(host, 'persona.activated');
     await host.bus.invoke('persona.save', { id: 'default', text: text.replace('retention_days: 365', 'retention_days: 30').replace('never_remember: [passwords, card numbers]', 'never_remember: [locker codes]') });
     expect((await activated).payload.memory).toMatchObject({ retentionDays: 30, neverRemember: ['locker codes'] });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const skipped = next(host, 'memory.changed', (e) => e.payload.reason === 'never-remember');
+    const skipped = nextEvent(host, 'memory.changed', (e) => e.payload.reason === 'never-remember');
     await say(host, c.id, 'remember that my locker code is 4711');
     const { id } = (await skipped).payload;
     expect((await host.bus.invoke('memory.why', { id: id! })).item).toMatchObject({ kind: 'turn', privacy: 'secret', retention: 'days:30' });

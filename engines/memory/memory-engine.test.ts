@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host } from '../host/create-host.ts';
+import { nextEvent, say } from '../host/testing.ts';
 import { retrieve } from './retrieve.ts';
 import { MemoryStore } from './store.ts';
 
@@ -19,16 +19,8 @@ function start(dataDir = mkdtempSync(join(tmpdir(), 'aether-memory-'))) {
   });
   return { host, dataDir };
 }
-function next<K extends EventName>(host: Host, name: K, where: (e: Envelope<K>) => boolean = () => true): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { if (where(e)) { s.dispose(); resolve(e); } }); });
-}
-async function say(host: Host, conversationId: string, text: string) {
-  const done = next(host, 'chat.turn_finished');
-  await host.bus.invoke('chat.send_message', { conversationId, text });
-  return (await done).payload.turn;
-}
 async function remember(host: Host, conversationId: string, text: string) {
-  const stored = next(host, 'memory.changed', (e) => ['added', 'reinforced', 'contradiction'].includes(e.payload.reason));
+  const stored = nextEvent(host, 'memory.changed', (e) => ['added', 'reinforced', 'contradiction'].includes(e.payload.reason));
   await say(host, conversationId, text);
   return (await stored).payload;
 }
@@ -69,7 +61,7 @@ describe('memory', () => {
   it('holds preferences as proposals until the user confirms them', async () => {
     const { host } = start();
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const proposed = next(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
+    const proposed = nextEvent(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
     await say(host, c.id, 'I really like green tea');
     const { id } = (await proposed).payload;
     expect((await host.bus.invoke('memory.query', { text: 'green tea' })).hits.some((h) => h.id === id)).toBe(false);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host, type HostOptions } from '../host/create-host.ts';
+import { nextEvent, say } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
@@ -16,21 +16,13 @@ function start(options: Partial<HostOptions> = {}, dataDir = mkdtempSync(join(tm
   hosts.push(host);
   return { host, dataDir };
 }
-function next<K extends EventName>(host: Host, name: K, where: (e: Envelope<K>) => boolean = () => true): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { if (where(e)) { s.dispose(); resolve(e); } }); });
-}
-async function say(host: Host, conversationId: string, text: string) {
-  const done = next(host, 'chat.turn_finished');
-  await host.bus.invoke('chat.send_message', { conversationId, text });
-  return (await done).payload.turn;
-}
 const edited = (text: string) => text.replace('display_name: Aether', 'display_name: Juniper').replace('- Hello! What can I do for you?', '- Well met, traveller.');
 
 describe('persona hot-reload', () => {
   it('a saved edit swaps in at once when idle: new name, and the next greeting uses the new phrase', async () => {
     const { host } = start();
     const { text } = await host.bus.invoke('persona.get_source', { id: 'default' });
-    const activated = next(host, 'persona.activated');
+    const activated = nextEvent(host, 'persona.activated');
     const saved = await host.bus.invoke('persona.save', { id: 'default', text: edited(text) });
     expect(saved).toMatchObject({ status: 'done', errors: [] });
     expect((await activated).payload.displayName).toBe('Juniper');
@@ -44,7 +36,7 @@ describe('persona hot-reload', () => {
   it('a broken edit is rejected with its line and column; the old persona keeps answering', async () => {
     const { host } = start();
     const { text } = await host.bus.invoke('persona.get_source', { id: 'default' });
-    const failed = next(host, 'persona.failed');
+    const failed = nextEvent(host, 'persona.failed');
     const broken = edited(text).replace('  verbosity: balanced', '  verbosity: chatty');
     const saved = await host.bus.invoke('persona.save', { id: 'default', text: broken });
     const line = broken.split('\n').findIndex((l) => l.includes('verbosity: chatty')) + 1;
@@ -59,16 +51,16 @@ describe('persona hot-reload', () => {
   it('an edit saved mid-reply applies only after the reply ends', async () => {
     const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['la', ' di', ' da,'], loop: true }), maxTokens: 20_000 });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const streaming = next(host, 'router.token', (e) => e.payload.index > 5);
-    const done = next(host, 'chat.turn_finished');
+    const streaming = nextEvent(host, 'router.token', (e) => e.payload.index > 5);
+    const done = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'Sing for a long while' });
     await streaming;
     const { text } = await host.bus.invoke('persona.get_source', { id: 'default' });
-    const staged = next(host, 'persona.staged');
+    const staged = nextEvent(host, 'persona.staged');
     await host.bus.invoke('persona.save', { id: 'default', text: edited(text) });
     await staged;
     expect((await host.bus.invoke('persona.get_active', {})).displayName).toBe('Aether');
-    const activated = next(host, 'persona.activated');
+    const activated = nextEvent(host, 'persona.activated');
     let finishedAt = 0;
     void done.then(() => { finishedAt = performance.now(); });
     await host.bus.invoke('chat.cancel_turn', {});
@@ -80,12 +72,12 @@ describe('persona hot-reload', () => {
   it('picks up a pack saved outside the app, remembers the chosen persona across a restart, and imports a card', async () => {
     const { host, dataDir } = start();
     expect((await host.bus.invoke('persona.list', {})).personas.map((p) => p.id)).toEqual(['atlas', 'default', 'pip']);
-    const activated = next(host, 'persona.activated', (e) => e.payload.id === 'atlas');
+    const activated = nextEvent(host, 'persona.activated', (e) => e.payload.id === 'atlas');
     await host.bus.invoke('persona.activate', { id: 'atlas' });
     expect((await activated).payload.policy).toEqual({ modes: { 'web.fetch': 'deny' }, signed: false, signer: null });
     const { text } = await host.bus.invoke('persona.get_source', { id: 'atlas' });
     mkdirSync(join(dataDir, 'personas', 'atlas'), { recursive: true });
-    const renamed = next(host, 'persona.activated', (e) => e.payload.displayName === 'Atlas Prime');
+    const renamed = nextEvent(host, 'persona.activated', (e) => e.payload.displayName === 'Atlas Prime');
     writeFileSync(join(dataDir, 'personas', 'atlas', 'persona.yaml'), text.replace('display_name: Atlas', 'display_name: Atlas Prime'));
     await renamed;
     const card = { spec: 'chara_card_v2', data: { name: 'Captain Vale', description: 'A retired sky-pirate.', first_mes: 'Ahoy!' } };

@@ -98,9 +98,13 @@ export function PersonaTab({ visible }: { visible: boolean }) {
       {selected && (
         <p className="muted persona-trust" data-testid="persona-trust">
           {selected.source === 'bundled' ? 'Bundled: saving keeps your own copy. ' : 'Your copy. '}
-          {selected.signed ? 'Signed by a key you trust.' : 'Not signed: its policy defaults can only make Aether more careful.'}
+          {/* The persona in use says this in its summary below. */}
+          {selected.active ? '' : selected.signed ? 'Signed by a key you trust.' : 'Not signed: its policy defaults can only make Aether more careful.'}
           {p.pending ? ` “${p.pending}” takes over when the reply ends.` : ''}
         </p>
+      )}
+      {selected?.active && p.summary.length > 0 && (
+        <ul className="persona-summary muted" data-testid="persona-summary">{p.summary.map((line) => <li key={line}>{line}</li>)}</ul>
       )}
       {p.message && <p className="notice" role="status">{p.message}</p>}
       <div className="persona-error" data-testid="persona-error" role="alert" hidden={p.errors.length === 0}>

@@ -15,6 +15,8 @@ type PersonaState = {
   warnings: string[];
   message: string | null;
   pending: string | null;
+  /** What the persona in use means for the user (its L7 summary), line by line. */
+  summary: string[];
   /** A pack that failed to compile on save (here or in another editor): shown wherever the user is. */
   toast: string | null;
   refresh(): Promise<void>;
@@ -39,10 +41,11 @@ export const usePersona = create<PersonaState>((set, get) => ({
   warnings: [],
   message: null,
   pending: null,
+  summary: [],
   toast: null,
   async refresh() {
-    const { personas, pending } = await client.invoke('persona.list', {});
-    set({ personas, pending });
+    const [{ personas, pending }, active] = await Promise.all([client.invoke('persona.list', {}), client.invoke('persona.get_active', {})]);
+    set({ personas, pending, summary: active.summary });
     if (!get().selected) {
       const active = personas.find((p) => p.active) ?? personas[0];
       if (active) await get().open(active.id);
