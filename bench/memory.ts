@@ -103,7 +103,8 @@ async function scale(count: number) {
   const vectors = new VectorIndex(host.storage.db);
   const gauss = () => (rnd() + rnd() + rnd() - 1.5);
   const vecStarted = performance.now();
-  const rowids = host.storage.db.prepare(`SELECT rowid FROM memory_items WHERE status = 'active'`).pluck().all() as number[];
+  // What the engine would embed: every active item (a session memory once it has a summary).
+  const rowids = vectors.missing(-1).map((m) => m.rowid);
   host.storage.db.transaction(() => { for (const rowid of rowids) vectors.put(rowid, 'generated', Float32Array.from({ length: 384 }, gauss)); })();
   const vectorMs = performance.now() - vecStarted;
   const store = new MemoryStore(host.storage.db);

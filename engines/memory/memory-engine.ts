@@ -201,7 +201,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       speakerCache = null;
       embeddings.later(item.rowid, item.content);
       const session = sessions.roll(input.conversationId, input.turnId, deps.now(), deps.newId);
-      if (session) embeddings.later(session.rowid, session.content);
+      if (session?.searchable) embeddings.later(session.rowid, session.content);
       extractor.poke();
       const proposed: string[] = [];
       if (input.speaker === 'user' && never(input.text)) {
@@ -363,7 +363,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
         const merged = mergeDuplicates(db, deps.now(), graceMs);
         if (report.expired + report.purged + merged.merged > 0) changed('consolidated', null);
         if (stopped || settingsView().consolidationPaused) return;
-        await summarizeQuiet(bus, sessions, { now: deps.now(), quietMs: deps.summarizeQuietMs ?? 2 * 3_600_000, minTurns: 6, limit: 3, newId: deps.newId });
+        const summaries = await summarizeQuiet(bus, sessions, {
+          now: deps.now(), quietMs: deps.summarizeQuietMs ?? 2 * 3_600_000, minTurns: 6, limit: 3, newId: deps.newId,
+          onSummarized: (rowid, content) => embeddings.later(rowid, content),
+        });
+        if (summaries.summarized > 0) changed('summarized', null);
       };
       const safely = () => { run().catch((e: Error) => { health = { state: 'degraded', detail: `consolidation failed: ${e.message}` }; }); };
       const timer = setInterval(safely, deps.consolidateEveryMs ?? 10 * 60_000);

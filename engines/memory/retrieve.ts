@@ -1,6 +1,7 @@
 // Retrieval: BM25 over each item's text and (weighted less) the turns around it, with porter
 // stemming; items by a person the question names count a little more; then recency, salience and
 // confidence. The query returns what it has when its deadline passes, marked partial.
+import type { Statement } from 'better-sqlite3';
 import type { MemoryHit, MemoryItem } from '../bus/index.ts';
 import type { VectorIndex } from './vectors.ts';
 import { toItem, type ItemRow, type MemoryStore } from './store.ts';
@@ -56,6 +57,18 @@ function informative(store: MemoryStore, terms: string[]): string[] {
   return rare.length ? rare : terms;
 }
 
+// Prepared once per store: preparing it on every search costs more than small searches do.
+const lexicalQueries = new WeakMap<MemoryStore, Statement<unknown[]>>();
+function lexicalQuery(store: MemoryStore) {
+  let q = lexicalQueries.get(store);
+  if (!q) {
+    q = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
+      JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`);
+    lexicalQueries.set(store, q);
+  }
+  return q;
+}
+
 export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): { hits: MemoryHit[]; partial: boolean } {
   const started = performance.now();
   const terms = informative(store, queryTerms(text));
@@ -71,8 +84,7 @@ export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): 
   };
   if (terms.length > 0) {
     const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
-    const rows = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
-      JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`).iterate(match, Math.max(50, o.k * 5));
+    const rows = lexicalQuery(store).iterate(match, Math.max(50, o.k * 5));
     for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
       if (performance.now() - started > o.deadlineMs) { partial = true; break; }
       const item = toItem(r);

@@ -1,6 +1,8 @@
 // Rolling session memory: one item per conversation holding the model's summary of its earlier part
 // (written once the conversation went quiet) and its latest exchanges word for word, newest kept.
 // Secrets never enter it; forgetting a turn rebuilds it, so what was forgotten is not kept here.
+// It is searchable only once it holds a summary: until then its words are the turns' own, which
+// are searchable already, and re-indexing it on every turn would slow every search down.
 import type { MemoryItem } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import type { MemoryStore } from './store.ts';
@@ -48,7 +50,7 @@ export class Sessions {
   }
 
   /** Rebuilds the conversation's session item after a turn was remembered; null when it holds nothing. */
-  roll(conversationId: string, turnId: string | null, now: number, newId: () => string): { id: string; rowid: number; content: string } | null {
+  roll(conversationId: string, turnId: string | null, now: number, newId: () => string): { id: string; rowid: number; content: string; searchable: boolean } | null {
     const row = this.row(conversationId);
     const turns = (this.q.recent.all(conversationId, row?.summarized_through ?? 0) as TurnRow[]);
     if (turns.length === 0 && !row?.summary) return null;
@@ -64,9 +66,9 @@ export class Sessions {
     const privacy = turns.reduce<MemoryItem['privacy']>((p, t) => (RANK[t.privacy] > RANK[p] ? t.privacy : p), 'personal');
     const current = row ? this.store.get(row.item_id) : null;
     let item: { id: string; rowid: number };
-    if (current && current.status === 'active') {
+    const created = !(current && current.status === 'active');
+    if (!created) {
       this.q.update.run(content, privacy, now, current.id);
-      this.store.index(current.rowid, content);
       item = current;
     } else {
       const startedAt = turns.at(-1)?.occurred_at ?? now;
@@ -79,7 +81,10 @@ export class Sessions {
       conversation_id: conversationId, item_id: item.id, summary: row?.summary ?? '', summarized_through: row?.summarized_through ?? 0,
       last_turn_id: turnId ?? row?.last_turn_id ?? null, updated_at: now,
     });
-    return { id: item.id, rowid: item.rowid, content };
+    const searchable = Boolean(row?.summary);
+    if (searchable) this.store.index(item.rowid, content);
+    else if (created) this.store.unindex(item.rowid); // store.add indexed it
+    return { id: item.id, rowid: item.rowid, content, searchable };
   }
 
   /** A session item was forgotten: what it held stays out; only later turns roll into a new one. */
@@ -96,6 +101,8 @@ export class Sessions {
     const row = this.row(conversationId);
     if (!row) return null;
     this.db.prepare(`UPDATE memory_sessions SET summary = '', summarized_through = 0 WHERE conversation_id = ?`).run(conversationId);
+    const held = this.store.get(row.item_id);
+    if (held) this.store.unindex(held.rowid); // without its summary it is not searchable
     if (this.roll(conversationId, null, now, newId)) return null;
     const item = this.store.get(row.item_id);
     return item?.status === 'active' ? item : null;
@@ -123,14 +130,15 @@ export class Sessions {
   }
 
   /** Keeps the model's summary: the item's old text goes to its version history. */
-  summarized(conversationId: string, summary: string, through: number, extractor: string, now: number, newId: () => string): void {
+  summarized(conversationId: string, summary: string, through: number, extractor: string, now: number, newId: () => string): ReturnType<Sessions['roll']> {
     const row = this.row(conversationId)!;
     const item = this.store.get(row.item_id);
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
       if (item) this.store.keepVersion(item.id, item.content, now);
       this.db.prepare('UPDATE memory_sessions SET summary = ?, summarized_through = ? WHERE conversation_id = ?').run(summary, through, conversationId);
-      this.roll(conversationId, null, now, newId);
+      const rolled = this.roll(conversationId, null, now, newId);
       if (item) this.store.addProvenance(item.id, { source: 'conversation', ref: conversationId, extractor }, now);
+      return rolled;
     })();
   }
 

@@ -21,7 +21,7 @@ export function cleanSummary(text: string, material: string): string | null {
 
 export async function summarizeQuiet(
   bus: Bus, sessions: Sessions,
-  o: { now: number; quietMs: number; minTurns: number; limit: number; newId: () => string },
+  o: { now: number; quietMs: number; minTurns: number; limit: number; newId: () => string; onSummarized: (rowid: number, content: string) => void },
 ): Promise<{ summarized: number; failed: number }> {
   const status = await bus.invoke('router.get_status', {});
   if (status.state === 'no-model' || status.state === 'error') return { summarized: 0, failed: 0 };
@@ -37,7 +37,8 @@ export async function summarizeQuiet(
     if (r.stopReason === 'cancelled') break; // a turn started: the rest waits for the next quiet moment
     const summary = cleanSummary(r.text, material);
     if (summary) {
-      sessions.summarized(conversationId, summary, m.through, `model:${r.model}`, o.now, o.newId);
+      const rolled = sessions.summarized(conversationId, summary, m.through, `model:${r.model}`, o.now, o.newId);
+      if (rolled) o.onSummarized(rolled.rowid, rolled.content);
       summarized++;
     } else {
       // Not asked again until the conversation has been quiet a while longer.

@@ -2,6 +2,7 @@
 // float32 embeddings re-rank them by cosine similarity. Without the extension (a platform it does
 // not ship for) memory stays lexical, and says so.
 import * as sqliteVec from 'sqlite-vec';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../storage/index.ts';
 
 export class VectorIndex {
@@ -50,17 +51,25 @@ export class VectorIndex {
     if (this.available) this.db.prepare(`DELETE FROM ${this.table(row.dims)} WHERE rowid = ?`).run(BigInt(rowid));
   }
 
+  // Queries run on every search: each is prepared once.
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private statement(sql: string): Statement<unknown[]> {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   /** Active items nearest the query, best first, as [rowid, cosine]. */
   nearest(query: Float32Array, k: number): Array<[number, number]> {
     if (!this.available) return [];
     const table = this.table(query.length);
-    const candidates = this.db.prepare(`SELECT v.rowid AS rowid FROM ${table} v WHERE v.embedding MATCH vec_quantize_binary(?) AND k = ? ORDER BY v.distance`)
+    const candidates = this.statement(`SELECT v.rowid AS rowid FROM ${table} v WHERE v.embedding MATCH vec_quantize_binary(?) AND k = ? ORDER BY v.distance`)
       .all(bytesOf(query), k * 4) as Array<{ rowid: number | bigint }>;
     if (candidates.length === 0) return [];
     // One query for all candidates' float vectors (and whether they are still active).
     const ids = candidates.map((c) => Number(c.rowid));
-    const rows = this.db.prepare(`SELECT e.item_rowid AS rowid, e.vector FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid
-      WHERE e.item_rowid IN (${ids.map(() => '?').join(',')}) AND m.status = 'active'`).all(...ids) as Array<{ rowid: number; vector: Buffer }>;
+    const rows = this.statement(`SELECT e.item_rowid AS rowid, e.vector FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid
+      WHERE e.item_rowid IN (SELECT value FROM json_each(?)) AND m.status = 'active'`).all(JSON.stringify(ids)) as Array<{ rowid: number; vector: Buffer }>;
     const scored = rows.map((row): [number, number] =>
       [row.rowid, cosine(query, new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4))]);
     return scored.sort((a, b) => b[1] - a[1]).slice(0, k);
@@ -68,8 +77,10 @@ export class VectorIndex {
 
   /** Active items that have no embedding yet (for a background backfill). */
   missing(limit: number): Array<{ rowid: number; content: string }> {
+    // Session memories are embedded only once they are searchable (they hold a summary).
     return this.db.prepare(`SELECT m.rowid AS rowid, m.content FROM memory_items m LEFT JOIN memory_embeddings e ON e.item_rowid = m.rowid
-      WHERE m.status = 'active' AND e.item_rowid IS NULL AND m.content != '' ORDER BY m.rowid DESC LIMIT ?`).all(limit) as Array<{ rowid: number; content: string }>;
+      WHERE m.status = 'active' AND e.item_rowid IS NULL AND m.content != ''
+      AND (m.kind != 'session' OR EXISTS (SELECT 1 FROM memory_fts f WHERE f.rowid = m.rowid)) ORDER BY m.rowid DESC LIMIT ?`).all(limit) as Array<{ rowid: number; content: string }>;
   }
 }
 
