@@ -106,7 +106,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
         turnId, messages: promptFor(turn, persona.systemPrompt, memory),
         maxTokens: deps.maxTokens ?? persona.routing.maxOutputTokens ?? undefined,
         temperature: persona.routing.temperature ?? undefined,
-        route: { prefer: persona.routing.preferredTier, latencyBudgetMs: persona.routing.latencyBudgetMs },
+        route: { prefer: persona.routing.preferredTier, latencyBudgetMs: persona.routing.latencyBudgetMs, privacyPosture: persona.routing.privacyPosture },
         agent: { actor: `persona:${persona.id}`, maxSteps: 4 },
         phrases: { greetings: persona.phrases.greetings, acknowledgements: persona.phrases.acknowledgements },
       }, { changeId });

@@ -69,7 +69,7 @@ describe('persona hot-reload', () => {
     expect((await done).payload.turn.status).toBe('stopped');
   });
 
-  it('picks up a pack saved outside the app, remembers the chosen persona across a restart, and imports a card', async () => {
+  it('picks up a pack saved outside the app, remembers the chosen persona across a restart, copies and imports packs', async () => {
     const { host, dataDir } = start();
     expect((await host.bus.invoke('persona.list', {})).personas.map((p) => p.id)).toEqual(['atlas', 'default', 'pip']);
     const activated = nextEvent(host, 'persona.activated', (e) => e.payload.id === 'atlas');
@@ -80,6 +80,9 @@ describe('persona hot-reload', () => {
     const renamed = nextEvent(host, 'persona.activated', (e) => e.payload.displayName === 'Atlas Prime');
     writeFileSync(join(dataDir, 'personas', 'atlas', 'persona.yaml'), text.replace('display_name: Atlas', 'display_name: Atlas Prime'));
     await renamed;
+    await host.bus.invoke('persona.create', { from: 'pip', id: 'pip-two', displayName: 'Pip the Second' });
+    expect((await host.bus.invoke('persona.list', {})).personas.find((p) => p.id === 'pip-two')).toMatchObject({ displayName: 'Pip the Second', source: 'user', error: null });
+    await expect(host.bus.invoke('persona.create', { from: 'pip', id: 'pip-two', displayName: 'Again' })).rejects.toThrow(/already exists/);
     const card = { spec: 'chara_card_v2', data: { name: 'Captain Vale', description: 'A retired sky-pirate.', first_mes: 'Ahoy!' } };
     const imported = await host.bus.invoke('persona.import_card', { fileName: 'vale.json', dataBase64: Buffer.from(JSON.stringify(card)).toString('base64') });
     expect(imported.id).toBe('captain-vale');
@@ -87,6 +90,6 @@ describe('persona hot-reload', () => {
 
     const again = start({}, dataDir).host;
     expect((await again.bus.invoke('persona.get_active', {})).displayName).toBe('Atlas Prime');
-    expect((await again.bus.invoke('persona.list', {})).personas.map((p) => p.id)).toEqual(['atlas', 'captain-vale', 'default', 'pip']);
+    expect((await again.bus.invoke('persona.list', {})).personas.map((p) => p.id)).toEqual(['atlas', 'captain-vale', 'default', 'pip', 'pip-two']);
   });
 });

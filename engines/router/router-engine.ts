@@ -101,7 +101,7 @@ export function createRouterEngine(deps: RouterDeps) {
   /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
   async function generateOnce(
     turnId: string, messages: ChatMessage[],
-    options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean; hints?: { prefer: 'local' | 'remote' | null; latencyBudgetMs: number | null } },
+    options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean; hints?: { prefer: 'local' | 'remote' | null; latencyBudgetMs: number | null; privacyPosture?: 'strict' | 'balanced' | 'open' } },
     onToken: (text: string) => void, changeId: string,
   ): Promise<GenerationResult> {
     const meta = { source: 'router' as const, changeId, turnId };
@@ -112,10 +112,13 @@ export function createRouterEngine(deps: RouterDeps) {
     // A tight latency budget passes over a remote provider that has been failing (its retries
     // alone would use the budget up).
     const tight = (options.hints?.latencyBudgetMs ?? Infinity) < 1500 && remote.view().breaker !== 'closed';
-    const order = prefer === 'remote' && !tight ? ['remote', 'local'] as const : ['local', 'remote'] as const;
+    // A strict persona keeps replies here; only the user's own choice of a remote model overrides it.
+    const strict = options.hints?.privacyPosture === 'strict' && !(remote.userChosePreference() && userPrefers === 'remote');
+    const order = prefer === 'remote' && !tight && !strict ? ['remote', 'local'] as const : ['local', 'remote'] as const;
     const tiers = [...(options.quick && small ? ['local-small'] as const : []), ...order]
-      .filter((t) => (t === 'local' ? provider !== null : t === 'remote' ? remote.available() : true));
+      .filter((t) => (t === 'local' ? provider !== null : t === 'remote' ? remote.available() && !strict : true));
     let why = options.quick && small ? 'a short message: the small model answers faster'
+      : strict ? 'the persona keeps replies on this machine'
       : tight && prefer === 'remote' ? 'the remote model has been failing and the reply should start soon'
         : prefer === 'remote' ? (remote.userChosePreference() ? 'you prefer the remote model' : 'the persona prefers the remote model')
           : 'replies stay on this machine by default';

@@ -68,7 +68,11 @@ export const routerCommands = {
       /** Constrain the reply to JSON matching this schema (local models: a grammar). */
       jsonSchema: z.record(z.string(), z.unknown()).optional(),
       /** What the turn asks of the route: the persona's preferred tier and latency budget. */
-      route: z.object({ prefer: z.enum(['local', 'remote']).nullable(), latencyBudgetMs: z.number().int().positive().nullable() }).optional(),
+      route: z.object({
+        prefer: z.enum(['local', 'remote']).nullable(), latencyBudgetMs: z.number().int().positive().nullable(),
+        /** The persona's: strict keeps replies on this machine unless the user chose a remote model. */
+        privacyPosture: z.enum(['strict', 'balanced', 'open']).optional(),
+      }).optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
       agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
       /** The persona's phrase pools for replies that need no model (greetings, thanks). */

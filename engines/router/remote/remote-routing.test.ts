@@ -147,4 +147,28 @@ describe('remote routing', () => {
     expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
     expect(routes.at(-1)).toMatch(/^local:/);
   });
+
+  it('keeps replies local under a strict persona, unless the user chose the remote model', async () => {
+    const personas = mkdtempSync(join(tmpdir(), 'aether-personas-'));
+    mkdirSync(join(personas, 'default'));
+    writeFileSync(join(personas, 'default', 'persona.yaml'), [
+      'schema_version: 2', 'id: default', 'display_name: Near', 'system_prompt: Stay home.', 'routing:', '  preferred_tier: remote', '  privacy_posture: strict',
+    ].join('\n'));
+    const host = createHost({
+      mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
+      modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
+    });
+    hosts.push(host);
+    host.bus.on('policy.approval_pending', (e) => {
+      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+    });
+    const routes: string[] = [];
+    host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
+    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+    fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
+    expect(routes.at(-1)).toBe('local: the persona keeps replies on this machine');
+    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', enabled: true, prefer: 'remote' });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Remote reply.');
+  });
 });
