@@ -26,7 +26,9 @@ export class VectorIndex {
   private table(dims: number): string {
     const name = `memory_vec_${dims}`;
     if (!this.tables.has(dims)) {
-      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(embedding bit[${dims}])`);
+      // Larger chunks than the default 1024 scan faster: 100k bit vectors, k = 80, measured here
+      // 8.2 ms (1024) → 7.2 ms (2048); 4096 was slower again.
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(embedding bit[${dims}], chunk_size=2048)`);
       this.tables.add(dims);
     }
     return name;
