@@ -96,13 +96,21 @@ describe('the Persona tab', () => {
     await page.getByTestId('persona-tab').click();
     await page.getByTestId('persona-picker').selectOption('atlas');
     await expect.poll(() => shown(page)).toContain('verbosity: terse');
+    // The YAML worker starts on first use: hovering a key shows the schema's text once it is ready.
+    const key = page.locator('[data-testid=persona-editor] .view-line', { hasText: 'schema_version' }).locator('span', { hasText: 'schema_version' }).last();
+    await expect.poll(async () => {
+      await page.mouse.move(0, 0);
+      await key.hover();
+      await new Promise((r) => setTimeout(r, 600));
+      return (await page.locator('[data-testid=persona-editor] .monaco-hover').allTextContents()).join(' ');
+    }).toContain('pack format version');
     await page.locator('[data-testid=persona-editor] .view-line', { hasText: 'verbosity' }).locator('span', { hasText: 'terse' }).last().dblclick();
     await page.keyboard.press('Backspace');
     const suggestions = page.locator('[data-testid=persona-editor] .suggest-widget .monaco-list-row');
-    // The YAML worker starts on first use: ask again until it answers, as a user would.
     const asked = async () => {
+      await page.keyboard.press('Escape');
       await page.keyboard.press('Control+Space');
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 500));
       return (await suggestions.allTextContents()).join(' ');
     };
     await expect.poll(asked).toContain('expansive');
