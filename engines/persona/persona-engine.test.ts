@@ -92,4 +92,23 @@ describe('persona hot-reload', () => {
     expect((await again.bus.invoke('persona.get_active', {})).displayName).toBe('Atlas Prime');
     expect((await again.bus.invoke('persona.list', {})).personas.map((p) => p.id)).toEqual(['atlas', 'captain-vale', 'default', 'pip', 'pip-two']);
   });
+
+  it('trusting the key that signed the pack in use lets it widen policy, without a restart', async () => {
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    const { signPack } = await import('./signature.ts');
+    const { host, dataDir } = start();
+    await host.bus.invoke('persona.activate', { id: 'atlas' });
+    const { text } = await host.bus.invoke('persona.get_source', { id: 'atlas' });
+    const secret = Buffer.from(ed25519.utils.randomSecretKey()).toString('hex');
+    const folder = join(dataDir, 'personas', 'atlas');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'persona.sig'), JSON.stringify(signPack(text, secret, 'Atlas Inc')));
+    writeFileSync(join(folder, 'persona.yaml'), text);
+    await new Promise((r) => setTimeout(r, 300)); // the watcher has compiled it: signed, but by nobody trusted yet
+    expect((await host.bus.invoke('persona.get_active', {})).policy.signed).toBe(false);
+    const signed = nextEvent(host, 'persona.activated', (e) => e.payload.policy.signed);
+    const publicKey = Buffer.from(ed25519.getPublicKey(Buffer.from(secret, 'hex'))).toString('hex');
+    writeFileSync(join(dataDir, 'personas', 'trusted-keys.json'), JSON.stringify([{ name: 'Atlas Inc', publicKey }]));
+    expect((await signed).payload.policy).toEqual({ modes: { 'web.fetch': 'deny' }, signed: true, signer: 'Atlas Inc' });
+  });
 });

@@ -42,6 +42,8 @@ export function createPersonaEngine(deps: PersonaDeps) {
   let health: EngineHealth = { state: 'starting' };
   const errors = new Map<string, PersonaError>();
 
+  const activeId = () => deps.settings.get<string>('persona.active') ?? deps.personaId ?? 'default';
+
   function trusted(): TrustedKey[] {
     const read = (file: string) => { try { return trustedKeysSchema.parse(JSON.parse(readFileSync(file, 'utf8'))); } catch { return []; } };
     return [...read(join(deps.personasDir, 'trusted-keys.json')), ...read(join(deps.userDir, 'trusted-keys.json'))];
@@ -83,7 +85,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
       return result;
     }
     errors.delete(id);
-    if (id !== (deps.settings.get<string>('persona.active') ?? deps.personaId ?? 'default')) return result;
+    if (id !== activeId()) return result;
     if (result.persona.hash === active.hash) { staged = null; return result; }
     staged = result.persona;
     if (SAFE.has(turnState)) swap(result.persona);
@@ -107,7 +109,9 @@ export function createPersonaEngine(deps: PersonaDeps) {
       let watcher: FSWatcher;
       try {
         watcher = watch(dir, { recursive: true }, (_event, name) => {
-          const id = name?.toString().split(/[\\/]/)[0];
+          const first = name?.toString().split(/[\\/]/)[0];
+          // A change to the trusted keys may sign (or unsign) the persona in use: compile it again.
+          const id = first === 'trusted-keys.json' ? activeId() : first;
           if (!id || !/^[a-z0-9][a-z0-9-]*$/.test(id)) return;
           // Editors save in bursts (truncate, write, rename): compile once it settles.
           clearTimeout(timers.get(id));
@@ -193,7 +197,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
         turnState = e.payload.state;
         if (staged && SAFE.has(turnState)) swap(staged);
       }));
-      const wanted = deps.settings.get<string>('persona.active') ?? deps.personaId ?? 'default';
+      const wanted = activeId();
       const first = locate(wanted) ? build(locate(wanted)!) : null;
       const fallback = !first?.ok && locate('default') ? build(locate('default')!) : null;
       const chosen = first?.ok ? first : fallback?.ok ? fallback : null;
