@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import type { Envelope, EventName } from '../bus/index.ts';
+import type { Envelope } from '../bus/index.ts';
 import { createHost, type Host, type HostOptions } from './create-host.ts';
+import { nextEvent } from './testing.ts';
 import { createLogger } from './logger.ts';
 
 const SCRIPT = ['Nice', ' to', ' meet', ' you.'];
@@ -19,19 +20,13 @@ function start(options: Partial<HostOptions> & { dataDir?: string } = {}) {
   return { host, dataDir, events };
 }
 
-function next<K extends EventName>(host: Host, name: K, where: (e: Envelope<K>) => boolean = () => true): Promise<Envelope<K>> {
-  return new Promise((resolve) => {
-    const sub = host.bus.on(name, (e) => { if (where(e)) { sub.dispose(); resolve(e); } });
-  });
-}
-
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
 describe('a turn through the real host', () => {
   it('streams a reply from the local model and persists the turn', async () => {
     const { host, events } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT }) });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const finished = next(host, 'chat.turn_finished');
+    const finished = nextEvent(host, 'chat.turn_finished');
     const { turnId } = await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'Hello there' }, { changeId: 'change-1' });
     const { payload } = await finished;
     expect(payload.turn).toMatchObject({ id: turnId, status: 'complete', assistantText: 'Nice to meet you.', userText: 'Hello there' });
@@ -56,7 +51,7 @@ describe('a turn through the real host', () => {
   it('says plainly that no model is installed, and how to add one', async () => {
     const { host } = start({ modelPath: null });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const finished = next(host, 'chat.turn_finished');
+    const finished = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'Are you there?' });
     const { turn } = (await finished).payload;
     expect(turn.status).toBe('error');
@@ -73,7 +68,7 @@ describe('a turn through the real host', () => {
     writeFileSync(bad, readFileSync(cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT })).subarray(0, 50_000));
     const { host } = start({ modelPath: bad });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const finished = next(host, 'chat.turn_finished');
+    const finished = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'are you there' });
     expect((await finished).payload.turn.error?.code).toBe('ModelLoadFailed');
     expect(host.health().engines.router.state).toBe('error');
@@ -83,11 +78,11 @@ describe('a turn through the real host', () => {
   it('refuses a second message while a reply is streaming, and cancels into a stopped turn', async () => {
     const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['la', ' di', ' da,'], loop: true }), maxTokens: 100_000 });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const streaming = next(host, 'turn.state_changed', (e) => e.payload.state === 'streaming');
+    const streaming = nextEvent(host, 'turn.state_changed', (e) => e.payload.state === 'streaming');
     const { turnId } = await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'sing' });
     await streaming;
     await expect(host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'again' })).rejects.toMatchObject({ code: 'TurnInProgress' });
-    const finished = next(host, 'chat.turn_finished');
+    const finished = nextEvent(host, 'chat.turn_finished');
     expect(await host.bus.invoke('chat.cancel_turn', { turnId })).toEqual({ cancelled: true });
     const { turn } = (await finished).payload;
     expect(turn.status).toBe('stopped');
@@ -98,7 +93,7 @@ describe('a turn through the real host', () => {
   it('keeps conversations across a restart, and marks a turn cut off by a stop', async () => {
     const first = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT }) });
     const c = await first.host.bus.invoke('chat.create_conversation', { title: 'Plans' });
-    const done = next(first.host, 'chat.turn_finished');
+    const done = nextEvent(first.host, 'chat.turn_finished');
     await first.host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'Remember this' });
     await done;
     first.host.storage.conversations.startTurn('cut-off', c.id, 'never answered', Date.now());
@@ -126,7 +121,7 @@ describe('a turn through the real host', () => {
     const log = createLogger({ dir: join(dataDir, 'logs') });
     const { host } = start({ dataDir, log, modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT }) });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const done = next(host, 'chat.turn_finished');
+    const done = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'my secret diary entry' });
     await done;
     const lines = readFileSync(log.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -151,7 +146,7 @@ describe('a conversation deleted while its reply streams', () => {
   it('stops the turn and leaves the host idle and serving', async () => {
     const { host } = start({ modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['la', ' di', ' da,'], loop: true }), maxTokens: 100_000 });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const streaming = next(host, 'turn.state_changed', (e) => e.payload.state === 'streaming');
+    const streaming = nextEvent(host, 'turn.state_changed', (e) => e.payload.state === 'streaming');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'sing' });
     await streaming;
     await host.bus.invoke('chat.delete_conversation', { id: c.id });
@@ -159,8 +154,8 @@ describe('a conversation deleted while its reply streams', () => {
     // The next conversation gets its reply: the stopped generation did not wedge the router.
     const other = await host.bus.invoke('chat.create_conversation', {});
     const { turnId } = await host.bus.invoke('chat.send_message', { conversationId: other.id, text: 'again' });
-    await next(host, 'router.first_token', (e) => e.payload.turnId === turnId);
-    const stopped = next(host, 'chat.turn_finished');
+    await nextEvent(host, 'router.first_token', (e) => e.payload.turnId === turnId);
+    const stopped = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.cancel_turn', {});
     expect((await stopped).payload.turn).toMatchObject({ conversationId: other.id, status: 'stopped' });
     expect((await host.bus.invoke('chat.list_conversations', {})).conversations.map((x) => x.id)).toEqual([other.id]);

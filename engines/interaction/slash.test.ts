@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host } from '../host/create-host.ts';
+import { nextEvent } from '../host/testing.ts';
 import { parseSlash } from './slash.ts';
 
 describe('slash command parsing', () => {
@@ -27,10 +27,6 @@ describe('slash command parsing', () => {
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
-function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
-}
-
 describe('a slash command turn', () => {
   it('waits for approval in awaiting_approval, then replies with the result', async () => {
     const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-slash-')));
@@ -41,8 +37,8 @@ describe('a slash command turn', () => {
     const states: string[] = [];
     host.bus.on('turn.state_changed', (e) => states.push(e.payload.state));
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const pending = next(host, 'policy.approval_pending');
-    const finished = next(host, 'chat.turn_finished');
+    const pending = nextEvent(host, 'policy.approval_pending');
+    const finished = nextEvent(host, 'chat.turn_finished');
     const { turnId } = await host.bus.invoke('chat.send_message', { conversationId: c.id, text: '/read plan.txt' });
     const { payload, turnId: approvalTurn } = await pending;
     expect(approvalTurn).toBe(turnId);
@@ -57,8 +53,8 @@ describe('a slash command turn', () => {
     const host = createHost({ mode: 'headless', dataDir: join(top, 'data'), workspace: top, threads: 1 });
     hosts.push(host);
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const pending = next(host, 'policy.approval_pending');
-    const finished = next(host, 'chat.turn_finished');
+    const pending = nextEvent(host, 'policy.approval_pending');
+    const finished = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: '/write note.txt hello' });
     const { approval } = (await pending).payload;
     await host.bus.invoke('chat.cancel_turn', {});

@@ -1,9 +1,8 @@
 // Artifacts: a note of each file or page read through L5 (what it was and its first lines), so
 // "that file you read yesterday" can be found again. Reading the same thing again updates the note.
-import type { MemoryItem } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { classifyPrivacy } from './rules.ts';
-import type { MemoryStore } from './store.ts';
+import type { MemoryStore, StoredItem } from './store.ts';
 
 const DAY = 86_400_000;
 const NOTE_CHARS = 400;
@@ -18,7 +17,7 @@ export function artifactNote(capability: string, resource: string, excerpt: stri
 export function keepArtifact(
   db: Db, store: MemoryStore,
   a: { capability: string; resource: string; excerpt: string; turnId: string | null; now: number; newId: () => string },
-): { item: MemoryItem & { rowid: number }; added: boolean } {
+): { item: StoredItem; added: boolean } {
   const source = a.capability === 'web.fetch' ? 'url' : 'file';
   const content = artifactNote(a.capability, a.resource, a.excerpt);
   const privacy = classifyPrivacy(a.excerpt);

@@ -9,7 +9,7 @@ import { consolidate, mergeDuplicates } from './consolidate.ts';
 import { createModelExtractor, type Candidate, type ExtractedFact } from './extract-model.ts';
 import { retrieve } from './retrieve.ts';
 import { classifyPrivacy, extract, mentions, normalize, subjectOf } from './rules.ts';
-import { MemoryStore, toItem, type ItemRow } from './store.ts';
+import { MemoryStore, toItem, toStored, type ItemRow, type StoredItem } from './store.ts';
 import { createEmbedQueue } from './embed-queue.ts';
 import { Sessions } from './sessions.ts';
 import { summarizeQuiet } from './summarize.ts';
@@ -173,14 +173,13 @@ export function createMemoryEngine(deps: MemoryDeps) {
   }
 
   /** Forgotten items must not live on in a session memory that quotes them. */
-  function forgetAll(items: Array<{ id: string; rowid: number; kind: string; conversation_id?: string | null; conversationId?: string | null }>, at: number): void {
+  function forgetAll(items: StoredItem[], at: number): void {
     const conversations = new Set<string>();
     db.transaction(() => {
       for (const i of items) {
         forget(i, at);
         if (i.kind === 'session') sessions.forgotten(i.id);
-        const conversation = i.conversation_id ?? i.conversationId;
-        if (i.kind === 'turn' && conversation) conversations.add(conversation);
+        if (i.kind === 'turn' && i.conversationId) conversations.add(i.conversationId);
       }
       for (const c of conversations) {
         const empty = sessions.turnForgotten(c, at, deps.newId);
@@ -304,7 +303,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const taught = item.kind === 'turn' ? [] : db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
         WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
         .all(item.id) as ItemRow[];
-      forgetAll([item, ...taught], deps.now());
+      forgetAll([item, ...taught.map(toStored)], deps.now());
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
       changed('forgotten', item.id);
       return { forgotten: true };
@@ -317,7 +316,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const proposed = db.prepare(`SELECT rowid, * FROM memory_items WHERE status = 'proposed'`).all() as ItemRow[];
       const all = [...rows, ...proposed.filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)))];
       const at = deps.now();
-      forgetAll(all, at);
+      forgetAll(all.map(toStored), at);
       await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: `about: ${input.text}`, details: { count: all.length } }, { changeId: ctx.changeId });
       changed('forgotten', null);
       return { forgotten: all.length };

@@ -39,6 +39,11 @@ export class Sessions {
       since: db.prepare(`SELECT rowid, speaker, content, privacy, occurred_at FROM memory_items WHERE conversation_id = ? AND kind = 'turn'
         AND status = 'active' AND privacy != 'secret' AND rowid > ? ORDER BY rowid`),
       update: db.prepare('UPDATE memory_items SET content = ?, privacy = ?, updated_at = ? WHERE id = ?'),
+      setSummary: db.prepare('UPDATE memory_sessions SET summary = ?, summarized_through = ? WHERE conversation_id = ?'),
+      // Everything so far counts as summarised (by nothing): only later turns roll in.
+      clearItem: db.prepare(`UPDATE memory_sessions SET summary = '', summarized_through = (SELECT coalesce(max(rowid), 0) FROM memory_items
+        WHERE conversation_id = memory_sessions.conversation_id) WHERE item_id = ?`),
+      postpone: db.prepare('UPDATE memory_sessions SET updated_at = ? WHERE conversation_id = ?'),
       quiet: db.prepare(`SELECT s.conversation_id FROM memory_sessions s JOIN memory_items m ON m.id = s.item_id
         WHERE m.status = 'active' AND s.updated_at < ? AND (SELECT count(*) FROM memory_items t WHERE t.conversation_id = s.conversation_id
         AND t.kind = 'turn' AND t.status = 'active' AND t.privacy != 'secret' AND t.rowid > s.summarized_through) >= ? ORDER BY s.updated_at LIMIT ?`).pluck(),
@@ -89,8 +94,7 @@ export class Sessions {
 
   /** A session item was forgotten: what it held stays out; only later turns roll into a new one. */
   forgotten(itemId: string): void {
-    this.db.prepare(`UPDATE memory_sessions SET summary = '', summarized_through = (SELECT coalesce(max(rowid), 0) FROM memory_items
-      WHERE conversation_id = memory_sessions.conversation_id) WHERE item_id = ?`).run(itemId);
+    this.q.clearItem.run(itemId);
   }
 
   /**
@@ -100,7 +104,7 @@ export class Sessions {
   turnForgotten(conversationId: string, now: number, newId: () => string): { id: string; rowid: number } | null {
     const row = this.row(conversationId);
     if (!row) return null;
-    this.db.prepare(`UPDATE memory_sessions SET summary = '', summarized_through = 0 WHERE conversation_id = ?`).run(conversationId);
+    this.q.setSummary.run('', 0, conversationId);
     const held = this.store.get(row.item_id);
     if (held) this.store.unindex(held.rowid); // without its summary it is not searchable
     if (this.roll(conversationId, null, now, newId)) return null;
@@ -135,7 +139,7 @@ export class Sessions {
     const item = this.store.get(row.item_id);
     return this.db.transaction(() => {
       if (item) this.store.keepVersion(item.id, item.content, now);
-      this.db.prepare('UPDATE memory_sessions SET summary = ?, summarized_through = ? WHERE conversation_id = ?').run(summary, through, conversationId);
+      this.q.setSummary.run(summary, through, conversationId);
       const rolled = this.roll(conversationId, null, now, newId);
       if (item) this.store.addProvenance(item.id, { source: 'conversation', ref: conversationId, extractor }, now);
       return rolled;
@@ -143,7 +147,7 @@ export class Sessions {
   }
 
   postpone(conversationId: string, now: number): void {
-    this.db.prepare('UPDATE memory_sessions SET updated_at = ? WHERE conversation_id = ?').run(now, conversationId);
+    this.q.postpone.run(now, conversationId);
   }
 
   itemIdOf(conversationId: string): string | null {

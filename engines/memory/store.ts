@@ -15,6 +15,10 @@ export const toItem = (r: ItemRow): MemoryItem => ({
   conversationId: r.conversation_id, occurredAt: r.occurred_at, contradicts: r.contradicts, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
+/** An item with the rowid its search rows and vectors are keyed by. */
+export type StoredItem = MemoryItem & { rowid: number };
+export const toStored = (r: ItemRow): StoredItem => ({ ...toItem(r), rowid: r.rowid });
+
 export type NewItem = Omit<MemoryItem, 'accessCount' | 'lastAccess' | 'createdAt' | 'updatedAt' | 'status'> & { status?: MemoryItem['status'] };
 export type Provenance = { source: string; ref: string; extractor: string };
 
@@ -42,9 +46,9 @@ export class MemoryStore {
     };
   }
 
-  get(id: string): (MemoryItem & { rowid: number }) | null {
+  get(id: string): StoredItem | null {
     const r = this.q.get.get(id) as ItemRow | undefined;
-    return r ? { ...toItem(r), rowid: r.rowid } : null;
+    return r ? toStored(r) : null;
   }
 
   byRowid(rowid: number): MemoryItem | null {
@@ -53,7 +57,7 @@ export class MemoryStore {
   }
 
   /** Adds an item with its provenance; turns also become the "after" context of the turn before. */
-  add(item: NewItem, provenance: Provenance[], at: number): MemoryItem & { rowid: number } {
+  add(item: NewItem, provenance: Provenance[], at: number): StoredItem {
     return this.db.transaction(() => {
       const previous = item.kind === 'turn' && item.conversationId ? this.q.lastTurn.get(item.conversationId) as ItemRow | undefined : undefined;
       const { lastInsertRowid } = this.q.insert.run({ ...item, status: item.status ?? 'active', at });

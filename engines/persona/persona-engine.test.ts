@@ -61,11 +61,14 @@ describe('persona hot-reload', () => {
     await staged;
     expect((await host.bus.invoke('persona.get_active', {})).displayName).toBe('Aether');
     const activated = nextEvent(host, 'persona.activated');
-    let finishedAt = 0;
-    void done.then(() => { finishedAt = performance.now(); });
+    const atRest = nextEvent(host, 'turn.state_changed', (e) => e.payload.state === 'idle');
     await host.bus.invoke('chat.cancel_turn', {});
-    expect((await activated).payload.displayName).toBe('Juniper');
-    expect(finishedAt === 0 || performance.now() - finishedAt < 500).toBe(true);
+    const swap = await activated;
+    expect(swap.payload.displayName).toBe('Juniper');
+    // Swapped at the boundary (the turn at rest), not before it, and within 500 ms of it.
+    const afterRest = swap.at - (await atRest).at;
+    expect(afterRest).toBeGreaterThanOrEqual(0);
+    expect(afterRest).toBeLessThan(500);
     expect((await done).payload.turn.status).toBe('stopped');
   });
 

@@ -3,7 +3,7 @@
 // that does not compile never replaces the one in use: the companion never runs half a persona.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { AetherError, DisposableSet, type ActivePersona, type Bus, type EngineHealth, type PersonaError, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, DisposableSet, type ActivePersona, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
 import { cardToPack, readCard, slug } from './card.ts';
 import { compile, type CompileResult } from './compile.ts';
 import { packJsonSchema } from './schema.ts';
@@ -40,7 +40,6 @@ export function createPersonaEngine(deps: PersonaDeps) {
   let staged: ActivePersona | null = null;
   let turnState = 'idle';
   let health: EngineHealth = { state: 'starting' };
-  const errors = new Map<string, PersonaError>();
 
   const activeId = () => deps.settings.get<string>('persona.active') ?? deps.personaId ?? 'default';
 
@@ -62,16 +61,20 @@ export function createPersonaEngine(deps: PersonaDeps) {
     return [...new Set([...list(deps.personasDir), ...list(deps.userDir)])].sort();
   }
 
-  function build(at: Located, text = readFileSync(at.file, 'utf8')): CompileResult {
+  /** `keys`: the trusted keys, read once by callers that compile many packs. */
+  function build(at: Located, text = readFileSync(at.file, 'utf8'), keys = trusted()): CompileResult {
     const overrides = { onboarding: deps.settings.get<Record<string, unknown>>('persona.onboarding'), user: deps.settings.get<Record<string, unknown>>('persona.user_overrides') };
-    return compile({ file: at.file, text, folderId: at.id, overrides, signature: checkSignature(at.folder, text, trusted()) });
+    return compile({ file: at.file, text, folderId: at.id, overrides, signature: checkSignature(at.folder, text, keys) });
   }
+
+  const announce = (p: ActivePersona) => bus.emit('persona.activated',
+    { id: p.id, displayName: p.displayName, tagline: p.tagline, policy: p.policy, presence: p.presence, memory: p.memory }, { source: 'persona' });
 
   function swap(next: ActivePersona): void {
     staged = null;
     active = next;
     health = { state: 'ok', detail: next.id };
-    bus.emit('persona.activated', { id: next.id, displayName: next.displayName, tagline: next.tagline, policy: next.policy, presence: next.presence, memory: next.memory }, { source: 'persona' });
+    announce(next);
   }
 
   /** Compiles a pack and stages it; it goes live now if the turn is at rest, else when it is. */
@@ -80,11 +83,9 @@ export function createPersonaEngine(deps: PersonaDeps) {
     if (!at) return null;
     const result = build(at);
     if (!result.ok) {
-      errors.set(id, result.error);
       bus.emit('persona.failed', { id, error: result.error }, { source: 'persona' });
       return result;
     }
-    errors.delete(id);
     if (id !== activeId()) return result;
     if (result.persona.hash === active.hash) { staged = null; return result; }
     staged = result.persona;
@@ -128,17 +129,20 @@ export function createPersonaEngine(deps: PersonaDeps) {
 
   function registerCommands(): void {
     disposables.add(bus.handle('persona.get_active', () => active));
-    disposables.add(bus.handle('persona.list', () => ({
-      personas: ids().map((id) => {
-        const at = locate(id)!;
-        const r = build(at);
-        return {
-          id, source: at.source, active: id === active.id, error: r.ok ? null : r.error,
-          displayName: r.ok ? r.persona.displayName : id, tagline: r.ok ? r.persona.tagline : '', signed: r.ok && r.persona.policy.signed,
-        };
-      }),
-      pending: staged?.id ?? null,
-    })));
+    disposables.add(bus.handle('persona.list', () => {
+      const keys = trusted();
+      return {
+        personas: ids().map((id) => {
+          const at = locate(id)!;
+          const r = build(at, undefined, keys);
+          return {
+            id, source: at.source, active: id === active.id, error: r.ok ? null : r.error,
+            displayName: r.ok ? r.persona.displayName : id, tagline: r.ok ? r.persona.tagline : '', signed: r.ok && r.persona.policy.signed,
+          };
+        }),
+        pending: staged?.id ?? null,
+      };
+    }));
     disposables.add(bus.handle('persona.get_source', (input) => {
       const at = locate(input.id);
       if (!at) throw new AetherError('NotFound', `no persona '${input.id}'`);
@@ -198,13 +202,12 @@ export function createPersonaEngine(deps: PersonaDeps) {
         if (staged && SAFE.has(turnState)) swap(staged);
       }));
       const wanted = activeId();
-      const first = locate(wanted) ? build(locate(wanted)!) : null;
-      const fallback = !first?.ok && locate('default') ? build(locate('default')!) : null;
-      const chosen = first?.ok ? first : fallback?.ok ? fallback : null;
+      const compiled = (id: string) => { const at = locate(id); return at ? build(at) : null; };
+      const first = compiled(wanted);
+      const chosen = first?.ok ? first : compiled('default');
       if (chosen?.ok) swap(chosen.persona);
-      else bus.emit('persona.activated', { id: active.id, displayName: active.displayName, tagline: active.tagline, policy: active.policy, presence: active.presence, memory: active.memory }, { source: 'persona' });
+      else announce(active);
       if (first && !first.ok) {
-        errors.set(wanted, first.error);
         health = { state: 'degraded', detail: `${first.error.file}:${first.error.line}:${first.error.column}: ${first.error.message}` };
       } else if (!first) {
         health = { state: 'degraded', detail: `persona '${wanted}' not found` };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { capabilityNames, type Capability } from './catalog.ts';
+import type { Capability } from './catalog.ts';
 import { evaluate, type PolicyState } from './evaluate.ts';
 import { GrantIndex, type Grant, type Resource } from './grants.ts';
 import type { PresetName } from './presets.ts';

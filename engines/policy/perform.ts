@@ -59,16 +59,16 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
 
   // The user's own words were the approval; the pre-gates and denies above still applied.
   // Background work never raises a prompt: what would need one is kept as a draft for later.
-  const confirmed = (v: Verdict): Verdict =>
+  const settleAsk = (v: Verdict): Verdict =>
     v.decision !== 'ask' ? v
       : request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' }
         : request.unattended ? { ...v, decision: 'draft-only', reason: 'unattended' } : v;
-  verdict = confirmed(verdict);
+  verdict = settleAsk(verdict);
   let variant: 'without-private' | undefined;
   let seq = decide(verdict);
   if (verdict.decision === 'allow' && verdict.grantId && !ctx.grants.consume(verdict.grantId)) {
     // Another request used the last use of this grant first.
-    verdict = confirmed({ ...verdict, decision: 'ask', reason: 'no-grant', grantId: null });
+    verdict = settleAsk({ ...verdict, decision: 'ask', reason: 'no-grant', grantId: null });
     seq = decide(verdict, { note: 'grant used up' });
   }
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host } from '../host/create-host.ts';
+import { nextEvent } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
@@ -18,13 +18,10 @@ function start(modelPath: string | null) {
   });
   return host;
 }
-function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
-}
 async function say(host: Host, text: string) {
   const c = await host.bus.invoke('chat.create_conversation', {});
-  const route = next(host, 'router.route_decided');
-  const done = next(host, 'chat.turn_finished');
+  const route = nextEvent(host, 'router.route_decided');
+  const done = nextEvent(host, 'chat.turn_finished');
   await host.bus.invoke('chat.send_message', { conversationId: c.id, text });
   return { turn: (await done).payload.turn, route: (await route).payload };
 }

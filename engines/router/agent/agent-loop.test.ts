@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
-import type { Envelope, EventName } from '../../bus/index.ts';
+import type { Envelope } from '../../bus/index.ts';
 import { createHost, type Host } from '../../host/create-host.ts';
+import { nextEvent } from '../../host/testing.ts';
 import { AGENT_TOOLS, mightBeToolCall, parseToolCall } from './tool-protocol.ts';
 
 export const TOOL_SCRIPT = ['<tool_call>', '{"name": "files_read", "arguments": {"path": "notes/todo.md"}}', '</tool_call>'];
@@ -31,10 +32,6 @@ describe('tool call protocol', () => {
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
-function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
-}
-
 describe('agent loop', () => {
   it('runs a proposed tool call through the gate and answers with its result', async () => {
     const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-agent-')));
@@ -48,7 +45,7 @@ describe('agent loop', () => {
       void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
     });
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const finished = next(host, 'chat.turn_finished');
+    const finished = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'What is on my todo list?' });
     const { turn } = (await finished).payload;
     expect(turn.steps).toEqual([expect.objectContaining({ name: 'files_read', status: 'done', output: 'buy milk', target: join(top, 'ws', 'notes', 'todo.md') })]);

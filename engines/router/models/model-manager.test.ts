@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
-import type { Approval, CatalogEntry, Envelope, EventName } from '../../bus/index.ts';
+import type { Approval, CatalogEntry } from '../../bus/index.ts';
 import { createHost, type Host } from '../../host/create-host.ts';
+import { nextEvent } from '../../host/testing.ts';
 import { startModelServer, type ModelServer } from './model-server.fixture.ts';
 
 const SCRIPT = ['Downloaded', ' and', ' ready.'];
@@ -36,16 +37,12 @@ function start(catalog: CatalogEntry[]) {
   return host;
 }
 
-function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
-}
-
 describe('model manager', () => {
   it('downloads with progress, checks the SHA-256, installs, and the model answers', async () => {
     const host = start([entry()]);
     const progress: number[] = [];
     host.bus.on('models.download_progress', (e) => progress.push(e.payload.received));
-    const finished = next(host, 'models.download_finished');
+    const finished = nextEvent(host, 'models.download_finished');
     expect(await host.bus.invoke('models.download', { catalogId: 'tiny' })).toEqual({ started: true, reason: null });
     expect((await finished).payload).toMatchObject({ ok: true, sha256: sha });
     expect(progress.at(-1)).toBe(bytes.length);
@@ -55,7 +52,7 @@ describe('model manager', () => {
     expect(list.catalog[0].installed).toBe(true);
     // The first chat model became the default, and the router switched to it.
     const c = await host.bus.invoke('chat.create_conversation', {});
-    const done = next(host, 'chat.turn_finished');
+    const done = nextEvent(host, 'chat.turn_finished');
     await host.bus.invoke('chat.send_message', { conversationId: c.id, text: 'how are you doing' });
     expect((await done).payload.turn.assistantText).toBe('Downloaded and ready.');
   });
@@ -63,10 +60,10 @@ describe('model manager', () => {
   it('resumes an interrupted download with a Range request', async () => {
     const host = start([entry()]);
     server.breakNext('/tiny.gguf', 300_000);
-    const first = next(host, 'models.download_finished');
+    const first = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
     expect((await first).payload).toMatchObject({ ok: false, error: { code: 'DownloadFailed' } });
-    const second = next(host, 'models.download_finished');
+    const second = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
     expect((await second).payload).toMatchObject({ ok: true, sha256: sha });
     expect(server.requests.at(-1)?.range).toBe('bytes=300000-');
@@ -74,7 +71,7 @@ describe('model manager', () => {
 
   it('deletes a download whose checksum does not match, and says so', async () => {
     const host = start([entry({ sha256: '0'.repeat(64) })]);
-    const finished = next(host, 'models.download_finished');
+    const finished = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
     expect((await finished).payload).toMatchObject({ ok: false, error: { code: 'ChecksumMismatch' } });
     expect((await host.bus.invoke('models.list', {})).installed).toEqual([]);
@@ -87,7 +84,7 @@ describe('model manager', () => {
       entry({ id: 'huge', url: `${server.base}/tiny.gguf?huge`, file: 'huge.gguf', sizeBytes: 1e15 }),
     ]);
     for (const [id, code] of [['offline', 'Offline'], ['missing', 'DownloadFailed'], ['huge', 'DiskFull']] as const) {
-      const finished = next(host, 'models.download_finished');
+      const finished = nextEvent(host, 'models.download_finished');
       await host.bus.invoke('models.download', { catalogId: id });
       const { payload } = await finished;
       expect(payload).toMatchObject({ id, ok: false, error: { code } });

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
-import type { Approval, Envelope, EventName } from '../../bus/index.ts';
+import type { Approval, Envelope } from '../../bus/index.ts';
 import { createHost, type Host } from '../../host/create-host.ts';
+import { nextEvent } from '../../host/testing.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.fixture.ts';
 
 const KEY = 'sk-very-secret-key-123';
@@ -34,15 +35,31 @@ async function start(options: { local?: boolean; answer?: 'allow' | 'deny' } = {
   return { host, events, approvals };
 }
 
-function next<K extends EventName>(host: Host, name: K): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { s.dispose(); resolve(e); }); });
-}
-
 async function say(host: Host, text: string) {
   const c = await host.bus.invoke('chat.create_conversation', {});
-  const done = next(host, 'chat.turn_finished');
+  const done = nextEvent(host, 'chat.turn_finished');
   await host.bus.invoke('chat.send_message', { conversationId: c.id, text });
   return (await done).payload.turn;
+}
+
+/** A host whose only persona is the given pack, with a local model and a remote one set up (the
+ *  user has not chosen between them); every approval is answered yes. */
+async function withPersona(yaml: string[]) {
+  const personas = mkdtempSync(join(tmpdir(), 'aether-personas-'));
+  mkdirSync(join(personas, 'default'));
+  writeFileSync(join(personas, 'default', 'persona.yaml'), yaml.join('\n'));
+  const host = createHost({
+    mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
+    modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
+  });
+  hosts.push(host);
+  host.bus.on('policy.approval_pending', (e) => {
+    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+  });
+  const routes: string[] = [];
+  host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
+  await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+  return { host, routes };
 }
 
 describe('remote routing', () => {
@@ -124,22 +141,9 @@ describe('remote routing', () => {
   });
 
   it('follows the persona\'s preferred tier, unless the user chose one', async () => {
-    const personas = mkdtempSync(join(tmpdir(), 'aether-personas-'));
-    mkdirSync(join(personas, 'default'));
-    writeFileSync(join(personas, 'default', 'persona.yaml'), [
+    const { host, routes } = await withPersona([
       'schema_version: 1', 'id: default', 'display_name: Far', 'system_prompt: You like remote models.', 'routing:', '  preferred_tier: remote',
-    ].join('\n'));
-    const host = createHost({
-      mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
-      modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
-    });
-    hosts.push(host);
-    host.bus.on('policy.approval_pending', (e) => {
-      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
-    });
-    const routes: string[] = [];
-    host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
-    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+    ]);
     fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
     expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Remote reply.');
     expect(routes.at(-1)).toBe('remote: the persona prefers the remote model');
@@ -149,22 +153,9 @@ describe('remote routing', () => {
   });
 
   it('keeps replies local under a strict persona, unless the user chose the remote model', async () => {
-    const personas = mkdtempSync(join(tmpdir(), 'aether-personas-'));
-    mkdirSync(join(personas, 'default'));
-    writeFileSync(join(personas, 'default', 'persona.yaml'), [
+    const { host, routes } = await withPersona([
       'schema_version: 2', 'id: default', 'display_name: Near', 'system_prompt: Stay home.', 'routing:', '  preferred_tier: remote', '  privacy_posture: strict',
-    ].join('\n'));
-    const host = createHost({
-      mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
-      modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
-    });
-    hosts.push(host);
-    host.bus.on('policy.approval_pending', (e) => {
-      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
-    });
-    const routes: string[] = [];
-    host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
-    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+    ]);
     fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
     expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
     expect(routes.at(-1)).toBe('local: the persona keeps replies on this machine');
