@@ -159,7 +159,8 @@ describe('without a model', () => {
     const reply = page.getByTestId('message-assistant').first();
     await expect.poll(() => reply.getAttribute('data-status')).toBe('error');
     expect(await reply.textContent()).toMatch(/No model installed.*--model/s);
-    expect(await page.getByTestId('turn-state').textContent()).toBe('error');
+    // The finished turn and the state change are two events: the label follows a moment later.
+    await expect.poll(() => page.getByTestId('turn-state').textContent()).toBe('error');
     await shot(page, 'no-model');
     await page.close();
   });
