@@ -16,6 +16,8 @@ export type EvaluationInput = {
   resource: Resource;
   /** Shell syntax in a command, or anything else that makes this one request critical. */
   escalate?: boolean;
+  /** Why it was escalated, said in the verdict. */
+  escalateReason?: string;
 };
 
 export type PolicyState = {
@@ -49,8 +51,9 @@ const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'we
 function hardBlocked(resource: Resource, state: PolicyState): boolean {
   if (resource.kind === 'path') return state.hardBlocks.paths.some((p) => isInside(resource.path, p));
   if (resource.kind === 'command') {
-    const program = resource.argv[0].split('/').at(-1) ?? '';
-    return state.hardBlocks.programs.includes(program);
+    const programs = resource.programs ?? [resource.argv[0].split('/').at(-1) ?? ''];
+    return programs.some((p) => state.hardBlocks.programs.includes(p))
+      || (resource.argPaths ?? []).some((path) => state.hardBlocks.paths.some((p) => isInside(path, p)));
   }
   return false;
 }
@@ -87,7 +90,7 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   if (deny) return out('deny', 'grant-deny', mode, deny.id);
   if (mode === 'draft-only') return out('draft-only', 'preset-draft-only', mode);
   if (mode === 'auto') return out('allow', 'preset-auto', mode);
-  if (risk === 'critical') return out('ask', input.escalate ? 'shell-syntax-needs-a-person' : 'critical-needs-a-person', mode);
+  if (risk === 'critical') return out('ask', input.escalate ? input.escalateReason ?? 'shell-syntax-needs-a-person' : 'critical-needs-a-person', mode);
   if (allow && scopeCovers(allow.scope, resource)) return out('allow', 'grant-allow', mode, allow.id);
   return out('ask', 'no-grant', mode);
 }

@@ -31,7 +31,15 @@ export type Grant = {
 /** A request's resource, canonical, in the shape scopes match against. */
 export type Resource =
   | { kind: 'path'; path: string }
-  | { kind: 'command'; argv: string[] }
+  | {
+    kind: 'command'; argv: string[];
+    /** Programs that may run (exec-safety.ts); argv[0] when not given. */
+    programs?: string[];
+    /** Every argument as a canonical path, for the hard blocks. */
+    argPaths?: string[];
+    /** The last argument a prefix grant may not cover; -1 or absent when every one may be. */
+    lastUnsafeArg?: number;
+  }
   | { kind: 'host'; host: string; port: number; privateAddress: boolean }
   | { kind: 'model'; provider: string; model: string }
   | { kind: 'none' };
@@ -42,7 +50,10 @@ export function scopeCovers(scope: Scope, resource: Resource): boolean {
   switch (scope.kind) {
     case 'any': return true;
     case 'path': return resource.kind === 'path' && isInside(resource.path, scope.root);
-    case 'command': return resource.kind === 'command' && scope.prefix.length <= resource.argv.length && scope.prefix.every((t, i) => resource.argv[i] === t);
+    case 'command':
+      // A prefix covers the arguments after it only when none of them writes, runs or points outside the workspace.
+      return resource.kind === 'command' && scope.prefix.length <= resource.argv.length && scope.prefix.every((t, i) => resource.argv[i] === t)
+        && (resource.lastUnsafeArg ?? -1) < scope.prefix.length;
     case 'host': return resource.kind === 'host' && resource.host === scope.host && (scope.port === null || scope.port === resource.port);
     case 'model': return resource.kind === 'model' && resource.provider === scope.provider && (scope.model === null || scope.model === resource.model);
   }

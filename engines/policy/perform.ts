@@ -47,7 +47,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
   }
 
   const state = ctx.state();
-  let verdict: Verdict = evaluate({ capability: canon.capability, resource: canon.resource, escalate: canon.escalate }, state);
+  let verdict: Verdict = evaluate({ capability: canon.capability, resource: canon.resource, escalate: canon.escalate, escalateReason: canon.escalateReason }, state);
   const decide = (v: Verdict, extra: Record<string, unknown> = {}) => {
     const seq = audit('policy.decision', {
       capability: canon.capability, resource: canon.display, decision: v.decision, reason: v.reason,
@@ -86,7 +86,10 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
       verdict = { ...verdict, decision: 'deny', reason: `approval-${settled.answer}` };
     } else {
       variant = settled.answer === 'allow' ? settled.variant : undefined;
-      const grant = settled.duration === 'once' || variant ? null : recordGrant(ctx, canon, settled, request);
+      // Only an allow answer leaves an allow grant, and a critical action none at all: what the
+      // client sent with a draft or for a critical request is not a grant to keep.
+      const keep = settled.duration !== 'once' && !variant && (settled.answer === 'deny' || (settled.answer === 'allow' && verdict.risk !== 'critical'));
+      const grant = keep ? recordGrant(ctx, canon, settled, request) : null;
       verdict = {
         ...verdict, grantId: grant,
         decision: settled.answer === 'allow' ? 'allow' : settled.answer === 'draft' ? 'draft-only' : 'deny',

@@ -10,6 +10,7 @@ import { loadKeyring, loadSigningKey, rotateKey, type KeyVault } from './audit/k
 import { CostLedger } from './costs.ts';
 import { isCapability } from './catalog.ts';
 import type { PolicyState, Posture } from './evaluate.ts';
+import { EXEC_TABLE } from './exec-safety.ts';
 import { explainDecision } from './explain.ts';
 import { GrantStore } from './grant-store.ts';
 import type { Grant } from './grants.ts';
@@ -62,7 +63,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     hardBlocks: {
       // Aether's own keys and ledger, and the usual homes of credentials.
       paths: [...['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'].map((p) => join(deps.dataDir, p)), join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers'],
-      programs: ['sudo', 'su', 'doas', 'pkexec', 'passwd', 'mkfs', 'shutdown', 'reboot'],
+      programs: EXEC_TABLE.blocked,
     },
     workspaceRoots: [deps.workspace],
     costCapHit: (capability, resource) =>

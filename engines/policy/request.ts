@@ -6,6 +6,7 @@ import { AetherError, type ActionRequest } from '../bus/index.ts';
 import { canonicalJson } from './audit/canonical.ts';
 import { catalog, isCapability, type Capability } from './catalog.ts';
 import type { Resource, Scope } from './grants.ts';
+import { commandFacts } from './exec-safety.ts';
 import { canonicalCommand, canonicalPath, canonicalUrl } from './resources.ts';
 
 export type ScopeOption = { id: string; label: string; scope: Scope };
@@ -15,6 +16,8 @@ export type CanonicalRequest = {
   resource: Resource;
   display: string;
   escalate: boolean;
+  /** Why it needs a person each time (shell syntax, an interpreter…). */
+  escalateReason?: string;
   path?: string;
   argv?: string[];
   url?: string;
@@ -44,8 +47,11 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
     case 'command': {
       const { argv, shellLike } = canonicalCommand(request.target);
       const program = argv.slice(0, Math.min(2, argv.length));
+      const facts = commandFacts(argv, workspace);
       out = {
-        ...base, argv, escalate: shellLike, display: argv.join(' '), resource: { kind: 'command', argv },
+        ...base, argv, escalate: shellLike || facts.critical !== null,
+        escalateReason: shellLike ? 'shell-syntax-needs-a-person' : facts.critical ?? undefined,
+        display: argv.join(' '), resource: { kind: 'command', argv, programs: facts.programs, argPaths: facts.argPaths, lastUnsafeArg: facts.lastUnsafeArg },
         scopeOptions: [
           { id: 'exact', label: 'This exact command', scope: { kind: 'command', prefix: argv } },
           ...(argv.length > 2 ? [{ id: 'program', label: `Any "${program.join(' ')} …" command`, scope: { kind: 'command' as const, prefix: program } }] : []),
