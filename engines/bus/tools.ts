@@ -12,6 +12,8 @@ export type ToolRequest = {
   /** How the user allowed it, when there was a choice (send without private parts). */
   variant?: 'without-private';
   signal: AbortSignal;
+  /** L5's hard blocks, applied again to the object an executor is about to touch; throws PolicyDenied. */
+  guard?: (path: string, info: { dev: number; ino: number; nlink: number; isFile(): boolean }) => void;
 };
 
 export type ToolResult = {

@@ -25,7 +25,11 @@ export type PolicyState = {
   auditProblem: string | null;
   posture: Posture;
   /** Paths and programs nothing may touch, whatever was granted. */
-  hardBlocks: { paths: string[]; programs: string[] };
+  hardBlocks: {
+    paths: string[]; programs: string[];
+    /** device:inode of every file inside the protected paths (asked only when a file has several names). */
+    inodes?: () => ReadonlySet<string>;
+  };
   /** Where file actions are expected; elsewhere an automatic mode becomes ask. */
   workspaceRoots: string[];
   costCapHit: (capability: Capability, resource: Resource) => boolean;
@@ -48,12 +52,23 @@ export type Verdict = {
 
 const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'web.fetch'];
 
+/** Whether this object is protected: inside a hard-blocked path, or another name of a file that is. */
+export function isProtected(path: string, linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
+  return state.hardBlocks.paths.some((p) => isInside(path, p)) || isLinkedToProtected(linked, state);
+}
+
+function isLinkedToProtected(linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
+  if (!linked?.length || !state.hardBlocks.inodes) return false;
+  const inodes = state.hardBlocks.inodes();
+  return linked.some((k) => inodes.has(k));
+}
+
 function hardBlocked(resource: Resource, state: PolicyState): boolean {
-  if (resource.kind === 'path') return state.hardBlocks.paths.some((p) => isInside(resource.path, p));
+  if (resource.kind === 'path') return isProtected(resource.path, resource.linked, state);
   if (resource.kind === 'command') {
     const programs = resource.programs ?? [resource.argv[0].split('/').at(-1) ?? ''];
     return programs.some((p) => state.hardBlocks.programs.includes(p))
-      || (resource.argPaths ?? []).some((path) => state.hardBlocks.paths.some((p) => isInside(path, p)));
+      || (resource.argPaths ?? []).some((path) => isProtected(path, undefined, state)) || isLinkedToProtected(resource.linked, state);
   }
   return false;
 }

@@ -30,7 +30,7 @@ export type Grant = {
 
 /** A request's resource, canonical, in the shape scopes match against. */
 export type Resource =
-  | { kind: 'path'; path: string }
+  | { kind: 'path'; path: string; /** device:inode when the file has more than one name (hard links). */ linked?: string[] }
   | {
     kind: 'command'; argv: string[];
     /** Programs that may run (exec-safety.ts); argv[0] when not given. */
@@ -39,6 +39,8 @@ export type Resource =
     argPaths?: string[];
     /** The last argument a prefix grant may not cover; -1 or absent when every one may be. */
     lastUnsafeArg?: number;
+    /** device:inode of arguments that are files with more than one name. */
+    linked?: string[];
   }
   | { kind: 'host'; host: string; port: number; privateAddress: boolean }
   | { kind: 'model'; provider: string; model: string }

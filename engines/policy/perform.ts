@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { AetherError, toErrorInfo, type ActionOutcome, type ActionRequest, type Bus, type ToolExecutor } from '../bus/index.ts';
 import type { Ledger } from './audit/ledger.ts';
 import { catalog } from './catalog.ts';
-import { evaluate, type PolicyState, type Verdict } from './evaluate.ts';
+import { evaluate, isProtected, type PolicyState, type Verdict } from './evaluate.ts';
 import { explainDecision } from './explain.ts';
 import type { GrantStore } from './grant-store.ts';
 import type { Scope } from './grants.ts';
@@ -122,6 +122,10 @@ async function execute(
     const result = await executor({
       capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input, signal: abort.signal, variant,
       allowPrivateNetwork: canon.resource.kind === 'host' && canon.resource.privateAddress && verdict.reason !== 'preset-auto',
+      guard: (path, info) => {
+        const linked = info.isFile() && info.nlink > 1 ? [`${info.dev}:${info.ino}`] : undefined;
+        if (isProtected(path, linked, ctx.state())) throw new AetherError('PolicyDenied', `${path} is protected; nothing was done`);
+      },
     });
     const seq = audit('policy.outcome', {
       capability: canon.capability, resource: canon.display, decision: 'done', reason: result.summary,

@@ -1,6 +1,5 @@
 // L5 policy: the single door for side effects, the approvals a user answers, the grants they
 // leave, and the audit ledger that proves afterwards what was decided and done.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AetherError, DisposableSet, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
@@ -10,11 +9,11 @@ import { loadKeyring, loadSigningKey, rotateKey, type KeyVault } from './audit/k
 import { CostLedger } from './costs.ts';
 import { isCapability } from './catalog.ts';
 import type { PolicyState, Posture } from './evaluate.ts';
-import { EXEC_TABLE } from './exec-safety.ts';
 import { explainDecision } from './explain.ts';
 import { GrantStore } from './grant-store.ts';
 import type { Grant } from './grants.ts';
 import { perform, type PerformContext } from './perform.ts';
+import { hardBlocks } from './protected.ts';
 import type { PresetConfig } from './presets.ts';
 import { describeScope } from './request.ts';
 import { Tickets } from './tickets.ts';
@@ -55,16 +54,12 @@ export function createPolicyEngine(deps: PolicyDeps) {
   let personaModes: PolicyState['persona'];
   let lastProblem: string | null = ledger.unhealthy;
 
-  const home = homedir();
+  const blocks = hardBlocks(deps.dataDir);
   const state = (): PolicyState => ({
     preset: settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' },
     posture: settings.get<Posture>('policy.posture') ?? 'balanced',
     auditProblem: ledger.unhealthy,
-    hardBlocks: {
-      // Aether's own keys and ledger, and the usual homes of credentials.
-      paths: [...['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'].map((p) => join(deps.dataDir, p)), join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers'],
-      programs: EXEC_TABLE.blocked,
-    },
+    hardBlocks: blocks,
     workspaceRoots: [deps.workspace],
     costCapHit: (capability, resource) =>
       capability.startsWith('router.remote') && resource.kind === 'model' && costs.isTripped(resource.provider),

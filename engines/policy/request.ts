@@ -7,7 +7,7 @@ import { canonicalJson } from './audit/canonical.ts';
 import { catalog, isCapability, type Capability } from './catalog.ts';
 import type { Resource, Scope } from './grants.ts';
 import { commandFacts } from './exec-safety.ts';
-import { canonicalCommand, canonicalPath, canonicalUrl } from './resources.ts';
+import { canonicalCommand, canonicalPath, canonicalUrl, linkedKey } from './resources.ts';
 
 export type ScopeOption = { id: string; label: string; scope: Scope };
 
@@ -35,8 +35,9 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
     case 'path': {
       const path = canonicalPath(request.target, workspace);
       const folder = capability === 'files.list' ? path : dirname(path);
+      const linked = linkedKey(path);
       out = {
-        ...base, path, display: path, resource: { kind: 'path', path },
+        ...base, path, display: path, resource: { kind: 'path', path, ...(linked ? { linked: [linked] } : {}) },
         scopeOptions: [
           { id: 'exact', label: capability === 'files.list' ? 'This folder only' : 'This file', scope: { kind: 'path', root: path } },
           { id: 'folder', label: `Everything in ${folder}`, scope: { kind: 'path', root: folder } },
@@ -51,7 +52,10 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
       out = {
         ...base, argv, escalate: shellLike || facts.critical !== null,
         escalateReason: shellLike ? 'shell-syntax-needs-a-person' : facts.critical ?? undefined,
-        display: argv.join(' '), resource: { kind: 'command', argv, programs: facts.programs, argPaths: facts.argPaths, lastUnsafeArg: facts.lastUnsafeArg },
+        display: argv.join(' '), resource: {
+          kind: 'command', argv, programs: facts.programs, argPaths: facts.argPaths, lastUnsafeArg: facts.lastUnsafeArg,
+          linked: facts.argPaths.map(linkedKey).filter((k): k is string => k !== null),
+        },
         scopeOptions: [
           { id: 'exact', label: 'This exact command', scope: { kind: 'command', prefix: argv } },
           ...(argv.length > 2 ? [{ id: 'program', label: `Any "${program.join(' ')} …" command`, scope: { kind: 'command' as const, prefix: program } }] : []),

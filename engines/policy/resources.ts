@@ -1,6 +1,6 @@
 // Canonical resources. Policy decides on these, executors act on these — never on the raw text a
 // model or a user typed — so what was checked is what is touched.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import { AetherError } from '../bus/index.ts';
 
@@ -29,6 +29,16 @@ export function canonicalPath(input: string, base: string): string {
     }
   }
   return current;
+}
+
+/** device:inode of a file with more than one name: a hard link may be another name of a protected file. */
+export function linkedKey(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.nlink > 1 ? `${st.dev}:${st.ino}` : null;
+  } catch {
+    return null;
+  }
 }
 
 export function isInside(path: string, root: string): boolean {

@@ -1,10 +1,12 @@
-// File executors. Paths arrive canonical and already checked by L5. Writes replace atomically;
-// deletes move to Aether's trash so they can be undone.
+// File executors. Paths arrive canonical and already checked by L5; each executor opens exactly
+// that object (exact-fs.ts) and lets L5 check it again at the moment of use. Writes replace
+// atomically; deletes move to Aether's trash so they can be undone.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { constants, mkdirSync } from 'node:fs';
+import { copyFile, lstat, readdir, rename, rm, writeFile as write } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AetherError, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, type ToolExecutor, type ToolRequest } from '../bus/index.ts';
+import { openExact, openFolder } from './exact-fs.ts';
 
 export const LIMITS = { readBytes: 1024 * 1024, writeBytes: 5 * 1024 * 1024, listEntries: 1000 };
 
@@ -15,10 +17,9 @@ const need = (path: string | undefined): string => {
 
 export const readFile: ToolExecutor = async (req) => {
   const path = need(req.path);
-  const info = await stat(path).catch(() => { throw new AetherError('NotFound', `${path} does not exist`); });
-  if (!info.isFile()) throw new AetherError('BadRequest', `${path} is not a file`);
-  const handle = await open(path, 'r');
+  const { handle, info } = await openExact(path, constants.O_RDONLY, req.guard);
   try {
+    if (!info.isFile()) throw new AetherError('BadRequest', `${path} is not a file`);
     const buffer = Buffer.alloc(Math.min(info.size, LIMITS.readBytes));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const text = buffer.subarray(0, bytesRead).toString('utf8');
@@ -31,45 +32,70 @@ export const readFile: ToolExecutor = async (req) => {
 
 export const listFolder: ToolExecutor = async (req) => {
   const path = need(req.path);
-  const entries = await readdir(path, { withFileTypes: true }).catch(() => { throw new AetherError('NotFound', `${path} is not a folder`); });
-  const shown = entries.slice(0, LIMITS.listEntries).map((e) => `${e.isDirectory() ? 'dir ' : 'file'}  ${e.name}`);
-  const more = entries.length > shown.length ? `\n… and ${entries.length - shown.length} more` : '';
-  return { summary: `listed ${path}: ${entries.length} entries`, output: shown.join('\n') + more };
+  const folder = await openFolder(path, req.guard);
+  try {
+    const entries = await readdir(folder.via, { withFileTypes: true });
+    const shown = entries.slice(0, LIMITS.listEntries).map((e) => `${e.isDirectory() ? 'dir ' : 'file'}  ${e.name}`);
+    const more = entries.length > shown.length ? `\n… and ${entries.length - shown.length} more` : '';
+    return { summary: `listed ${path}: ${entries.length} entries`, output: shown.join('\n') + more };
+  } finally {
+    await folder.handle.close();
+  }
 };
+
+/** The child `name` of the held-open parent: refused when it is a symlink now or protected. */
+async function existingChild(req: ToolRequest, via: string, path: string) {
+  const info = await lstat(join(via, basename(path))).catch(() => null);
+  if (info?.isSymbolicLink()) throw new AetherError('PolicyDenied', `${path} changed after it was approved (it is a symlink now); nothing was done`);
+  if (info) req.guard?.(path, info);
+  return info;
+}
 
 export const writeFile: ToolExecutor = async (req) => {
   const path = need(req.path);
   const text = req.input ?? '';
   const bytes = Buffer.byteLength(text);
   if (bytes > LIMITS.writeBytes) throw new AetherError('BadRequest', `refusing to write ${bytes} bytes (limit ${LIMITS.writeBytes})`);
-  const existing = await lstat(path).catch(() => null);
-  if (existing?.isDirectory()) throw new AetherError('BadRequest', `${path} is a folder`);
   mkdirSync(dirname(path), { recursive: true });
-  // Write beside, then rename over: a reader never sees half a file, a crash never leaves one.
-  const temp = join(dirname(path), `.${basename(path)}.aether-${randomBytes(4).toString('hex')}`);
-  writeFileSync(temp, text, { flag: 'wx' });
+  const folder = await openFolder(dirname(path), req.guard);
   try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
+    const existing = await existingChild(req, folder.via, path);
+    if (existing?.isDirectory()) throw new AetherError('BadRequest', `${path} is a folder`);
+    // Write beside, then rename over: a reader never sees half a file, a crash never leaves one.
+    const temp = join(folder.via, `.${basename(path)}.aether-${randomBytes(4).toString('hex')}`);
+    await write(temp, text, { flag: 'wx' });
+    try {
+      await rename(temp, join(folder.via, basename(path)));
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { summary: `wrote ${bytes} bytes to ${path}`, output: '' };
+  } finally {
+    await folder.handle.close();
   }
-  return { summary: `wrote ${bytes} bytes to ${path}`, output: '' };
 };
 
 export function deleteToTrash(trashDir: string): ToolExecutor {
   return async (req) => {
     const path = need(req.path);
-    const info = await lstat(path).catch(() => { throw new AetherError('NotFound', `${path} does not exist`); });
-    const target = join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`);
-    mkdirSync(trashDir, { recursive: true });
+    const folder = await openFolder(dirname(path), req.guard);
     try {
-      renameSync(path, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV' || info.isDirectory()) throw error;
-      copyFileSync(path, target);
-      rmSync(path);
+      const info = await existingChild(req, folder.via, path);
+      if (!info) throw new AetherError('NotFound', `${path} does not exist`);
+      const source = join(folder.via, basename(path));
+      const target = join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`);
+      mkdirSync(trashDir, { recursive: true });
+      try {
+        await rename(source, target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV' || info.isDirectory()) throw error;
+        await copyFile(source, target);
+        await rm(source);
+      }
+      return { summary: `moved ${path} to Aether's trash`, output: target };
+    } finally {
+      await folder.handle.close();
     }
-    return { summary: `moved ${path} to Aether's trash`, output: target };
   };
 }
