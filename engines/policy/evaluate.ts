@@ -18,6 +18,8 @@ export type EvaluationInput = {
   escalate?: boolean;
   /** Why it was escalated, said in the verdict. */
   escalateReason?: string;
+  /** What untrusted content (a file, a page, a command's output) this turn already read, if any. */
+  untrusted?: string | null;
 };
 
 export type PolicyState = {
@@ -104,6 +106,8 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   const { deny, allow } = state.grants.match(capability, resource, state.context);
   if (deny) return out('deny', 'grant-deny', mode, deny.id);
   if (mode === 'draft-only') return out('draft-only', 'preset-draft-only', mode);
+  // Content the model read may carry instructions: what follows it in the turn needs a person.
+  if (input.untrusted && (mode === 'auto' || allow)) return out('ask', 'follows-untrusted-content', mode);
   if (mode === 'auto') return out('allow', 'preset-auto', mode);
   if (risk === 'critical') return out('ask', input.escalate ? input.escalateReason ?? 'shell-syntax-needs-a-person' : 'critical-needs-a-person', mode);
   if (allow && scopeCovers(allow.scope, resource)) return out('allow', 'grant-allow', mode, allow.id);

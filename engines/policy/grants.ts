@@ -24,6 +24,8 @@ export type Grant = {
   taskId: string | null;
   sessionId: string | null;
   personaId: string | null;
+  /** Who it was given to: 'user' for the user's own commands, else the requester ('persona:<id>', 'router'). */
+  actor?: string;
   createdAt: number;
   revokedAt: number | null;
 };
@@ -46,7 +48,7 @@ export type Resource =
   | { kind: 'model'; provider: string; model: string }
   | { kind: 'none' };
 
-export type GrantContext = { now: number; sessionId: string; taskId: string | null; personaId: string | null };
+export type GrantContext = { now: number; sessionId: string; taskId: string | null; personaId: string | null; actor?: string };
 
 export function scopeCovers(scope: Scope, resource: Resource): boolean {
   switch (scope.kind) {
@@ -65,6 +67,8 @@ export function isLive(g: Grant, ctx: GrantContext): boolean {
   if (g.revokedAt !== null) return false;
   if (g.expiresAt !== null && g.expiresAt <= ctx.now) return false;
   if (g.usesLeft !== null && g.usesLeft <= 0) return false;
+  // A grant serves only the actor it was given to: the user's grant never answers the model.
+  if ((g.actor ?? 'user') !== (ctx.actor ?? 'user')) return false;
   if (g.duration === 'session' || g.duration === 'once') {
     // Session grants end with the session, and go dormant when the persona that got them is swapped out.
     if (g.sessionId !== ctx.sessionId) return false;

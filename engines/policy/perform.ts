@@ -23,7 +23,13 @@ export type PerformContext = {
   newId: () => string;
   personaId: () => string | null;
   inFlight: Set<AbortController>;
+  /** Turns that already read untrusted content, and what it was. */
+  tainted: Map<string, string>;
 };
+
+// What these return goes into the turn's context and may carry instructions from someone else.
+const TAINTING = new Set(['files.read', 'files.list', 'web.fetch', 'process.exec', 'clipboard.read']);
+const MAX_TAINTED = 1000;
 
 const DURABLE = new Set(['high', 'critical']);
 
@@ -46,8 +52,10 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
     return outcome('failed', 'deny', 'bad-request', request.target.slice(0, 500), seq, { error: info });
   }
 
-  const state = ctx.state();
-  let verdict: Verdict = evaluate({ capability: canon.capability, resource: canon.resource, escalate: canon.escalate, escalateReason: canon.escalateReason }, state);
+  const base = ctx.state();
+  const state: PolicyState = { ...base, context: { ...base.context, actor: request.actor, taskId: request.taskId ?? request.turnId ?? null } };
+  const untrusted = request.turnId ? ctx.tainted.get(request.turnId) ?? null : null;
+  let verdict: Verdict = evaluate({ capability: canon.capability, resource: canon.resource, escalate: canon.escalate, escalateReason: canon.escalateReason, untrusted }, state);
   const decide = (v: Verdict, extra: Record<string, unknown> = {}) => {
     const seq = audit('policy.decision', {
       capability: canon.capability, resource: canon.display, decision: v.decision, reason: v.reason,
@@ -75,7 +83,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
   if (verdict.decision === 'ask') {
     const { approval, answer } = ctx.tickets.issue((ticketId, expiresAt) => ({
       ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,
-      risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000),
+      risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000), untrusted,
       scopeOptions: canon.scopeOptions.map((o) => ({ id: o.id, label: o.label, scope: describeScope(o.scope) })), createdAt: ctx.now(), expiresAt,
       variants: canon.capability === 'router.remote_with_private' ? [{ id: 'without-private' as const, label: 'Send without the private parts' }] : [],
     }), ctx.now(), request.turnId ?? null);
@@ -88,7 +96,8 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
       variant = settled.answer === 'allow' ? settled.variant : undefined;
       // Only an allow answer leaves an allow grant, and a critical action none at all: what the
       // client sent with a draft or for a critical request is not a grant to keep.
-      const keep = settled.duration !== 'once' && !variant && (settled.answer === 'deny' || (settled.answer === 'allow' && verdict.risk !== 'critical'));
+      // After untrusted content the yes is for this one request.
+      const keep = settled.duration !== 'once' && !variant && (settled.answer === 'deny' || (settled.answer === 'allow' && verdict.risk !== 'critical' && !untrusted));
       const grant = keep ? recordGrant(ctx, canon, settled, request) : null;
       verdict = {
         ...verdict, grantId: grant,
@@ -131,6 +140,10 @@ async function execute(
       capability: canon.capability, resource: canon.display, decision: 'done', reason: result.summary,
       details: { resultSha256: createHash('sha256').update(result.output).digest('hex'), durationMs: Math.round(ctx.now() - started) },
     });
+    if (request.turnId && TAINTING.has(canon.capability)) {
+      if (ctx.tainted.size >= MAX_TAINTED) ctx.tainted.delete(ctx.tainted.keys().next().value!);
+      ctx.tainted.set(request.turnId, `${catalog[canon.capability].label.toLowerCase()}: ${canon.display}`);
+    }
     const read = canon.capability === 'files.read' || canon.capability === 'web.fetch';
     ctx.bus.emit('policy.performed', { capability: canon.capability, resource: canon.display, summary: result.summary, excerpt: read ? result.output.slice(0, 2000) : null }, meta);
     return { ...base, status: 'done', auditSeq: seq, result, error: null };
@@ -156,7 +169,7 @@ function recordGrant(ctx: PerformContext, canon: CanonicalRequest, answer: Answe
     id: ctx.newId(), createdAt: ctx.now(), capability: canon.capability, scope, effect: answer.answer === 'deny' ? 'deny' : 'allow',
     duration, expiresAt: timed ? ctx.now() + HOURS[answer.duration as 'hour' | 'day'] * 3_600_000 : null,
     usesLeft: answer.answer === 'allow' && answer.uses ? answer.uses - 1 : null, // this request is the first use
-    taskId: request.taskId ?? request.turnId ?? null, personaId: ctx.personaId(),
+    taskId: request.taskId ?? request.turnId ?? null, personaId: ctx.personaId(), actor: request.actor,
   });
   ctx.bus.emit('policy.grants_changed', { reason: 'created' }, { source: 'policy' });
   return grant.id;

@@ -35,7 +35,7 @@ export type PolicyDeps = {
 
 const view = (g: Grant) => ({
   id: g.id, capability: g.capability, scope: describeScope(g.scope), effect: g.effect, duration: g.duration,
-  usesLeft: g.usesLeft, expiresAt: g.expiresAt, createdAt: g.createdAt, revokedAt: g.revokedAt,
+  usesLeft: g.usesLeft, expiresAt: g.expiresAt, createdAt: g.createdAt, revokedAt: g.revokedAt, actor: g.actor ?? 'user',
 });
 
 export function createPolicyEngine(deps: PolicyDeps) {
@@ -92,7 +92,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
   const executors: Record<string, ToolExecutor> = { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin };
   const ctx: PerformContext = {
     bus, ledger, grants, tickets, executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
-    personaId: () => personaId, inFlight,
+    personaId: () => personaId, inFlight, tainted: new Map(),
   };
 
   function reportHealth(): void {

@@ -43,6 +43,12 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
       </div>
       <code className="approval-resource" data-testid="approval-resource">{approval.resource || '—'}</code>
       <p className="approval-why">Asked by <b>{approval.actor}</b>{approval.why ? <>: {approval.why}</> : null}</p>
+      {approval.untrusted !== null && (
+        <p className="approval-untrusted" data-testid="approval-untrusted" role="alert">
+          This follows content Aether read from outside in this turn ({approval.untrusted}); it may carry someone else's
+          instructions. Allow only if you asked for this.
+        </p>
+      )}
       {approval.preview !== null && <pre className="approval-preview">{approval.preview}</pre>}
       <div className="approval-choices">
         <label>For
@@ -53,7 +59,7 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
         </label>
         {scope === CUSTOM && <input data-testid="approval-custom-scope" placeholder="a folder, a command prefix or a host" value={custom} onChange={(e) => setCustom(e.target.value)} />}
         <label>How long
-          <select data-testid="approval-duration" value={duration} onChange={(e) => setDuration(e.target.value as Duration)} disabled={approval.risk === 'critical'}>
+          <select data-testid="approval-duration" value={duration} onChange={(e) => setDuration(e.target.value as Duration)} disabled={approval.risk === 'critical' || approval.untrusted !== null}>
             {DURATIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>

@@ -52,6 +52,8 @@ export const approvalSchema = z.object({
   actor: z.string(),
   why: z.string(),
   preview: z.string().nullable(),
+  /** Set when the request follows untrusted content read in the same turn: what was read. */
+  untrusted: z.string().nullable(),
   scopeOptions: z.array(scopeOptionSchema),
   /** Other ways to allow it, e.g. sending a remote request without its private parts. */
   variants: z.array(z.object({ id: z.enum(['without-private']), label: z.string() })),
@@ -70,6 +72,8 @@ export const grantViewSchema = z.object({
   expiresAt: z.number().nullable(),
   createdAt: z.number(),
   revokedAt: z.number().nullable(),
+  /** Who it serves: 'user' (the user's own commands) or the requester it was given to ('persona:<id>'). */
+  actor: z.string(),
 });
 export type GrantView = z.infer<typeof grantViewSchema>;
 
