@@ -41,6 +41,8 @@ async function send(text: string): Promise<void> {
 
 async function lastReply(): Promise<string> {
   await idle();
+  // The turn may still be starting when the label reads idle: wait for the placeholder to go.
+  await expect.poll(async () => (await replies().last().textContent()) ?? '').not.toBe('…');
   return (await replies().last().textContent()) ?? '';
 }
 
