@@ -65,7 +65,7 @@ export function createHost(options: HostOptions): Host {
     bus, db: storage.db, settings: storage.settings, dataDir: options.dataDir, workspace, sessionId: randomUUID(),
     keyVault, now: Date.now, newId: randomUUID,
     executors: createToolset({ workspace, trashDir: join(options.dataDir, 'trash'), clipboard: options.clipboard }),
-    verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs,
+    verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs, bundledPersonasDir: resources.personasDir,
   });
   const persona = createPersonaEngine({
     bus, personasDir: resources.personasDir, userDir: join(options.dataDir, 'personas'), settings: storage.settings, now: Date.now,

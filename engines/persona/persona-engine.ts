@@ -68,7 +68,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
   }
 
   const announce = (p: ActivePersona) => bus.emit('persona.activated',
-    { id: p.id, displayName: p.displayName, tagline: p.tagline, policy: p.policy, presence: p.presence, memory: p.memory }, { source: 'persona' });
+    { id: p.id, displayName: p.displayName, tagline: p.tagline, policy: p.policy, presence: p.presence, memory: p.memory, hash: p.hash }, { source: 'persona' });
 
   function swap(next: ActivePersona): void {
     staged = null;

@@ -1,6 +1,7 @@
 // The policy evaluator: a pure function of the request and the state it is given. Order:
 // pre-gates → capability in the preset → resource in scope → effective mode → grants.
 // Deny beats ask beats allow; no match means ask.
+import { basename } from 'node:path';
 import { catalog, type Capability, type Risk } from './catalog.ts';
 import { scopeCovers, type GrantContext, type GrantIndex, type Resource } from './grants.ts';
 import { modeFor, presetAllowing, type Mode, type PresetConfig } from './presets.ts';
@@ -29,6 +30,8 @@ export type PolicyState = {
   /** Paths and programs nothing may touch, whatever was granted. */
   hardBlocks: {
     paths: string[]; programs: string[];
+    /** Files of these names anywhere under a root (persona trust lists and signatures); a command may not name the root at all. */
+    named?: Array<{ root: string; names: string[] }>;
     /** device:inode of every file inside the protected paths (asked only when a file has several names). */
     inodes?: () => ReadonlySet<string>;
   };
@@ -56,7 +59,8 @@ const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'we
 
 /** Whether this object is protected: inside a hard-blocked path, or another name of a file that is. */
 export function isProtected(path: string, linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
-  return state.hardBlocks.paths.some((p) => isInside(path, p)) || isLinkedToProtected(linked, state);
+  return state.hardBlocks.paths.some((p) => isInside(path, p)) || isLinkedToProtected(linked, state)
+    || (state.hardBlocks.named ?? []).some((n) => isInside(path, n.root) && n.names.includes(basename(path)));
 }
 
 function isLinkedToProtected(linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
@@ -70,7 +74,8 @@ function hardBlocked(resource: Resource, state: PolicyState): boolean {
   if (resource.kind === 'command') {
     const programs = resource.programs ?? [resource.argv[0].split('/').at(-1) ?? ''];
     return programs.some((p) => state.hardBlocks.programs.includes(p))
-      || (resource.argPaths ?? []).some((path) => isProtected(path, undefined, state)) || isLinkedToProtected(resource.linked, state);
+      || (resource.argPaths ?? []).some((path) => isProtected(path, undefined, state) || (state.hardBlocks.named ?? []).some((n) => isInside(path, n.root)))
+      || isLinkedToProtected(resource.linked, state);
   }
   return false;
 }

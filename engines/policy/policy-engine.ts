@@ -13,6 +13,7 @@ import { explainDecision } from './explain.ts';
 import { GrantStore } from './grant-store.ts';
 import type { Grant } from './grants.ts';
 import { perform, type PerformContext } from './perform.ts';
+import { createPersonaTrust, trustKey } from './persona-trust.ts';
 import { hardBlocks } from './protected.ts';
 import type { PresetConfig } from './presets.ts';
 import { describeScope } from './request.ts';
@@ -31,6 +32,8 @@ export type PolicyDeps = {
   newId: () => string;
   verifyWorkerEntry?: string;
   approvalTimeoutMs?: number;
+  /** The bundled personas' folder: its trust list is protected like the user's. */
+  bundledPersonasDir?: string;
 };
 
 const view = (g: Grant) => ({
@@ -50,11 +53,10 @@ export function createPolicyEngine(deps: PolicyDeps) {
   const costs = new CostLedger(deps.db);
   const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
   const inFlight = new Set<AbortController>();
-  let personaId: string | null = null;
-  let personaModes: PolicyState['persona'];
+  const trust = createPersonaTrust(settings, () => settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' });
   let lastProblem: string | null = ledger.unhealthy;
 
-  const blocks = hardBlocks(deps.dataDir);
+  const blocks = hardBlocks(deps.dataDir, deps.bundledPersonasDir);
   const state = (): PolicyState => ({
     preset: settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' },
     posture: settings.get<Posture>('policy.posture') ?? 'balanced',
@@ -64,8 +66,8 @@ export function createPolicyEngine(deps: PolicyDeps) {
     costCapHit: (capability, resource) =>
       capability.startsWith('router.remote') && resource.kind === 'model' && costs.isTripped(resource.provider),
     grants: grants.index,
-    context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId },
-    persona: personaModes,
+    context: { now: deps.now(), sessionId: deps.sessionId, taskId: null, personaId: trust.personaId() },
+    persona: trust.modes(),
   });
   // Exporting the log is an action like any other: it goes through the gate, and is audited.
   const exportAudit: ToolExecutor = async (req) => {
@@ -85,6 +87,8 @@ export function createPolicyEngine(deps: PolicyDeps) {
       }
       case 'rearm_cost_cap': costs.rearm(String(change.provider)); break;
       case 'rotate_audit_key': ledger.useKeyring(rotateKey(deps.keyVault, ledger.currentKeyring), deps.newId()); break;
+      case 'trust_persona_key': trustKey(join(deps.dataDir, 'personas', 'trusted-keys.json'), String(change.name), String(change.publicKey)); break;
+      case 'confirm_persona_widening': trust.confirm(String(change.hash)); break;
       default: throw new AetherError('BadRequest', `unknown change ${change.op}`);
     }
     return { summary: `changed policy: ${describeChange(change)}`, output: '' };
@@ -92,7 +96,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
   const executors: Record<string, ToolExecutor> = { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin };
   const ctx: PerformContext = {
     bus, ledger, grants, tickets, executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
-    personaId: () => personaId, inFlight, tainted: new Map(),
+    personaId: () => trust.personaId(), inFlight, tainted: new Map(),
   };
 
   function reportHealth(): void {
@@ -221,10 +225,13 @@ export function createPolicyEngine(deps: PolicyDeps) {
     start(): void {
       registerCommands();
       // Replayed from the start: the persona may have been activated before this engine started.
-      disposables.add(bus.subscribe((e) => { if (e.name === 'persona.activated') {
-        personaId = e.payload.id;
-        personaModes = { modes: e.payload.policy.modes, signed: e.payload.policy.signed };
-      } }, { afterSeq: 0 }));
+      disposables.add(bus.subscribe((e) => {
+        if (e.name !== 'persona.activated') return;
+        const { confirm, applied } = trust.activate({ id: e.payload.id, hash: e.payload.hash, ...e.payload.policy });
+        if (applied.length) userRow(deps.newId(), 'persona.widening_applied', { persona: e.payload.id, hash: e.payload.hash, widened: applied });
+        // Nobody is waiting on this: the persona answers with narrowed modes until the user says yes.
+        if (confirm) void perform(ctx, confirm, deps.newId()).catch(() => null).finally(reportHealth); // a failed row marks the ledger unhealthy
+      }, { afterSeq: 0 }));
       // Verify what is there before trusting it; until then the ledger's own checks apply.
       void ledger.verifyAsync().then(reportHealth);
     },

@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import type { PolicyState } from './evaluate.ts';
 import { EXEC_TABLE } from './exec-safety.ts';
 
-export function hardBlocks(dataDir: string, home = homedir()): PolicyState['hardBlocks'] {
+/** Names that no executor may touch inside a persona folder: who is trusted, and each pack's signature. */
+const TRUST_FILES = ['trusted-keys.json', 'persona.sig'];
+
+export function hardBlocks(dataDir: string, bundledPersonas?: string, home = homedir()): PolicyState['hardBlocks'] {
+  // A program can move a whole folder away and back, so for process.exec the folders are blocked whole.
+  const named = [join(dataDir, 'personas'), ...(bundledPersonas ? [bundledPersonas] : [])].map((root) => ({ root, names: TRUST_FILES }));
   const paths = [
     ...['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'].map((p) => join(dataDir, p)),
     join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers',
   ];
-  return { paths, programs: EXEC_TABLE.blocked, inodes: () => protectedInodes(paths) };
+  return { paths, named, programs: EXEC_TABLE.blocked, inodes: () => protectedInodes(paths) };
 }
 
 const MAX_ENTRIES = 5000;

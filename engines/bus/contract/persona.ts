@@ -69,7 +69,7 @@ export const personaCommands = {
 };
 
 export const personaEvents = {
-  'persona.activated': activePersonaSchema.pick({ id: true, displayName: true, tagline: true, policy: true, presence: true, memory: true }),
+  'persona.activated': activePersonaSchema.pick({ id: true, displayName: true, tagline: true, policy: true, presence: true, memory: true, hash: true }),
   /** A saved pack did not compile: the old persona stays active. */
   'persona.failed': z.object({ id: z.string(), error: personaErrorSchema }),
   /** A compiled pack waits for the turn's next safe boundary. */

@@ -169,6 +169,8 @@ export const policyCommands = {
     }),
     z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
     z.object({ op: z.literal('rotate_audit_key') }),
+    /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
+    z.object({ op: z.literal('trust_persona_key'), name: z.string().min(1).max(100), publicKey: z.string().regex(/^[0-9a-f]{64}$/) }),
   ]), actionOutcomeSchema),
   'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() })),
   'policy.get_state': command(z.object({}), policyStateSchema),
