@@ -10,10 +10,44 @@ function makeBus(replayLimit?: number) {
 describe('bus commands', () => {
   it('parses input by its schema before the handler sees it', async () => {
     const bus = makeBus();
+    bus.setAuditor((_row, change) => change());
     let seen: unknown;
     bus.handle('chat.rename_conversation', (input) => { seen = input; return { id: input.id, title: input.title, createdAt: 1, updatedAt: 2 }; });
     await bus.invoke('chat.rename_conversation', { id: 'c1', title: '  Trip plans  ' });
     expect(seen).toEqual({ id: 'c1', title: 'Trip plans' });
+  });
+
+  it('an audited command runs only through the auditor, and its events wait for the commit', async () => {
+    const bus = makeBus();
+    const sent: string[] = [];
+    bus.subscribe((e) => sent.push(e.name));
+    bus.handle('chat.rename_conversation', (input, ctx) => {
+      ctx.note?.({ resource: input.id });
+      bus.emit('chat.conversations_changed', { reason: 'renamed', id: input.id }, { source: 'interaction' });
+      return { id: input.id, title: input.title, createdAt: 1, updatedAt: 2 };
+    });
+    await expect(bus.invoke('chat.rename_conversation', { id: 'c1', title: 'x' })).rejects.toMatchObject({ code: 'AuditUnavailable' });
+    const rows: string[] = [];
+    const off = bus.setAuditor((row, change) => {
+      const out = change();
+      expect(sent).toEqual([]); // not yet committed: nothing went out
+      if (row.note.resource === 'fail') throw new Error('disk full');
+      rows.push(`${row.kind} ${row.note.resource}`);
+      return out;
+    });
+    await expect(bus.invoke('chat.rename_conversation', { id: 'fail', title: 'x' })).rejects.toThrow('disk full');
+    expect(sent).toEqual([]); // a change that did not commit says nothing
+    await bus.invoke('chat.rename_conversation', { id: 'c1', title: 'x' });
+    expect(rows).toEqual(['chat.conversation_renamed c1']);
+    expect(sent).toEqual(['chat.conversations_changed']);
+    off.dispose();
+  });
+
+  it('refuses an audited handler that is not synchronous (its change could outlive the transaction)', async () => {
+    const bus = makeBus();
+    bus.setAuditor((_row, change) => change());
+    bus.handle('chat.rename_conversation', async (input) => ({ id: input.id, title: input.title, createdAt: 1, updatedAt: 2 }));
+    await expect(bus.invoke('chat.rename_conversation', { id: 'c1', title: 'x' })).rejects.toThrow(/synchronous/);
   });
 
   it('rejects malformed input with a typed BadRequest naming the field', async () => {

@@ -14,7 +14,19 @@ export type CommandContext = {
   changeId: string;
   /** Who asked: an engine inside the host, the renderer, or a local API client. */
   origin: 'internal' | 'renderer' | 'api';
+  /** For `audit` commands: what the audit row says the change was about. */
+  note?: (row: AuditNote) => void;
+  /** For `audit` commands: work outside the database (deleting a file) that runs only once the change committed. */
+  afterCommit?: (fn: () => void) => void;
 };
+
+export type AuditNote = { resource?: string; capability?: string; decision?: string; reason?: string; details?: Record<string, unknown> };
+
+/**
+ * Runs an audited command's change and writes its row in one transaction (L5 supplies it): the
+ * row is written after `change` returns and before anything commits; if either throws, neither stays.
+ */
+export type Auditor = <T>(row: { kind: string; command: string; changeId: string; origin: CommandContext['origin']; note: AuditNote }, change: () => T) => T;
 
 export type CommandHandler<K extends CommandName> =
   (input: ParsedInput<K>, context: CommandContext) => Promise<CommandOutput<K>> | CommandOutput<K>;
@@ -37,6 +49,9 @@ export function createBus(options: BusOptions) {
   const replayLimit = options.replayLimit ?? 10_000;
   const recent: Envelope[] = [];
   let seq = 0;
+  let auditor: Auditor | null = null;
+  // While an audited change runs, its events wait: they go out only once the change committed.
+  let held: Array<() => void> | null = null;
   // Events emitted by a listener while another event is being delivered wait their turn, so
   // every subscriber sees events in seq order (replay after a reconnect depends on it).
   const pending: Envelope[] = [];
@@ -72,11 +87,38 @@ export function createBus(options: BusOptions) {
       throw new AetherError('BadRequest', `invalid input for ${name}`, { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) });
     }
     const ctx: CommandContext = { changeId: context?.changeId ?? options.newId(), origin: context?.origin ?? 'internal' };
+    const kind = commands[name].kind;
+    if ('audit' in kind) return audited(name, kind.audit, handler, parsed.data, ctx) as CommandOutput<K>;
     return (await handler(parsed.data, ctx)) as CommandOutput<K>;
+  }
+
+  function audited(name: CommandName, kind: string, handler: CommandHandler<CommandName>, input: unknown, ctx: CommandContext): unknown {
+    if (!auditor) throw new AetherError('AuditUnavailable', `${name} changes what is stored and nothing can audit it in this host`);
+    const note: AuditNote = {};
+    const outer = held;
+    const mine: Array<() => void> = [];
+    held = mine;
+    let out: unknown;
+    try {
+      out = auditor({ kind, command: name, changeId: ctx.changeId, origin: ctx.origin, note }, () => {
+        const result = handler(input as never, { ...ctx, note: (n) => Object.assign(note, n), afterCommit: (fn) => mine.push(fn) });
+        if (result instanceof Promise) throw new Error(`${name} is audited, so its handler must be synchronous`);
+        return result;
+      });
+    } finally {
+      held = outer;
+    }
+    for (const send of mine) send();
+    return out;
   }
 
   function emit<K extends EventName>(name: K, payload: EventPayload<K>, meta: EmitMeta): Envelope<K> {
     const checked = events[name].parse(payload) as EventPayload<K>;
+    if (held) {
+      held.push(() => emit(name, checked, meta));
+      // Not yet sent: the envelope it will get is not known until the change commits.
+      return { seq: 0, name, payload: checked, changeId: meta.changeId ?? '', source: meta.source, at: options.now(), v: ENVELOPE_VERSION } as Envelope<K>;
+    }
     const envelope = {
       seq: ++seq, name, payload: checked, changeId: meta.changeId ?? options.newId(),
       ...(meta.turnId ? { turnId: meta.turnId } : {}),
@@ -110,6 +152,11 @@ export function createBus(options: BusOptions) {
 
   return {
     handle, invoke, emit, subscribe, on,
+    /** L5 installs the transaction that writes an audited command's row with its change. */
+    setAuditor(next: Auditor): Disposable {
+      auditor = next;
+      return { dispose: () => { if (auditor === next) auditor = null; } };
+    },
     lastSeq: () => seq,
     hasHandler: (name: CommandName) => handlers.has(name),
     listenerCount: () => listeners.size,

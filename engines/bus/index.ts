@@ -14,3 +14,4 @@ export * from './contract/memory.ts';
 export * from './disposable.ts';
 export * from './wire.ts';
 export * from './tools.ts';
+export * from './capabilities.ts';

@@ -192,13 +192,15 @@ export function createInteractionEngine(deps: InteractionDeps) {
     }));
     disposables.add(bus.handle('chat.rename_conversation', (input, ctx) => {
       requireConversation(input.id);
+      ctx.note?.({ resource: input.id, details: { title: input.title } });
       conversations.rename(input.id, input.title, deps.now());
       bus.emit('chat.conversations_changed', { reason: 'renamed', id: input.id }, { source: 'interaction', changeId: ctx.changeId });
       return requireConversation(input.id);
     }));
     disposables.add(bus.handle('chat.delete_conversation', (input, ctx) => {
-      if (actor.getSnapshot().context.conversationId === input.id && busy()) actor.send({ type: 'CANCEL' });
       if (!conversations.remove(input.id)) throw new AetherError('NotFound', `no conversation ${input.id}`);
+      ctx.note?.({ resource: input.id });
+      if (actor.getSnapshot().context.conversationId === input.id && busy()) ctx.afterCommit?.(() => actor.send({ type: 'CANCEL' }));
       bus.emit('chat.conversations_changed', { reason: 'deleted', id: input.id }, { source: 'interaction', changeId: ctx.changeId });
       return { deleted: true as const };
     }));

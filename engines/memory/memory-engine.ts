@@ -268,15 +268,13 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const { rowid: _r, ...shown } = item;
       return { item: shown, provenance, sources, versions };
     }));
-    disposables.add(bus.handle('memory.edit', async (input, ctx) => {
+    // Audited commands: the bus writes the audit row in the same transaction as these changes.
+    disposables.add(bus.handle('memory.edit', (input, ctx) => {
       const item = require(input.id);
-      const version = db.transaction(() => {
-        const v = store.keepVersion(item.id, item.content, deps.now());
-        db.prepare('UPDATE memory_items SET content = ?, updated_at = ? WHERE id = ?').run(input.content, deps.now(), item.id);
-        if (item.status === 'active') store.index(item.rowid, input.content);
-        return v;
-      })();
-      await bus.invoke('policy.record', { kind: 'memory.edited', actor: 'user', resource: item.id, details: { version } }, { changeId: ctx.changeId });
+      const version = store.keepVersion(item.id, item.content, deps.now());
+      db.prepare('UPDATE memory_items SET content = ?, updated_at = ? WHERE id = ?').run(input.content, deps.now(), item.id);
+      if (item.status === 'active') store.index(item.rowid, input.content);
+      ctx.note?.({ resource: item.id, details: { version } });
       changed('edited', item.id);
       return { item: plain(item.id) };
     }));
@@ -290,13 +288,14 @@ export function createMemoryEngine(deps: MemoryDeps) {
       if (outcome.status !== 'done') throw new AetherError('PolicyDenied', outcome.explanation);
       return { item: plain(item.id) };
     }));
-    disposables.add(bus.handle('memory.reject', (input) => {
+    disposables.add(bus.handle('memory.reject', (input, ctx) => {
       const item = require(input.id);
       db.prepare(`UPDATE memory_items SET status = 'rejected', updated_at = ? WHERE id = ?`).run(deps.now(), item.id);
+      ctx.note?.({ resource: item.id });
       changed('rejected', item.id);
       return { item: plain(item.id) };
     }));
-    disposables.add(bus.handle('memory.forget', async (input, ctx) => {
+    disposables.add(bus.handle('memory.forget', (input, ctx) => {
       const item = require(input.id);
       if (item.status === 'forgotten') return { forgotten: false };
       // Forgetting a fact also forgets the words that taught it, or it would be recalled from them.
@@ -304,11 +303,11 @@ export function createMemoryEngine(deps: MemoryDeps) {
         WHERE m.kind = 'turn' AND m.status = 'active' AND p.source = 'turn' AND p.ref IN (SELECT ref FROM memory_provenance WHERE item_id = ? AND source = 'turn')`)
         .all(item.id) as ItemRow[];
       forgetAll([item, ...taught.map(toStored)], deps.now());
-      await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } }, { changeId: ctx.changeId });
+      ctx.note?.({ resource: item.id, details: { kind: item.kind, purgeAfter: deps.now() + graceMs } });
       changed('forgotten', item.id);
       return { forgotten: true };
     }));
-    disposables.add(bus.handle('memory.forget_about', async (input, ctx) => {
+    disposables.add(bus.handle('memory.forget_about', (input, ctx) => {
       const terms = input.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
       if (!terms.length) return { forgotten: 0 };
       const rows = db.prepare(`SELECT m.rowid AS rowid, m.* FROM memory_fts JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active'`)
@@ -317,12 +316,13 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const all = [...rows, ...proposed.filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)))];
       const at = deps.now();
       forgetAll(all.map(toStored), at);
-      await bus.invoke('policy.record', { kind: 'memory.forgotten', actor: 'user', resource: `about: ${input.text}`, details: { count: all.length } }, { changeId: ctx.changeId });
+      ctx.note?.({ resource: `about: ${input.text}`, details: { count: all.length } });
       changed('forgotten', null);
       return { forgotten: all.length };
     }));
     disposables.add(bus.handle('memory.get_settings', () => settingsView()));
-    disposables.add(bus.handle('memory.set_settings', (input) => {
+    disposables.add(bus.handle('memory.set_settings', (input, ctx) => {
+      ctx.note?.({ details: { ...input } });
       if (input.consolidationPaused !== undefined) deps.settings.set('memory.consolidation_paused', input.consolidationPaused);
       if (input.modelExtraction !== undefined) deps.settings.set('memory.model_extraction', input.modelExtraction);
       changed('settings', null);
@@ -356,7 +356,8 @@ export function createMemoryEngine(deps: MemoryDeps) {
         if (stopped || settingsView().consolidationPaused) return;
         // Background work waits for a quiet moment: never while a turn runs.
         const turn = await bus.invoke('turn.get_state', {}).catch(() => ({ state: 'idle' }));
-        if (stopped || (turn.state !== 'idle' && turn.state !== 'error')) return;
+        // Paused while it waited for the turn state: the pause wins.
+        if (stopped || settingsView().consolidationPaused || (turn.state !== 'idle' && turn.state !== 'error')) return;
         const report = consolidate(db, deps.now(), graceMs);
         for (const rowid of report.purgedRowids) vectors.remove(rowid);
         const merged = mergeDuplicates(db, deps.now(), graceMs);

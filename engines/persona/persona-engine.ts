@@ -162,12 +162,13 @@ export function createPersonaEngine(deps: PersonaDeps) {
       const r = reload(input.id);
       return { status: 'done', explanation: outcome.explanation, errors: r && !r.ok ? [r.error] : [], warnings: r?.warnings ?? [] };
     }));
-    disposables.add(bus.handle('persona.activate', (input) => {
+    disposables.add(bus.handle('persona.activate', (input, ctx) => {
       const at = locate(input.id);
       if (!at) throw new AetherError('NotFound', `no persona '${input.id}'`);
       const r = build(at);
       if (!r.ok) throw new AetherError('PersonaInvalid', `${r.error.file}:${r.error.line}:${r.error.column}: ${r.error.message}`, { ...r.error });
       deps.settings.set('persona.active', input.id);
+      ctx.note?.({ resource: input.id, details: { hash: r.persona.hash } });
       reload(input.id);
       return { id: input.id, pending: staged?.id === input.id };
     }));

@@ -130,6 +130,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     }));
     disposables.add(bus.handle('policy.respond_approval', (input, c) => {
       const refused = tickets.answer(input.ticketId, input.requestHash, input);
+      c.note?.({ details: { ticketId: input.ticketId, answer: input.answer, duration: input.duration, origin: c.origin, refused: refused ?? null } });
       if (refused) {
         userRow(c.changeId, 'policy.approval_refused', { ticketId: input.ticketId, answer: input.answer, origin: c.origin }, { decision: 'deny', reason: refused });
         return { accepted: false, reason: refused };
@@ -150,16 +151,14 @@ export function createPolicyEngine(deps: PolicyDeps) {
     disposables.add(bus.handle('policy.list_grants', (input) => ({ grants: grants.list({ includeRevoked: input.includeRevoked }).map(view) })));
     disposables.add(bus.handle('policy.revoke_grant', (input, c) => {
       const revoked = grants.revoke(input.id, deps.now(), 'user');
-      if (revoked) {
-        userRow(c.changeId, 'grant.revoked', { grantId: input.id });
-        bus.emit('policy.grants_changed', { reason: 'revoked' }, { source: 'policy', changeId: c.changeId });
-      }
+      c.note?.({ resource: input.id, details: { revoked } });
+      if (revoked) bus.emit('policy.grants_changed', { reason: 'revoked' }, { source: 'policy', changeId: c.changeId });
       return { revoked };
     }));
     disposables.add(bus.handle('policy.revoke_capability', (input, c) => {
       if (!isCapability(input.capability)) throw new AetherError('BadRequest', `unknown capability ${input.capability}`);
       const revoked = grants.revokeCapability(input.capability, deps.now(), 'user');
-      userRow(c.changeId, 'grant.revoked', { count: revoked }, { capability: input.capability });
+      c.note?.({ capability: input.capability, details: { count: revoked } });
       bus.emit('policy.grants_changed', { reason: 'revoked' }, { source: 'policy', changeId: c.changeId });
       return { revoked };
     }));
@@ -169,7 +168,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
       const cancelled = tickets.cancelAll() + inFlight.size;
       for (const abort of inFlight) abort.abort();
       const ms = performance.now() - started;
-      userRow(c.changeId, 'grant.revoked_all', { count: revoked, cancelled, ms: Math.round(ms) });
+      c.note?.({ details: { count: revoked, cancelled, ms: Math.round(ms) } });
       bus.emit('policy.grants_changed', { reason: 'revoked-all' }, { source: 'policy', changeId: c.changeId });
       return { revoked, cancelled, ms };
     }));
@@ -224,6 +223,22 @@ export function createPolicyEngine(deps: PolicyDeps) {
   return {
     start(): void {
       registerCommands();
+      disposables.add(bus.setAuditor((row, change) => {
+        try {
+          return deps.db.transaction(() => {
+            const out = change();
+            const { note } = row;
+            const written = ledger.append({
+              changeId: row.changeId, kind: row.kind, actor: row.origin === 'internal' ? 'aether' : row.origin === 'api' ? 'api' : 'user',
+              resource: note.resource, capability: note.capability, decision: note.decision, reason: note.reason, details: { command: row.command, ...note.details },
+            });
+            bus.emit('policy.audit_appended', { seq: written.seq, kind: row.kind }, { source: 'policy', changeId: row.changeId });
+            return out;
+          })();
+        } finally {
+          reportHealth();
+        }
+      }));
       // Replayed from the start: the persona may have been activated before this engine started.
       disposables.add(bus.subscribe((e) => {
         if (e.name !== 'persona.activated') return;

@@ -241,7 +241,14 @@ export function createRouterEngine(deps: RouterDeps) {
     disposables.add(bus.handle('router.cancel', (input) => ({ cancelled: remote.cancel(input.turnId) || (provider?.cancel(input.turnId) ?? false) })));
     disposables.add(bus.handle('router.get_status', () => status));
     disposables.add(bus.handle('router.get_remote', () => remote.view()));
-    disposables.add(bus.handle('router.set_remote', (input) => remote.set(input)));
+    // Where replies may be sent is L5's to allow: a new server or key is a router.configure action.
+    disposables.add(bus.handle('router.set_remote', async (input, ctx) => {
+      const outcome = await bus.invoke('policy.perform', {
+        capability: 'router.configure', ...remote.configure.request(input), actor: 'user', why: `send replies to ${input.model} at ${input.baseUrl} when allowed`,
+      }, { changeId: ctx.changeId });
+      if (outcome.status !== 'done') throw new AetherError('PolicyDenied', outcome.error?.message ?? outcome.explanation);
+      return remote.view();
+    }));
     disposables.add(bus.handle('models.list', () => models.list()));
     disposables.add(bus.handle('models.download', async (input, ctx) => {
       const entry = models.entry(input.catalogId);
@@ -251,19 +258,28 @@ export function createRouterEngine(deps: RouterDeps) {
       }, { changeId: ctx.changeId });
       return outcome.status === 'done' ? { started: true, reason: null } : { started: false, reason: outcome.error?.message ?? outcome.explanation };
     }));
-    disposables.add(bus.handle('models.cancel_download', (input) => ({ cancelled: models.cancel(input.catalogId) })));
+    disposables.add(bus.handle('models.cancel_download', (input, ctx) => {
+      ctx.note?.({ resource: input.catalogId });
+      return { cancelled: models.cancel(input.catalogId) };
+    }));
     disposables.add(bus.handle('models.import', async (input, ctx) => {
       const outcome = await bus.invoke('policy.perform', { capability: 'models.import', target: input.path, actor: 'user', why: 'use this model file' }, { changeId: ctx.changeId });
       if (outcome.status !== 'done') return { model: null, reason: outcome.error?.message ?? outcome.explanation };
       return { model: models.get((outcome.result as { output: string }).output), reason: null };
     }));
-    disposables.add(bus.handle('models.remove', async (input, ctx) => {
-      const removed = models.remove(input.id);
-      if (removed) await bus.invoke('policy.record', { kind: 'models.removed', actor: 'user', resource: input.id }, { changeId: ctx.changeId });
-      return { removed };
+    // Audited: the bus writes the row in the same transaction; files and model loads wait for the commit.
+    disposables.add(bus.handle('models.remove', (input, ctx) => {
+      ctx.note?.({ resource: input.id });
+      return { removed: models.remove(input.id, ctx.afterCommit) };
     }));
-    disposables.add(bus.handle('models.set_default', (input) => ({ model: models.setDefault(input.id) })));
-    disposables.add(bus.handle('models.set_small', (input) => ({ model: models.setSmall(input.id) })));
+    disposables.add(bus.handle('models.set_default', (input, ctx) => {
+      ctx.note?.({ resource: input.id, details: { role: 'default' } });
+      return { model: models.setDefault(input.id, ctx.afterCommit) };
+    }));
+    disposables.add(bus.handle('models.set_small', (input, ctx) => {
+      ctx.note?.({ resource: input.id ?? 'none', details: { role: 'small' } });
+      return { model: models.setSmall(input.id) };
+    }));
   }
 
   return {
@@ -277,7 +293,7 @@ export function createRouterEngine(deps: RouterDeps) {
     /** Executors the composition root registers into L5. */
     executors: (): Record<string, ToolExecutor> => ({
       'models.download': models.downloadExecutor, 'models.import': models.importExecutor,
-      'router.remote': remote.executor, 'router.remote_with_private': remote.executor,
+      'router.remote': remote.executor, 'router.remote_with_private': remote.executor, 'router.configure': remote.configure.executor,
     }),
     health(): EngineHealth {
       const state = status.state === 'error' ? 'error' : status.state === 'degraded' || status.state === 'no-model' ? 'degraded' : 'ok';

@@ -42,17 +42,17 @@ export const MAX_MESSAGE_CHARS = 32_000;
 const title = z.string().trim().min(1).max(200);
 
 export const chatCommands = {
-  'chat.list_conversations': command(z.object({}), z.object({ conversations: z.array(conversationSchema) })),
-  'chat.create_conversation': command(z.object({ title: title.optional() }), conversationSchema),
-  'chat.rename_conversation': command(z.object({ id, title }), conversationSchema),
-  'chat.delete_conversation': command(z.object({ id }), z.object({ deleted: z.literal(true) })),
-  'chat.get_conversation': command(z.object({ id }), z.object({ conversation: conversationSchema, turns: z.array(turnSchema) })),
+  'chat.list_conversations': command(z.object({}), z.object({ conversations: z.array(conversationSchema) }), { reads: true }),
+  'chat.create_conversation': command(z.object({ title: title.optional() }), conversationSchema, { conversation: true }),
+  'chat.rename_conversation': command(z.object({ id, title }), conversationSchema, { audit: 'chat.conversation_renamed' }),
+  'chat.delete_conversation': command(z.object({ id }), z.object({ deleted: z.literal(true) }), { audit: 'chat.conversation_deleted' }),
+  'chat.get_conversation': command(z.object({ id }), z.object({ conversation: conversationSchema, turns: z.array(turnSchema) }), { reads: true }),
   'chat.send_message': command(
     z.object({ conversationId: id, text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
-    z.object({ turnId: id }),
+    z.object({ turnId: id }), { conversation: true },
   ),
-  'chat.cancel_turn': command(z.object({ turnId: id.optional() }), z.object({ cancelled: z.boolean() })),
-  'turn.get_state': command(z.object({}), z.object({ state: turnStateSchema, turnId: id.nullable() })),
+  'chat.cancel_turn': command(z.object({ turnId: id.optional() }), z.object({ cancelled: z.boolean() }), { conversation: true }),
+  'turn.get_state': command(z.object({}), z.object({ state: turnStateSchema, turnId: id.nullable() }), { reads: true }),
 };
 
 export const chatEvents = {

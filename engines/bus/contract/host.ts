@@ -18,7 +18,7 @@ export type Health = z.infer<typeof healthSchema>;
 export type EngineHealth = z.infer<typeof engineHealthSchema>;
 
 export const hostCommands = {
-  'host.get_health': command(z.object({}), healthSchema),
+  'host.get_health': command(z.object({}), healthSchema, { reads: true }),
 };
 
 export const hostEvents = {};

@@ -28,14 +28,14 @@ export const modelCommands = {
     downloads: z.array(downloadStateSchema),
     defaultChat: z.string().nullable(),
     smallChat: z.string().nullable(),
-  })),
-  'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() })),
-  'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() })),
-  'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() })),
-  'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() })),
-  'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema })),
+  }), { reads: true },),
+  'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() }), { effect: 'models.download' }),
+  'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() }), { audit: 'models.download_cancelled' }),
+  'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() }), { effect: 'models.import' }),
+  'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() }), { audit: 'models.removed' }),
+  'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema }), { audit: 'models.default_changed' }),
   /** The model for quick replies (short chat); null turns the quick tier off. */
-  'models.set_small': command(z.object({ id: id.nullable() }), z.object({ model: installedModelSchema.nullable() })),
+  'models.set_small': command(z.object({ id: id.nullable() }), z.object({ model: installedModelSchema.nullable() }), { audit: 'models.default_changed' }),
 };
 
 export const modelEvents = {

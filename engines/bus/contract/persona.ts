@@ -51,21 +51,21 @@ export const personaListItemSchema = z.object({
 });
 
 export const personaCommands = {
-  'persona.get_active': command(z.object({}), activePersonaSchema),
-  'persona.list': command(z.object({}), z.object({ personas: z.array(personaListItemSchema), pending: z.string().nullable() })),
-  'persona.get_source': command(z.object({ id: personaId }), z.object({ id: z.string(), text: z.string(), file: z.string(), source: z.enum(['bundled', 'user']) })),
+  'persona.get_active': command(z.object({}), activePersonaSchema, { reads: true }),
+  'persona.list': command(z.object({}), z.object({ personas: z.array(personaListItemSchema), pending: z.string().nullable() }), { reads: true }),
+  'persona.get_source': command(z.object({ id: personaId }), z.object({ id: z.string(), text: z.string(), file: z.string(), source: z.enum(['bundled', 'user']) }), { reads: true }),
   /** Compiles text without saving it: the editor's markers while typing. */
-  'persona.validate': command(z.object({ id: personaId, text: z.string().max(1_000_000) }), z.object({ errors: z.array(personaErrorSchema), warnings: z.array(z.string()) })),
+  'persona.validate': command(z.object({ id: personaId, text: z.string().max(1_000_000) }), z.object({ errors: z.array(personaErrorSchema), warnings: z.array(z.string()) }), { reads: true }),
   /** Writes the user's copy of a pack (an L5 persona.edit action); the watcher compiles and swaps it. */
   'persona.save': command(z.object({ id: personaId, text: z.string().max(1_000_000) }), z.object({
     status: z.string(), explanation: z.string(), errors: z.array(personaErrorSchema), warnings: z.array(z.string()),
-  })),
-  'persona.activate': command(z.object({ id: personaId }), z.object({ id: z.string(), pending: z.boolean() })),
+  }), { effect: 'persona.edit' }),
+  'persona.activate': command(z.object({ id: personaId }), z.object({ id: z.string(), pending: z.boolean() }), { audit: 'persona.switched' }),
   /** A new user pack from a template (any pack) under a new id and name. */
-  'persona.create': command(z.object({ from: personaId, id: personaId, displayName: z.string().min(1).max(80) }), z.object({ id: z.string() })),
+  'persona.create': command(z.object({ from: personaId, id: personaId, displayName: z.string().min(1).max(80) }), z.object({ id: z.string() }), { effect: 'persona.edit' }),
   /** A SillyTavern / Character Card V2 or V3 file (JSON, or PNG with the card inside) → a user pack. */
-  'persona.import_card': command(z.object({ fileName: z.string().max(255), dataBase64: z.string().max(20_000_000) }), z.object({ id: z.string(), warnings: z.array(z.string()) })),
-  'persona.get_schema': command(z.object({}), z.object({ schema: z.record(z.string(), z.unknown()) })),
+  'persona.import_card': command(z.object({ fileName: z.string().max(255), dataBase64: z.string().max(20_000_000) }), z.object({ id: z.string(), warnings: z.array(z.string()) }), { effect: 'persona.edit' }),
+  'persona.get_schema': command(z.object({}), z.object({ schema: z.record(z.string(), z.unknown()) }), { reads: true }),
 };
 
 export const personaEvents = {

@@ -112,13 +112,13 @@ export const policyStateSchema = z.object({
 });
 
 export const policyCommands = {
-  'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema),
+  'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema, { gate: true }),
   /** An audit row for something that is not an action but must be on record (an API request). */
   'policy.record': internalCommand(
     z.object({ kind: z.string().max(64), actor: z.string().max(64), resource: z.string().max(500).optional(), reason: z.string().max(500).optional(), details: z.record(z.string(), z.unknown()).optional() }),
-    z.object({ seq: z.number().int() }),
+    z.object({ seq: z.number().int() }), { gate: true },
   ),
-  'policy.cancel_pending': internalCommand(z.object({ turnId: z.string().max(64) }), z.object({ cancelled: z.number().int() })),
+  'policy.cancel_pending': internalCommand(z.object({ turnId: z.string().max(64) }), z.object({ cancelled: z.number().int() }), { gate: true }),
   'policy.respond_approval': command(
     z.object({
       ticketId,
@@ -131,33 +131,33 @@ export const policyCommands = {
       /** At most this many uses of the grant (none: unlimited while it lasts). */
       uses: z.number().int().min(1).max(1000).optional(),
     }),
-    z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+    z.object({ accepted: z.boolean(), reason: z.string().optional() }), { audit: 'policy.approval_answered' },
   ),
-  'policy.list_pending': command(z.object({}), z.object({ approvals: z.array(approvalSchema) })),
-  'policy.list_grants': command(z.object({ includeRevoked: z.boolean().optional() }), z.object({ grants: z.array(grantViewSchema) })),
-  'policy.revoke_grant': command(z.object({ id: z.string().max(64) }), z.object({ revoked: z.boolean() })),
-  'policy.revoke_capability': command(z.object({ capability }), z.object({ revoked: z.number().int() })),
-  'policy.revoke_all': command(z.object({}), z.object({ revoked: z.number().int(), cancelled: z.number().int(), ms: z.number() })),
+  'policy.list_pending': command(z.object({}), z.object({ approvals: z.array(approvalSchema) }), { reads: true }),
+  'policy.list_grants': command(z.object({ includeRevoked: z.boolean().optional() }), z.object({ grants: z.array(grantViewSchema) }), { reads: true }),
+  'policy.revoke_grant': command(z.object({ id: z.string().max(64) }), z.object({ revoked: z.boolean() }), { audit: 'grant.revoked' }),
+  'policy.revoke_capability': command(z.object({ capability }), z.object({ revoked: z.number().int() }), { audit: 'grant.revoked' }),
+  'policy.revoke_all': command(z.object({}), z.object({ revoked: z.number().int(), cancelled: z.number().int(), ms: z.number() }), { audit: 'grant.revoked_all' }),
   'policy.list_audit': command(
     z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).optional(), decision: z.string().max(32).optional(), capability: capability.optional() }),
-    z.object({ rows: z.array(auditRowSchema), head: z.number().int() }),
+    z.object({ rows: z.array(auditRowSchema), head: z.number().int() }), { reads: true },
   ),
-  'policy.verify_audit': command(z.object({}), verifyResultSchema),
-  'policy.export_audit': command(z.object({}), actionOutcomeSchema),
+  'policy.verify_audit': command(z.object({}), verifyResultSchema, { reads: true }),
+  'policy.export_audit': command(z.object({}), actionOutcomeSchema, { effect: 'audit.export' }),
   'policy.reserve_cost': internalCommand(
     z.object({ provider: z.string().min(1).max(64), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
-    z.object({ ok: z.boolean(), reservationId: z.string().nullable(), reason: z.string().nullable() }),
+    z.object({ ok: z.boolean(), reservationId: z.string().nullable(), reason: z.string().nullable() }), { gate: true },
   ),
   'policy.settle_cost': internalCommand(
     z.object({ reservationId: z.string(), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
-    z.object({ settled: z.boolean() }),
+    z.object({ settled: z.boolean() }), { gate: true },
   ),
-  'policy.release_cost': internalCommand(z.object({ reservationId: z.string() }), z.object({ released: z.boolean() })),
+  'policy.release_cost': internalCommand(z.object({ reservationId: z.string() }), z.object({ released: z.boolean() }), { gate: true }),
   'policy.get_costs': command(z.object({ provider: z.string().min(1).max(64) }), z.object({
     caps: z.object({ dailyCents: z.number().nullable(), monthlyCents: z.number().nullable(), dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable(), trippedAt: z.number().nullable() }).nullable(),
     daily: z.object({ cents: z.number(), tokens: z.number() }),
     monthly: z.object({ cents: z.number(), tokens: z.number() }),
-  })),
+  }), { reads: true },),
   /** Changes to what Aether may do or spend: policy.admin, so a person always says yes first. */
   'policy.change': command(z.discriminatedUnion('op', [
     z.object({ op: z.literal('set_preset'), preset: z.enum(['observer', 'assistant', 'operator', 'power-user']) }),
@@ -171,9 +171,9 @@ export const policyCommands = {
     z.object({ op: z.literal('rotate_audit_key') }),
     /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
     z.object({ op: z.literal('trust_persona_key'), name: z.string().min(1).max(100), publicKey: z.string().regex(/^[0-9a-f]{64}$/) }),
-  ]), actionOutcomeSchema),
-  'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() })),
-  'policy.get_state': command(z.object({}), policyStateSchema),
+  ]), actionOutcomeSchema, { effect: 'policy.admin' }),
+  'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() }), { reads: true }),
+  'policy.get_state': command(z.object({}), policyStateSchema, { reads: true }),
 };
 
 export const policyEvents = {

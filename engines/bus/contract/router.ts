@@ -83,22 +83,22 @@ export const routerCommands = {
       /** The caller's own tools (OpenAI API clients): proposed calls are returned, not run. */
       tools: z.array(z.object({ name: z.string().max(64), description: z.string().max(1000), parameters: z.record(z.string(), z.unknown()) })).max(64).optional(),
     }),
-    generationResultSchema,
+    generationResultSchema, { conversation: true },
   ),
   'router.embed': internalCommand(
     z.object({ texts: z.array(z.string().max(20_000)).min(1).max(256) }),
-    z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }),
+    z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }), { reads: true },
   ),
-  'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() })),
-  'router.get_status': command(z.object({}), routerStatusSchema),
+  'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() }), { conversation: true }),
+  'router.get_status': command(z.object({}), routerStatusSchema, { reads: true }),
   'router.set_remote': command(z.object({
     baseUrl: z.url().max(500), model: z.string().min(1).max(200),
     /** Undefined keeps the stored key; null removes it. */
     apiKey: z.string().max(500).nullable().optional(),
     enabled: z.boolean(),
     prefer: z.enum(['local', 'remote']).optional(),
-  }), remoteViewSchema),
-  'router.get_remote': command(z.object({}), remoteViewSchema),
+  }), remoteViewSchema, { effect: 'router.configure' }),
+  'router.get_remote': command(z.object({}), remoteViewSchema, { reads: true }),
 };
 
 export const routerEvents = {

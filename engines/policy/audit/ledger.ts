@@ -113,8 +113,10 @@ export class Ledger {
   appendMany(entries: AuditEntry[], options: { durable?: boolean } = {}): AuditRow[] {
     const { db } = this.o;
     const rows: AuditRow[] = [];
+    // Inside a caller's transaction (an audited change) the row commits with it, at its level.
+    const durable = options.durable && !db.inTransaction;
     try {
-      if (options.durable) db.pragma('synchronous = FULL');
+      if (durable) db.pragma('synchronous = FULL');
       db.transaction(() => {
         const h = this.q.head.get() as { seq: number; event_hash: Buffer } | undefined;
         let seq = h?.seq ?? 0;
@@ -138,7 +140,7 @@ export class Ledger {
       this.markUnhealthy(`the audit log cannot be written: ${(error as Error).message}`);
       throw new AetherError('AuditUnavailable', 'The audit log cannot be written, so Aether will not act on your computer until it can.');
     } finally {
-      if (options.durable) db.pragma('synchronous = NORMAL');
+      if (durable) db.pragma('synchronous = NORMAL');
     }
     const last = rows.at(-1)!.seq;
     if (last - this.lastCheckpointSeq >= (this.o.checkpointEveryRows ?? 1000)) this.checkpoint();

@@ -93,25 +93,26 @@ export class ModelManager {
     return Boolean(a);
   }
 
-  setDefault(id: string): InstalledModel {
+  /** `later`: where work outside the database goes until the change (and its audit row) committed. */
+  setDefault(id: string, later: (fn: () => void) => void = (fn) => fn()): InstalledModel {
     const model = this.get(id);
     if (!model) throw new AetherError('NotFound', `no installed model ${id}`);
     if (model.purpose !== 'chat') throw new AetherError('BadRequest', `${model.name} is an embedding model, not a chat model`);
     this.d.settings.set('router.default_model', id);
-    this.d.onDefaultChat(model);
+    later(() => this.d.onDefaultChat(model));
     this.d.bus.emit('models.changed', { reason: 'default' }, { source: 'router' });
     return model;
   }
 
-  remove(id: string): boolean {
+  remove(id: string, later: (fn: () => void) => void = (fn) => fn()): boolean {
     const model = this.get(id);
     if (!model) return false;
-    // Only files Aether downloaded are deleted; an imported model stays where the user keeps it.
-    if (model.source === 'catalog') rmSync(model.path, { force: true });
     this.d.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+    // Only files Aether downloaded are deleted; an imported model stays where the user keeps it.
+    if (model.source === 'catalog') later(() => rmSync(model.path, { force: true }));
     if (this.d.settings.get<string>('router.default_model') === id) {
       this.d.settings.set('router.default_model', null);
-      this.d.onDefaultChat(null);
+      later(() => this.d.onDefaultChat(null));
     }
     this.d.bus.emit('models.changed', { reason: 'removed' }, { source: 'router' });
     return true;

@@ -28,8 +28,10 @@ async function start(options: { local?: boolean; answer?: 'allow' | 'deny' } = {
   const approvals: Approval[] = [];
   host.bus.subscribe((e) => events.push(e));
   host.bus.on('policy.approval_pending', (e) => {
-    approvals.push(e.payload.approval);
-    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: options.answer ?? 'allow' });
+    // Setting up the server is the user's own yes; what the test is about is every remote request.
+    const setup = e.payload.approval.capability === 'router.configure';
+    if (!setup) approvals.push(e.payload.approval);
+    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: setup ? 'allow' : options.answer ?? 'allow' });
   });
   await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
   return { host, events, approvals };
@@ -126,8 +128,13 @@ describe('remote routing', () => {
     const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1 });
     hosts.push(host);
     host.bus.on('policy.approval_pending', (e) => {
-      expect(e.payload.approval.variants.map((v) => v.id)).toEqual(['without-private']);
-      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow', variant: 'without-private' });
+      const { approval } = e.payload;
+      if (approval.capability === 'router.configure') {
+        void host.bus.invoke('policy.respond_approval', { ticketId: approval.ticketId, requestHash: approval.requestHash, answer: 'allow' });
+        return;
+      }
+      expect(approval.variants.map((v) => v.id)).toEqual(['without-private']);
+      void host.bus.invoke('policy.respond_approval', { ticketId: approval.ticketId, requestHash: approval.requestHash, answer: 'allow', variant: 'without-private' });
     });
     await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
     fake.script({ kind: 'reply', pieces: ['ok'] });

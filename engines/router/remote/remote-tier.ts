@@ -2,7 +2,7 @@
 // one remote generation as L5 sees it — a cost reservation, a router.remote (or
 // router.remote_with_private) action whose approval shows the exact payload, the call itself as
 // that action's executor, and exactly one cost event.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   AetherError,
   type Bus, type ChatMessage, type GenerationResult, type ToolExecutor,
@@ -15,6 +15,8 @@ type Settings = { get<T>(key: string): T | undefined; set(key: string, value: un
 type Stored = { baseUrl: string; model: string; enabled: boolean; prefer: 'local' | 'remote'; preferChosen?: boolean };
 
 const KEY_NAME = 'remote-api-key';
+
+export type RemoteSettings = { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' };
 
 export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> };
 
@@ -86,26 +88,54 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
     }
   }
 
+  function set(input: RemoteSettings) {
+    // A key was given for one server: it never goes to another one unless given again.
+    const moved = stored() !== null && stored()!.baseUrl !== input.baseUrl;
+    if (moved && input.apiKey === undefined) deps.secrets.write(KEY_NAME, '');
+    settings.set('router.remote', {
+      baseUrl: input.baseUrl, model: input.model, enabled: input.enabled, prefer: input.prefer ?? stored()?.prefer ?? 'local',
+      preferChosen: input.prefer !== undefined || (stored()?.preferChosen ?? false),
+    });
+    if (input.apiKey !== undefined) deps.secrets.write(KEY_NAME, input.apiKey ?? '');
+    return view();
+  }
+
   return {
     view,
     available: () => Boolean(stored()?.enabled),
     prefer: () => stored()?.prefer ?? 'local',
     /** Whether the user set a preference themselves (it then outranks the persona's). */
     userChosePreference: () => stored()?.preferChosen ?? false,
-    set(input: { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' }) {
-      settings.set('router.remote', {
-        baseUrl: input.baseUrl, model: input.model, enabled: input.enabled, prefer: input.prefer ?? stored()?.prefer ?? 'local',
-        preferChosen: input.prefer !== undefined || (stored()?.preferChosen ?? false),
-      });
-      if (input.apiKey !== undefined) deps.secrets.write(KEY_NAME, input.apiKey ?? '');
-      return view();
-    },
+    set,
     cancel(turnId: string): boolean {
       const a = aborts.get(turnId);
       a?.abort();
       return Boolean(a);
     },
     executor,
+    /**
+     * L5's executor for router.configure. The key itself never enters the request L5 shows and
+     * hashes: it waits here under a one-time reference.
+     */
+    configure: ((): { request(input: RemoteSettings): { target: string; input: string }; executor: ToolExecutor } => {
+      const keys = new Map<string, string | null>();
+      return {
+        request(input) {
+          const { apiKey, ...shown } = input;
+          const keyRef = apiKey === undefined ? null : randomBytes(8).toString('hex');
+          if (keyRef) keys.set(keyRef, apiKey ?? null);
+          const keyNote = apiKey === undefined ? (stored() && stored()!.baseUrl !== input.baseUrl ? 'dropped (new server)' : 'kept') : apiKey ? 'replaced' : 'removed';
+          return { target: input.baseUrl, input: JSON.stringify({ ...shown, key: keyNote, keyRef }, null, 1) };
+        },
+        executor: async (req) => {
+          const { key: _note, keyRef, ...rest } = JSON.parse(req.input ?? '{}') as RemoteSettings & { key: string; keyRef: string | null };
+          const apiKey = keyRef ? keys.get(keyRef) : undefined;
+          if (keyRef) keys.delete(keyRef);
+          const v = set({ ...rest, ...(keyRef ? { apiKey } : {}) });
+          return { summary: `remote model set to ${v.model} at ${v.baseUrl}${v.enabled ? '' : ' (off)'}`, output: '' };
+        },
+      };
+    })(),
     generate,
   };
 }
