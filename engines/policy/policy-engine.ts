@@ -41,6 +41,9 @@ const view = (g: Grant) => ({
   usesLeft: g.usesLeft, expiresAt: g.expiresAt, createdAt: g.createdAt, revokedAt: g.revokedAt, actor: g.actor ?? 'user',
 });
 
+/** The last checkpoint, kept in the key store too (breach 7: a removed checkpoint file is noticed). */
+const ANCHOR = 'audit-anchor.json';
+
 export function createPolicyEngine(deps: PolicyDeps) {
   const { bus, settings } = deps;
   const disposables = new DisposableSet();
@@ -48,6 +51,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     db: deps.db, keyring: loadKeyring(deps.keyVault), signingKey: loadSigningKey(deps.keyVault),
     checkpointFile: join(deps.dataDir, 'audit', 'checkpoints.log'), now: deps.now, verifyWorkerEntry: deps.verifyWorkerEntry,
     pin: { get: () => settings.get<string>('audit.checkpoint_public_key'), set: (v) => settings.set('audit.checkpoint_public_key', v) },
+    anchor: { read: () => deps.keyVault.read(ANCHOR), write: (text) => deps.keyVault.write(ANCHOR, text) },
   });
   const grants = new GrantStore(deps.db, deps.sessionId);
   const costs = new CostLedger(deps.db);

@@ -34,12 +34,21 @@ export function appendCheckpoint(file: string, checkpoint: Checkpoint): void {
 
 export type ParsedCheckpoints = { checkpoints: Checkpoint[]; bad: { line: number; reason: string } | null };
 
+/** One checkpoint (the copy kept in the key store), checked against the pinned key; null when it does not verify. */
+export function checkOne(text: string, publicKeyHex: string): Checkpoint | null {
+  const parsed = parseCheckpoints(`${text.trim()}\n`, publicKeyHex);
+  return parsed.bad ? null : parsed.checkpoints[0] ?? null;
+}
+
 /** Reads and checks every checkpoint line against the pinned public key. */
 export function readCheckpoints(file: string, publicKeyHex: string): ParsedCheckpoints {
   if (!existsSync(file)) return { checkpoints: [], bad: null };
+  return parseCheckpoints(readFileSync(file, 'utf8'), publicKeyHex);
+}
+
+function parseCheckpoints(text: string, publicKeyHex: string): ParsedCheckpoints {
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyHex, 'hex').toString('base64url') }, format: 'jwk' });
   const checkpoints: Checkpoint[] = [];
-  const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   // A last line without its newline is a write torn by a crash, not a forgery: it never
   // finished, so nothing relied on it.

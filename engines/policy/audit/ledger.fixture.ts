@@ -24,6 +24,7 @@ export function ledgerFixture(options: { dir?: string; checkpointEveryRows?: num
     db: storage.db, keyring: loadKeyring(vault, options.env ?? {}), signingKey: loadSigningKey(vault), checkpointFile,
     pin: { get: () => storage.settings.get<string>('audit.checkpoint_public_key'), set: (v) => storage.settings.set('audit.checkpoint_public_key', v) },
     now: () => ++t, checkpointEveryRows: options.checkpointEveryRows ?? 10, verifyWorkerEntry: VERIFY_WORKER,
+    anchor: { read: () => vault.read('audit-anchor.json'), write: (text) => vault.write('audit-anchor.json', text) },
   });
   return { dir, storage, ledger: open(), checkpointFile, open };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AetherError } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
-import { appendCheckpoint, readCheckpoints, signCheckpoint } from './checkpoints.ts';
+import { appendCheckpoint, checkOne, readCheckpoints, signCheckpoint, type Checkpoint } from './checkpoints.ts';
 import type { Keyring, SigningKey } from './keys.ts';
 import { verifyChain, verifyChainParallel, type CheckpointInput, type VerifyResult } from './verify.ts';
 
@@ -35,6 +35,11 @@ export type LedgerOptions = {
   checkpointEveryMs?: number;
   /** verify-worker's file; with it, large logs verify on worker threads. */
   verifyWorkerEntry?: string;
+  /**
+   * A second place for the last checkpoint (the key store): a checkpoint file that was removed or
+   * shortened no longer matches it.
+   */
+  anchor?: { read(): string | null; write(text: string): void };
 };
 
 type RawRow = {
@@ -64,6 +69,8 @@ export class Ledger {
   private keyring: Keyring;
   private problem: string | null = null;
   private lastCheckpointSeq = 0;
+  /** The head as this ledger last wrote it: the database's head must still be this one. */
+  private lastWritten: { seq: number; hash: string | null };
   private timer: NodeJS.Timeout | null = null;
   private readonly q;
 
@@ -83,7 +90,8 @@ export class Ledger {
     if (!pinned) options.pin.set(options.signingKey.publicKeyHex);
     else if (pinned !== options.signingKey.publicKeyHex) this.problem = 'the checkpoint signing key is not the one pinned in settings';
     const { checkpoints } = readCheckpoints(options.checkpointFile, options.pin.get()!);
-    this.lastCheckpointSeq = checkpoints.at(-1)?.size ?? 0;
+    this.lastCheckpointSeq = Math.max(checkpoints.at(-1)?.size ?? 0, this.anchored()?.size ?? 0);
+    this.lastWritten = this.head();
     const every = options.checkpointEveryMs ?? 10 * 60_000;
     this.timer = setInterval(() => { if (this.head().seq > this.lastCheckpointSeq) this.checkpoint(); }, every);
     this.timer.unref();
@@ -119,6 +127,9 @@ export class Ledger {
       if (durable) db.pragma('synchronous = FULL');
       db.transaction(() => {
         const h = this.q.head.get() as { seq: number; event_hash: Buffer } | undefined;
+        if ((h?.seq ?? 0) !== this.lastWritten.seq || (h?.event_hash.toString('hex') ?? null) !== this.lastWritten.hash) {
+          throw new Error(`its head is row ${h?.seq ?? 0}, not row ${this.lastWritten.seq} that Aether last wrote: rows were removed or replaced`);
+        }
         let seq = h?.seq ?? 0;
         let prev = h?.event_hash ?? GENESIS;
         const key = this.keyring.keys[this.keyring.current];
@@ -143,16 +154,23 @@ export class Ledger {
       if (durable) db.pragma('synchronous = NORMAL');
     }
     const last = rows.at(-1)!.seq;
+    this.lastWritten = { seq: last, hash: rows.at(-1)!.eventHash };
     if (last - this.lastCheckpointSeq >= (this.o.checkpointEveryRows ?? 1000)) this.checkpoint();
     return rows;
   }
 
-  /** Signs the current head into the checkpoint file. */
+  /** Signs the current head into the checkpoint file, and anchors it in the key store. Never a head that went backwards. */
   checkpoint(): void {
     const head = this.head();
     if (!head.hash) return;
+    if (head.seq !== this.lastWritten.seq || head.hash !== this.lastWritten.hash || head.seq < this.lastCheckpointSeq) {
+      this.markUnhealthy(`the audit log's head is row ${head.seq}, not row ${this.lastWritten.seq} that Aether last wrote: rows were removed or replaced`);
+      return;
+    }
     try {
-      appendCheckpoint(this.o.checkpointFile, signCheckpoint(this.o.signingKey, head.seq, head.hash, Math.round(this.o.now())));
+      const signed = signCheckpoint(this.o.signingKey, head.seq, head.hash, Math.round(this.o.now()));
+      appendCheckpoint(this.o.checkpointFile, signed);
+      this.o.anchor?.write(JSON.stringify(signed));
       this.lastCheckpointSeq = head.seq;
     } catch (error) {
       this.markUnhealthy(`checkpoints cannot be written: ${(error as Error).message}`);
@@ -170,13 +188,37 @@ export class Ledger {
     return this.judge(entry ? await verifyChainParallel(this.o.db, this.keyring, input, entry) : verifyChain(this.o.db, this.keyring, input));
   }
 
+  /** The last checkpoint as the key store keeps it, when it is there and signed by the pinned key. */
+  private anchored(): Checkpoint | null {
+    const text = this.o.anchor?.read();
+    if (!text) return null;
+    return checkOne(text, this.o.pin.get()!);
+  }
+
   private checkpointInput(use: boolean): CheckpointInput | undefined {
     if (!use) return undefined;
     const parsed = readCheckpoints(this.o.checkpointFile, this.o.pin.get()!);
-    return { list: parsed.checkpoints, invalid: parsed.bad ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}` : null };
+    const invalid = parsed.bad ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}` : null;
+    const anchor = this.o.anchor?.read() ? this.anchored() : undefined;
+    if (anchor === null) return { list: parsed.checkpoints, invalid: invalid ?? 'the checkpoint kept in the key store is not signed by the pinned key' };
+    const furthest = Math.max(0, ...parsed.checkpoints.map((c) => c.size));
+    if (anchor && furthest < anchor.size) {
+      return {
+        list: [...parsed.checkpoints, anchor],
+        invalid: invalid ?? `the checkpoint file is missing or shortened: it reaches row ${furthest}, but the key store holds a checkpoint at row ${anchor.size}`,
+      };
+    }
+    const known = !anchor || parsed.checkpoints.some((c) => c.size === anchor.size && c.head === anchor.head);
+    return { list: known ? parsed.checkpoints : [...parsed.checkpoints, anchor], invalid };
   }
 
   private judge(result: VerifyResult): VerifyResult {
+    const head = this.head();
+    // A chain that is whole can still be shorter than what this ledger wrote (the tail cut, the head moved back).
+    if (result.ok && (head.seq !== this.lastWritten.seq || head.hash !== this.lastWritten.hash)) {
+      result = { ok: false, rows: result.rows, kind: 'truncated', seq: Math.min(head.seq, this.lastWritten.seq) + 1,
+        message: `the log ends at row ${head.seq}, but Aether last wrote row ${this.lastWritten.seq}: rows were removed or replaced` };
+    }
     if (!result.ok) this.markUnhealthy(`the audit log failed verification: ${result.message}`);
     return result;
   }
@@ -224,7 +266,7 @@ export class Ledger {
     return { rows };
   }
 
-  /** Stops the checkpoint timer, signing the head once more so a clean stop leaves no unsigned tail. */
+  /** Stops the checkpoint timer, signing the head once more so a clean stop leaves no unsigned tail (checkpoint() refuses a head that went backwards). */
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
