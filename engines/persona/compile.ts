@@ -2,7 +2,7 @@
 // onboarding choice > persona > system) → one artifact per engine. Pure: the same input gives the
 // same bytes. Errors carry file, line and column from the YAML parser, never a stack trace.
 import { createHash } from 'node:crypto';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { ActivePersona, PersonaError } from '../bus/index.ts';
 import { packSchema, SCHEMA_VERSION, unknownKeys, type Pack } from './schema.ts';
 
@@ -94,16 +94,56 @@ function summary(p: Pack, signature: Signature | undefined): string[] {
   ];
 }
 
+// Bounds that keep one compile well under ~100 ms on a slow machine (bench:persona measures it):
+// the largest real packs are a few KB with a hundred fields.
+export const LIMITS = { bytes: 256 * 1024, fields: 4000, aliases: 100 };
+
+/** Where the text passes the field limit, or null: each `:` or `,` may start one more node. */
+function overFieldLimit(text: string): number | null {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 58 || c === 44) && ++count > LIMITS.fields) return i; // ':' ','
+  }
+  return null;
+}
+
+/** Duplicate keys in any mapping, in one pass (the parser's own check compares every pair). */
+function duplicateKey(doc: Document): number | null {
+  let found: number | null = null;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(k)) { found = (pair.key as { range?: [number, number] } | null)?.range?.[0] ?? 0; return visit.BREAK; }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 export function compile(input: CompileInput): CompileResult {
   const warnings: string[] = [];
   const fail = (line: number, column: number, message: string): CompileResult => ({ ok: false, error: { file: input.file, line, column, message }, warnings });
-  const doc = parseDocument(input.text, { prettyErrors: false, uniqueKeys: true });
+  const failAt = (offset: number, message: string) => { const at = positionOf(input.text, offset); return fail(at.line, at.column, message); };
+  if (input.text.length > LIMITS.bytes) return failAt(LIMITS.bytes, `this pack is too large (${input.text.length} characters; at most ${LIMITS.bytes})`);
+  const over = overFieldLimit(input.text);
+  if (over !== null) return failAt(over, `this pack is too large (more than ${LIMITS.fields} fields and items)`);
+  const doc = parseDocument(input.text, { prettyErrors: false, uniqueKeys: false });
   const yamlError = doc.errors[0];
-  if (yamlError) {
-    const at = positionOf(input.text, yamlError.pos[0]);
-    return fail(at.line, at.column, yamlError.message.split('\n')[0]);
+  if (yamlError) return failAt(yamlError.pos[0], yamlError.message.split('\n')[0]);
+  const duplicate = duplicateKey(doc);
+  if (duplicate !== null) return failAt(duplicate, 'Map keys must be unique');
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: LIMITS.aliases });
+  } catch (error) {
+    // The yaml package refuses an alias that expands too far (a "billion laughs" bomb).
+    return fail(1, 1, `this pack uses aliases (*name) that expand too far: ${(error as Error).message}`);
   }
-  const raw = doc.toJS() as unknown;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail(1, 1, 'a persona pack is a mapping of fields (schema_version, id, display_name, …)');
   const version = (raw as Record<string, unknown>).schema_version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
