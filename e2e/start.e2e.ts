@@ -27,7 +27,7 @@ describe('npm start', () => {
       });
     });
     expect(out).toMatch(/Electron binary is not available/);
-    const health = await (await fetch(`${new URL(url).origin}/health`)).json();
+    const health = await (await fetch(`${new URL(url).origin}/health?token=${new URL(url).searchParams.get('token')}`)).json();
     expect(health).toMatchObject({ name: 'aether', mode: 'headless' });
     await new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
   });

@@ -15,3 +15,4 @@ export * from './disposable.ts';
 export * from './wire.ts';
 export * from './tools.ts';
 export * from './capabilities.ts';
+export * from './net.ts';

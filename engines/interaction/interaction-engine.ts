@@ -9,6 +9,7 @@ import { memoryPhrase } from './memory-phrases.ts';
 import { parseSlash, type SlashAction } from './slash.ts';
 import { formatOutcome } from './format-outcome.ts';
 import { turnMachine } from './turn-machine.ts';
+import { recallMessages } from './recall.ts';
 
 export type InteractionDeps = {
   bus: Bus;
@@ -65,29 +66,23 @@ export function createInteractionEngine(deps: InteractionDeps) {
   }
 
   /** What memory offers for this turn, by a deadline: an empty result is never made up. */
-  async function recall(turn: Turn, changeId: string | undefined): Promise<ChatMessage | null> {
+  async function recall(turn: Turn, changeId: string | undefined): Promise<ChatMessage[]> {
     try {
       const { hits } = await bus.invoke('memory.context', { text: turn.userText, deadlineMs: 150, budgetTokens: 400 }, { changeId });
       bus.emit('chat.memory_used', { turnId: turn.id, items: hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy })) }, { source: 'interaction', changeId, turnId: turn.id });
-      if (hits.length === 0) return null;
-      const lines = hits.map((h) => `- [${new Date(h.occurredAt).toISOString().slice(0, 10)}]${h.speaker && h.kind === 'turn' ? ` ${h.speaker} said:` : ''} ${h.content}`);
-      return {
-        role: 'system', text: `What you remember that may matter here (with dates):\n${lines.join('\n')}`,
-        // Anything not public marks the message private: it never goes remote without a grant.
-        private: hits.some((h) => h.privacy !== 'public'),
-      };
+      return recallMessages(hits);
     } catch {
-      return null; // no memory engine or it failed: answer without it rather than not at all
+      return []; // no memory engine or it failed: answer without it rather than not at all
     }
   }
 
-  function promptFor(turn: Turn, systemPrompt: string, memory: ChatMessage | null = null): ChatMessage[] {
+  function promptFor(turn: Turn, systemPrompt: string, memory: ChatMessage[] = []): ChatMessage[] {
     const earlier = conversations.turns(turn.conversationId)
       .filter((t) => t.id !== turn.id && (t.status === 'complete' || t.status === 'stopped') && t.assistantText.length > 0)
       .slice(-(deps.historyTurns ?? 40));
     return [
       { role: 'system', text: systemPrompt },
-      ...(memory ? [memory] : []),
+      ...memory,
       ...earlier.flatMap((t): ChatMessage[] => [{ role: 'user', text: t.userText }, { role: 'assistant', text: t.assistantText }]),
       { role: 'user', text: turn.userText },
     ];

@@ -7,8 +7,17 @@ import type { MemoryStore, StoredItem } from './store.ts';
 const DAY = 86_400_000;
 const NOTE_CHARS = 400;
 
+// Key material and tokens that classifyPrivacy's words do not name: PEM blocks, long hex or
+// base64 runs, and the usual token prefixes. Such content is never kept, only that it was read.
+const SECRET_SHAPES = [
+  /-----BEGIN [A-Z ]*(PRIVATE KEY|SECRET)[A-Z ]*-----/, /\b[0-9a-f]{40,}\b/i, /\b[A-Za-z0-9+/]{48,}={0,2}/,
+  /\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}/, /\bgh[pousr]_[A-Za-z0-9]{20,}/, /\bxox[abpr]-[A-Za-z0-9-]{10,}/, /\bAKIA[0-9A-Z]{16}\b/,
+];
+export const looksLikeSecret = (text: string) => SECRET_SHAPES.some((r) => r.test(text));
+
 export function artifactNote(capability: string, resource: string, excerpt: string): string {
   const what = capability === 'web.fetch' ? 'Web page' : 'File';
+  if (classifyPrivacy(excerpt) === 'secret' || looksLikeSecret(excerpt)) return `${what} ${resource} was read (its content looks like a secret, so it was not kept).`;
   const text = excerpt.replace(/\s+/g, ' ').trim();
   return `${what} ${resource} was read. It begins: ${text.length > NOTE_CHARS ? `${text.slice(0, NOTE_CHARS - 1)}…` : text || '(empty)'}`;
 }
@@ -20,7 +29,7 @@ export function keepArtifact(
 ): { item: StoredItem; added: boolean } {
   const source = a.capability === 'web.fetch' ? 'url' : 'file';
   const content = artifactNote(a.capability, a.resource, a.excerpt);
-  const privacy = classifyPrivacy(a.excerpt);
+  const privacy = looksLikeSecret(a.excerpt) ? 'secret' : classifyPrivacy(a.excerpt);
   const provenance = [{ source, ref: a.resource, extractor: 'artifact' }, ...(a.turnId ? [{ source: 'turn', ref: a.turnId, extractor: 'artifact' }] : [])];
   const existing = db.prepare(`SELECT m.id FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
     WHERE m.kind = 'artifact' AND m.status = 'active' AND p.source = ? AND p.ref = ? LIMIT 1`).pluck().get(source, a.resource) as string | undefined;

@@ -21,6 +21,7 @@ const WHY: Record<string, string> = {
   'writes-a-file-needs-a-person': 'one of its options writes a file, so a person must say yes every time',
   'own-program-needs-a-person': 'it is a program of your own, not a system one, so a person must say yes every time',
   'follows-untrusted-content': 'it comes after Aether read content from outside in this turn (a file, a page or a command\'s output), which may carry someone else\'s instructions, so it asks you again',
+  'api-cannot-ask': 'it came through the local API, which cannot show you an approval card; allow it in Aether first (a preset or a grant) if API clients should do this',
   'user-allowed': 'you allowed it',
   'user-confirmed': 'you asked for exactly this yourself',
   unattended: 'it came from background work with nobody to ask, so it was kept as a draft for you to confirm',

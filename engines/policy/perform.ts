@@ -67,10 +67,12 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
 
   // The user's own words were the approval; the pre-gates and denies above still applied.
   // Background work never raises a prompt: what would need one is kept as a draft for later.
+  // An API client cannot answer a card, and must not leave one waiting in the workspace.
   const settleAsk = (v: Verdict): Verdict =>
     v.decision !== 'ask' ? v
-      : request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' }
-        : request.unattended ? { ...v, decision: 'draft-only', reason: 'unattended' } : v;
+      : request.viaApi ? { ...v, decision: 'deny', reason: 'api-cannot-ask' }
+        : request.confirmedByUser && v.risk !== 'critical' ? { ...v, decision: 'allow', reason: 'user-confirmed' }
+          : request.unattended ? { ...v, decision: 'draft-only', reason: 'unattended' } : v;
   verdict = settleAsk(verdict);
   let variant: 'without-private' | undefined;
   let seq = decide(verdict);

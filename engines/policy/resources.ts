@@ -2,7 +2,7 @@
 // model or a user typed — so what was checked is what is touched.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
-import { AetherError } from '../bus/index.ts';
+import { AetherError, isPrivateHost } from '../bus/index.ts';
 
 /**
  * A path made absolute the way the kernel would walk it: component by component, following each
@@ -103,22 +103,4 @@ export function canonicalUrl(input: string): CanonicalUrl {
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   url.hash = '';
   return { href: url.href, host: url.hostname, port, privateAddress: isPrivateHost(url.hostname) };
-}
-
-/** Loopback, link-local, private and unique-local addresses, by name or literal. */
-export function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h === '') return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (h.includes(':')) {
-    if (h === '::1' || h === '::') return true;
-    if (h.startsWith('fe8') || h.startsWith('fe9') || h.startsWith('fea') || h.startsWith('feb') || h.startsWith('fc') || h.startsWith('fd')) return true;
-    const mapped = /^::ffff:(.+)$/.exec(h);
-    if (mapped) return isPrivateHost(mapped[1].includes('.') ? mapped[1] : '127.0.0.1');
-  }
-  return false;
 }

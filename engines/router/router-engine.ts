@@ -101,7 +101,10 @@ export function createRouterEngine(deps: RouterDeps) {
   /** One generation through the tiers, in order of preference, falling back when one is refused or fails. */
   async function generateOnce(
     turnId: string, messages: ChatMessage[],
-    options: { maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean; hints?: { prefer: 'local' | 'remote' | null; latencyBudgetMs: number | null; privacyPosture?: 'strict' | 'balanced' | 'open' } },
+    options: {
+      maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; quick?: boolean; viaApi?: boolean;
+      hints?: { prefer: 'local' | 'remote' | null; latencyBudgetMs: number | null; privacyPosture?: 'strict' | 'balanced' | 'open' };
+    },
     onToken: (text: string) => void, changeId: string,
   ): Promise<GenerationResult> {
     const meta = { source: 'router' as const, changeId, turnId };
@@ -209,7 +212,8 @@ export function createRouterEngine(deps: RouterDeps) {
       const options = { maxTokens: input.maxTokens ?? deps.maxTokens ?? 512, temperature: input.temperature ?? deps.temperature ?? 0.7, jsonSchema: input.jsonSchema };
       let quick = false;
       const hints = input.route;
-      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick, hints }, sink, ctx.changeId);
+      const viaApi = ctx.origin === 'api';
+      const once = (messages: ChatMessage[], sink: (text: string) => void) => generateOnce(turnId, messages, { ...options, quick, hints, viaApi }, sink, ctx.changeId);
       if (input.tools?.length) return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
       const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
       const intent = classify(lastUser, new Date(), input.phrases && { ...input.phrases, turn: reflexCount });

@@ -27,4 +27,4 @@ export function createToolset(options: { workspace: string; trashDir: string; cl
 }
 
 export { LIMITS as FILE_LIMITS } from './files.ts';
-export { isPrivateAddress } from './web.ts';
+export { createFetch, isPrivateAddress, type Resolve } from './web.ts';

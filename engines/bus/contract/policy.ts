@@ -24,6 +24,8 @@ export const actionRequestSchema = z.object({
   confirmedByUser: z.boolean().optional(),
   /** Background work with nobody to ask: an "ask" becomes a draft (nothing runs) instead of a prompt. */
   unattended: z.boolean().optional(),
+  /** Asked for by a local API client: nobody is at an approval card for it, so an "ask" is refused at once. */
+  viaApi: z.boolean().optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

@@ -57,9 +57,15 @@ function get(path: string, hostHeader?: string): Promise<{ status: number; body:
 }
 
 describe('headless server', () => {
-  it('prints a loopback URL with the token and answers /health with each engine', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  it('answers /health without the token with liveness only: no model, files or counts', async () => {
     const res = await get('/health');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ name: 'aether', status: 'ok' });
+  });
+
+  it('prints a loopback URL with the token and answers /health with each engine, given the token', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+    const res = await get(`/health?token=${server.token}`);
     const health = JSON.parse(res.body);
     expect(health).toMatchObject({ name: 'aether', mode: 'headless', version: expect.any(String) });
     expect(Object.keys(health.engines)).toEqual(expect.arrayContaining(['storage', 'interaction', 'router', 'persona', 'presence']));
@@ -96,6 +102,8 @@ describe('headless server', () => {
       return r.length >= 6 ? r : undefined;
     });
     expect(results.slice(0, 2).map((r) => !r.ok && r.error.code)).toEqual(['BadRequest', 'BadRequest']);
+    // An invoke without input is answered under its own id, so the client can match it.
+    expect(results[1]).toMatchObject({ id: 1, ok: false });
     expect(results.find((r) => r.id === 2)).toMatchObject({ ok: false, error: { code: 'UnknownCommand' } });
     // Internal commands are not reachable from outside the host.
     expect(results.find((r) => r.id === 3)).toMatchObject({ ok: false, error: { code: 'UnknownCommand' } });

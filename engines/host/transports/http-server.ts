@@ -66,7 +66,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
     } else if (url.pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(host.health()));
+      // Any local process may ask whether Aether is up; what it runs (model, counts) needs the token.
+      const full = sameSecret(url.searchParams.get('token'), token);
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(full ? host.health() : { name: 'aether', status: 'ok' }));
     } else {
       void serveStatic(host.resources.rendererDir, url.pathname, res, contentSecurityPolicy(`ws://${req.headers.host}`));
     }
@@ -94,16 +97,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let subscription: { dispose(): void } | null = null;
     send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
     ws.on('message', async (data) => {
-      let parsed: ReturnType<typeof clientMessageSchema.safeParse>;
+      let raw: unknown;
       try {
-        parsed = clientMessageSchema.safeParse(JSON.parse(data.toString()));
+        raw = JSON.parse(data.toString());
       } catch {
         send({ type: 'result', id: null, ok: false, error: { code: 'BadRequest', message: 'message is not JSON' } });
         return;
       }
+      const parsed = clientMessageSchema.safeParse(raw);
       if (!parsed.success) {
         log.warn('transport.rejected', { origin: 'ws', reason: 'malformed message' });
-        send({ type: 'result', id: null, ok: false, error: { code: 'BadRequest', message: 'malformed message' } });
+        // Answered under the id it carried, when it carried a usable one, so the client can match it.
+        const id = (raw as { id?: unknown } | null)?.id;
+        const usable = (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : null;
+        const issue = parsed.error.issues[0];
+        send({ type: 'result', id: usable, ok: false, error: { code: 'BadRequest', message: `malformed message: ${issue.path.join('.') || '(root)'}: ${issue.message}` } });
         return;
       }
       const message = parsed.data;

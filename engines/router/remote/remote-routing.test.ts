@@ -107,6 +107,17 @@ describe('remote routing', () => {
     expect(events.filter((e) => e.name === 'router.cost')).toHaveLength(1);
   });
 
+  it('a request from an API client never leaves a card waiting: it is refused at once and stays local', async () => {
+    const { host, approvals } = await start({ local: true });
+    fake.script({ kind: 'reply', pieces: ['never'] });
+    const r = await host.bus.invoke('router.generate', { turnId: 'api-1', messages: [{ role: 'user', text: 'tell me something long and thoughtful' }] }, { origin: 'api' });
+    expect(approvals).toEqual([]);
+    expect(fake.requests).toHaveLength(0);
+    expect(r.text).toBe('Local reply.');
+    const { rows } = await host.bus.invoke('policy.list_audit', { limit: 20, capability: 'router.remote' });
+    expect(rows.find((row) => row.kind === 'policy.decision')).toMatchObject({ decision: 'deny', reason: 'api-cannot-ask', actor: 'api' });
+  });
+
   it('tells the user when the remote provider refuses the key', async () => {
     const { host } = await start();
     fake.script({ kind: 'status', status: 401 });

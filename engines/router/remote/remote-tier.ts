@@ -18,7 +18,7 @@ const KEY_NAME = 'remote-api-key';
 
 export type RemoteSettings = { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' };
 
-export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> };
+export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; viaApi?: boolean };
 
 export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: Secrets; now: () => number }) {
   const { bus, settings } = deps;
@@ -70,7 +70,7 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
     try {
       const outcome = await bus.invoke('policy.perform', {
         capability: carriesPrivate ? 'router.remote_with_private' : 'router.remote',
-        target: `${name}/${s.model}`, actor: 'router', turnId: request.turnId,
+        target: `${name}/${s.model}`, actor: request.viaApi ? 'api' : 'router', turnId: request.turnId, viaApi: request.viaApi,
         why: carriesPrivate ? 'this reply would use private memory' : 'you prefer the remote model for replies',
         input: JSON.stringify({ ...request, model: s.model }, null, 1),
       }, { changeId });

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../bus/index.ts';
-import { createHost, type Host } from '../host/create-host.ts';
-import { nextEvent } from '../host/testing.ts';
+import { createHost, type Host } from './create-host.ts';
+import { nextEvent } from './testing.ts';
 import { signPack } from '../persona/signature.ts';
 
 const hosts: Host[] = [];
