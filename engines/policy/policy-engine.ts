@@ -252,7 +252,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
         if (confirm) void perform(ctx, confirm, deps.newId()).catch(() => null).finally(reportHealth); // a failed row marks the ledger unhealthy
       }, { afterSeq: 0 }));
       // Verify what is there before trusting it; until then the ledger's own checks apply.
-      void ledger.verifyAsync().then(reportHealth);
+      void ledger.verifyAsync().then(reportHealth, () => null); // a failure to verify marks the ledger unhealthy itself
     },
     dispose(): void {
       tickets.cancelAll();

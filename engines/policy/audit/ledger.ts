@@ -213,6 +213,7 @@ export class Ledger {
   }
 
   private judge(result: VerifyResult): VerifyResult {
+    if (!this.o.db.open) return result; // the host stopped while a verification ran
     const head = this.head();
     // A chain that is whole can still be shorter than what this ledger wrote (the tail cut, the head moved back).
     if (result.ok && (head.seq !== this.lastWritten.seq || head.hash !== this.lastWritten.hash)) {
