@@ -50,6 +50,7 @@ export function createBus(options: BusOptions) {
   const recent: Envelope[] = [];
   let seq = 0;
   let auditor: Auditor | null = null;
+  let rejected: ((command: CommandName, issues: string[], ctx: CommandContext) => void) | null = null;
   // While an audited change runs, its events wait: they go out only once the change committed.
   let held: Array<() => void> | null = null;
   // Events emitted by a listener while another event is being delivered wait their turn, so
@@ -83,10 +84,13 @@ export function createBus(options: BusOptions) {
     const handler = handlers.get(name);
     if (!handler) throw new AetherError('UnknownCommand', `no engine handles ${name} in this host`);
     const parsed = commands[name].input.safeParse(input);
-    if (!parsed.success) {
-      throw new AetherError('BadRequest', `invalid input for ${name}`, { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) });
-    }
     const ctx: CommandContext = { changeId: context?.changeId ?? options.newId(), origin: context?.origin ?? 'internal' };
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      // A refused request to anything that would change something is on record (L5 writes the row).
+      if (!('reads' in commands[name].kind)) rejected?.(name, issues, ctx);
+      throw new AetherError('BadRequest', `invalid input for ${name}`, { issues });
+    }
     const kind = commands[name].kind;
     if ('audit' in kind) return audited(name, kind.audit, handler, parsed.data, ctx) as CommandOutput<K>;
     return (await handler(parsed.data, ctx)) as CommandOutput<K>;
@@ -153,9 +157,10 @@ export function createBus(options: BusOptions) {
   return {
     handle, invoke, emit, subscribe, on,
     /** L5 installs the transaction that writes an audited command's row with its change. */
-    setAuditor(next: Auditor): Disposable {
+    setAuditor(next: Auditor, onRejected?: (command: CommandName, issues: string[], ctx: CommandContext) => void): Disposable {
       auditor = next;
-      return { dispose: () => { if (auditor === next) auditor = null; } };
+      rejected = onRejected ?? null;
+      return { dispose: () => { if (auditor === next) { auditor = null; rejected = null; } } };
     },
     lastSeq: () => seq,
     hasHandler: (name: CommandName) => handlers.has(name),

@@ -16,3 +16,4 @@ export * from './wire.ts';
 export * from './tools.ts';
 export * from './capabilities.ts';
 export * from './net.ts';
+export * from './capability-inputs.ts';

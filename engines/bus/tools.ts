@@ -1,14 +1,18 @@
-// What L5 hands an executor, and what it gets back. Executors live in engines/tools and are
-// registered into L5 by the composition root; nothing else can reach them.
-export type ToolRequest = {
-  capability: string;
+// What L5 hands an executor, and what it gets back. Executors live in engines/tools (and in the
+// engines that own a capability) and are registered into L5 by the composition root; nothing else
+// can reach them. The input is typed by the capability (capability-inputs.ts), parsed by L5.
+import type { CapabilityInput } from './capability-inputs.ts';
+import type { CapabilityName } from './capabilities.ts';
+
+export type ToolRequest<C extends CapabilityName = CapabilityName> = {
+  capability: C;
   /** Canonical: a real absolute path, an argv array, a normalised URL. */
   path?: string;
   argv?: string[];
   url?: string;
   /** May the fetch reach a private network address (the user granted it)? */
   allowPrivateNetwork?: boolean;
-  input?: string;
+  input?: CapabilityInput<C>;
   /** How the user allowed it, when there was a choice (send without private parts). */
   variant?: 'without-private';
   signal: AbortSignal;
@@ -23,4 +27,7 @@ export type ToolResult = {
   output: string;
 };
 
-export type ToolExecutor = (request: ToolRequest) => Promise<ToolResult>;
+export type ToolExecutor<C extends CapabilityName = CapabilityName> = (request: ToolRequest<C>) => Promise<ToolResult>;
+
+/** Executors by capability, each typed by its own input. */
+export type Executors = { [C in CapabilityName]?: ToolExecutor<C> };

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../bus/index.ts';
+import type { Approval, CapabilityName } from '../bus/index.ts';
 import { createHost, type Host } from './create-host.ts';
 import { nextEvent } from './testing.ts';
 import { signPack } from '../persona/signature.ts';
@@ -24,7 +24,7 @@ function setup() {
   return { host, workspace, dataDir };
 }
 
-const act = (host: Host, capability: string, target: string, input?: string) =>
+const act = (host: Host, capability: CapabilityName, target: string, input?: string) =>
   host.bus.invoke('policy.perform', { capability, target, input, actor: 'user', why: 'test' });
 
 /** A copy of atlas that asks to write files on its own, signed with a fresh key. */

@@ -78,7 +78,7 @@ export function createHost(options: HostOptions): Host {
     threads: options.threads ?? defaultThreads(),
   });
   const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings, ...options.memory });
-  for (const [capability, executor] of Object.entries({ ...router.executors(), ...memory.executors(), ...persona.executors() })) policy.registerExecutor(capability, executor);
+  policy.registerExecutors({ ...router.executors(), ...memory.executors(), ...persona.executors() });
   const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
   const engines = { policy, persona, presence, router, memory, interaction };
 

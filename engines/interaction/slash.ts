@@ -1,6 +1,8 @@
 // Slash commands: precise tools for the user, and a deterministic trigger for tests. Each
 // becomes an action request to L5; none involves the model.
-export type SlashAction = { capability: string; target: string; input?: string };
+import type { CapabilityName } from '../bus/index.ts';
+
+export type SlashAction = { capability: CapabilityName; target: string; input?: string };
 export type SlashParse = { kind: 'action'; action: SlashAction } | { kind: 'reply'; text: string } | null;
 
 export const SLASH_HELP = [

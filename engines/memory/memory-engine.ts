@@ -2,7 +2,7 @@
 // can search, see why, edit, confirm, forget and export. Retrieval answers by a deadline.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AetherError, DisposableSet, type Bus, type EngineHealth, type MemoryItem, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, DisposableSet, type Bus, type EngineHealth, type Executors, type FactWrite, type MemoryItem, type ToolExecutor } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { keepArtifact } from './artifacts.ts';
 import { consolidate, mergeDuplicates } from './consolidate.ts';
@@ -33,7 +33,6 @@ export type MemoryDeps = {
 };
 
 const DAY = 86_400_000;
-type FactWrite = { kind: 'fact' | 'preference'; content: string; privacy: MemoryItem['privacy']; conversationId: string | null; turnId: string | null; occurredAt: number; extractor: string };
 
 export function createMemoryEngine(deps: MemoryDeps) {
   const { bus, db } = deps;
@@ -99,9 +98,10 @@ export function createMemoryEngine(deps: MemoryDeps) {
   }
 
   /** L5's executor for memory.write_durable: runs only once the gate allowed the write. */
-  const durableExecutor: ToolExecutor = async (req) => {
-    const w = JSON.parse(req.input ?? '{}') as FactWrite & { confirmId?: string };
-    if (w.confirmId) {
+  const durableExecutor: ToolExecutor<'memory.write_durable'> = async (req) => {
+    const w = req.input;
+    if (!w) throw new AetherError('BadRequest', 'nothing to remember');
+    if ('confirmId' in w) {
       const item = require(w.confirmId);
       db.prepare(`UPDATE memory_items SET status = 'active', updated_at = ? WHERE id = ?`).run(deps.now(), item.id);
       store.index(item.rowid, item.content);
@@ -112,7 +112,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     return { summary: `remembered: ${item.content}${item.contradicts ? ' (contradicts something remembered earlier)' : ''}`, output: item.id };
   };
 
-  const exportExecutor: ToolExecutor = async (req) => {
+  const exportExecutor: ToolExecutor<'memory.export'> = async (req) => {
     const items = (db.prepare(`SELECT rowid, * FROM memory_items WHERE status IN ('active', 'proposed') ORDER BY created_at`).all() as ItemRow[]).map(toItem);
     const provenance = db.prepare('SELECT source, ref, extractor, at FROM memory_provenance WHERE item_id = ?');
     mkdirSync(join(req.path!, '..'), { recursive: true });
@@ -122,7 +122,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
 
   function askToWrite(w: FactWrite, changeId: string | undefined, o: { confirmedByUser?: boolean; unattended?: boolean }) {
     return bus.invoke('policy.perform', {
-      capability: 'memory.write_durable', target: w.content.slice(0, 500), input: JSON.stringify(w), actor: o.confirmedByUser ? 'user' : 'memory',
+      capability: 'memory.write_durable', target: w.content.slice(0, 500), input: w, actor: o.confirmedByUser ? 'user' : 'memory',
       why: o.confirmedByUser ? 'you asked me to remember this' : 'the model noticed this in what you said', ...o,
     }, { changeId });
   }
@@ -282,7 +282,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
       const item = require(input.id);
       if (item.status !== 'proposed') throw new AetherError('BadRequest', 'only proposed memories need confirming');
       const outcome = await bus.invoke('policy.perform', {
-        capability: 'memory.write_durable', target: item.content.slice(0, 500), input: JSON.stringify({ confirmId: item.id }), actor: 'user',
+        capability: 'memory.write_durable', target: item.content.slice(0, 500), input: { confirmId: item.id }, actor: 'user',
         why: 'you confirmed this in the Memory tab', confirmedByUser: true,
       }, { changeId: ctx.changeId });
       if (outcome.status !== 'done') throw new AetherError('PolicyDenied', outcome.explanation);
@@ -379,7 +379,7 @@ export function createMemoryEngine(deps: MemoryDeps) {
     dispose: () => disposables.dispose(),
     store,
     vectors,
-    executors: (): Record<string, ToolExecutor> => ({ 'memory.write_durable': durableExecutor, 'memory.export': exportExecutor }),
+    executors: (): Executors => ({ 'memory.write_durable': durableExecutor, 'memory.export': exportExecutor }),
     health: (): EngineHealth => {
       const n = (db.prepare(`SELECT count(*) AS n FROM memory_items WHERE status = 'active'`).get() as { n: number }).n;
       return { ...health, detail: `${n} memories${vectors.available ? '' : ` (${vectors.problem})`}` };

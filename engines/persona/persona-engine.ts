@@ -3,7 +3,7 @@
 // that does not compile never replaces the one in use: the companion never runs half a persona.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { AetherError, DisposableSet, type ActivePersona, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, DisposableSet, type ActivePersona, type Bus, type EngineHealth, type Executors, type ToolExecutor } from '../bus/index.ts';
 import { cardToPack, readCard, slug } from './card.ts';
 import { compile, type CompileResult } from './compile.ts';
 import { packJsonSchema } from './schema.ts';
@@ -95,7 +95,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
   }
 
   /** Writes a user pack atomically: never half a file on disk for the watcher to read. */
-  const saveExecutor: ToolExecutor = async (req) => {
+  const saveExecutor: ToolExecutor<'persona.edit'> = async (req) => {
     mkdirSync(join(req.path!, '..'), { recursive: true });
     const partial = `${req.path}.${process.pid}.partial`;
     writeFileSync(partial, req.input ?? '', { mode: 0o600 });
@@ -218,7 +218,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
     dispose: () => disposables.dispose(),
     active: () => active,
     health: () => health,
-    executors: (): Record<string, ToolExecutor> => ({ 'persona.edit': saveExecutor }),
+    executors: (): Executors => ({ 'persona.edit': saveExecutor }),
   };
 }
 

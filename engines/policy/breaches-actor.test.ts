@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../bus/index.ts';
+import type { Approval, CapabilityName } from '../bus/index.ts';
 import { createHost, type Host } from '../host/create-host.ts';
 
 const hosts: Host[] = [];
@@ -32,8 +32,13 @@ function setup() {
 }
 
 const MODEL = 'persona:default';
-const act = (host: Host, capability: string, target: string, actor: string, turnId?: string) =>
-  host.bus.invoke('policy.perform', { capability, target, actor, why: 'test', turnId });
+// Inputs of the shape each capability takes (capability-inputs.ts).
+const INPUTS: Partial<Record<CapabilityName, unknown>> = {
+  'router.remote': { turnId: 't', messages: [{ role: 'user', text: 'hi' }], maxTokens: 8, temperature: 0 },
+  'clipboard.write': 'copied',
+};
+const act = (host: Host, capability: CapabilityName, target: string, actor: string, turnId?: string) =>
+  host.bus.invoke('policy.perform', { capability, target, input: INPUTS[capability], actor, why: 'test', turnId });
 
 describe('breach 5: grants are bound to their actor', () => {
   it('a grant the user gave for their own command does not serve the model', async () => {

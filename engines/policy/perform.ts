@@ -1,7 +1,7 @@
 // policy.perform: the only way an executor runs. Canonicalize → evaluate → (ask) → run → audit
 // the outcome. Every step leaves an audit row; a refusal is a row too.
 import { createHash } from 'node:crypto';
-import { AetherError, toErrorInfo, type ActionOutcome, type ActionRequest, type Bus, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, toErrorInfo, type ActionOutcome, type ActionRequest, type Bus, type Executors, type ToolExecutor } from '../bus/index.ts';
 import type { Ledger } from './audit/ledger.ts';
 import { catalog } from './catalog.ts';
 import { evaluate, isProtected, type PolicyState, type Verdict } from './evaluate.ts';
@@ -16,7 +16,7 @@ export type PerformContext = {
   ledger: Ledger;
   grants: GrantStore;
   tickets: Tickets;
-  executors: Record<string, ToolExecutor>;
+  executors: Executors;
   workspace: string;
   state: () => PolicyState;
   now: () => number;
@@ -32,6 +32,9 @@ const TAINTING = new Set(['files.read', 'files.list', 'web.fetch', 'process.exec
 const MAX_TAINTED = 1000;
 
 const DURABLE = new Set(['high', 'critical']);
+
+/** An input as a person reads it: text as it is, anything else as indented JSON. */
+const shown = (input: unknown): string | null => (input === undefined ? null : typeof input === 'string' ? input : JSON.stringify(input, null, 1));
 
 export async function perform(ctx: PerformContext, request: ActionRequest, changeId: string): Promise<ActionOutcome> {
   const meta = { source: 'policy' as const, changeId, ...(request.turnId ? { turnId: request.turnId } : {}) };
@@ -85,7 +88,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
   if (verdict.decision === 'ask') {
     const { approval, answer } = ctx.tickets.issue((ticketId, expiresAt) => ({
       ticketId, requestHash: canon.hash, capability: canon.capability, label: catalog[canon.capability].label, resource: canon.display,
-      risk: verdict.risk, actor: request.actor, why: request.why, preview: request.input === undefined ? null : request.input.slice(0, 2000), untrusted,
+      risk: verdict.risk, actor: request.actor, why: request.why, preview: shown(canon.input)?.slice(0, 2000) ?? null, untrusted,
       scopeOptions: canon.scopeOptions.map((o) => ({ id: o.id, label: o.label, scope: describeScope(o.scope) })), createdAt: ctx.now(), expiresAt,
       variants: canon.capability === 'router.remote_with_private' ? [{ id: 'without-private' as const, label: 'Send without the private parts' }] : [],
     }), ctx.now(), request.turnId ?? null);
@@ -111,7 +114,7 @@ export async function perform(ctx: PerformContext, request: ActionRequest, chang
   }
 
   if (verdict.decision === 'draft-only') {
-    return outcome('draft', verdict.decision, verdict.reason, canon.display, seq, { result: { summary: `draft: ${catalog[canon.capability].label.toLowerCase()} ${canon.display}`, output: request.input ?? '' } });
+    return outcome('draft', verdict.decision, verdict.reason, canon.display, seq, { result: { summary: `draft: ${catalog[canon.capability].label.toLowerCase()} ${canon.display}`, output: shown(canon.input) ?? '' } });
   }
   if (verdict.decision !== 'allow') return outcome('denied', verdict.decision, verdict.reason, canon.display, seq);
   return execute(ctx, canon, request, verdict, audit, meta, variant);
@@ -123,7 +126,8 @@ async function execute(
   meta: { source: 'policy'; changeId: string; turnId?: string },
   variant?: 'without-private',
 ): Promise<ActionOutcome> {
-  const executor = ctx.executors[canon.capability];
+  // The input was parsed by this capability's schema in canonicalize: the executor's type holds.
+  const executor = ctx.executors[canon.capability] as ToolExecutor | undefined;
   const abort = new AbortController();
   ctx.inFlight.add(abort);
   const started = ctx.now();
@@ -131,7 +135,7 @@ async function execute(
   try {
     if (!executor) throw new AetherError('Unsupported', `nothing can ${catalog[canon.capability].label.toLowerCase()} in this host`);
     const result = await executor({
-      capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input, signal: abort.signal, variant,
+      capability: canon.capability, path: canon.path, argv: canon.argv, url: canon.url, input: canon.input as never, signal: abort.signal, variant,
       allowPrivateNetwork: canon.resource.kind === 'host' && canon.resource.privateAddress && verdict.reason !== 'preset-auto',
       guard: (path, info) => {
         const linked = info.isFile() && info.nlink > 1 ? [`${info.dev}:${info.ino}`] : undefined;

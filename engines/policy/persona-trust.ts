@@ -46,7 +46,7 @@ export function createPersonaTrust(settings: Settings, preset: () => PresetConfi
       return { applied: [], confirm: {
         capability: 'policy.admin', actor: `persona:${next.id}`,
         target: `let persona ${next.id} (signed by ${next.signer ?? 'unknown'}) widen ${widened.join(', ')}`,
-        input: JSON.stringify({ op: 'confirm_persona_widening', id: next.id, hash: next.hash }),
+        input: { op: 'confirm_persona_widening', id: next.id, hash: next.hash },
         why: 'a signed persona asks for more than your preset allows',
       } };
     },

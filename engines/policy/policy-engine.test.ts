@@ -108,7 +108,10 @@ describe('policy.perform', () => {
     const outcome = await host.bus.invoke('policy.perform', { capability: 'process.exec', target: 'echo "unclosed', actor: 'user', why: 't' });
     expect(outcome).toMatchObject({ status: 'failed', reason: 'bad-request', error: { code: 'BadRequest' } });
     expect((await host.bus.invoke('policy.list_audit', { limit: 1 })).rows[0].kind).toBe('policy.rejected');
-    expect((await host.bus.invoke('policy.perform', { capability: 'files.teleport', target: 'x', actor: 'user', why: 't' })).status).toBe('failed');
+    // An unknown capability is refused at the bus door (the contract's enum), and still leaves a row.
+    await expect(host.bus.invoke('policy.perform', { capability: 'files.teleport' as never, target: 'x', actor: 'user', why: 't' }, { changeId: 'teleport' }))
+      .rejects.toMatchObject({ code: 'BadRequest' });
+    expect((await host.bus.invoke('policy.list_audit', { limit: 5 })).rows.find((r) => r.changeId === 'teleport')).toMatchObject({ kind: 'policy.rejected', decision: 'deny' });
   });
 
   it('moves deleted files to the trash, and runs programs without a shell', async () => {
@@ -179,7 +182,8 @@ describe('policy.perform', () => {
     expect(await host.bus.invoke('policy.reserve_cost', { provider: 'openai', cents: 60, tokens: 0 })).toMatchObject({ ok: true });
     expect(events.some((e) => e.name === 'policy.cost_warning')).toBe(true);
     expect(await host.bus.invoke('policy.reserve_cost', { provider: 'openai', cents: 60, tokens: 0 })).toMatchObject({ ok: false });
-    const remote = await host.bus.invoke('policy.perform', { capability: 'router.remote', target: 'openai/gpt', actor: 'router', why: 't' });
+    const payload = { turnId: 't', messages: [{ role: 'user' as const, text: 'hi' }], maxTokens: 8, temperature: 0 };
+    const remote = await host.bus.invoke('policy.perform', { capability: 'router.remote', target: 'openai/gpt', input: payload, actor: 'router', why: 't' });
     expect(remote).toMatchObject({ status: 'denied', reason: 'cost-cap' });
     answerNext(host, 'allow');
     await host.bus.invoke('policy.change', { op: 'rearm_cost_cap', provider: 'openai' });

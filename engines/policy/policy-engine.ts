@@ -2,7 +2,7 @@
 // leave, and the audit ledger that proves afterwards what was decided and done.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AetherError, DisposableSet, type Bus, type EngineHealth, type ToolExecutor } from '../bus/index.ts';
+import { AetherError, DisposableSet, type Bus, type EngineHealth, type Executors, type ToolExecutor } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { Ledger } from './audit/ledger.ts';
 import { loadKeyring, loadSigningKey, rotateKey, type KeyVault } from './audit/keys.ts';
@@ -27,7 +27,7 @@ export type PolicyDeps = {
   workspace: string;
   sessionId: string;
   keyVault: KeyVault;
-  executors: Record<string, ToolExecutor>;
+  executors: Executors;
   now: () => number;
   newId: () => string;
   verifyWorkerEntry?: string;
@@ -74,30 +74,30 @@ export function createPolicyEngine(deps: PolicyDeps) {
     persona: trust.modes(),
   });
   // Exporting the log is an action like any other: it goes through the gate, and is audited.
-  const exportAudit: ToolExecutor = async (req) => {
+  const exportAudit: ToolExecutor<'audit.export'> = async (req) => {
     const { rows } = ledger.exportTo(req.path!);
     return { summary: `exported ${rows} audit rows, the checkpoints and the public key to ${req.path}`, output: req.path! };
   };
   // What policy.change does once a person said yes.
-  const admin: ToolExecutor = async (req) => {
-    const change = JSON.parse(req.input ?? '{}') as { op: string; [k: string]: unknown };
+  const admin: ToolExecutor<'policy.admin'> = async (req) => {
+    const change = req.input;
+    if (!change) throw new AetherError('BadRequest', 'no change given');
     switch (change.op) {
       case 'set_preset': settings.set('policy.preset', { name: change.preset }); break;
       case 'set_posture': settings.set('policy.posture', change.posture); break;
       case 'set_cost_caps': {
-        const { provider, dailyCents, monthlyCents, dailyTokens, monthlyTokens } = change as unknown as { provider: string } & Parameters<CostLedger['setCaps']>[1];
+        const { provider, dailyCents, monthlyCents, dailyTokens, monthlyTokens } = change;
         costs.setCaps(provider, { dailyCents, monthlyCents, dailyTokens, monthlyTokens });
         break;
       }
-      case 'rearm_cost_cap': costs.rearm(String(change.provider)); break;
+      case 'rearm_cost_cap': costs.rearm(change.provider); break;
       case 'rotate_audit_key': ledger.useKeyring(rotateKey(deps.keyVault, ledger.currentKeyring), deps.newId()); break;
-      case 'trust_persona_key': trustKey(join(deps.dataDir, 'personas', 'trusted-keys.json'), String(change.name), String(change.publicKey)); break;
-      case 'confirm_persona_widening': trust.confirm(String(change.hash)); break;
-      default: throw new AetherError('BadRequest', `unknown change ${change.op}`);
+      case 'trust_persona_key': trustKey(join(deps.dataDir, 'personas', 'trusted-keys.json'), change.name, change.publicKey); break;
+      case 'confirm_persona_widening': trust.confirm(change.hash); break;
     }
     return { summary: `changed policy: ${describeChange(change)}`, output: '' };
   };
-  const executors: Record<string, ToolExecutor> = { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin };
+  const executors: Executors = { ...deps.executors, 'audit.export': exportAudit, 'policy.admin': admin };
   const ctx: PerformContext = {
     bus, ledger, grants, tickets, executors, workspace: deps.workspace, state, now: deps.now, newId: deps.newId,
     personaId: () => trust.personaId(), inFlight, tainted: new Map(),
@@ -109,7 +109,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     bus.emit('policy.health_changed', { auditHealthy: !lastProblem, problem: lastProblem }, { source: 'policy' });
   }
 
-  function userRow(changeId: string, kind: string, details: Record<string, unknown>, fields: { capability?: string; resource?: string; decision?: string; reason?: string } = {}) {
+  function userRow(changeId: string, kind: string, details: Record<string, unknown>, fields: { capability?: string; resource?: string; decision?: string; reason?: string; actor?: string } = {}) {
     try {
       const row = ledger.append({ changeId, kind, actor: 'user', details, ...fields }, { durable: true });
       bus.emit('policy.audit_appended', { seq: row.seq, kind }, { source: 'policy', changeId });
@@ -192,7 +192,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
       actor: 'user', why: 'you asked to export the audit log',
     }, c.changeId)));
     disposables.add(bus.handle('policy.change', (input, c) => perform(ctx, {
-      capability: 'policy.admin', target: describeChange(input), input: JSON.stringify(input), actor: 'user', why: 'you asked to change a setting',
+      capability: 'policy.admin', target: describeChange(input), input, actor: 'user', why: 'you asked to change a setting',
     }, c.changeId)));
     disposables.add(bus.handle('policy.reserve_cost', (input, c) => {
       const id = deps.newId();
@@ -242,6 +242,11 @@ export function createPolicyEngine(deps: PolicyDeps) {
         } finally {
           reportHealth();
         }
+      }, (command, issues, c) => {
+        try {
+          const actor = c.origin === 'internal' ? 'aether' : c.origin === 'api' ? 'api' : 'user';
+          userRow(c.changeId, 'policy.rejected', { command, origin: c.origin, issues: issues.slice(0, 5) }, { decision: 'deny', reason: 'bad-request', actor });
+        } catch { /* the ledger is unhealthy and says so; the caller still gets its BadRequest */ }
       }));
       // Replayed from the start: the persona may have been activated before this engine started.
       disposables.add(bus.subscribe((e) => {
@@ -262,9 +267,8 @@ export function createPolicyEngine(deps: PolicyDeps) {
     },
     ledger,
     /** Engines' own executors (L4's model downloads), registered by the composition root. */
-    registerExecutor(capability: string, executor: ToolExecutor): void {
-      if (!isCapability(capability)) throw new Error(`no capability ${capability}`);
-      executors[capability] = executor;
+    registerExecutors(more: Executors): void {
+      Object.assign(executors, more);
     },
     health: (): EngineHealth => (ledger.unhealthy ? { state: 'error', detail: ledger.unhealthy } : { state: 'ok', detail: `audit ${ledger.head().seq} rows` }),
   };

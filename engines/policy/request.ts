@@ -2,7 +2,7 @@
 // act on, with its hash (what an approval ticket is bound to) and the scopes a grant could take.
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { AetherError, type ActionRequest } from '../bus/index.ts';
+import { AetherError, inputSchema, type ActionRequest } from '../bus/index.ts';
 import { canonicalJson } from './audit/canonical.ts';
 import { catalog, isCapability, type Capability } from './catalog.ts';
 import type { Resource, Scope } from './grants.ts';
@@ -13,6 +13,8 @@ export type ScopeOption = { id: string; label: string; scope: Scope };
 
 export type CanonicalRequest = {
   capability: Capability;
+  /** Parsed by the capability's input schema (capability-inputs.ts). */
+  input: unknown;
   resource: Resource;
   display: string;
   escalate: boolean;
@@ -21,15 +23,16 @@ export type CanonicalRequest = {
   path?: string;
   argv?: string[];
   url?: string;
-  input?: string;
   hash: string;
   scopeOptions: ScopeOption[];
 };
 
 export function canonicalize(request: ActionRequest, workspace: string): CanonicalRequest {
-  if (!isCapability(request.capability)) throw new AetherError('BadRequest', `unknown capability ${request.capability.slice(0, 64)}`);
+  if (!isCapability(request.capability)) throw new AetherError('BadRequest', `unknown capability ${String(request.capability).slice(0, 64)}`);
   const capability = request.capability;
-  const base = { capability, input: request.input, escalate: false };
+  const parsed = inputSchema(capability).safeParse(request.input);
+  if (!parsed.success) throw new AetherError('BadRequest', `the input of ${capability} is not valid: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message}`);
+  const base = { capability, input: parsed.data as unknown, escalate: false };
   let out: Omit<CanonicalRequest, 'hash'>;
   switch (catalog[capability].resource) {
     case 'path': {
@@ -83,7 +86,7 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
       // Nothing to scope; what is shown is what the request says it is about.
       out = { ...base, display: request.target.slice(0, 500), resource: { kind: 'none' }, scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }] };
   }
-  const inputHash = request.input === undefined ? null : createHash('sha256').update(request.input).digest('hex');
+  const inputHash = base.input === undefined ? null : createHash('sha256').update(typeof base.input === 'string' ? base.input : canonicalJson(base.input)).digest('hex');
   const hash = createHash('sha256').update(canonicalJson({ capability, resource: out.resource, input: inputHash })).digest('hex');
   return { ...out, hash };
 }

@@ -3,7 +3,7 @@
 import { basename, join } from 'node:path';
 import {
   AetherError, DisposableSet,
-  type Bus, type CatalogEntry, type ChatMessage, type EngineHealth, type ErrorInfo, type GenerationResult, type RouterStatus, type ToolExecutor,
+  type Bus, type CatalogEntry, type ChatMessage, type EngineHealth, type ErrorInfo, type GenerationResult, type RouterStatus, type Executors,
 } from '../bus/index.ts';
 import { runAgent } from './agent/agent-loop.ts';
 import { callerToolInstructions, holdToolCalls, parseCallerCall, type CallerTool } from './agent/tool-protocol.ts';
@@ -295,7 +295,7 @@ export function createRouterEngine(deps: RouterDeps) {
     dispose: () => { for (const d of models.list().downloads) models.cancel(d.id); disposables.dispose(); },
     status: () => status,
     /** Executors the composition root registers into L5. */
-    executors: (): Record<string, ToolExecutor> => ({
+    executors: (): Executors => ({
       'models.download': models.downloadExecutor, 'models.import': models.importExecutor,
       'router.remote': remote.executor, 'router.remote_with_private': remote.executor, 'router.configure': remote.configure.executor,
     }),

@@ -15,7 +15,7 @@ const need = (path: string | undefined): string => {
   return path;
 };
 
-export const readFile: ToolExecutor = async (req) => {
+export const readFile: ToolExecutor<'files.read'> = async (req) => {
   const path = need(req.path);
   const { handle, info } = await openExact(path, constants.O_RDONLY, req.guard);
   try {
@@ -30,7 +30,7 @@ export const readFile: ToolExecutor = async (req) => {
   }
 };
 
-export const listFolder: ToolExecutor = async (req) => {
+export const listFolder: ToolExecutor<'files.list'> = async (req) => {
   const path = need(req.path);
   const folder = await openFolder(path, req.guard);
   try {
@@ -44,14 +44,14 @@ export const listFolder: ToolExecutor = async (req) => {
 };
 
 /** The child `name` of the held-open parent: refused when it is a symlink now or protected. */
-async function existingChild(req: ToolRequest, via: string, path: string) {
+async function existingChild(req: Pick<ToolRequest, 'guard'>, via: string, path: string) {
   const info = await lstat(join(via, basename(path))).catch(() => null);
   if (info?.isSymbolicLink()) throw new AetherError('PolicyDenied', `${path} changed after it was approved (it is a symlink now); nothing was done`);
   if (info) req.guard?.(path, info);
   return info;
 }
 
-export const writeFile: ToolExecutor = async (req) => {
+export const writeFile: ToolExecutor<'files.write'> = async (req) => {
   const path = need(req.path);
   const text = req.input ?? '';
   const bytes = Buffer.byteLength(text);
@@ -76,7 +76,7 @@ export const writeFile: ToolExecutor = async (req) => {
   }
 };
 
-export function deleteToTrash(trashDir: string): ToolExecutor {
+export function deleteToTrash(trashDir: string): ToolExecutor<'files.delete'> {
   return async (req) => {
     const path = need(req.path);
     const folder = await openFolder(dirname(path), req.guard);

@@ -5,7 +5,7 @@ import { AetherError, type ToolExecutor } from '../bus/index.ts';
 
 export const PROCESS_LIMITS = { ms: 30_000, outputBytes: 256 * 1024 };
 
-export function runProcess(workspace: string, env: NodeJS.ProcessEnv = process.env): ToolExecutor {
+export function runProcess(workspace: string, env: NodeJS.ProcessEnv = process.env): ToolExecutor<'process.exec'> {
   return (req) => new Promise((resolve, reject) => {
     const argv = req.argv;
     if (!argv?.length) return reject(new AetherError('BadRequest', 'no command given'));

@@ -40,7 +40,7 @@ async function readBody(response: IncomingMessage): Promise<{ text: string; size
   return { text: Buffer.concat(chunks).toString('utf8'), size };
 }
 
-export function createFetch(options: { resolve?: Resolve } = {}): ToolExecutor {
+export function createFetch(options: { resolve?: Resolve } = {}): ToolExecutor<'web.fetch'> {
   const resolve = options.resolve ?? systemResolve;
   return async (req) => {
     if (!req.url) throw new AetherError('BadRequest', 'no URL given');
@@ -66,4 +66,4 @@ export function createFetch(options: { resolve?: Resolve } = {}): ToolExecutor {
   };
 }
 
-export const fetchUrl: ToolExecutor = createFetch();
+export const fetchUrl: ToolExecutor<'web.fetch'> = createFetch();

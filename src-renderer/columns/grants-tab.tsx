@@ -21,7 +21,9 @@ export function GrantsTab() {
             <div>
               <b className={g.effect === 'deny' ? 'deny' : ''}>{g.effect === 'deny' ? 'Never' : 'Allow'} {g.capability}</b>
               <code>{g.scope}</code>
-              <span className="muted">{DURATION[g.duration]}{g.usesLeft !== null ? ` · ${g.usesLeft} uses left` : ''}</span>
+              <span className="muted">
+                {DURATION[g.duration]}{g.usesLeft !== null ? ` · ${g.usesLeft} uses left` : ''} · {g.actor === 'user' ? 'for your own commands' : `for ${g.actor}`}
+              </span>
             </div>
             <button onClick={() => void revoke(g.id)} aria-label={`Revoke ${g.capability} for ${g.scope}`}>Revoke</button>
           </li>

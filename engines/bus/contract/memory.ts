@@ -55,7 +55,7 @@ export const memoryCommands = {
     item: memoryItemSchema, provenance: z.array(provenanceSchema),
     sources: z.array(z.object({ turnId: z.string(), conversationId: z.string(), userText: z.string(), at: z.number() })),
     versions: z.array(z.object({ version: z.number(), content: z.string(), at: z.number() })),
-  }), { reads: true },),
+  }), { reads: true }),
   'memory.edit': command(z.object({ id, content: z.string().trim().min(1).max(4000) }), z.object({ item: memoryItemSchema }), { audit: 'memory.edited' }),
   'memory.confirm': command(z.object({ id }), z.object({ item: memoryItemSchema }), { effect: 'memory.write_durable' }),
   'memory.reject': command(z.object({ id }), z.object({ item: memoryItemSchema }), { audit: 'memory.rejected' }),

@@ -28,7 +28,7 @@ export const modelCommands = {
     downloads: z.array(downloadStateSchema),
     defaultChat: z.string().nullable(),
     smallChat: z.string().nullable(),
-  }), { reads: true },),
+  }), { reads: true }),
   'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() }), { effect: 'models.download' }),
   'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() }), { audit: 'models.download_cancelled' }),
   'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() }), { effect: 'models.import' }),

@@ -1,5 +1,6 @@
 // L5 policy's piece of the contract: the gate (internal), approvals, grants and the audit log.
 import { z } from 'zod';
+import { capabilityNames } from '../capabilities.ts';
 import { command, internalCommand } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 
@@ -11,11 +12,11 @@ const capability = z.string().min(1).max(64);
 const ticketId = z.string().min(16).max(64);
 
 export const actionRequestSchema = z.object({
-  capability,
+  capability: z.enum(capabilityNames),
   /** A path, a command line, a URL — as written; L5 makes it canonical. */
   target: z.string().max(8192),
-  /** Extra input for the executor, e.g. the text to write. */
-  input: z.string().max(5_000_000).optional(),
+  /** The executor's input, of the shape its capability declares (capability-inputs.ts); L5 parses it. */
+  input: z.unknown().optional(),
   actor: z.string().min(1).max(64),
   why: z.string().max(500),
   turnId: z.string().max(64).optional(),
@@ -113,6 +114,22 @@ export const policyStateSchema = z.object({
   keyWarning: z.string().nullable(),
 });
 
+/** Changes to what Aether may do or spend (policy.change, the input of policy.admin). */
+export const policyChangeSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('set_preset'), preset: z.enum(['observer', 'assistant', 'operator', 'power-user']) }),
+  z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
+  z.object({
+    op: z.literal('set_cost_caps'), provider: z.string().min(1).max(64),
+    dailyCents: z.number().int().nonnegative().nullable(), monthlyCents: z.number().int().nonnegative().nullable(),
+    dailyTokens: z.number().int().nonnegative().nullable(), monthlyTokens: z.number().int().nonnegative().nullable(),
+  }),
+  z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
+  z.object({ op: z.literal('rotate_audit_key') }),
+  /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
+  z.object({ op: z.literal('trust_persona_key'), name: z.string().min(1).max(100), publicKey: z.string().regex(/^[0-9a-f]{64}$/) }),
+]);
+export type PolicyChange = z.infer<typeof policyChangeSchema>;
+
 export const policyCommands = {
   'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema, { gate: true }),
   /** An audit row for something that is not an action but must be on record (an API request). */
@@ -159,21 +176,9 @@ export const policyCommands = {
     caps: z.object({ dailyCents: z.number().nullable(), monthlyCents: z.number().nullable(), dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable(), trippedAt: z.number().nullable() }).nullable(),
     daily: z.object({ cents: z.number(), tokens: z.number() }),
     monthly: z.object({ cents: z.number(), tokens: z.number() }),
-  }), { reads: true },),
-  /** Changes to what Aether may do or spend: policy.admin, so a person always says yes first. */
-  'policy.change': command(z.discriminatedUnion('op', [
-    z.object({ op: z.literal('set_preset'), preset: z.enum(['observer', 'assistant', 'operator', 'power-user']) }),
-    z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
-    z.object({
-      op: z.literal('set_cost_caps'), provider: z.string().min(1).max(64),
-      dailyCents: z.number().int().nonnegative().nullable(), monthlyCents: z.number().int().nonnegative().nullable(),
-      dailyTokens: z.number().int().nonnegative().nullable(), monthlyTokens: z.number().int().nonnegative().nullable(),
-    }),
-    z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
-    z.object({ op: z.literal('rotate_audit_key') }),
-    /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
-    z.object({ op: z.literal('trust_persona_key'), name: z.string().min(1).max(100), publicKey: z.string().regex(/^[0-9a-f]{64}$/) }),
-  ]), actionOutcomeSchema, { effect: 'policy.admin' }),
+  }), { reads: true }),
+  /** policy.admin, so a person always says yes first. */
+  'policy.change': command(policyChangeSchema, actionOutcomeSchema, { effect: 'policy.admin' }),
   'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() }), { reads: true }),
   'policy.get_state': command(z.object({}), policyStateSchema, { reads: true }),
 };

@@ -1,9 +1,11 @@
 // How a local model asks for a tool: one line `<tool_call>{"name": …, "arguments": {…}}</tool_call>`.
 // Any instruction-following model can write it; the tools it may name come from the L5 catalog.
 // (Remote providers use the OpenAI `tools` field instead.)
+import type { CapabilityName } from '../../bus/index.ts';
+
 export type AgentTool = {
   name: string;
-  capability: string;
+  capability: CapabilityName;
   description: string;
   parameters: Record<string, { type: 'string'; description: string }>;
   /** Which argument is the resource L5 decides on, and which (if any) is extra input. */

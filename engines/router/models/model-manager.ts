@@ -128,7 +128,7 @@ export class ModelManager {
   }
 
   /** L5's executor for models.download: starts the download and returns; progress and the end are events. */
-  readonly downloadExecutor: ToolExecutor = async (req) => {
+  readonly downloadExecutor: ToolExecutor<'models.download'> = async (req) => {
     const entry = this.d.catalog.find((c) => c.url === req.url);
     if (!entry) throw new AetherError('NotFound', 'that URL is not in the model catalog');
     if (this.active.has(entry.id)) return { summary: `${entry.name} is already downloading`, output: entry.id };
@@ -165,7 +165,7 @@ export class ModelManager {
   }
 
   /** L5's executor for models.import: checks the GGUF header, then offers the file where it is. */
-  readonly importExecutor: ToolExecutor = async (req) => {
+  readonly importExecutor: ToolExecutor<'models.import'> = async (req) => {
     const path = req.path!;
     await readGgufHeader(path);
     const model = this.register({

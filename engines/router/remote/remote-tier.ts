@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   AetherError,
-  type Bus, type ChatMessage, type GenerationResult, type ToolExecutor,
+  type Bus, type CapabilityInput, type GenerationResult, type RemoteRequest, type ToolExecutor,
 } from '../../bus/index.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { RemoteProvider } from './openai-provider.ts';
@@ -18,7 +18,7 @@ const KEY_NAME = 'remote-api-key';
 
 export type RemoteSettings = { baseUrl: string; model: string; apiKey?: string | null; enabled: boolean; prefer?: 'local' | 'remote' };
 
-export type RemoteRequest = { turnId: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown>; viaApi?: boolean };
+export type { RemoteRequest };
 
 export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: Secrets; now: () => number }) {
   const { bus, settings } = deps;
@@ -47,8 +47,9 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
   }
 
   /** L5's executor for router.remote*: the payload it carries is exactly what is sent. */
-  const executor: ToolExecutor = async (req) => {
-    const parsed = JSON.parse(req.input ?? '{}') as RemoteRequest;
+  const executor: ToolExecutor<'router.remote' | 'router.remote_with_private'> = async (req) => {
+    const parsed = req.input;
+    if (!parsed) throw new AetherError('BadRequest', 'nothing to send');
     // The user chose to send it without the private parts: they are cut here, before anything leaves.
     const r = req.variant === 'without-private' ? { ...parsed, messages: parsed.messages.filter((m) => !m.private) } : parsed;
     const onToken = streams.get(r.turnId) ?? (() => {});
@@ -72,7 +73,7 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
         capability: carriesPrivate ? 'router.remote_with_private' : 'router.remote',
         target: `${name}/${s.model}`, actor: request.viaApi ? 'api' : 'router', turnId: request.turnId, viaApi: request.viaApi,
         why: carriesPrivate ? 'this reply would use private memory' : 'you prefer the remote model for replies',
-        input: JSON.stringify({ ...request, model: s.model }, null, 1),
+        input: { turnId: request.turnId, messages: request.messages, maxTokens: request.maxTokens, temperature: request.temperature, jsonSchema: request.jsonSchema, model: s.model },
       }, { changeId });
       if (outcome.status === 'done') result = JSON.parse((outcome.result as { output: string }).output);
       else return { ok: false, reason: outcome.error?.message ?? outcome.explanation, text: '', stopReason: 'end', model: s.model, tokens: 0, promptTokens: 0 };
@@ -117,18 +118,19 @@ export function createRemoteTier(deps: { bus: Bus; settings: Settings; secrets: 
      * L5's executor for router.configure. The key itself never enters the request L5 shows and
      * hashes: it waits here under a one-time reference.
      */
-    configure: ((): { request(input: RemoteSettings): { target: string; input: string }; executor: ToolExecutor } => {
+    configure: ((): { request(input: RemoteSettings): { target: string; input: CapabilityInput<'router.configure'> }; executor: ToolExecutor<'router.configure'> } => {
       const keys = new Map<string, string | null>();
       return {
         request(input) {
           const { apiKey, ...shown } = input;
           const keyRef = apiKey === undefined ? null : randomBytes(8).toString('hex');
           if (keyRef) keys.set(keyRef, apiKey ?? null);
-          const keyNote = apiKey === undefined ? (stored() && stored()!.baseUrl !== input.baseUrl ? 'dropped (new server)' : 'kept') : apiKey ? 'replaced' : 'removed';
-          return { target: input.baseUrl, input: JSON.stringify({ ...shown, key: keyNote, keyRef }, null, 1) };
+          const keyNote = apiKey === undefined ? (stored() && stored()!.baseUrl !== input.baseUrl ? 'dropped (new server)' as const : 'kept' as const) : apiKey ? 'replaced' as const : 'removed' as const;
+          return { target: input.baseUrl, input: { ...shown, key: keyNote, keyRef } };
         },
         executor: async (req) => {
-          const { key: _note, keyRef, ...rest } = JSON.parse(req.input ?? '{}') as RemoteSettings & { key: string; keyRef: string | null };
+          if (!req.input) throw new AetherError('BadRequest', 'no settings given');
+          const { key: _note, keyRef, ...rest } = req.input;
           const apiKey = keyRef ? keys.get(keyRef) : undefined;
           if (keyRef) keys.delete(keyRef);
           const v = set({ ...rest, ...(keyRef ? { apiKey } : {}) });
