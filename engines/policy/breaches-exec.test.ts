@@ -1,5 +1,6 @@
 // The gate's breaches around answers, grants and programs (issue 10, breaches 2–4), reproduced
 // through a real host: real SQLite, real executors, real processes on a temp workspace.
+import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,5 +136,41 @@ describe('breach 4: hard-blocked programs stay blocked behind wrappers', () => {
   it('an ordinary program behind a wrapper still runs', async () => {
     const { host } = setup('power-user');
     expect(await run(host, 'env nice echo hello')).toMatchObject({ status: 'done' });
+  });
+});
+
+describe('breach 2 as a property: only allow yields allow grants', () => {
+  it('for random answers, durations, scopes and risks', async () => {
+    const { host } = setup();
+    let reply: Reply = { answer: 'allow' };
+    host.bus.on('policy.approval_pending', (e) => {
+      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, ...reply }, { origin: 'renderer' });
+    });
+    const requests = [
+      { capability: 'files.write' as const, target: 'notes/a.md', input: 'x' }, // high
+      { capability: 'files.read' as const, target: 'notes/todo.md' }, // medium
+      { capability: 'process.exec' as const, target: 'python3 -c 1' }, // critical (interpreter)
+      { capability: 'process.exec' as const, target: 'echo "a;b"' }, // critical (shell syntax)
+    ];
+    let n = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('allow' as const, 'deny' as const, 'draft' as const),
+      fc.constantFrom('once' as const, 'task' as const, 'session' as const, 'hour' as const, 'day' as const, 'always' as const),
+      fc.constantFrom('exact', 'folder', 'program', 'nonsense'), fc.constantFrom(...requests.keys()),
+      async (answer, duration, scopeOption, which) => {
+        await host.bus.invoke('policy.revoke_all', {});
+        reply = { answer, duration, scopeOption };
+        const r = requests[which];
+        const out = await host.bus.invoke('policy.perform', { ...r, actor: 'user', why: 'property', taskId: `task-${n++}` });
+        const made = (await grants(host));
+        const critical = which >= 2;
+        if (made.some((g) => g.effect === 'allow')) {
+          expect(answer).toBe('allow');
+          expect(critical).toBe(false);
+          expect(duration).not.toBe('once');
+        }
+        if (answer !== 'allow') expect(out.status).not.toBe('done');
+      },
+    ), { numRuns: 60 });
   });
 });

@@ -7,16 +7,22 @@ import { join } from 'node:path';
 import type { PolicyState } from './evaluate.ts';
 import { EXEC_TABLE } from './exec-safety.ts';
 
-/** Names that no executor may touch inside a persona folder: who is trusted, and each pack's signature. */
-const TRUST_FILES = ['trusted-keys.json', 'persona.sig'];
+/** The one table of what is protected; protected.test.ts has a case per entry. */
+export const PROTECTED = {
+  /** Aether's own keys, ledger and database, under the data folder. */
+  data: ['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'],
+  /** The usual homes of credentials, under the user's home folder. */
+  home: ['.ssh', '.gnupg', '.aws', '.config/gcloud', '.kube', '.docker/config.json', '.netrc', '.password-store'],
+  /** System files. */
+  system: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/sudoers.d'],
+  /** By name, anywhere under the user's and the bundled persona folders: who is trusted, and each pack's signature. */
+  trust: ['trusted-keys.json', 'persona.sig'],
+};
 
 export function hardBlocks(dataDir: string, bundledPersonas?: string, home = homedir()): PolicyState['hardBlocks'] {
-  // A program can move a whole folder away and back, so for process.exec the folders are blocked whole.
-  const named = [join(dataDir, 'personas'), ...(bundledPersonas ? [bundledPersonas] : [])].map((root) => ({ root, names: TRUST_FILES }));
-  const paths = [
-    ...['keys', 'audit', 'aether.db', 'aether.db-wal', 'aether.db-shm'].map((p) => join(dataDir, p)),
-    join(home, '.ssh'), join(home, '.gnupg'), join(home, '.aws'), join(home, '.config', 'gcloud'), '/etc/shadow', '/etc/sudoers',
-  ];
+  // A program can move a whole folder away and back, so for process.exec the persona folders are blocked whole.
+  const named = [join(dataDir, 'personas'), ...(bundledPersonas ? [bundledPersonas] : [])].map((root) => ({ root, names: PROTECTED.trust }));
+  const paths = [...PROTECTED.data.map((p) => join(dataDir, p)), ...PROTECTED.home.map((p) => join(home, p)), ...PROTECTED.system];
   return { paths, named, programs: EXEC_TABLE.blocked, inodes: () => protectedInodes(paths) };
 }
 
