@@ -10,7 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ledgerFixture, sampleEntry } from '../engines/policy/audit/ledger.fixture.ts';
 import { evaluate, type PolicyState } from '../engines/policy/evaluate.ts';
+import { commandFacts } from '../engines/policy/exec-safety.ts';
 import { GrantStore } from '../engines/policy/grant-store.ts';
+import { hardBlocks } from '../engines/policy/protected.ts';
+import { atUseRecheck, auditedChange } from './policy-checks.ts';
 import { round, summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -33,10 +36,16 @@ f.storage.db.transaction(() => {
   }
 })();
 const state: PolicyState = {
-  preset: { name: 'assistant' }, auditProblem: null, posture: 'balanced', hardBlocks: { paths: ['/home/u/.ssh'], programs: ['sudo'] },
+  // The real hard blocks (paths, persona trust files, programs), so their checks are in the path.
+  preset: { name: 'assistant' }, auditProblem: null, posture: 'balanced', hardBlocks: hardBlocks('/home/u/.local/share/aether', '/opt/aether/personas', '/home/u'),
   workspaceRoots: ['/home/u/projects'], costCapHit: () => false, grants: store.index,
   context: { now: Date.now(), sessionId: 'bench', taskId: null, personaId: null },
 };
+// A command as canonicalize makes it: the programs that may run and every argument as a path.
+function commandResource(argv: string[]) {
+  const facts = commandFacts(argv, '/home/u/projects');
+  return { kind: 'command' as const, argv, programs: facts.programs, argPaths: facts.argPaths, lastUnsafeArg: facts.lastUnsafeArg, linked: [] };
+}
 const requests = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0
   ? { capability: 'files.read' as const, resource: { kind: 'path' as const, path: `/home/u/projects/p${(i * 7) % 10_000}/src/deep/file${i}.ts` } }
   : i % 3 === 1 ? { capability: 'process.exec' as const, resource: { kind: 'command' as const, argv: ['tool', `sub${(i * 13) % 10_000}`, '--flag'] } }
@@ -93,6 +102,9 @@ if (values.out) {
   renameSync(f.checkpointFile, join(dir, 'checkpoints.log'));
 }
 
+const recheck = await atUseRecheck();
+const atomic = await auditedChange();
+
 const durableSummary = summary(durable);
 const result = {
   bench: 'policy',
@@ -105,11 +117,14 @@ const result = {
   groupCommit: { rows: groupRows, aetherRowsPerSecond: round(groupRows / (groupMs / 1000)), bareRowsPerSecond: round(groupRows / (bareGroupMs / 1000)) },
   verifyChain: { rows: verified, ms: round(verifyMs), rowsPerSecond: round(verified / (verifyMs / 1000)) },
   emergencyRevoke: { grants: 10_000, ms: round(revokeMs, 2) },
+  atUseRecheck: recheck,
+  atomicChangeAndAudit: atomic,
   out: values.out ? {
     db: join(dir, 'audit.db'), checkpoints: join(dir, 'checkpoints.log'),
     verify: `npm run aether -- audit verify --db ${join(dir, 'audit.db')} --checkpoints ${join(dir, 'checkpoints.log')} --key-file ${join(dir, 'work', 'keys', 'audit-hmac.json')}`,
   } : null,
-  targets: { evaluateP99Us: '<= 1000', durableAppendP99Ms: '<= 5', decisionsPerSecond: '>= 1000', groupCommitRowsPerSecond: '>= 20000', verifyRowsPerSecond: '>= 100000', emergencyRevokeMs: '<= 500' },
+  targets: { evaluateP99Us: '<= 1000', durableAppendP99Ms: '<= 5', decisionsPerSecond: '>= 1000', groupCommitRowsPerSecond: '>= 20000', verifyRowsPerSecond: '>= 100000', emergencyRevokeMs: '<= 500',
+    atUseRecheckP99Ms: '<= 0.2', atomicChangeAndAuditP99Ms: '<= 1' },
 };
 console.log(JSON.stringify({
   ...result,
@@ -117,5 +132,6 @@ console.log(JSON.stringify({
     evaluateP99Us: result.evaluate.microseconds.p99 <= 1000, durableAppendP99Ms: result.durableAppend.aetherMs.p99 <= 5,
     decisionsPerSecond: result.durableAppend.aetherDecisionsPerSecond >= 1000, groupCommitRowsPerSecond: result.groupCommit.aetherRowsPerSecond >= 20_000,
     verifyRowsPerSecond: result.verifyChain.rowsPerSecond >= 100_000, emergencyRevokeMs: result.emergencyRevoke.ms <= 500,
+    atUseRecheckP99Ms: recheck.recheckMs.p99 <= 0.2, atomicChangeAndAuditP99Ms: atomic.changePlusAuditOverheadMs.p99 <= 1,
   },
 }, null, 2));

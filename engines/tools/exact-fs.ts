@@ -4,8 +4,8 @@
 // (/proc/self/fd on Linux; elsewhere a realpath plus a device+inode comparison) and re-applies the
 // hard blocks to that object. Writes and deletes go through a descriptor of the parent folder
 // (/proc/self/fd/N/name works like openat), so swapping the folder afterwards changes nothing.
-import { constants, existsSync, type Stats } from 'node:fs';
-import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { constants, existsSync, fstatSync, readlinkSync, type Stats } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { AetherError } from '../bus/index.ts';
 
 /** Throws PolicyDenied when the object at `path` (with these stats) is protected. */
@@ -26,8 +26,10 @@ export async function openExact(path: string, flags: number, guard?: Guard): Pro
     throw new AetherError('ToolFailed', error.message);
   });
   try {
-    const info = await handle.stat();
-    const real = PROC ? await readlink(`/proc/self/fd/${handle.fd}`) : await realpath(path);
+    // Synchronous on purpose: two calls of a few microseconds each, where a trip through the
+    // thread pool would cost more than the check itself (bench:policy atUseRecheck).
+    const info = fstatSync(handle.fd);
+    const real = PROC ? readlinkSync(`/proc/self/fd/${handle.fd}`) : await realpath(path);
     if (real !== path) throw changed(path, real);
     if (!PROC) {
       const now = await stat(real);
