@@ -2,27 +2,18 @@
 // list, a pack, its signature) let an attacker's signed persona widen the policy silently.
 // Through a real host, real files and the real persona watcher.
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval, CapabilityName } from '../bus/index.ts';
-import { createHost, type Host } from './create-host.ts';
-import { nextEvent } from './testing.ts';
+import type { Host } from './create-host.ts';
+import { hostInTemp, nextEvent } from './testing.ts';
 import { signPack } from '../persona/signature.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
-function setup() {
-  const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-trust-')));
-  const workspace = join(top, 'ws');
-  mkdirSync(workspace, { recursive: true });
-  const dataDir = join(top, 'data');
-  const host = createHost({ mode: 'headless', dataDir, workspace, threads: 1 });
-  hosts.push(host);
-  return { host, workspace, dataDir };
-}
+const setup = () => hostInTemp(hosts, { prefix: 'aether-trust-' });
 
 const act = (host: Host, capability: CapabilityName, target: string, input?: string) =>
   host.bus.invoke('policy.perform', { capability, target, input, actor: 'user', why: 'test' });

@@ -3,13 +3,12 @@
 // address literals that hide a private address, and a fetch that resolves the name twice.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../bus/index.ts';
-import { createHost, type Host } from './create-host.ts';
-import { nextEvent } from './testing.ts';
+import type { Host } from './create-host.ts';
+import { hostInTemp, nextEvent } from './testing.ts';
 import { recallMessages } from '../interaction/index.ts';
 import { createFetch } from '../tools/index.ts';
 import { canonicalUrl } from '../policy/resources.ts';
@@ -17,16 +16,7 @@ import { canonicalUrl } from '../policy/resources.ts';
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
-function setup() {
-  const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-small-')));
-  const workspace = join(top, 'ws');
-  mkdirSync(workspace, { recursive: true });
-  const dataDir = join(top, 'data');
-  const host = createHost({ mode: 'headless', dataDir, workspace, threads: 1 });
-  hosts.push(host);
-  host.storage.settings.set('policy.preset', { name: 'power-user' });
-  return { host, workspace, dataDir };
-}
+const setup = () => hostInTemp(hosts, { prefix: 'aether-small-', preset: 'power-user' });
 
 describe('breach 10: the data folder is private whatever the umask', () => {
   it('is 0700 and the database files 0600', () => {

@@ -2,27 +2,17 @@
 // through a real host: real SQLite, real executors, real processes on a temp workspace.
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionOutcome, Approval } from '../bus/index.ts';
-import { createHost, type Host } from '../host/create-host.ts';
+import type { Host } from '../host/create-host.ts';
+import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
-function setup(preset?: string) {
-  const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-breach-')));
-  const workspace = join(top, 'ws');
-  mkdirSync(join(workspace, 'notes'), { recursive: true });
-  writeFileSync(join(workspace, 'notes', 'todo.md'), 'buy milk');
-  const dataDir = join(top, 'data');
-  const host = createHost({ mode: 'headless', dataDir, workspace, threads: 1 });
-  if (preset) host.storage.settings.set('policy.preset', { name: preset });
-  hosts.push(host);
-  return { host, top, workspace, dataDir };
-}
+const setup = (preset?: string) => hostInTemp(hosts, { prefix: 'aether-breach-', preset, files: { 'notes/todo.md': 'buy milk' } });
 
 type Reply = { answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always' };
 

@@ -1,26 +1,18 @@
 // Breach 1 of issue 10: what is checked is what is used. A folder swapped for a symlink while an
 // approval waits, and hard links to protected files, through a real host and real files.
 import fc from 'fast-check';
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../host/create-host.ts';
+import type { Host } from '../host/create-host.ts';
+import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
 
 function setup() {
-  const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-swap-')));
-  const workspace = join(top, 'ws');
-  mkdirSync(join(workspace, 'notes'), { recursive: true });
-  writeFileSync(join(workspace, 'notes', 'audit-hmac.json'), 'a decoy');
-  writeFileSync(join(workspace, 'notes', 'todo.md'), 'buy milk');
-  const dataDir = join(top, 'data');
-  const host = createHost({ mode: 'headless', dataDir, workspace, threads: 1 });
-  hosts.push(host);
-  const keyFile = join(dataDir, 'keys', 'audit-hmac.json');
-  return { host, workspace, dataDir, keyFile };
+  const made = hostInTemp(hosts, { prefix: 'aether-swap-', files: { 'notes/audit-hmac.json': 'a decoy', 'notes/todo.md': 'buy milk' } });
+  return { ...made, keyFile: join(made.dataDir, 'keys', 'audit-hmac.json') };
 }
 
 /** Swaps workspace/notes for a symlink to the keys folder while the approval waits, then allows. */
