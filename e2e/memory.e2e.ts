@@ -29,10 +29,15 @@ async function open(): Promise<Page> {
 }
 
 async function say(page: Page, text: string): Promise<void> {
-  const before = await page.getByTestId('message-assistant').count();
   await page.getByTestId('chat-input').fill(text);
   await page.getByTestId('chat-input').press('Enter');
-  await expect.poll(() => page.getByTestId('message-assistant').count()).toBe(before + 1);
+  // Counted from the page itself, not from a count taken before: after a reload the earlier turns
+  // may still be arriving when the message is sent (this failed once in a clean-clone run).
+  await expect.poll(async () => {
+    const users = page.getByTestId('message-user');
+    const n = await users.count();
+    return n > 0 && (await users.last().textContent()) === text && (await page.getByTestId('message-assistant').count()) === n;
+  }).toBe(true);
   await page.waitForFunction(() => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle');
 }
 
