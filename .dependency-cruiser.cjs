@@ -76,6 +76,26 @@ module.exports = {
       to: { path: '^scripts/' },
     },
     {
+      name: 'doors-only',
+      comment: 'Outside an engine folder only its index.ts may be imported; tests and benches may also use engines/host/testing.ts and *.fixture.ts files.',
+      severity: 'error',
+      from: { path: '^engines/([^/]+)/' },
+      to: { path: '^engines/[^/]+/', pathNot: ['^engines/$1/', '^engines/[^/]+/index\\.ts$', '^engines/host/testing\\.ts$', '\\.fixture\\.ts$'] },
+    },
+    {
+      name: 'doors-only-outside-engines',
+      severity: 'error',
+      from: { path: '^(src-main|src-preload|src-renderer|scripts|bench|e2e)/' },
+      to: { path: '^engines/[^/]+/', pathNot: ['^engines/[^/]+/index\\.ts$', '^engines/host/testing\\.ts$', '\\.fixture\\.ts$'] },
+    },
+    {
+      name: 'test-helpers-only-in-tests',
+      comment: 'testing.ts and fixtures serve tests, benches and scripts, never the product.',
+      severity: 'error',
+      from: { path: '^(engines|src-main|src-preload|src-renderer)/', pathNot: '\\.(test|fixture)\\.ts$|^engines/host/testing\\.ts$' },
+      to: { path: '^engines/host/testing\\.ts$|\\.fixture\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { createHost } from '../engines/host/create-host.ts';
-import { sourceResources } from '../engines/host/paths.ts';
-import { compile, LIMITS } from '../engines/persona/compile.ts';
-import { packSchema } from '../engines/persona/schema.ts';
+import { createHost, sourceResources } from '../engines/host/index.ts';
+import { compile, COMPILE_LIMITS as LIMITS, packSchema } from '../engines/persona/index.ts';
 import { round, summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });

@@ -7,9 +7,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createHost } from '../engines/host/create-host.ts';
-import { isProtected, type PolicyState } from '../engines/policy/evaluate.ts';
-import { hardBlocks } from '../engines/policy/protected.ts';
+import { createHost } from '../engines/host/index.ts';
+import { isProtected, type PolicyState, hardBlocks } from '../engines/policy/index.ts';
 import { percentile, round, summary } from './stats.ts';
 
 const p99 = (values: number[], digits = 3) => round(percentile(values, 99), digits);

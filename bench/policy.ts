@@ -9,10 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ledgerFixture, sampleEntry } from '../engines/policy/audit/ledger.fixture.ts';
-import { evaluate, type PolicyState } from '../engines/policy/evaluate.ts';
-import { commandFacts } from '../engines/policy/exec-safety.ts';
-import { GrantStore } from '../engines/policy/grant-store.ts';
-import { hardBlocks } from '../engines/policy/protected.ts';
+import { evaluate, type PolicyState, commandFacts, GrantStore, hardBlocks } from '../engines/policy/index.ts';
 import { atUseRecheck, auditedChange } from './policy-checks.ts';
 import { round, summary } from './stats.ts';
 

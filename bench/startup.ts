@@ -64,10 +64,11 @@ for (let run = 0; run <= runs; run++) {
   const healthy = await untilHealthy(origin);
   await page.goto(host.url);
   // Interactive: the page has loaded its state from the host and the input accepts typing.
-  await page.waitForFunction(() => {
+  // (A string: this runs in the page, and bench/ is type-checked without the DOM library.)
+  await page.waitForFunction(`(() => {
     const state = document.querySelector('[data-testid=router-state]')?.textContent ?? '';
     return state !== '' && state !== 'connecting' && !document.querySelector('.banner');
-  });
+  })()`);
   await page.getByTestId('chat-input').fill('ready');
   const interactive = performance.now();
   await new Promise((r) => setTimeout(r, 1500));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sourceResources } from '../engines/host/paths.ts';
+import { sourceResources } from '../engines/host/index.ts';
 import { collectErrors, launch, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 

@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { signPack } from '../engines/persona/signature.ts';
+import { signPack } from '../engines/persona/index.ts';
 
 function usage(message: string): never {
   console.error(`persona:sign: ${message}\nusage: npm run persona:sign -- --pack DIR --key-file SECRET.hex [--signer NAME] | --new-key SECRET.hex`);

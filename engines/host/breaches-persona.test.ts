@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval, CapabilityName } from '../bus/index.ts';
 import type { Host } from './create-host.ts';
 import { hostInTemp, nextEvent } from './testing.ts';
-import { signPack } from '../persona/signature.ts';
+import { signPack } from '../persona/index.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });

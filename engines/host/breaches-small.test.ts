@@ -11,7 +11,7 @@ import type { Host } from './create-host.ts';
 import { hostInTemp, nextEvent } from './testing.ts';
 import { recallMessages } from '../interaction/index.ts';
 import { createFetch } from '../tools/index.ts';
-import { canonicalUrl } from '../policy/resources.ts';
+import { canonicalUrl } from '../policy/index.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../host/create-host.ts';
+import { createHost, type Host } from '../host/index.ts';
 import { nextEvent } from '../host/testing.ts';
 import { parseSlash } from './slash.ts';
 

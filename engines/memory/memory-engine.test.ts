@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../host/create-host.ts';
+import { createHost, type Host } from '../host/index.ts';
 import { nextEvent, say } from '../host/testing.ts';
 import { retrieve } from './retrieve.ts';
 import { MemoryStore } from './store.ts';

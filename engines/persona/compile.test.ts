@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { sourceResources } from '../host/paths.ts';
+import { sourceResources } from '../host/index.ts';
 import { cardToPack, readCard } from './card.ts';
 import { canonical, compile } from './compile.ts';
 import { checkSignature, signPack } from './signature.ts';

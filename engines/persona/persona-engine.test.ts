@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import { createHost, type Host, type HostOptions } from '../host/create-host.ts';
+import { createHost, type Host, type HostOptions } from '../host/index.ts';
 import { nextEvent, say } from '../host/testing.ts';
 
 const hosts: Host[] = [];

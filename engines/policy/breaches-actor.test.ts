@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval, CapabilityName } from '../bus/index.ts';
-import type { Host } from '../host/create-host.ts';
+import type { Host } from '../host/index.ts';
 import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionOutcome, Approval } from '../bus/index.ts';
-import type { Host } from '../host/create-host.ts';
+import type { Host } from '../host/index.ts';
 import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { linkSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Host } from '../host/create-host.ts';
+import type { Host } from '../host/index.ts';
 import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];

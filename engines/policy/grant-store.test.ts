@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceResources } from '../host/paths.ts';
+import { sourceResources } from '../host/index.ts';
 import { openStorage } from '../storage/index.ts';
 import { GrantStore, type NewGrant } from './grant-store.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionOutcome, Approval, Envelope } from '../bus/index.ts';
-import { createHost, type Host } from '../host/create-host.ts';
+import { createHost, type Host } from '../host/index.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
-import { createHost, type Host } from '../host/create-host.ts';
+import { createHost, type Host } from '../host/index.ts';
 import { nextEvent } from '../host/testing.ts';
 
 const hosts: Host[] = [];

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, copyFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceResources } from '../host/paths.ts';
+import { sourceResources } from '../host/index.ts';
 import { loadMigrations, migrate, openDatabase, openStorage } from './index.ts';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'aether-storage-'));

@@ -1,8 +1,9 @@
 // What Aether may do without asking, and the way to take it back — one by one or all at once.
 import { useEffect } from 'react';
+import type { GrantView } from '../../engines/bus/index.ts';
 import { usePolicy } from '../stores/policy.ts';
 
-const DURATION: Record<string, string> = { once: 'once', task: 'this task', session: 'this session', until: 'until a time', persistent: 'always' };
+const DURATION = { once: 'once', task: 'this task', session: 'this session', until: 'until a time', persistent: 'always' } satisfies Record<GrantView['duration'], string>;
 
 export function GrantsTab() {
   const { grants, refreshGrants, revoke, revokeAll } = usePolicy();

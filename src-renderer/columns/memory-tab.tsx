@@ -49,7 +49,9 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
 
 // Conversation memories repeat the chat itself, so they have a view of their own; what was said
 // word for word is found by searching.
-const KINDS = [['', 'Kept for later'], ['fact', 'Facts'], ['preference', 'Preferences'], ['artifact', 'Files and pages'], ['session', 'Conversations']] as const;
+const KINDS: Array<['' | Exclude<MemoryItem['kind'], 'turn'>, string]> = [
+  ['', 'Kept for later'], ['fact', 'Facts'], ['preference', 'Preferences'], ['artifact', 'Files and pages'], ['session', 'Conversations'],
+];
 
 export function MemoryTab() {
   const m = useMemory();

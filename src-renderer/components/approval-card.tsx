@@ -1,15 +1,16 @@
 // The question the user answers before Aether acts: what, where, how risky, who asked and why;
 // for which scope and how long. Enter allows once, Escape denies.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { Approval } from '../../engines/bus/index.ts';
+import type { Approval, DurationChoice } from '../../engines/bus/index.ts';
 import { usePolicy } from '../stores/policy.ts';
 
 const CUSTOM = '__custom';
-const DURATIONS = [
-  ['once', 'Just this once'], ['task', 'For this task'], ['session', 'Until Aether restarts'],
-  ['hour', 'For an hour'], ['day', 'For a day'], ['always', 'Always'],
-] as const;
-type Duration = (typeof DURATIONS)[number][0];
+// Labels for the contract's durations: a duration added there fails to compile here until labelled.
+const LABELS = {
+  once: 'Just this once', task: 'For this task', session: 'Until Aether restarts', hour: 'For an hour', day: 'For a day', always: 'Always',
+} satisfies Record<DurationChoice, string>;
+const DURATIONS = Object.entries(LABELS) as Array<[DurationChoice, string]>;
+type Duration = DurationChoice;
 
 function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) {
   const respond = usePolicy((s) => s.respond);

@@ -7,6 +7,7 @@ import { errorInfoSchema } from '../errors.ts';
 export const riskSchema = z.enum(['low', 'medium', 'high', 'critical']);
 export const decisionSchema = z.enum(['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade']);
 export const durationChoiceSchema = z.enum(['once', 'task', 'session', 'hour', 'day', 'always']);
+export type DurationChoice = z.infer<typeof durationChoiceSchema>;
 
 const capability = z.string().min(1).max(64);
 const ticketId = z.string().min(16).max(64);

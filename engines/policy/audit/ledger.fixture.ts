@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sourceResources } from '../../host/paths.ts';
+import { sourceResources } from '../../host/index.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
 import { fileVault, loadKeyring, loadSigningKey, vaultDir } from './keys.ts';
 import { Ledger, type AuditEntry } from './ledger.ts';

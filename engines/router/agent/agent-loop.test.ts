@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
 import type { Envelope } from '../../bus/index.ts';
-import { createHost, type Host } from '../../host/create-host.ts';
+import { createHost, type Host } from '../../host/index.ts';
 import { nextEvent } from '../../host/testing.ts';
 import { AGENT_TOOLS, mightBeToolCall, parseToolCall } from './tool-protocol.ts';
 

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
-import { forkWorker } from '../../host/fork-worker.ts';
-import { sourceResources } from '../../host/paths.ts';
+import { forkWorker, sourceResources } from '../../host/index.ts';
 import { LocalProvider } from './local-provider.ts';
 import type { WorkerHandle } from './protocol.ts';
 

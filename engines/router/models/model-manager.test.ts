@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
 import type { Approval, CatalogEntry } from '../../bus/index.ts';
-import { createHost, type Host } from '../../host/create-host.ts';
+import { createHost, type Host } from '../../host/index.ts';
 import { nextEvent } from '../../host/testing.ts';
 import { startModelServer, type ModelServer } from './model-server.fixture.ts';
 

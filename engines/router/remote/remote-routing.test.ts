@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
 import type { Approval, Envelope } from '../../bus/index.ts';
-import { createHost, type Host } from '../../host/create-host.ts';
+import { createHost, type Host } from '../../host/index.ts';
 import { nextEvent } from '../../host/testing.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.fixture.ts';
 
