@@ -12,7 +12,8 @@ module.exports = {
     },
     {
       name: 'engine-isolation',
-      comment: 'An engine may import the bus, storage, Node and npm packages; never another engine, the host or the tools.',
+      comment:
+        'An engine may import the bus, storage, Node and npm packages; never another engine, the host or the tools.',
       severity: 'error',
       // Tests may borrow fixtures (the model generator, the fork spawner) from outside.
       from: { path: `^engines/${ENGINES}/`, pathNot: '\\.(test|fixture)\\.ts$' },
@@ -32,7 +33,8 @@ module.exports = {
     },
     {
       name: 'electron-only-in-shell',
-      comment: 'Only src-main and src-preload may import electron; that is what lets everything else run in Node and Chromium.',
+      comment:
+        'Only src-main and src-preload may import electron; that is what lets everything else run in Node and Chromium.',
       severity: 'error',
       from: { pathNot: '^src-main/|^src-preload/' },
       to: { path: '^electron$|node_modules/electron/' },
@@ -45,7 +47,8 @@ module.exports = {
     },
     {
       name: 'renderer-only-bus-types',
-      comment: 'The renderer talks to the host through ipc/client.ts only, and knows nothing but the contract.',
+      comment:
+        'The renderer talks to the host through ipc/client.ts only, and knows nothing but the contract.',
       severity: 'error',
       from: { path: '^src-renderer/' },
       to: { path: '^engines/(?!bus/)|^src-(main|preload)/|^scripts/' },
@@ -72,27 +75,45 @@ module.exports = {
       name: 'product-code-not-from-scripts',
       comment: 'Generators and build helpers in scripts/ serve tests and benchmarks, not the app.',
       severity: 'error',
-      from: { path: '^(engines|src-main|src-preload|src-renderer)/', pathNot: '\\.(test|fixture)\\.ts$' },
+      from: {
+        path: '^(engines|src-main|src-preload|src-renderer)/',
+        pathNot: '\\.(test|fixture)\\.ts$',
+      },
       to: { path: '^scripts/' },
     },
     {
       name: 'doors-only',
-      comment: 'Outside an engine folder only its index.ts may be imported; tests and benches may also use engines/host/testing.ts and *.fixture.ts files.',
+      comment:
+        'Outside an engine folder only its index.ts may be imported; tests and benches may also use engines/host/testing.ts and *.fixture.ts files.',
       severity: 'error',
       from: { path: '^engines/([^/]+)/' },
-      to: { path: '^engines/[^/]+/', pathNot: ['^engines/$1/', '^engines/[^/]+/index\\.ts$', '^engines/host/testing\\.ts$', '\\.fixture\\.ts$'] },
+      to: {
+        path: '^engines/[^/]+/',
+        pathNot: [
+          '^engines/$1/',
+          '^engines/[^/]+/index\\.ts$',
+          '^engines/host/testing\\.ts$',
+          '\\.fixture\\.ts$',
+        ],
+      },
     },
     {
       name: 'doors-only-outside-engines',
       severity: 'error',
       from: { path: '^(src-main|src-preload|src-renderer|scripts|bench|e2e)/' },
-      to: { path: '^engines/[^/]+/', pathNot: ['^engines/[^/]+/index\\.ts$', '^engines/host/testing\\.ts$', '\\.fixture\\.ts$'] },
+      to: {
+        path: '^engines/[^/]+/',
+        pathNot: ['^engines/[^/]+/index\\.ts$', '^engines/host/testing\\.ts$', '\\.fixture\\.ts$'],
+      },
     },
     {
       name: 'test-helpers-only-in-tests',
       comment: 'testing.ts and fixtures serve tests, benches and scripts, never the product.',
       severity: 'error',
-      from: { path: '^(engines|src-main|src-preload|src-renderer)/', pathNot: '\\.(test|fixture)\\.ts$|^engines/host/testing\\.ts$' },
+      from: {
+        path: '^(engines|src-main|src-preload|src-renderer)/',
+        pathNot: '\\.(test|fixture)\\.ts$|^engines/host/testing\\.ts$',
+      },
       to: { path: '^engines/host/testing\\.ts$|\\.fixture\\.ts$' },
     },
     {

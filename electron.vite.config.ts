@@ -32,6 +32,11 @@ export default defineConfig({
     plugins: [react()],
     worker: { format: 'es' },
     // Monaco is loaded only when the Persona tab opens; its chunk is large by nature.
-    build: { outDir: 'out/renderer', minify: true, chunkSizeWarningLimit: 4096, rollupOptions: { input: resolve('src-renderer/index.html') } },
+    build: {
+      outDir: 'out/renderer',
+      minify: true,
+      chunkSizeWarningLimit: 4096,
+      rollupOptions: { input: resolve('src-renderer/index.html') },
+    },
   },
 });

@@ -17,20 +17,40 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '200'
 const runs = Number(values.runs);
 
 function large(): string {
-  const pool = (what: string) => Array.from({ length: 200 }, (_, i) => `  - ${what} number ${i}, phrased a little differently each time.`).join('\n');
-  const base = readFileSync(join(sourceResources.personasDir, 'default', 'persona.yaml'), 'utf8').replace(/^id: default$/m, 'id: large');
-  const prompt = Array.from({ length: 200 }, (_, i) => `  Rule ${i}: stay kind, stay honest, and keep answers short unless asked.`).join('\n');
-  return base.replace(/^phrases:[\s\S]*?^voice:/m, `phrases:\n  greetings:\n${pool('greeting').replaceAll('  -', '    -')}\n  acknowledgements:\n${pool('thanks').replaceAll('  -', '    -')}\nvoice:`)
+  const pool = (what: string) =>
+    Array.from(
+      { length: 200 },
+      (_, i) => `  - ${what} number ${i}, phrased a little differently each time.`,
+    ).join('\n');
+  const base = readFileSync(
+    join(sourceResources.personasDir, 'default', 'persona.yaml'),
+    'utf8',
+  ).replace(/^id: default$/m, 'id: large');
+  const prompt = Array.from(
+    { length: 200 },
+    (_, i) => `  Rule ${i}: stay kind, stay honest, and keep answers short unless asked.`,
+  ).join('\n');
+  return base
+    .replace(
+      /^phrases:[\s\S]*?^voice:/m,
+      `phrases:\n  greetings:\n${pool('greeting').replaceAll('  -', '    -')}\n  acknowledgements:\n${pool('thanks').replaceAll('  -', '    -')}\nvoice:`,
+    )
     .replace(/^system_prompt: \|[\s\S]*?^style:/m, `system_prompt: |\n${prompt}\nstyle:`);
 }
 
-const packs: Record<string, string> = Object.fromEntries(['default', 'atlas', 'pip'].map((id) => [id, readFileSync(join(sourceResources.personasDir, id, 'persona.yaml'), 'utf8')]));
+const packs: Record<string, string> = Object.fromEntries(
+  ['default', 'atlas', 'pip'].map((id) => [
+    id,
+    readFileSync(join(sourceResources.personasDir, id, 'persona.yaml'), 'utf8'),
+  ]),
+);
 packs.large = large();
 
 const compileMs: Record<string, unknown> = {};
 let worstP95 = 0;
 for (const [id, text] of Object.entries(packs)) {
-  const aether: number[] = [], bare: number[] = [];
+  const aether: number[] = [],
+    bare: number[] = [];
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
     const r = compile({ file: id, text, folderId: id });
@@ -49,25 +69,52 @@ for (const [id, text] of Object.entries(packs)) {
 // hold the event loop for more than ~100 ms), and far past it (refused before parsing).
 function worstCase(): Record<string, unknown> {
   const atLimit = `schema_version: 2\nid: w\nextra:\n${Array.from({ length: LIMITS.fields - 10 }, (_, i) => `  k${i}: ${i}`).join('\n')}\n`;
-  const past = `schema_version: 2\nid: w\n${Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n')}`.slice(0, LIMITS.bytes);
-  const time = (text: string) => summary(Array.from({ length: 20 }, () => { const t = performance.now(); compile({ file: 'w', text, folderId: 'w' }); return performance.now() - t; }));
-  return { atFieldLimit: { bytes: atLimit.length, ms: time(atLimit) }, pastFieldLimit: { bytes: past.length, ms: time(past) } };
+  const past =
+    `schema_version: 2\nid: w\n${Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n')}`.slice(
+      0,
+      LIMITS.bytes,
+    );
+  const time = (text: string) =>
+    summary(
+      Array.from({ length: 20 }, () => {
+        const t = performance.now();
+        compile({ file: 'w', text, folderId: 'w' });
+        return performance.now() - t;
+      }),
+    );
+  return {
+    atFieldLimit: { bytes: atLimit.length, ms: time(atLimit) },
+    pastFieldLimit: { bytes: past.length, ms: time(past) },
+  };
 }
 const worst = worstCase();
 
-async function swaps(): Promise<{ save: ReturnType<typeof summary>; watcher: ReturnType<typeof summary> }> {
+async function swaps(): Promise<{
+  save: ReturnType<typeof summary>;
+  watcher: ReturnType<typeof summary>;
+}> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aether-bench-persona-'));
   const host = createHost({ mode: 'headless', dataDir, threads: 1 });
   const text = readFileSync(join(sourceResources.personasDir, 'default', 'persona.yaml'), 'utf8');
-  const activated = (name: string) => new Promise<void>((resolve) => {
-    const s = host.bus.on('persona.activated', (e) => { if (e.payload.displayName === name) { s.dispose(); resolve(); } });
-  });
-  const save: number[] = [], watcher: number[] = [];
+  const activated = (name: string) =>
+    new Promise<void>((resolve) => {
+      const s = host.bus.on('persona.activated', (e) => {
+        if (e.payload.displayName === name) {
+          s.dispose();
+          resolve();
+        }
+      });
+    });
+  const save: number[] = [],
+    watcher: number[] = [];
   for (let i = 0; i < 20; i++) {
     const name = `Saved ${i}`;
     const t = performance.now();
     const done = activated(name);
-    await host.bus.invoke('persona.save', { id: 'default', text: text.replace('display_name: Aether', `display_name: ${name}`) });
+    await host.bus.invoke('persona.save', {
+      id: 'default',
+      text: text.replace('display_name: Aether', `display_name: ${name}`),
+    });
     await done;
     save.push(performance.now() - t);
   }
@@ -76,7 +123,10 @@ async function swaps(): Promise<{ save: ReturnType<typeof summary>; watcher: Ret
     const name = `Written ${i}`;
     const done = activated(name);
     const t = performance.now();
-    writeFileSync(join(dataDir, 'personas', 'default', 'persona.yaml'), text.replace('display_name: Aether', `display_name: ${name}`));
+    writeFileSync(
+      join(dataDir, 'personas', 'default', 'persona.yaml'),
+      text.replace('display_name: Aether', `display_name: ${name}`),
+    );
     await done;
     watcher.push(performance.now() - t);
   }
@@ -85,12 +135,26 @@ async function swaps(): Promise<{ save: ReturnType<typeof summary>; watcher: Ret
 }
 
 const swap = await swaps();
-console.log(JSON.stringify({
-  bench: 'persona', runs, compileMs, worstRequest: worst, saveToActiveMs: swap.save, fileWriteToActiveMs: swap.watcher,
-  targets: { compileP95Ms: '<= 50', saveToActiveMs: '<= 500', worstRequestP95Ms: '<= 100' },
-  met: {
-    compileP95Ms: worstP95 <= 50, saveToActiveMs: swap.save.p95 <= 500 && swap.watcher.p95 <= 500,
-    worstRequestP95Ms: Object.values(worst).every((w) => (w as { ms: { p95: number } }).ms.p95 <= 100),
-  },
-  note: round(worstP95) + ' ms is the worst compile p95 (the large pack)',
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      bench: 'persona',
+      runs,
+      compileMs,
+      worstRequest: worst,
+      saveToActiveMs: swap.save,
+      fileWriteToActiveMs: swap.watcher,
+      targets: { compileP95Ms: '<= 50', saveToActiveMs: '<= 500', worstRequestP95Ms: '<= 100' },
+      met: {
+        compileP95Ms: worstP95 <= 50,
+        saveToActiveMs: swap.save.p95 <= 500 && swap.watcher.p95 <= 500,
+        worstRequestP95Ms: Object.values(worst).every(
+          (w) => (w as { ms: { p95: number } }).ms.p95 <= 100,
+        ),
+      },
+      note: round(worstP95) + ' ms is the worst compile p95 (the large pack)',
+    },
+    null,
+    2,
+  ),
+);

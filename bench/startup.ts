@@ -20,13 +20,20 @@ const BASELINE = `require('node:http').createServer((q, s) => s.end('{}')).liste
   console.log('Aether is running at http://127.0.0.1:' + this.address().port + '/?token=x'); });`;
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
-async function startProcess(args: string[]): Promise<{ child: ChildProcess; url: string; spawnedAt: number; printedAt: number }> {
+async function startProcess(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; spawnedAt: number; printedAt: number }> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, AETHER_THREADS: '1' } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AETHER_THREADS: '1' },
+  });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
@@ -44,12 +51,18 @@ async function untilHealthy(origin: string): Promise<number> {
     try {
       const res = await fetch(`${origin}/health`);
       if (res.ok) return performance.now();
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
-const stop = (child: ChildProcess) => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+const stop = (child: ChildProcess) =>
+  new Promise<void>((r) => {
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
 
 ensureBuild();
 const browser = await launch();
@@ -93,12 +106,27 @@ await browser.close();
 const result = {
   bench: 'startup',
   runs,
-  aether: { toHealthMs: summary(aether.health), toInteractiveMs: summary(aether.interactive), idleRssMb: summary(aether.idleRssMb) },
+  aether: {
+    toHealthMs: summary(aether.health),
+    toInteractiveMs: summary(aether.interactive),
+    idleRssMb: summary(aether.idleRssMb),
+  },
   bareNodeHttpServer: { toHealthMs: summary(bare.health), rssMb: summary(bare.rssMb) },
   targets: { toInteractiveMs: '<= 1500', idleRssMb: '<= 250' },
 };
-console.log(JSON.stringify({
-  ...result,
-  met: { toInteractiveMs: result.aether.toInteractiveMs.p95 <= 1500, idleRssMb: result.aether.idleRssMb.p95 <= 250 },
-  overheadVsBare: { toHealthMs: round(result.aether.toHealthMs.p50 - result.bareNodeHttpServer.toHealthMs.p50) },
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      ...result,
+      met: {
+        toInteractiveMs: result.aether.toInteractiveMs.p95 <= 1500,
+        idleRssMb: result.aether.idleRssMb.p95 <= 250,
+      },
+      overheadVsBare: {
+        toHealthMs: round(result.aether.toHealthMs.p50 - result.bareNodeHttpServer.toHealthMs.p50),
+      },
+    },
+    null,
+    2,
+  ),
+);

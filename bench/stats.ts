@@ -9,5 +9,10 @@ export function percentile(values: number[], p: number): number {
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function summary(values: number[]) {
-  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), mean: round(values.reduce((a, b) => a + b, 0) / values.length), n: values.length };
+  return {
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    mean: round(values.reduce((a, b) => a + b, 0) / values.length),
+    n: values.length,
+  };
 }

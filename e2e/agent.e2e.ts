@@ -9,7 +9,11 @@ import { cachedModel } from '../scripts/gguf/cache.ts';
 import { launch, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
-const TOOL_SCRIPT = ['<tool_call>', '{"name": "files_read", "arguments": {"path": "notes/todo.md"}}', '</tool_call>'];
+const TOOL_SCRIPT = [
+  '<tool_call>',
+  '{"name": "files_read", "arguments": {"path": "notes/todo.md"}}',
+  '</tool_call>',
+];
 let host: HostProcess;
 let browser: Browser;
 let page: Page;
@@ -18,13 +22,20 @@ beforeAll(async () => {
   const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-e2e-agent-')));
   mkdirSync(join(top, 'ws', 'notes'), { recursive: true });
   writeFileSync(join(top, 'ws', 'notes', 'todo.md'), 'water the plants');
-  host = await startHost({ dataDir: join(top, 'data'), workspace: join(top, 'ws'), model: cachedModel({ preset: 'tiny', type: 'q8_0', script: TOOL_SCRIPT }) });
+  host = await startHost({
+    dataDir: join(top, 'data'),
+    workspace: join(top, 'ws'),
+    model: cachedModel({ preset: 'tiny', type: 'q8_0', script: TOOL_SCRIPT }),
+  });
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(host.url);
   await page.getByTestId('turn-state').waitFor();
 });
-afterAll(async () => { await browser?.close(); await host?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
 
 describe('a tool call proposed by the model', () => {
   it('raises an approval card, and the result shows in the chat', async () => {
@@ -40,8 +51,12 @@ describe('a tool call proposed by the model', () => {
     expect(await step.getAttribute('data-status')).toBe('done');
     await step.locator('summary').click();
     expect(await step.textContent()).toContain('water the plants');
-    await expect.poll(() => page.getByTestId('message-assistant').last().textContent()).toContain('water the plants');
-    expect(await page.getByTestId('message-assistant').last().textContent()).not.toContain('<tool_call>');
+    await expect
+      .poll(() => page.getByTestId('message-assistant').last().textContent())
+      .toContain('water the plants');
+    expect(await page.getByTestId('message-assistant').last().textContent()).not.toContain(
+      '<tool_call>',
+    );
     await shot(page, 'agent-result');
   });
 });

@@ -11,13 +11,24 @@ import { launch, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 const FACT = "The user's sister Ada lives in Lisbon";
-const model = cachedModel({ preset: 'tiny', type: 'q8_0', script: ['{"facts": [', '{"fact": "', FACT, '", "kind": "fact"}', ']}'] });
+const model = cachedModel({
+  preset: 'tiny',
+  type: 'q8_0',
+  script: ['{"facts": [', '{"fact": "', FACT, '", "kind": "fact"}', ']}'],
+});
 let browser: Browser;
 let host: HostProcess | undefined;
 
-beforeAll(async () => { browser = await launch(); });
-afterEach(async () => { await host?.stop(); host = undefined; });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 async function open(env: Record<string, string>): Promise<Page> {
   host = await startHost({ dataDir: mkdtempSync(join(tmpdir(), 'aether-e2e-membg-')), model, env });
@@ -30,7 +41,9 @@ async function open(env: Record<string, string>): Promise<Page> {
 async function say(page: Page, text: string): Promise<void> {
   await page.getByTestId('chat-input').fill(text);
   await page.getByTestId('chat-input').press('Enter');
-  await page.waitForFunction(() => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+  );
 }
 
 describe('memory in the background', () => {
@@ -39,13 +52,21 @@ describe('memory in the background', () => {
     await say(page, 'my sister Ada moved to Lisbon last spring');
     await page.getByTestId('memory-tab').click();
     const suggestion = page.getByTestId('memory-item').filter({ hasText: FACT });
-    await expect.poll(() => suggestion.getAttribute('data-status'), { timeout: 15_000 }).toBe('proposed');
+    await expect
+      .poll(() => suggestion.getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('proposed');
     await shot(page, 'memory-suggestion');
     await suggestion.getByTestId('memory-confirm').click();
     await expect.poll(() => suggestion.getAttribute('data-status')).toBe('active');
     await page.getByTestId('memory-kind').selectOption('session');
-    await expect.poll(() => page.getByTestId('memory-list').textContent()).toContain('user: my sister Ada moved to Lisbon last spring');
-    expect(await page.getByTestId('memory-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['session']);
+    await expect
+      .poll(() => page.getByTestId('memory-list').textContent())
+      .toContain('user: my sister Ada moved to Lisbon last spring');
+    expect(
+      await page
+        .getByTestId('memory-item')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))),
+    ).toEqual(['session']);
 
     await page.getByTestId('memory-pause').check();
     await page.reload();
@@ -58,7 +79,9 @@ describe('memory in the background', () => {
     const page = await open({ AETHER_EXTRACT_IDLE_MS: '200', AETHER_EXTRACT_MAX_TOKENS: '2' });
     await say(page, 'my sister Ada moved to Lisbon last spring');
     const problems = page.getByTestId('inspector-memory-problems');
-    await expect.poll(() => problems.textContent(), { timeout: 15_000 }).toMatch(/cut off after 2 tokens/);
+    await expect
+      .poll(() => problems.textContent(), { timeout: 15_000 })
+      .toMatch(/cut off after 2 tokens/);
     await shot(page, 'memory-problem');
     await page.close();
   });

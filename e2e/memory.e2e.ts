@@ -18,7 +18,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'aether-e2e-memory-'));
   browser = await launch();
 });
-afterAll(async () => { await browser?.close(); await host?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
 
 async function open(): Promise<Page> {
   host = await startHost({ dataDir, model });
@@ -33,15 +36,24 @@ async function say(page: Page, text: string): Promise<void> {
   await page.getByTestId('chat-input').press('Enter');
   // Counted from the page itself, not from a count taken before: after a reload the earlier turns
   // may still be arriving when the message is sent (this failed once in a clean-clone run).
-  await expect.poll(async () => {
-    const users = page.getByTestId('message-user');
-    const n = await users.count();
-    return n > 0 && (await users.last().textContent()) === text && (await page.getByTestId('message-assistant').count()) === n;
-  }).toBe(true);
-  await page.waitForFunction(() => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle');
+  await expect
+    .poll(async () => {
+      const users = page.getByTestId('message-user');
+      const n = await users.count();
+      return (
+        n > 0 &&
+        (await users.last().textContent()) === text &&
+        (await page.getByTestId('message-assistant').count()) === n
+      );
+    })
+    .toBe(true);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+  );
 }
 
-const factItems = (page: Page) => page.getByTestId('memory-item').filter({ hasText: 'my sister is called Ada' });
+const factItems = (page: Page) =>
+  page.getByTestId('memory-item').filter({ hasText: 'my sister is called Ada' });
 
 describe('long-term memory', () => {
   it('keeps a fact across a restart, shows where it came from, and uses it in a later turn', async () => {
@@ -56,11 +68,15 @@ describe('long-term memory', () => {
     await page.getByTestId('memory-tab').click();
     await expect.poll(() => factItems(page).count()).toBe(1);
     await factItems(page).getByTestId('memory-why').click();
-    await expect.poll(() => page.getByTestId('memory-why-text').textContent()).toContain('remember that my sister is called Ada');
+    await expect
+      .poll(() => page.getByTestId('memory-why-text').textContent())
+      .toContain('remember that my sister is called Ada');
     await shot(page, 'memory-tab');
     await page.getByTestId('tab-inspector').click();
     await say(page, 'who is my sister?');
-    expect(await page.getByTestId('inspector-memories').textContent()).toContain('my sister is called Ada');
+    expect(await page.getByTestId('inspector-memories').textContent()).toContain(
+      'my sister is called Ada',
+    );
     await page.close();
   });
 
@@ -76,10 +92,14 @@ describe('long-term memory', () => {
     page = await open();
     await page.getByTestId('memory-tab').click();
     await page.getByTestId('memory-search').fill('sister');
-    await expect.poll(() => page.getByTestId('memory-list').textContent()).not.toContain('my sister is called Ada');
+    await expect
+      .poll(() => page.getByTestId('memory-list').textContent())
+      .not.toContain('my sister is called Ada');
     await page.getByTestId('tab-inspector').click();
     await say(page, 'who is my sister?');
-    expect(await page.getByTestId('inspector-memories').textContent()).not.toContain('my sister is called Ada');
+    expect(await page.getByTestId('inspector-memories').textContent()).not.toContain(
+      'my sister is called Ada',
+    );
     await page.close();
   });
 });

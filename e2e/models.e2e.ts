@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer } from '../engines/router/models/model-server.fixture.ts';
+import {
+  startModelServer,
+  type ModelServer,
+} from '../engines/router/models/model-server.fixture.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { launch, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
@@ -24,17 +27,37 @@ beforeAll(async () => {
   server = await startModelServer({ '/tiny.gguf': file }, { delayMsPerChunk: 90 });
   const dir = mkdtempSync(join(tmpdir(), 'aether-e2e-models-'));
   const catalog = join(dir, 'catalog.json');
-  writeFileSync(catalog, JSON.stringify({ version: 1, models: [{
-    id: 'tiny-chat', name: 'Tiny chat model', purpose: 'chat', url: `${server.base}/tiny.gguf`, file: 'tiny.gguf',
-    sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), licence: 'MIT', minRamGb: 1, recommended: true,
-  }] }));
+  writeFileSync(
+    catalog,
+    JSON.stringify({
+      version: 1,
+      models: [
+        {
+          id: 'tiny-chat',
+          name: 'Tiny chat model',
+          purpose: 'chat',
+          url: `${server.base}/tiny.gguf`,
+          file: 'tiny.gguf',
+          sizeBytes: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          licence: 'MIT',
+          minRamGb: 1,
+          recommended: true,
+        },
+      ],
+    }),
+  );
   host = await startHost({ dataDir: join(dir, 'data'), env: { AETHER_MODEL_CATALOG: catalog } });
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(host.url);
   await page.getByTestId('turn-state').waitFor();
 });
-afterAll(async () => { await browser?.close(); await host?.stop(); await server?.close(); });
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await server?.close();
+});
 
 describe('downloading a model', () => {
   it('downloads from the Models tab with visible progress, then the companion answers with it', async () => {
@@ -46,14 +69,20 @@ describe('downloading a model', () => {
     await page.getByTestId('approval-allow').click();
     const bar = page.getByTestId('model-progress');
     await bar.waitFor();
-    await expect.poll(async () => Number(await bar.getAttribute('data-percent')), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await bar.getAttribute('data-percent')), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await shot(page, 'model-downloading');
-    await expect.poll(() => page.getByTestId('model-installed').count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('model-installed').count(), { timeout: 20_000 })
+      .toBe(1);
     expect(await page.getByTestId('models-list').textContent()).toMatch(/answers your messages/);
     await page.getByTestId('tab-inspector').click();
     await page.getByTestId('chat-input').fill('Hello?');
     await page.getByTestId('chat-input').press('Enter');
-    await expect.poll(() => page.getByTestId('message-assistant').last().textContent(), { timeout: 20_000 }).toBe(SCRIPT.join(''));
+    await expect
+      .poll(() => page.getByTestId('message-assistant').last().textContent(), { timeout: 20_000 })
+      .toBe(SCRIPT.join(''));
     await shot(page, 'model-answers');
   });
 });

@@ -27,10 +27,16 @@ beforeAll(async () => {
   await page.goto(host.url);
   await page.getByTestId('turn-state').waitFor();
 });
-afterAll(async () => { await browser?.close(); await host?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
 
 const replies = () => page.getByTestId('message-assistant');
-const idle = () => page.waitForFunction(() => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle');
+const idle = () =>
+  page.waitForFunction(
+    () => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+  );
 
 async function send(text: string): Promise<void> {
   const before = await replies().count();
@@ -61,7 +67,9 @@ describe('approving actions', () => {
     await send('/read notes/todo.md');
     await card.waitFor();
     // The card takes the focus when it appears, so the keyboard answers it: Escape denies.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('approval-card');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('approval-card');
     await page.keyboard.press('Escape');
     const denied = await lastReply();
     expect(denied).toMatch(/I did not do it/);
@@ -92,7 +100,9 @@ describe('approving actions', () => {
     await expect.poll(() => result.getAttribute('data-ok')).toBe('true');
     expect(await result.textContent()).toMatch(/intact: \d+ rows/);
     await page.getByTestId('audit-row').first().getByRole('button', { name: /Why/ }).click();
-    await expect.poll(() => page.getByTestId('audit-row').first().textContent()).toMatch(/because|Done|Failed/);
+    await expect
+      .poll(() => page.getByTestId('audit-row').first().textContent())
+      .toMatch(/because|Done|Failed/);
     await shot(page, 'audit-tab');
   });
 

@@ -11,11 +11,18 @@ import { startHost, type HostProcess } from './support/host-process.ts';
 const REPLY = ['Hello!', ' I', ' am', ' Aether,', ' running', ' on', ' your', ' computer.'];
 const REPLY_TEXT = REPLY.join('');
 
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/setup.sh does)`);
+if (!existsSync(CHROMIUM))
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/setup.sh does)`,
+  );
 
 let browser: Browser;
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 async function open(host: HostProcess): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
@@ -30,16 +37,24 @@ async function send(page: Page, text: string): Promise<void> {
   await page.getByTestId('chat-send').click();
 }
 
-const idle = (page: Page) => page.waitForFunction(() => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle');
+const idle = (page: Page) =>
+  page.waitForFunction(
+    () => document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+  );
 
 describe('chatting with a local model', () => {
   let host: HostProcess;
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'aether-e2e-'));
-    host = await startHost({ dataDir, model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }) });
+    host = await startHost({
+      dataDir,
+      model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }),
+    });
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('streams the reply into the chat and shows the live turn in the inspector', async () => {
     const { page, errors } = await open(host);
@@ -53,15 +68,21 @@ describe('chatting with a local model', () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await send(page, 'Hi there!');
-    await expect.poll(() => page.getByTestId('message-assistant').first().textContent()).toBe(REPLY_TEXT);
+    await expect
+      .poll(() => page.getByTestId('message-assistant').first().textContent())
+      .toBe(REPLY_TEXT);
     await idle(page);
     const lengths = await page.evaluate(() => (window as unknown as { lengths: number[] }).lengths);
     expect(new Set(lengths.filter((n) => n > 0 && n < REPLY_TEXT.length)).size).toBeGreaterThan(1);
-    await expect.poll(() => page.getByTestId('message-user').first().textContent()).toBe('Hi there!');
+    await expect
+      .poll(() => page.getByTestId('message-user').first().textContent())
+      .toBe('Hi there!');
     expect(await page.getByTestId('inspector-ttft').textContent()).toMatch(/^\d+ ms$/);
     expect(await page.getByTestId('inspector-model').textContent()).toMatch(/\.gguf$/);
     // The input keeps focus, ready for the next message.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('chat-input');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'chat-input',
+    );
     await shot(page, 'chat-reply');
     expect(errors).toEqual([]);
     await page.close();
@@ -71,7 +92,9 @@ describe('chatting with a local model', () => {
     const { page } = await open(host);
     await expect.poll(() => page.getByTestId('conversation-item').count()).toBe(1);
     expect(await page.getByTestId('conversation-list').textContent()).toContain('Hi there!');
-    await expect.poll(() => page.getByTestId('message-assistant').first().textContent()).toBe(REPLY_TEXT);
+    await expect
+      .poll(() => page.getByTestId('message-assistant').first().textContent())
+      .toBe(REPLY_TEXT);
     await page.reload();
     await expect.poll(() => page.getByTestId('message-user').count()).toBe(1);
     expect(page.url()).not.toContain('token=');
@@ -83,11 +106,19 @@ describe('chatting with a local model', () => {
     await page.getByTestId('conversation-new').click();
     await expect.poll(() => page.getByTestId('message-user').count()).toBe(0);
     await send(page, 'A second topic');
-    await expect.poll(() => page.getByTestId('message-assistant').first().textContent()).toBe(REPLY_TEXT);
+    await expect
+      .poll(() => page.getByTestId('message-assistant').first().textContent())
+      .toBe(REPLY_TEXT);
     await idle(page);
     await expect.poll(() => page.getByTestId('conversation-item').count()).toBe(2);
-    await page.getByTestId('conversation-item').filter({ hasText: 'Hi there!' }).getByRole('button', { name: 'Hi there!' }).click();
-    await expect.poll(() => page.getByTestId('message-user').first().textContent()).toBe('Hi there!');
+    await page
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Hi there!' })
+      .getByRole('button', { name: 'Hi there!' })
+      .click();
+    await expect
+      .poll(() => page.getByTestId('message-user').first().textContent())
+      .toBe('Hi there!');
     await shot(page, 'two-conversations');
     await page.close();
   });
@@ -99,7 +130,9 @@ describe('chatting with a local model', () => {
     await second.getByTestId('conversation-rename').click();
     await page.getByTestId('conversation-rename-input').fill('Renamed topic');
     await page.getByTestId('conversation-rename-input').press('Enter');
-    await expect.poll(() => page.getByTestId('conversation-list').textContent()).toContain('Renamed topic');
+    await expect
+      .poll(() => page.getByTestId('conversation-list').textContent())
+      .toContain('Renamed topic');
     const renamed = page.getByTestId('conversation-item').filter({ hasText: 'Renamed topic' });
     await renamed.hover();
     await renamed.getByTestId('conversation-delete').click();
@@ -111,9 +144,14 @@ describe('chatting with a local model', () => {
 
   it('keeps the conversation when the host restarts', async () => {
     await host.stop();
-    host = await startHost({ dataDir, model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }) });
+    host = await startHost({
+      dataDir,
+      model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }),
+    });
     const { page } = await open(host);
-    await expect.poll(() => page.getByTestId('message-user').first().textContent()).toBe('Hi there!');
+    await expect
+      .poll(() => page.getByTestId('message-user').first().textContent())
+      .toBe('Hi there!');
     await page.close();
   });
 });
@@ -123,17 +161,26 @@ describe('stopping a long reply', () => {
   beforeAll(async () => {
     host = await startHost({
       dataDir: mkdtempSync(join(tmpdir(), 'aether-e2e-stop-')),
-      model: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['la', ' di', ' da,'], loop: true }),
+      model: cachedModel({
+        preset: 'tiny',
+        type: 'q8_0',
+        script: ['la', ' di', ' da,'],
+        loop: true,
+      }),
       maxTokens: 30_000,
     });
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('stops the generation from the stop button and keeps what was said', async () => {
     const { page } = await open(host);
     await send(page, 'Sing forever');
     await page.getByTestId('chat-stop').waitFor();
-    await expect.poll(async () => (await page.getByTestId('message-assistant').first().textContent())!.length).toBeGreaterThan(30);
+    await expect
+      .poll(async () => (await page.getByTestId('message-assistant').first().textContent())!.length)
+      .toBeGreaterThan(30);
     await page.getByTestId('chat-stop').click();
     await idle(page);
     const reply = page.getByTestId('message-assistant').first();
@@ -150,8 +197,12 @@ describe('stopping a long reply', () => {
 
 describe('without a model', () => {
   let host: HostProcess;
-  beforeAll(async () => { host = await startHost({ dataDir: mkdtempSync(join(tmpdir(), 'aether-e2e-nomodel-')) }); });
-  afterAll(async () => { await host?.stop(); });
+  beforeAll(async () => {
+    host = await startHost({ dataDir: mkdtempSync(join(tmpdir(), 'aether-e2e-nomodel-')) });
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('says in the chat that no model is installed and how to add one', async () => {
     const { page } = await open(host);

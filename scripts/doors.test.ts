@@ -14,7 +14,11 @@ function cruise(file: string, source: string): { ok: boolean; out: string } {
   const path = join(root, file);
   writeFileSync(path, source);
   try {
-    const r = spawnSync(join(root, 'node_modules', '.bin', 'depcruise'), ['--config', '.dependency-cruiser.cjs', file], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      join(root, 'node_modules', '.bin', 'depcruise'),
+      ['--config', '.dependency-cruiser.cjs', file],
+      { cwd: root, encoding: 'utf8' },
+    );
     return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
   } finally {
     rmSync(path, { force: true });
@@ -25,7 +29,10 @@ const probe = (folder: string) => `${folder}/door-probe-${randomBytes(4).toStrin
 
 describe('engine doors', () => {
   it('fails a deep import from the host into an engine (host → policy/audit/ledger.ts)', () => {
-    const r = cruise(probe('engines/host'), "export { Ledger } from '../policy/audit/ledger.ts';\n");
+    const r = cruise(
+      probe('engines/host'),
+      "export { Ledger } from '../policy/audit/ledger.ts';\n",
+    );
     expect(r.ok).toBe(false);
     expect(r.out).toContain('doors-only');
   });
@@ -37,7 +44,9 @@ describe('engine doors', () => {
   });
 
   it('passes the same names through the doors, and the test helpers from a test', () => {
-    expect(cruise(probe('bench'), "export { evaluate } from '../engines/policy/index.ts';\n").ok).toBe(true);
+    expect(
+      cruise(probe('bench'), "export { evaluate } from '../engines/policy/index.ts';\n").ok,
+    ).toBe(true);
     const test = probe('engines/policy').replace('.ts', '.test.ts');
     expect(cruise(test, "export { hostInTemp } from '../host/testing.ts';\n").ok).toBe(true);
   });

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.build-stamp');
-const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'engines', 'electron.vite.config.ts', 'package.json'];
+const SOURCES = [
+  'src-main',
+  'src-preload',
+  'src-renderer',
+  'engines',
+  'electron.vite.config.ts',
+  'package.json',
+];
 
 function newest(path: string): number {
   const stat = statSync(path);
@@ -22,10 +29,17 @@ function newest(path: string): number {
 
 export function ensureBuild(): void {
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  const changed = Math.max(...SOURCES.map((s) => join(root, s)).filter(existsSync).map(newest));
+  const changed = Math.max(
+    ...SOURCES.map((s) => join(root, s))
+      .filter(existsSync)
+      .map(newest),
+  );
   if (built > changed) return;
   console.log('aether: building the app…');
-  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) {
     console.error('aether: the build failed (see above).');
     process.exit(result.status ?? 1);

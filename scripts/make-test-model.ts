@@ -1,7 +1,13 @@
 // npm run make-test-model -- --preset <tiny|smollm2-135m|qwen2.5-0.5b> --type <f16|q8_0|q4_0> --out FILE
 //   [--script '["Hello", " there."]'] [--loop]
 import { parseArgs } from 'node:util';
-import { makeModel, PRESETS, WEIGHT_TYPES, type PresetName, type WeightTypeName } from './gguf/make-model.ts';
+import {
+  makeModel,
+  PRESETS,
+  WEIGHT_TYPES,
+  type PresetName,
+  type WeightTypeName,
+} from './gguf/make-model.ts';
 
 function fail(message: string): never {
   console.error(`make-test-model: ${message}`);
@@ -18,8 +24,10 @@ const { values } = parseArgs({
   },
 });
 
-if (!(values.preset in PRESETS)) fail(`unknown preset '${values.preset}' (one of ${Object.keys(PRESETS).join(', ')})`);
-if (!(values.type in WEIGHT_TYPES)) fail(`unknown type '${values.type}' (one of ${Object.keys(WEIGHT_TYPES).join(', ')})`);
+if (!(values.preset in PRESETS))
+  fail(`unknown preset '${values.preset}' (one of ${Object.keys(PRESETS).join(', ')})`);
+if (!(values.type in WEIGHT_TYPES))
+  fail(`unknown type '${values.type}' (one of ${Object.keys(WEIGHT_TYPES).join(', ')})`);
 if (!values.out) fail('--out FILE is required');
 
 let script: string[] | undefined;
@@ -29,15 +37,32 @@ if (values.script !== undefined) {
   } catch {
     fail('--script must be a JSON array of strings');
   }
-  if (!Array.isArray(script) || script.length === 0 || !script.every((s) => typeof s === 'string' && s.length > 0)) {
+  if (
+    !Array.isArray(script) ||
+    script.length === 0 ||
+    !script.every((s) => typeof s === 'string' && s.length > 0)
+  ) {
     fail('--script must be a non-empty JSON array of non-empty strings');
   }
 }
 
 const started = Date.now();
 try {
-  makeModel(values.out, { preset: values.preset as PresetName, type: values.type as WeightTypeName, script, loop: values.loop });
+  makeModel(values.out, {
+    preset: values.preset as PresetName,
+    type: values.type as WeightTypeName,
+    script,
+    loop: values.loop,
+  });
 } catch (error) {
   fail((error as Error).message);
 }
-console.log(JSON.stringify({ out: values.out, preset: values.preset, type: values.type, scripted: Boolean(script), ms: Date.now() - started }));
+console.log(
+  JSON.stringify({
+    out: values.out,
+    preset: values.preset,
+    type: values.type,
+    scripted: Boolean(script),
+    ms: Date.now() - started,
+  }),
+);

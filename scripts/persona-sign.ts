@@ -8,16 +8,27 @@ import { parseArgs } from 'node:util';
 import { signPack } from '../engines/persona/index.ts';
 
 function usage(message: string): never {
-  console.error(`persona:sign: ${message}\nusage: npm run persona:sign -- --pack DIR --key-file SECRET.hex [--signer NAME] | --new-key SECRET.hex`);
+  console.error(
+    `persona:sign: ${message}\nusage: npm run persona:sign -- --pack DIR --key-file SECRET.hex [--signer NAME] | --new-key SECRET.hex`,
+  );
   process.exit(2);
 }
 
-const { values } = parseArgs({ options: { pack: { type: 'string' }, 'key-file': { type: 'string' }, signer: { type: 'string' }, 'new-key': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    pack: { type: 'string' },
+    'key-file': { type: 'string' },
+    signer: { type: 'string' },
+    'new-key': { type: 'string' },
+  },
+});
 if (values['new-key']) {
   if (existsSync(values['new-key'])) usage(`${values['new-key']} already exists; not overwritten`);
   const secret = ed25519.utils.randomSecretKey();
   writeFileSync(values['new-key'], `${Buffer.from(secret).toString('hex')}\n`, { mode: 0o600 });
-  console.log(JSON.stringify({ publicKey: Buffer.from(ed25519.getPublicKey(secret)).toString('hex') }));
+  console.log(
+    JSON.stringify({ publicKey: Buffer.from(ed25519.getPublicKey(secret)).toString('hex') }),
+  );
   process.exit(0);
 }
 if (!values.pack || !values['key-file']) usage('give --pack and --key-file');

@@ -12,7 +12,8 @@ const args = process.argv.slice(2);
 function electronBinary(): string | null {
   const pkg = join(root, 'node_modules', 'electron');
   const pathFile = join(pkg, 'path.txt');
-  const binary = () => (existsSync(pathFile) ? join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim()) : null);
+  const binary = () =>
+    existsSync(pathFile) ? join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim()) : null;
   let found = binary();
   if (found && existsSync(found)) return found;
   // Electron fetches its binary on first use; try once, quietly, and fall back if it cannot.
@@ -27,9 +28,14 @@ if (electron) {
   const child = spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log('aether: the Electron binary is not available here (it could not be downloaded), ' +
-    'so Aether starts in headless mode instead: open the link below in your browser.');
-  const child = spawn(process.execPath, [join(root, 'engines', 'host', 'cli.ts'), ...args], { cwd: root, stdio: 'inherit' });
+  console.log(
+    'aether: the Electron binary is not available here (it could not be downloaded), ' +
+      'so Aether starts in headless mode instead: open the link below in your browser.',
+  );
+  const child = spawn(process.execPath, [join(root, 'engines', 'host', 'cli.ts'), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 }

@@ -28,7 +28,13 @@ let window: BrowserWindow | null = null;
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280, height: 820, minWidth: 900, minHeight: 560, show: false, title: 'Aether', backgroundColor: '#0f1115',
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Aether',
+    backgroundColor: '#0f1115',
     webPreferences: { ...hardenedWebPreferences, preload: join(here, '../preload/index.cjs') },
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -36,47 +42,87 @@ function createWindow(): BrowserWindow {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  win.webContents.on('will-navigate', (event, url) => { if (!isOwnPage(url, appUrl)) event.preventDefault(); });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url, appUrl)) event.preventDefault();
+  });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
   void win.loadFile(rendererFile);
   return win;
 }
 
-app.whenReady().then(() => {
-  const dataDir = resolve(String(args['data-dir'] ?? process.env.AETHER_DATA_DIR ?? app.getPath('userData')));
-  const model = args.model ?? process.env.AETHER_MODEL;
-  const log = createLogger({ dir: join(dataDir, 'logs') });
-  const appPath = app.getAppPath();
-  host = createHost({
-    mode: 'desktop', dataDir, log,
-    modelPath: typeof model === 'string' && existsSync(model) ? resolve(model) : null,
-    resources: {
-      migrationsDir: join(appPath, 'migrations'), personasDir: join(appPath, 'personas'), rendererDir: join(here, '../renderer'),
-      auditWorkerEntry: join(here, 'audit-verify-worker.js'),
-    },
-    spawnWorker: utilityWorker(join(here, 'model-worker.js')),
-    keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
-    clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
+app
+  .whenReady()
+  .then(() => {
+    const dataDir = resolve(
+      String(args['data-dir'] ?? process.env.AETHER_DATA_DIR ?? app.getPath('userData')),
+    );
+    const model = args.model ?? process.env.AETHER_MODEL;
+    const log = createLogger({ dir: join(dataDir, 'logs') });
+    const appPath = app.getAppPath();
+    host = createHost({
+      mode: 'desktop',
+      dataDir,
+      log,
+      modelPath: typeof model === 'string' && existsSync(model) ? resolve(model) : null,
+      resources: {
+        migrationsDir: join(appPath, 'migrations'),
+        personasDir: join(appPath, 'personas'),
+        rendererDir: join(here, '../renderer'),
+        auditWorkerEntry: join(here, 'audit-verify-worker.js'),
+      },
+      spawnWorker: utilityWorker(join(here, 'model-worker.js')),
+      keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
+      clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
+    });
+
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+      callback(
+        allowPermission(
+          {
+            permission,
+            requestingUrl: details.requestingUrl,
+            mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [],
+          },
+          appUrl,
+        ),
+      ),
+    );
+    session.defaultSession.setPermissionCheckHandler(
+      (_wc, permission, requestingOrigin) =>
+        permission === 'media' && requestingOrigin === 'file://',
+    );
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] },
+      }),
+    );
+
+    const handlers = createIpcHandlers(
+      host,
+      (frame) => Boolean(frame && frame.parent === null && isOwnPage(frame.url, appUrl)),
+      log,
+    );
+    ipcMain.handle(CHANNELS.invoke, (event, request: unknown) =>
+      handlers.invoke(event.senderFrame, request),
+    );
+    ipcMain.on(CHANNELS.subscribe, (event) => handlers.subscribe(event.senderFrame, event.sender));
+    app.on('before-quit', () => {
+      handlers.dispose();
+      void host?.dispose();
+    });
+
+    window = createWindow();
+    app.on('second-instance', () => {
+      if (window) {
+        if (window.isMinimized()) window.restore();
+        window.focus();
+      }
+    });
+  })
+  .catch((error: Error) => {
+    console.error(`Aether could not start: ${error.message}`);
+    app.exit(1);
   });
-
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
-    callback(allowPermission({ permission, requestingUrl: details.requestingUrl, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [] }, appUrl)));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
-    permission === 'media' && requestingOrigin === 'file://');
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }));
-
-  const handlers = createIpcHandlers(host, (frame) => Boolean(frame && frame.parent === null && isOwnPage(frame.url, appUrl)), log);
-  ipcMain.handle(CHANNELS.invoke, (event, request: unknown) => handlers.invoke(event.senderFrame, request));
-  ipcMain.on(CHANNELS.subscribe, (event) => handlers.subscribe(event.senderFrame, event.sender));
-  app.on('before-quit', () => { handlers.dispose(); void host?.dispose(); });
-
-  window = createWindow();
-  app.on('second-instance', () => { if (window) { if (window.isMinimized()) window.restore(); window.focus(); } });
-}).catch((error: Error) => {
-  console.error(`Aether could not start: ${error.message}`);
-  app.exit(1);
-});
 
 app.on('window-all-closed', () => app.quit());

@@ -5,15 +5,31 @@ import type { Host } from '../engines/host/index.ts';
 import { dispatch, type Logger } from '../engines/host/index.ts';
 import type { Envelope, InvokeResult } from '../engines/bus/index.ts';
 
-export const CHANNELS = { invoke: 'aether:invoke', subscribe: 'aether:subscribe', event: 'aether:event' } as const;
+export const CHANNELS = {
+  invoke: 'aether:invoke',
+  subscribe: 'aether:subscribe',
+  event: 'aether:event',
+} as const;
 
 /** The parts of Electron's WebFrameMain we look at; the main frame has no parent. */
 export type SenderFrame = { url: string; parent: unknown };
-export type IpcSender = { id: number; send(channel: string, payload: Envelope): void; once(event: 'destroyed', fn: () => void): void };
+export type IpcSender = {
+  id: number;
+  send(channel: string, payload: Envelope): void;
+  once(event: 'destroyed', fn: () => void): void;
+};
 
-export function createIpcHandlers(host: Host, isTrusted: (frame: SenderFrame | null) => boolean, log: Logger) {
+export function createIpcHandlers(
+  host: Host,
+  isTrusted: (frame: SenderFrame | null) => boolean,
+  log: Logger,
+) {
   const subscriptions = new Map<number, { dispose(): void }>();
-  const refused = (reason: string): InvokeResult => ({ id: null, ok: false, error: { code: 'Unauthorized', message: reason } });
+  const refused = (reason: string): InvokeResult => ({
+    id: null,
+    ok: false,
+    error: { code: 'Unauthorized', message: reason },
+  });
 
   return {
     async invoke(frame: SenderFrame | null, request: unknown): Promise<InvokeResult> {
@@ -29,8 +45,14 @@ export function createIpcHandlers(host: Host, isTrusted: (frame: SenderFrame | n
         return;
       }
       subscriptions.get(sender.id)?.dispose();
-      subscriptions.set(sender.id, host.bus.subscribe((event) => sender.send(CHANNELS.event, event)));
-      sender.once('destroyed', () => { subscriptions.get(sender.id)?.dispose(); subscriptions.delete(sender.id); });
+      subscriptions.set(
+        sender.id,
+        host.bus.subscribe((event) => sender.send(CHANNELS.event, event)),
+      );
+      sender.once('destroyed', () => {
+        subscriptions.get(sender.id)?.dispose();
+        subscriptions.delete(sender.id);
+      });
     },
     dispose(): void {
       for (const s of subscriptions.values()) s.dispose();

@@ -32,6 +32,9 @@ describe('desktop key vault', () => {
     vault.write('audit-hmac.json', 'k');
     expect(readFileSync(join(dir, 'audit-hmac.json'), 'utf8')).toBe('k');
     expect(statSync(join(dir, 'audit-hmac.json')).mode & 0o777).toBe(0o600);
-    expect(safeStorageVault({ ...keychain('x'), isEncryptionAvailable: () => false }, dir, 'darwin').warning).toMatch(/no encryption/);
+    expect(
+      safeStorageVault({ ...keychain('x'), isEncryptionAvailable: () => false }, dir, 'darwin')
+        .warning,
+    ).toMatch(/no encryption/);
   });
 });

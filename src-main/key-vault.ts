@@ -13,12 +13,17 @@ export type SafeStorageLike = {
   decryptString(data: Buffer): string;
 };
 
-export function safeStorageVault(safe: SafeStorageLike, dir: string, platform: NodeJS.Platform = process.platform): KeyVault {
-  const backend = platform === 'linux' ? safe.getSelectedStorageBackend?.() ?? 'unknown' : 'os';
+export function safeStorageVault(
+  safe: SafeStorageLike,
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+): KeyVault {
+  const backend = platform === 'linux' ? (safe.getSelectedStorageBackend?.() ?? 'unknown') : 'os';
   if (!safe.isEncryptionAvailable() || backend === 'basic_text' || backend === 'unknown') {
     return {
       ...fileVault(dir),
-      warning: `The system keychain is not available (${backend === 'basic_text' ? 'safeStorage backend basic_text' : 'no encryption'}), ` +
+      warning:
+        `The system keychain is not available (${backend === 'basic_text' ? 'safeStorage backend basic_text' : 'no encryption'}), ` +
         'so the audit keys are kept in files only you can read (mode 0600) instead of being encrypted by the OS.',
     };
   }

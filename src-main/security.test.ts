@@ -7,7 +7,13 @@ const APP = 'file:///opt/Aether/resources/app.asar/out/renderer/index.html';
 
 describe('desktop window hardening', () => {
   it('isolates the page from Node and Electron', () => {
-    expect(hardenedWebPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(hardenedWebPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
   });
 
   it('allows navigation only to our own page', () => {
@@ -18,10 +24,28 @@ describe('desktop window hardening', () => {
   });
 
   it('denies every permission except the microphone for our own page', () => {
-    expect(allowPermission({ permission: 'media', requestingUrl: APP, mediaTypes: ['audio'] }, APP)).toBe(true);
-    expect(allowPermission({ permission: 'media', requestingUrl: APP, mediaTypes: ['audio', 'video'] }, APP)).toBe(false);
-    expect(allowPermission({ permission: 'media', requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] }, APP)).toBe(false);
-    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi']) {
+    expect(
+      allowPermission({ permission: 'media', requestingUrl: APP, mediaTypes: ['audio'] }, APP),
+    ).toBe(true);
+    expect(
+      allowPermission(
+        { permission: 'media', requestingUrl: APP, mediaTypes: ['audio', 'video'] },
+        APP,
+      ),
+    ).toBe(false);
+    expect(
+      allowPermission(
+        { permission: 'media', requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] },
+        APP,
+      ),
+    ).toBe(false);
+    for (const permission of [
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'midi',
+    ]) {
       expect(allowPermission({ permission, requestingUrl: APP }, APP)).toBe(false);
     }
   });

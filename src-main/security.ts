@@ -24,7 +24,11 @@ export function isOwnPage(url: string, appUrl: string): boolean {
   }
 }
 
-export type PermissionRequest = { permission: string; requestingUrl: string; mediaTypes?: string[] };
+export type PermissionRequest = {
+  permission: string;
+  requestingUrl: string;
+  mediaTypes?: string[];
+};
 
 /** Every permission is denied except the microphone, and only for our own page. */
 export function allowPermission(request: PermissionRequest, appUrl: string): boolean {

@@ -10,7 +10,9 @@ const api = {
     const relay = (_e: IpcRendererEvent, event: Envelope) => listener(event);
     ipcRenderer.on('aether:event', relay);
     ipcRenderer.send('aether:subscribe');
-    return () => { ipcRenderer.removeListener('aether:event', relay); };
+    return () => {
+      ipcRenderer.removeListener('aether:event', relay);
+    };
   },
 };
 

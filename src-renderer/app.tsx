@@ -22,18 +22,44 @@ export function App() {
     const unwire = wireEvents();
     const unwatch = client.onConnection(setConnection);
     loadInitialState().catch((e: Error) => setStartError(e.message));
-    return () => { unwire(); unwatch(); };
+    return () => {
+      unwire();
+      unwatch();
+    };
   }, []);
-  useEffect(() => { void useChat.getState().load(activeId); }, [activeId]);
+  useEffect(() => {
+    void useChat.getState().load(activeId);
+  }, [activeId]);
 
   return (
     <div className="workspace" data-connection={connection}>
-      {connection !== 'open' && <div className="banner" role="status">{connection === 'connecting' ? 'Connecting to Aether…' : 'Connection to Aether lost — reconnecting…'}</div>}
-      {startError && <div className="banner error" role="alert">Could not load the workspace: {startError}</div>}
-      {!auditHealthy && <div className="banner error" role="alert" data-testid="audit-broken-banner">Aether will not act on your computer: {auditProblem}</div>}
+      {connection !== 'open' && (
+        <div className="banner" role="status">
+          {connection === 'connecting'
+            ? 'Connecting to Aether…'
+            : 'Connection to Aether lost — reconnecting…'}
+        </div>
+      )}
+      {startError && (
+        <div className="banner error" role="alert">
+          Could not load the workspace: {startError}
+        </div>
+      )}
+      {!auditHealthy && (
+        <div className="banner error" role="alert" data-testid="audit-broken-banner">
+          Aether will not act on your computer: {auditProblem}
+        </div>
+      )}
       {personaToast && (
         <div className="toast" role="alert" data-testid="persona-toast">
-          {personaToast} <button className="link" onClick={() => usePersona.setState({ toast: null })} aria-label="Dismiss">×</button>
+          {personaToast}{' '}
+          <button
+            className="link"
+            onClick={() => usePersona.setState({ toast: null })}
+            aria-label="Dismiss"
+          >
+            ×
+          </button>
         </div>
       )}
       <ConversationList />

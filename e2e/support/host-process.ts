@@ -5,14 +5,28 @@ import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../../engines/host/cli.ts', import.meta.url));
 
-export type HostProcess = { url: string; origin: string; process: ChildProcess; stop(): Promise<void> };
+export type HostProcess = {
+  url: string;
+  origin: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+};
 
-export function startHost(args: { dataDir: string; model?: string; maxTokens?: number; workspace?: string; env?: Record<string, string> }): Promise<HostProcess> {
+export function startHost(args: {
+  dataDir: string;
+  model?: string;
+  maxTokens?: number;
+  workspace?: string;
+  env?: Record<string, string>;
+}): Promise<HostProcess> {
   const argv = [cli, '--port', '0', '--data-dir', args.dataDir];
   if (args.workspace) argv.push('--workspace', args.workspace);
   if (args.model) argv.push('--model', args.model);
   if (args.maxTokens) argv.push('--max-tokens', String(args.maxTokens));
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AETHER_THREADS: '1', ...args.env } });
+  const child = spawn(process.execPath, argv, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AETHER_THREADS: '1', ...args.env },
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
@@ -23,16 +37,24 @@ export function startHost(args: { dataDir: string; model?: string; maxTokens?: n
       clearTimeout(timer);
       const url = match[1];
       resolve({
-        url, origin: new URL(url).origin, process: child,
-        stop: () => new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        url,
+        origin: new URL(url).origin,
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`host exited with ${code}:\n${output}`)); });
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code}:\n${output}`));
+    });
   });
 }

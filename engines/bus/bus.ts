@@ -3,8 +3,15 @@
 import type { Source } from './define.ts';
 import { AetherError } from './errors.ts';
 import {
-  commands, events, isCommandName,
-  type CommandName, type CommandInput, type CommandOutput, type ParsedInput, type EventName, type EventPayload,
+  commands,
+  events,
+  isCommandName,
+  type CommandName,
+  type CommandInput,
+  type CommandOutput,
+  type ParsedInput,
+  type EventName,
+  type EventPayload,
 } from './contract.ts';
 import { ENVELOPE_VERSION, type Envelope } from './envelope.ts';
 
@@ -20,16 +27,33 @@ export type CommandContext = {
   afterCommit?: (fn: () => void) => void;
 };
 
-export type AuditNote = { resource?: string; capability?: string; decision?: string; reason?: string; details?: Record<string, unknown> };
+export type AuditNote = {
+  resource?: string;
+  capability?: string;
+  decision?: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+};
 
 /**
  * Runs an audited command's change and writes its row in one transaction (L5 supplies it): the
  * row is written after `change` returns and before anything commits; if either throws, neither stays.
  */
-export type Auditor = <T>(row: { kind: string; command: string; changeId: string; origin: CommandContext['origin']; note: AuditNote }, change: () => T) => T;
+export type Auditor = <T>(
+  row: {
+    kind: string;
+    command: string;
+    changeId: string;
+    origin: CommandContext['origin'];
+    note: AuditNote;
+  },
+  change: () => T,
+) => T;
 
-export type CommandHandler<K extends CommandName> =
-  (input: ParsedInput<K>, context: CommandContext) => Promise<CommandOutput<K>> | CommandOutput<K>;
+export type CommandHandler<K extends CommandName> = (
+  input: ParsedInput<K>,
+  context: CommandContext,
+) => Promise<CommandOutput<K>> | CommandOutput<K>;
 
 export type EmitMeta = { source: Source; changeId?: string; turnId?: string };
 
@@ -50,7 +74,8 @@ export function createBus(options: BusOptions) {
   const recent: Envelope[] = [];
   let seq = 0;
   let auditor: Auditor | null = null;
-  let rejected: ((command: CommandName, issues: string[], ctx: CommandContext) => void) | null = null;
+  let rejected: ((command: CommandName, issues: string[], ctx: CommandContext) => void) | null =
+    null;
   // While an audited change runs, its events wait: they go out only once the change committed.
   let held: Array<() => void> | null = null;
   // Events emitted by a listener while another event is being delivered wait their turn, so
@@ -65,7 +90,11 @@ export function createBus(options: BusOptions) {
     try {
       for (let next = pending.shift(); next; next = pending.shift()) {
         for (const listener of [...listeners]) {
-          try { listener(next); } catch { /* one broken subscriber must not stop the others */ }
+          try {
+            listener(next);
+          } catch {
+            /* one broken subscriber must not stop the others */
+          }
         }
       }
     } finally {
@@ -76,39 +105,72 @@ export function createBus(options: BusOptions) {
   function handle<K extends CommandName>(name: K, handler: CommandHandler<K>): Disposable {
     if (handlers.has(name)) throw new Error(`command ${name} already has a handler`);
     handlers.set(name, handler as unknown as CommandHandler<CommandName>);
-    return { dispose: () => { if (handlers.get(name) === (handler as unknown)) handlers.delete(name); } };
+    return {
+      dispose: () => {
+        if (handlers.get(name) === (handler as unknown)) handlers.delete(name);
+      },
+    };
   }
 
-  async function invoke<K extends CommandName>(name: K, input: CommandInput<K>, context?: Partial<CommandContext>): Promise<CommandOutput<K>> {
-    if (!isCommandName(name)) throw new AetherError('UnknownCommand', `unknown command ${String(name)}`);
+  async function invoke<K extends CommandName>(
+    name: K,
+    input: CommandInput<K>,
+    context?: Partial<CommandContext>,
+  ): Promise<CommandOutput<K>> {
+    if (!isCommandName(name))
+      throw new AetherError('UnknownCommand', `unknown command ${String(name)}`);
     const handler = handlers.get(name);
     if (!handler) throw new AetherError('UnknownCommand', `no engine handles ${name} in this host`);
     const parsed = commands[name].input.safeParse(input);
-    const ctx: CommandContext = { changeId: context?.changeId ?? options.newId(), origin: context?.origin ?? 'internal' };
+    const ctx: CommandContext = {
+      changeId: context?.changeId ?? options.newId(),
+      origin: context?.origin ?? 'internal',
+    };
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      const issues = parsed.error.issues.map(
+        (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+      );
       // A refused request to anything that would change something is on record (L5 writes the row).
       if (!('reads' in commands[name].kind)) rejected?.(name, issues, ctx);
       throw new AetherError('BadRequest', `invalid input for ${name}`, { issues });
     }
     const kind = commands[name].kind;
-    if ('audit' in kind) return audited(name, kind.audit, handler, parsed.data, ctx) as CommandOutput<K>;
+    if ('audit' in kind)
+      return audited(name, kind.audit, handler, parsed.data, ctx) as CommandOutput<K>;
     return (await handler(parsed.data, ctx)) as CommandOutput<K>;
   }
 
-  function audited(name: CommandName, kind: string, handler: CommandHandler<CommandName>, input: unknown, ctx: CommandContext): unknown {
-    if (!auditor) throw new AetherError('AuditUnavailable', `${name} changes what is stored and nothing can audit it in this host`);
+  function audited(
+    name: CommandName,
+    kind: string,
+    handler: CommandHandler<CommandName>,
+    input: unknown,
+    ctx: CommandContext,
+  ): unknown {
+    if (!auditor)
+      throw new AetherError(
+        'AuditUnavailable',
+        `${name} changes what is stored and nothing can audit it in this host`,
+      );
     const note: AuditNote = {};
     const outer = held;
     const mine: Array<() => void> = [];
     held = mine;
     let out: unknown;
     try {
-      out = auditor({ kind, command: name, changeId: ctx.changeId, origin: ctx.origin, note }, () => {
-        const result = handler(input as never, { ...ctx, note: (n) => Object.assign(note, n), afterCommit: (fn) => mine.push(fn) });
-        if (result instanceof Promise) throw new Error(`${name} is audited, so its handler must be synchronous`);
-        return result;
-      });
+      out = auditor(
+        { kind, command: name, changeId: ctx.changeId, origin: ctx.origin, note },
+        () => {
+          const result = handler(input as never, {
+            ...ctx,
+            note: (n) => Object.assign(note, n),
+            afterCommit: (fn) => mine.push(fn),
+          });
+          if (result instanceof Promise)
+            throw new Error(`${name} is audited, so its handler must be synchronous`);
+          return result;
+        },
+      );
     } finally {
       held = outer;
     }
@@ -116,17 +178,34 @@ export function createBus(options: BusOptions) {
     return out;
   }
 
-  function emit<K extends EventName>(name: K, payload: EventPayload<K>, meta: EmitMeta): Envelope<K> {
+  function emit<K extends EventName>(
+    name: K,
+    payload: EventPayload<K>,
+    meta: EmitMeta,
+  ): Envelope<K> {
     const checked = events[name].parse(payload) as EventPayload<K>;
     if (held) {
       held.push(() => emit(name, checked, meta));
       // Not yet sent: the envelope it will get is not known until the change commits.
-      return { seq: 0, name, payload: checked, changeId: meta.changeId ?? '', source: meta.source, at: options.now(), v: ENVELOPE_VERSION } as Envelope<K>;
+      return {
+        seq: 0,
+        name,
+        payload: checked,
+        changeId: meta.changeId ?? '',
+        source: meta.source,
+        at: options.now(),
+        v: ENVELOPE_VERSION,
+      } as Envelope<K>;
     }
     const envelope = {
-      seq: ++seq, name, payload: checked, changeId: meta.changeId ?? options.newId(),
+      seq: ++seq,
+      name,
+      payload: checked,
+      changeId: meta.changeId ?? options.newId(),
       ...(meta.turnId ? { turnId: meta.turnId } : {}),
-      source: meta.source, at: options.now(), v: ENVELOPE_VERSION,
+      source: meta.source,
+      at: options.now(),
+      v: ENVELOPE_VERSION,
     } as Envelope<K>;
     recent.push(envelope as Envelope);
     // Trimmed in batches so a busy stream does not shift the whole buffer on every event.
@@ -139,7 +218,10 @@ export function createBus(options: BusOptions) {
    * Subscribes to every event. With `afterSeq`, first replays what was emitted after it;
    * `gap` is true when some of those events are no longer kept.
    */
-  function subscribe(listener: (event: Envelope) => void, from?: { afterSeq: number }): Disposable & { gap: boolean } {
+  function subscribe(
+    listener: (event: Envelope) => void,
+    from?: { afterSeq: number },
+  ): Disposable & { gap: boolean } {
     let gap = false;
     if (from) {
       const oldest = recent[0]?.seq ?? seq + 1;
@@ -147,20 +229,41 @@ export function createBus(options: BusOptions) {
       for (const event of recent) if (event.seq > from.afterSeq) listener(event);
     }
     listeners.add(listener);
-    return { gap, dispose: () => { listeners.delete(listener); } };
+    return {
+      gap,
+      dispose: () => {
+        listeners.delete(listener);
+      },
+    };
   }
 
   function on<K extends EventName>(name: K, listener: (event: Envelope<K>) => void): Disposable {
-    return subscribe((event) => { if (event.name === name) listener(event as Envelope<K>); });
+    return subscribe((event) => {
+      if (event.name === name) listener(event as Envelope<K>);
+    });
   }
 
   return {
-    handle, invoke, emit, subscribe, on,
+    handle,
+    invoke,
+    emit,
+    subscribe,
+    on,
     /** L5 installs the transaction that writes an audited command's row with its change. */
-    setAuditor(next: Auditor, onRejected?: (command: CommandName, issues: string[], ctx: CommandContext) => void): Disposable {
+    setAuditor(
+      next: Auditor,
+      onRejected?: (command: CommandName, issues: string[], ctx: CommandContext) => void,
+    ): Disposable {
       auditor = next;
       rejected = onRejected ?? null;
-      return { dispose: () => { if (auditor === next) { auditor = null; rejected = null; } } };
+      return {
+        dispose: () => {
+          if (auditor === next) {
+            auditor = null;
+            rejected = null;
+          }
+        },
+      };
     },
     lastSeq: () => seq,
     hasHandler: (name: CommandName) => handlers.has(name),

@@ -15,12 +15,20 @@ export const capabilities = {
   'web.fetch': { risk: 'medium', resource: 'url', label: 'Fetch a web page' },
   'clipboard.read': { risk: 'medium', resource: 'none', label: 'Read the clipboard' },
   'clipboard.write': { risk: 'low', resource: 'none', label: 'Write to the clipboard' },
-  'memory.write_durable': { risk: 'medium', resource: 'none', label: 'Remember something long-term' },
+  'memory.write_durable': {
+    risk: 'medium',
+    resource: 'none',
+    label: 'Remember something long-term',
+  },
   'memory.export': { risk: 'high', resource: 'path', label: 'Export all memories' },
   'models.download': { risk: 'medium', resource: 'url', label: 'Download a model' },
   'models.import': { risk: 'medium', resource: 'path', label: 'Use a model file from your disk' },
   'router.remote': { risk: 'medium', resource: 'model', label: 'Ask a remote model' },
-  'router.remote_with_private': { risk: 'high', resource: 'model', label: 'Send private context to a remote model' },
+  'router.remote_with_private': {
+    risk: 'high',
+    resource: 'model',
+    label: 'Send private context to a remote model',
+  },
   'router.configure': { risk: 'high', resource: 'url', label: 'Connect to a remote model server' },
   'persona.edit': { risk: 'medium', resource: 'path', label: 'Change a persona' },
   'audit.export': { risk: 'medium', resource: 'path', label: 'Export the audit log' },
@@ -30,4 +38,5 @@ export const capabilities = {
 export type CapabilityName = keyof typeof capabilities;
 export const capabilityNames = Object.keys(capabilities) as CapabilityName[];
 
-export const isCapability = (name: string): name is CapabilityName => Object.hasOwn(capabilities, name);
+export const isCapability = (name: string): name is CapabilityName =>
+  Object.hasOwn(capabilities, name);

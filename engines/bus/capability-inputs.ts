@@ -24,22 +24,34 @@ export type RemoteRequest = z.infer<typeof remoteRequestSchema>;
 
 /** A remote server's settings as L5 shows them: the key itself never travels, only what happens to it. */
 export const remoteConfigSchema = z.object({
-  baseUrl: z.url().max(500), model: z.string().min(1).max(200), enabled: z.boolean(), prefer: z.enum(['local', 'remote']).optional(),
+  baseUrl: z.url().max(500),
+  model: z.string().min(1).max(200),
+  enabled: z.boolean(),
+  prefer: z.enum(['local', 'remote']).optional(),
   key: z.enum(['kept', 'replaced', 'removed', 'dropped (new server)']),
   /** One-time reference to the key waiting in the router, when one was given. */
   keyRef: z.string().max(64).nullable(),
 });
 
 export const factWriteSchema = z.object({
-  kind: z.enum(['fact', 'preference']), content: z.string().min(1).max(2000), privacy: z.enum(privacyClasses),
-  conversationId: z.string().nullable(), turnId: z.string().nullable(), occurredAt: z.number(), extractor: z.string().max(100),
+  kind: z.enum(['fact', 'preference']),
+  content: z.string().min(1).max(2000),
+  privacy: z.enum(privacyClasses),
+  conversationId: z.string().nullable(),
+  turnId: z.string().nullable(),
+  occurredAt: z.number(),
+  extractor: z.string().max(100),
 });
 export type FactWrite = z.infer<typeof factWriteSchema>;
 
 export const adminChangeSchema = z.union([
   policyChangeSchema,
   /** The user said yes to a signed persona pack's wider modes (by its compiled hash). */
-  z.object({ op: z.literal('confirm_persona_widening'), id: z.string().max(64), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.object({
+    op: z.literal('confirm_persona_widening'),
+    id: z.string().max(64),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 ]);
 export type AdminChange = z.infer<typeof adminChangeSchema>;
 
@@ -47,7 +59,10 @@ export const capabilityInputs = {
   'files.write': text,
   'clipboard.write': text,
   'persona.edit': text,
-  'memory.write_durable': z.union([z.object({ confirmId: z.string().min(1).max(64) }), factWriteSchema]),
+  'memory.write_durable': z.union([
+    z.object({ confirmId: z.string().min(1).max(64) }),
+    factWriteSchema,
+  ]),
   'router.remote': remoteRequestSchema,
   'router.remote_with_private': remoteRequestSchema,
   'router.configure': remoteConfigSchema,
@@ -55,9 +70,13 @@ export const capabilityInputs = {
 } satisfies Partial<Record<CapabilityName, z.ZodType>>;
 
 type WithInput = keyof typeof capabilityInputs;
-export type CapabilityInput<C extends CapabilityName> = C extends WithInput ? z.output<(typeof capabilityInputs)[C]> : undefined;
+export type CapabilityInput<C extends CapabilityName> = C extends WithInput
+  ? z.output<(typeof capabilityInputs)[C]>
+  : undefined;
 
 /** The schema a capability's input must match; capabilities without one take none. */
 export function inputSchema(capability: CapabilityName): z.ZodType {
-  return Object.hasOwn(capabilityInputs, capability) ? capabilityInputs[capability as WithInput] : z.undefined();
+  return Object.hasOwn(capabilityInputs, capability)
+    ? capabilityInputs[capability as WithInput]
+    : z.undefined();
 }

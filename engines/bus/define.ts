@@ -15,9 +15,17 @@ import type { CapabilityName } from './capabilities.ts';
  * - `gate`: L5's own door and bookkeeping (policy.perform, cost reservations), which audit themselves.
  */
 export type CommandKind =
-  | { reads: true | 'counts' } | { conversation: true } | { audit: string } | { effect: CapabilityName } | { gate: true };
+  | { reads: true | 'counts' }
+  | { conversation: true }
+  | { audit: string }
+  | { effect: CapabilityName }
+  | { gate: true };
 
-export type CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, E extends boolean = boolean> = {
+export type CommandDef<
+  I extends z.ZodType = z.ZodType,
+  O extends z.ZodType = z.ZodType,
+  E extends boolean = boolean,
+> = {
   input: I;
   output: O;
   /** Callable from the renderer and transports; internal commands are reachable only in-process. */
@@ -25,15 +33,32 @@ export type CommandDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.
   kind: CommandKind;
 };
 
-export function command<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, kind: CommandKind): CommandDef<I, O, true> {
+export function command<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  kind: CommandKind,
+): CommandDef<I, O, true> {
   return { input, output, exposed: true, kind };
 }
 
 /** A command only engines inside the host may call (never the renderer or an API client). */
-export function internalCommand<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, kind: CommandKind): CommandDef<I, O, false> {
+export function internalCommand<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  kind: CommandKind,
+): CommandDef<I, O, false> {
   return { input, output, exposed: false, kind };
 }
 
 /** Layers (and the host) that may be the source of an event. */
-export const sources = ['interaction', 'memory', 'presence', 'router', 'policy', 'persona', 'trust', 'host'] as const;
+export const sources = [
+  'interaction',
+  'memory',
+  'presence',
+  'router',
+  'policy',
+  'persona',
+  'trust',
+  'host',
+] as const;
 export type Source = (typeof sources)[number];

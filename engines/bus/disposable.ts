@@ -16,12 +16,18 @@ export class DisposableSet implements Disposable {
     this.add({ dispose: fn });
   }
 
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
 
   dispose(): void {
     this.disposed = true;
     for (const item of this.items.splice(0).reverse()) {
-      try { item.dispose(); } catch { /* keep releasing the rest */ }
+      try {
+        item.dispose();
+      } catch {
+        /* keep releasing the rest */
+      }
     }
   }
 }

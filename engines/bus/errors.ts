@@ -2,29 +2,29 @@
 import { z } from 'zod';
 
 export const errorCodes = [
-  'BadRequest',         // malformed message or payload that failed its schema
-  'UnknownCommand',     // no such command, or not callable from outside the host
-  'Unauthorized',       // missing or wrong token
+  'BadRequest', // malformed message or payload that failed its schema
+  'UnknownCommand', // no such command, or not callable from outside the host
+  'Unauthorized', // missing or wrong token
   'NotFound',
   'TurnInProgress',
   'ModelNotInstalled',
   'ModelLoadFailed',
   'ModelCrashed',
   'GenerationFailed',
-  'Interrupted',        // the host stopped while a turn was running
+  'Interrupted', // the host stopped while a turn was running
   'PersonaInvalid',
   'StorageFailed',
-  'AuditUnavailable',   // the ledger cannot be written or failed verification: side effects stop
+  'AuditUnavailable', // the ledger cannot be written or failed verification: side effects stop
   'PolicyDenied',
-  'ApprovalInvalid',    // a forged, replayed, expired or mismatched answer to an approval
-  'Unsupported',        // not available in this mode (e.g. the clipboard headless)
+  'ApprovalInvalid', // a forged, replayed, expired or mismatched answer to an approval
+  'Unsupported', // not available in this mode (e.g. the clipboard headless)
   'ToolFailed',
   'Offline',
   'DownloadFailed',
   'ChecksumMismatch',
   'DiskFull',
-  'RemoteAuthFailed',   // the remote provider refused the key
-  'RemoteUnavailable',  // timeouts, 5xx, 429 after retries, or the breaker is open
+  'RemoteAuthFailed', // the remote provider refused the key
+  'RemoteUnavailable', // timeouts, 5xx, 429 after retries, or the breaker is open
   'RemoteFailed',
   'SchemaTooNew',
   'Internal',
@@ -49,7 +49,9 @@ export class AetherError extends Error {
     this.details = details;
   }
   toInfo(): ErrorInfo {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -4,7 +4,14 @@
 
 const V4_PRIVATE: Array<[number, number, number]> = [
   // [first octet, second-octet low, second-octet high] (inclusive)
-  [0, 0, 255], [10, 0, 255], [127, 0, 255], [169, 254, 254], [172, 16, 31], [192, 168, 168], [100, 64, 127], [198, 18, 19],
+  [0, 0, 255],
+  [10, 0, 255],
+  [127, 0, 255],
+  [169, 254, 254],
+  [172, 16, 31],
+  [192, 168, 168],
+  [100, 64, 127],
+  [198, 18, 19],
 ];
 
 function v4Octets(text: string): number[] | null {
@@ -51,16 +58,25 @@ export function isPrivateAddress(ip: string): boolean {
   const zeroUntil = (n: number) => g.slice(0, n).every((x) => x === 0);
   if (zeroUntil(7) && g[7] <= 1) return true; // :: and ::1
   if (zeroUntil(5) && (g[5] === 0xffff || g[5] === 0)) return isPrivateV4(embedded(g[6], g[7])); // mapped, compatible
-  if (g[0] === 0x64 && g[1] === 0xff9b && (g[2] === 0 || g[2] === 1)) return isPrivateV4(embedded(g[6], g[7])); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && (g[2] === 0 || g[2] === 1))
+    return isPrivateV4(embedded(g[6], g[7])); // NAT64
   if (g[0] === 0x2002) return isPrivateV4(embedded(g[1], g[2])); // 6to4
-  if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfe80 || (g[0] & 0xff00) === 0xff00) return true; // ULA, link-local, multicast
+  if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfe80 || (g[0] & 0xff00) === 0xff00)
+    return true; // ULA, link-local, multicast
   return false;
 }
 
 /** A host as written in a URL: local names, or a literal that is private. */
 export function isPrivateHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === '' || h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return true;
+  if (
+    h === '' ||
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    h.endsWith('.local') ||
+    h.endsWith('.internal')
+  )
+    return true;
   if (v4Octets(h) || h.includes(':')) return isPrivateAddress(h);
   return false;
 }

@@ -17,7 +17,10 @@ export type ToolRequest<C extends CapabilityName = CapabilityName> = {
   variant?: 'without-private';
   signal: AbortSignal;
   /** L5's hard blocks, applied again to the object an executor is about to touch; throws PolicyDenied. */
-  guard?: (path: string, info: { dev: number; ino: number; nlink: number; isFile(): boolean }) => void;
+  guard?: (
+    path: string,
+    info: { dev: number; ino: number; nlink: number; isFile(): boolean },
+  ) => void;
 };
 
 export type ToolResult = {
@@ -27,7 +30,9 @@ export type ToolResult = {
   output: string;
 };
 
-export type ToolExecutor<C extends CapabilityName = CapabilityName> = (request: ToolRequest<C>) => Promise<ToolResult>;
+export type ToolExecutor<C extends CapabilityName = CapabilityName> = (
+  request: ToolRequest<C>,
+) => Promise<ToolResult>;
 
 /** Executors by capability, each typed by its own input. */
 export type Executors = { [C in CapabilityName]?: ToolExecutor<C> };

@@ -31,19 +31,25 @@ const { values } = parseArgs({
 });
 
 const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${values.port}'`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be a number from 0 to 65535, not '${values.port}'`);
 const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
-if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) fail('--max-tokens must be a positive whole number');
-const contextSize = values['context-size'] === undefined ? undefined : Number(values['context-size']);
-if (contextSize !== undefined && !(Number.isInteger(contextSize) && contextSize >= 512)) fail('--context-size must be a whole number of at least 512 tokens');
+if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0))
+  fail('--max-tokens must be a positive whole number');
+const contextSize =
+  values['context-size'] === undefined ? undefined : Number(values['context-size']);
+if (contextSize !== undefined && !(Number.isInteger(contextSize) && contextSize >= 512))
+  fail('--context-size must be a whole number of at least 512 tokens');
 const dataDir = resolve(values['data-dir'] ?? process.env.AETHER_DATA_DIR ?? defaultDataDir());
 const modelArg = values.model ?? process.env.AETHER_MODEL;
 const modelPath = modelArg ? resolve(modelArg) : null;
 if (modelPath && !existsSync(modelPath)) fail(`model file not found: ${modelPath}`);
 
 if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
-  console.warn(`aether: WARNING: binding to ${values.host} makes Aether reachable from other machines on that network. ` +
-    'Anyone with the token can talk to your companion. Use the default (127.0.0.1) unless you mean it.');
+  console.warn(
+    `aether: WARNING: binding to ${values.host} makes Aether reachable from other machines on that network. ` +
+      'Anyone with the token can talk to your companion. Use the default (127.0.0.1) unless you mean it.',
+  );
 }
 
 // Tuning for slow machines (and tests): how long memory waits for quiet before the model looks
@@ -52,22 +58,43 @@ const positive = (name: string) => {
   const raw = process.env[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!(Number.isInteger(n) && n > 0)) fail(`${name} must be a positive whole number, not '${raw}'`);
+  if (!(Number.isInteger(n) && n > 0))
+    fail(`${name} must be a positive whole number, not '${raw}'`);
   return n;
 };
-const memory = { extractIdleMs: positive('AETHER_EXTRACT_IDLE_MS'), extractMaxTokens: positive('AETHER_EXTRACT_MAX_TOKENS') };
+const memory = {
+  extractIdleMs: positive('AETHER_EXTRACT_IDLE_MS'),
+  extractMaxTokens: positive('AETHER_EXTRACT_MAX_TOKENS'),
+};
 
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
 let host;
 try {
-  host = createHost({ mode: 'headless', dataDir, modelPath, maxTokens, contextSize, log, workspace: values.workspace ? resolve(values.workspace) : undefined, memory });
+  host = createHost({
+    mode: 'headless',
+    dataDir,
+    modelPath,
+    maxTokens,
+    contextSize,
+    log,
+    workspace: values.workspace ? resolve(values.workspace) : undefined,
+    memory,
+  });
 } catch (error) {
-  fail(error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`);
+  fail(
+    error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`,
+  );
 }
 
 // The API key persists (other apps are configured with it once); it lives with the other secrets.
 const vault = fileVault(resolve(dataDir, 'keys'));
-const apiKey = vault.read('api-key') ?? (() => { const k = createApiKey(); vault.write('api-key', k); return k; })();
+const apiKey =
+  vault.read('api-key') ??
+  (() => {
+    const k = createApiKey();
+    vault.write('api-key', k);
+    return k;
+  })();
 
 let server: RunningServer;
 try {
@@ -78,13 +105,21 @@ try {
     server = await startServer({ host, port: 0, bindHost: values.host, log, apiKey });
   } else {
     await host.dispose();
-    fail(code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port` : (error as Error).message);
+    fail(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use; pick another with --port`
+        : (error as Error).message,
+    );
   }
 }
 
 console.log(`Aether is running at ${server.url}`);
-console.log(`OpenAI-compatible API: ${new URL(server.url).origin}/v1 (key in ${resolve(dataDir, 'keys', 'api-key')})`);
-console.log(`data: ${dataDir}${modelPath ? `  model: ${modelPath}` : '  (no model: run with --model FILE.gguf)'}`);
+console.log(
+  `OpenAI-compatible API: ${new URL(server.url).origin}/v1 (key in ${resolve(dataDir, 'keys', 'api-key')})`,
+);
+console.log(
+  `data: ${dataDir}${modelPath ? `  model: ${modelPath}` : '  (no model: run with --model FILE.gguf)'}`,
+);
 
 let stopping = false;
 async function stop(): Promise<void> {

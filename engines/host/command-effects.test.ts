@@ -14,10 +14,24 @@ import { commands, type CommandInput, type CommandName } from '../bus/index.ts';
 import { createHost, type Host } from './create-host.ts';
 import { nextEvent, say } from './testing.ts';
 
-type Fixture = { conversationId: string; itemId: string; proposedId: string; modelId: string; modelFile: string; workspace: string };
-type Sample<K extends CommandName> = CommandInput<K> | ((f: Fixture) => CommandInput<K>) | { skip: string };
+type Fixture = {
+  conversationId: string;
+  itemId: string;
+  proposedId: string;
+  modelId: string;
+  modelFile: string;
+  workspace: string;
+};
+type Sample<K extends CommandName> =
+  CommandInput<K> | ((f: Fixture) => CommandInput<K>) | { skip: string };
 
-const card = Buffer.from(JSON.stringify({ spec: 'chara_card_v2', spec_version: '2.0', data: { name: 'Wren', description: 'a bird', first_mes: 'Hi.' } })).toString('base64');
+const card = Buffer.from(
+  JSON.stringify({
+    spec: 'chara_card_v2',
+    spec_version: '2.0',
+    data: { name: 'Wren', description: 'a bird', first_mes: 'Hi.' },
+  }),
+).toString('base64');
 
 const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'chat.cancel_turn': {},
@@ -35,7 +49,13 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'memory.forget': (f) => ({ id: f.itemId }),
   'memory.forget_about': { text: 'nothing that matches' },
   'memory.get_settings': {},
-  'memory.ingest_turn': (f) => ({ turnId: 'walk-turn', conversationId: f.conversationId, speaker: 'user', text: 'walking', at: Date.now() }),
+  'memory.ingest_turn': (f) => ({
+    turnId: 'walk-turn',
+    conversationId: f.conversationId,
+    speaker: 'user',
+    text: 'walking',
+    at: Date.now(),
+  }),
   'memory.list': {},
   'memory.query': { text: 'tea' },
   'memory.reject': (f) => ({ id: f.itemId }),
@@ -70,7 +90,11 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'policy.record': { kind: 'walk.record', actor: 'aether' },
   'policy.release_cost': { reservationId: 'none' },
   'policy.reserve_cost': { skip: 'L5 bookkeeping of a remote request (costs.test.ts)' },
-  'policy.respond_approval': { ticketId: 'f'.repeat(32), requestHash: '0'.repeat(64), answer: 'allow' },
+  'policy.respond_approval': {
+    ticketId: 'f'.repeat(32),
+    requestHash: '0'.repeat(64),
+    answer: 'allow',
+  },
   'policy.revoke_all': {},
   'policy.revoke_capability': { capability: 'files.read' },
   'policy.revoke_grant': { id: 'none' },
@@ -94,14 +118,25 @@ let dbFile: string;
 function fingerprint(counts = false): string {
   const db = new Database(dbFile, { readonly: true });
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`).all() as Array<{ name: string }>;
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`,
+      )
+      .all() as Array<{ name: string }>;
     const hash = createHash('sha256');
     for (const { name } of tables) {
-      if (/_(data|idx|content|docsize|config|chunks|rowids|info|vector_chunks\d*)$/.test(name)) continue; // FTS and vector shadow tables
+      if (/_(data|idx|content|docsize|config|chunks|rowids|info|vector_chunks\d*)$/.test(name))
+        continue; // FTS and vector shadow tables
       const rows = db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>;
       for (const row of rows) {
-        if (counts && name === 'memory_items') { delete row.access_count; delete row.last_access; delete row.salience; }
-        hash.update(`${name}:${JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))}\n`);
+        if (counts && name === 'memory_items') {
+          delete row.access_count;
+          delete row.last_access;
+          delete row.salience;
+        }
+        hash.update(
+          `${name}:${JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))}\n`,
+        );
       }
     }
     return hash.digest('hex');
@@ -110,7 +145,10 @@ function fingerprint(counts = false): string {
   }
 }
 
-const rowsOf = async (changeId: string) => (await host.bus.invoke('policy.list_audit', { limit: 500 })).rows.filter((r) => r.changeId === changeId);
+const rowsOf = async (changeId: string) =>
+  (await host.bus.invoke('policy.list_audit', { limit: 500 })).rows.filter(
+    (r) => r.changeId === changeId,
+  );
 
 beforeAll(async () => {
   const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-walk-')));
@@ -121,24 +159,59 @@ beforeAll(async () => {
   const { copyFileSync } = await import('node:fs');
   copyFileSync(cachedModel({ preset: 'tiny', type: 'q8_0' }), modelFile);
   host = createHost({
-    mode: 'headless', dataDir: join(top, 'data'), workspace, threads: 1,
-    modelCatalog: [{ id: 'walk-model', name: 'Walk', purpose: 'chat', url: 'http://127.0.0.1:9/walk.gguf', file: 'walk.gguf', sizeBytes: 10, sha256: null, licence: 'MIT', minRamGb: 1, recommended: false }],
+    mode: 'headless',
+    dataDir: join(top, 'data'),
+    workspace,
+    threads: 1,
+    modelCatalog: [
+      {
+        id: 'walk-model',
+        name: 'Walk',
+        purpose: 'chat',
+        url: 'http://127.0.0.1:9/walk.gguf',
+        file: 'walk.gguf',
+        sizeBytes: 10,
+        sha256: null,
+        licence: 'MIT',
+        minRamGb: 1,
+        recommended: false,
+      },
+    ],
   });
   dbFile = join(top, 'data', 'aether.db');
   // Every card is answered yes, except starting a download (nothing is listening on port 9).
   host.bus.on('policy.approval_pending', (e) => {
     const { approval } = e.payload;
-    void host.bus.invoke('policy.respond_approval', { ticketId: approval.ticketId, requestHash: approval.requestHash, answer: approval.capability === 'models.download' ? 'deny' : 'allow' });
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: approval.ticketId,
+      requestHash: approval.requestHash,
+      answer: approval.capability === 'models.download' ? 'deny' : 'allow',
+    });
   });
   const c = await host.bus.invoke('chat.create_conversation', {});
   const proposed = nextEvent(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
   await say(host, c.id, 'I really like green tea');
   const proposedId = (await proposed).payload.id!;
-  const { itemId } = await host.bus.invoke('memory.ingest_turn', { turnId: 'walk-fixture', conversationId: c.id, speaker: 'user', text: 'tea in the morning', at: Date.now() });
+  const { itemId } = await host.bus.invoke('memory.ingest_turn', {
+    turnId: 'walk-fixture',
+    conversationId: c.id,
+    speaker: 'user',
+    text: 'tea in the morning',
+    at: Date.now(),
+  });
   const imported = await host.bus.invoke('models.import', { path: modelFile });
-  fixture = { conversationId: c.id, itemId, proposedId, modelId: imported.model!.id, modelFile, workspace };
+  fixture = {
+    conversationId: c.id,
+    itemId,
+    proposedId,
+    modelId: imported.model!.id,
+    modelFile,
+    workspace,
+  };
 });
-afterAll(async () => { await host.dispose(); });
+afterAll(async () => {
+  await host.dispose();
+});
 
 const names = Object.keys(SAMPLES) as CommandName[];
 const sampleOf = (name: CommandName) => SAMPLES[name] as Sample<CommandName>;
@@ -156,17 +229,33 @@ describe('every command does what it declares to what is stored', () => {
     const changeId = `walk-${name}`;
     const before = 'reads' in kind ? fingerprint(kind.reads === 'counts') : '';
     await host.bus.invoke(name, input as never, { changeId, origin: 'internal' }).catch(() => null);
-    if ('audit' in kind) expect((await rowsOf(changeId)).map((r) => r.kind), name).toContain(kind.audit);
+    if ('audit' in kind)
+      expect(
+        (await rowsOf(changeId)).map((r) => r.kind),
+        name,
+      ).toContain(kind.audit);
     if ('effect' in kind) {
-      expect((await rowsOf(changeId)).some((r) => r.kind === 'policy.decision' && r.capability === kind.effect), `${name} → ${kind.effect}`).toBe(true);
+      expect(
+        (await rowsOf(changeId)).some(
+          (r) => r.kind === 'policy.decision' && r.capability === kind.effect,
+        ),
+        `${name} → ${kind.effect}`,
+      ).toBe(true);
     }
-    if ('reads' in kind) expect(fingerprint(kind.reads === 'counts'), `${name} changed what is stored`).toBe(before);
+    if ('reads' in kind)
+      expect(fingerprint(kind.reads === 'counts'), `${name} changed what is stored`).toBe(before);
   });
 
-  it.each(['models.remove', 'chat.delete_conversation'] as const)('%s (last: it removes a fixture)', async (name) => {
-    const changeId = `walk-${name}`;
-    if (name === 'models.remove') await host.bus.invoke(name, { id: fixture.modelId }, { changeId });
-    else await host.bus.invoke(name, { id: fixture.conversationId }, { changeId });
-    expect((await rowsOf(changeId)).map((r) => r.kind)).toContain((commands[name].kind as { audit: string }).audit);
-  });
+  it.each(['models.remove', 'chat.delete_conversation'] as const)(
+    '%s (last: it removes a fixture)',
+    async (name) => {
+      const changeId = `walk-${name}`;
+      if (name === 'models.remove')
+        await host.bus.invoke(name, { id: fixture.modelId }, { changeId });
+      else await host.bus.invoke(name, { id: fixture.conversationId }, { changeId });
+      expect((await rowsOf(changeId)).map((r) => r.kind)).toContain(
+        (commands[name].kind as { audit: string }).audit,
+      );
+    },
+  );
 });

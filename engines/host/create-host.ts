@@ -5,20 +5,33 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createBus, DisposableSet, type Bus, type CatalogEntry, type Health } from '../bus/index.ts';
+import {
+  createBus,
+  DisposableSet,
+  type Bus,
+  type CatalogEntry,
+  type Health,
+} from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
 import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
 import { createPresenceEngine } from '../presence/index.ts';
-import { createRouterEngine, defaultCatalog, defaultThreads, type SpawnWorker } from '../router/index.ts';
+import {
+  createRouterEngine,
+  defaultCatalog,
+  defaultThreads,
+  type SpawnWorker,
+} from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { forkWorker } from './fork-worker.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { sourceResources, type Resources } from './paths.ts';
 
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const VERSION: string = (
+  createRequire(import.meta.url)('../../package.json') as { version: string }
+).version;
 
 export type HostOptions = {
   mode: 'desktop' | 'headless';
@@ -40,7 +53,10 @@ export type HostOptions = {
   /** The models offered for download (the bundled catalog unless given). */
   modelCatalog?: CatalogEntry[];
   /** Memory's background timing (tests shorten the quiet periods). */
-  memory?: Pick<MemoryDeps, 'extractIdleMs' | 'extractMaxTokens' | 'summarizeQuietMs' | 'consolidateEveryMs'>;
+  memory?: Pick<
+    MemoryDeps,
+    'extractIdleMs' | 'extractMaxTokens' | 'summarizeQuietMs' | 'consolidateEveryMs'
+  >;
 };
 
 export type Host = {
@@ -62,46 +78,118 @@ export function createHost(options: HostOptions): Host {
   const workspace = options.workspace ?? homedir();
   const keyVault = options.keyVault ?? fileVault(vaultDir(options.dataDir));
   const policy = createPolicyEngine({
-    bus, db: storage.db, settings: storage.settings, dataDir: options.dataDir, workspace, sessionId: randomUUID(),
-    keyVault, now: Date.now, newId: randomUUID,
-    executors: createToolset({ workspace, trashDir: join(options.dataDir, 'trash'), clipboard: options.clipboard }),
-    verifyWorkerEntry: resources.auditWorkerEntry, approvalTimeoutMs: options.approvalTimeoutMs, bundledPersonasDir: resources.personasDir,
+    bus,
+    db: storage.db,
+    settings: storage.settings,
+    dataDir: options.dataDir,
+    workspace,
+    sessionId: randomUUID(),
+    keyVault,
+    now: Date.now,
+    newId: randomUUID,
+    executors: createToolset({
+      workspace,
+      trashDir: join(options.dataDir, 'trash'),
+      clipboard: options.clipboard,
+    }),
+    verifyWorkerEntry: resources.auditWorkerEntry,
+    approvalTimeoutMs: options.approvalTimeoutMs,
+    bundledPersonasDir: resources.personasDir,
   });
   const persona = createPersonaEngine({
-    bus, personasDir: resources.personasDir, userDir: join(options.dataDir, 'personas'), settings: storage.settings, now: Date.now,
+    bus,
+    personasDir: resources.personasDir,
+    userDir: join(options.dataDir, 'personas'),
+    settings: storage.settings,
+    now: Date.now,
   });
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
-    bus, now, modelPath: options.modelPath ?? null, maxTokens: options.maxTokens, contextSize: options.contextSize,
-    db: storage.db, settings: storage.settings, dataDir: options.dataDir, catalog: options.modelCatalog ?? defaultCatalog(), secrets: keyVault,
+    bus,
+    now,
+    modelPath: options.modelPath ?? null,
+    maxTokens: options.maxTokens,
+    contextSize: options.contextSize,
+    db: storage.db,
+    settings: storage.settings,
+    dataDir: options.dataDir,
+    catalog: options.modelCatalog ?? defaultCatalog(),
+    secrets: keyVault,
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });
-  const memory = createMemoryEngine({ bus, db: storage.db, dataDir: options.dataDir, now: Date.now, newId: randomUUID, settings: storage.settings, ...options.memory });
-  policy.registerExecutors({ ...router.executors(), ...memory.executors(), ...persona.executors() });
-  const interaction = createInteractionEngine({ bus, conversations: storage.conversations, now: Date.now, newId: randomUUID });
+  const memory = createMemoryEngine({
+    bus,
+    db: storage.db,
+    dataDir: options.dataDir,
+    now: Date.now,
+    newId: randomUUID,
+    settings: storage.settings,
+    ...options.memory,
+  });
+  policy.registerExecutors({
+    ...router.executors(),
+    ...memory.executors(),
+    ...persona.executors(),
+  });
+  const interaction = createInteractionEngine({
+    bus,
+    conversations: storage.conversations,
+    now: Date.now,
+    newId: randomUUID,
+  });
   const engines = { policy, persona, presence, router, memory, interaction };
 
   const own = new DisposableSet();
-  own.add(bus.on('router.status_changed', (e) => log.info('router.status', { state: e.payload.state, model: e.payload.model, error: e.payload.error?.code })));
-  own.add(bus.on('chat.turn_finished', (e) => log.info('turn.finished', {
-    turnId: e.payload.turn.id, status: e.payload.turn.status, error: e.payload.turn.error?.code,
-    tokens: e.payload.turn.tokens, ttftMs: e.payload.turn.ttftMs,
-  })));
+  own.add(
+    bus.on('router.status_changed', (e) =>
+      log.info('router.status', {
+        state: e.payload.state,
+        model: e.payload.model,
+        error: e.payload.error?.code,
+      }),
+    ),
+  );
+  own.add(
+    bus.on('chat.turn_finished', (e) =>
+      log.info('turn.finished', {
+        turnId: e.payload.turn.id,
+        status: e.payload.turn.status,
+        error: e.payload.turn.error?.code,
+        tokens: e.payload.turn.tokens,
+        ttftMs: e.payload.turn.ttftMs,
+      }),
+    ),
+  );
   for (const engine of Object.values(engines)) engine.start();
-  log.info('host.started', { mode: options.mode, version: VERSION, schema: storage.migrations.current });
+  log.info('host.started', {
+    mode: options.mode,
+    version: VERSION,
+    schema: storage.migrations.current,
+  });
 
   let disposed = false;
   const health = (): Health => ({
-    name: 'aether', version: VERSION, mode: options.mode, uptimeMs: Math.round(now()),
+    name: 'aether',
+    version: VERSION,
+    mode: options.mode,
+    uptimeMs: Math.round(now()),
     engines: {
       storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
-      interaction: interaction.health(), presence: presence.health(), router: router.health(), persona: persona.health(), policy: policy.health(), memory: memory.health(),
+      interaction: interaction.health(),
+      presence: presence.health(),
+      router: router.health(),
+      persona: persona.health(),
+      policy: policy.health(),
+      memory: memory.health(),
     },
   });
   own.add(bus.handle('host.get_health', health));
   return {
-    bus, storage, resources, health,
+    bus,
+    storage,
+    resources,
+    health,
     async dispose() {
       if (disposed) return;
       disposed = true;

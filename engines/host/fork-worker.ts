@@ -7,12 +7,22 @@ export function forkWorker(entry: string): SpawnWorker {
     // execArgv is cleared so a parent's loaders or inspector flags do not leak into the child.
     const child = fork(entry, [], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => { stderrTail = (stderrTail + chunk.toString()).slice(-2000); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+    });
     return {
-      send: (message) => { if (child.connected) child.send(message); },
-      onMessage: (listener) => { child.on('message', listener); },
-      onExit: (listener) => { child.on('exit', (code, signal) => listener(code ?? (signal ? 128 : null))); },
-      kill: () => { child.kill('SIGKILL'); },
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+      onMessage: (listener) => {
+        child.on('message', listener);
+      },
+      onExit: (listener) => {
+        child.on('exit', (code, signal) => listener(code ?? (signal ? 128 : null)));
+      },
+      kill: () => {
+        child.kill('SIGKILL');
+      },
       lastError: () => stderrTail.trim().split('\n').at(-1),
     };
   };

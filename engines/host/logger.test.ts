@@ -9,7 +9,12 @@ describe('structured log', () => {
     const log = createLogger({ dir: mkdtempSync(join(tmpdir(), 'aether-log-')) });
     log.warn('transport.rejected', { origin: 'ws', reason: 'bad token' });
     const line = JSON.parse(readFileSync(log.file, 'utf8').trim());
-    expect(line).toMatchObject({ level: 'warn', event: 'transport.rejected', origin: 'ws', reason: 'bad token' });
+    expect(line).toMatchObject({
+      level: 'warn',
+      event: 'transport.rejected',
+      origin: 'ws',
+      reason: 'bad token',
+    });
     expect(Date.parse(line.t)).not.toBeNaN();
   });
 

@@ -21,7 +21,8 @@ export function createLogger(options: LoggerOptions): Logger & { file: string } 
 
   function rotate(): void {
     rmSync(`${file}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--) if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    for (let i = keep - 1; i >= 1; i--)
+      if (existsSync(`${file}.${i}`)) renameSync(`${file}.${i}`, `${file}.${i + 1}`);
     renameSync(file, `${file}.1`);
     size = 0;
   }
@@ -32,7 +33,9 @@ export function createLogger(options: LoggerOptions): Logger & { file: string } 
       if (size + line.length > maxBytes && size > 0) rotate();
       appendFileSync(file, line);
       size += Buffer.byteLength(line);
-    } catch { /* logging must never take the host down */ }
+    } catch {
+      /* logging must never take the host down */
+    }
     if (options.echo && level !== 'info') process.stderr.write(line);
   }
 

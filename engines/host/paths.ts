@@ -4,13 +4,23 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Aether');
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Aether');
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Aether');
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'aether');
 }
 
-export type Resources = { migrationsDir: string; personasDir: string; rendererDir: string; workerEntry: string; auditWorkerEntry: string };
+export type Resources = {
+  migrationsDir: string;
+  personasDir: string;
+  rendererDir: string;
+  workerEntry: string;
+  auditWorkerEntry: string;
+};
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -6,8 +6,19 @@ import type { Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host } from './create-host.ts';
 
 /** The next event of this name (that passes `where`). */
-export function nextEvent<K extends EventName>(host: Host, name: K, where: (e: Envelope<K>) => boolean = () => true): Promise<Envelope<K>> {
-  return new Promise((resolve) => { const s = host.bus.on(name, (e) => { if (where(e)) { s.dispose(); resolve(e); } }); });
+export function nextEvent<K extends EventName>(
+  host: Host,
+  name: K,
+  where: (e: Envelope<K>) => boolean = () => true,
+): Promise<Envelope<K>> {
+  return new Promise((resolve) => {
+    const s = host.bus.on(name, (e) => {
+      if (where(e)) {
+        s.dispose();
+        resolve(e);
+      }
+    });
+  });
 }
 
 /** Sends a message as the user would and waits for its turn to finish. */
@@ -21,7 +32,10 @@ export async function say(host: Host, conversationId: string, text: string) {
  * A host on a fresh temp folder: `ws/` is its workspace (with `files` written into it), `data/`
  * its data folder. The host joins `hosts`, which the test file disposes after each test.
  */
-export function hostInTemp(hosts: Host[], options: { prefix: string; preset?: string; files?: Record<string, string> }) {
+export function hostInTemp(
+  hosts: Host[],
+  options: { prefix: string; preset?: string; files?: Record<string, string> },
+) {
   const top = realpathSync(mkdtempSync(join(tmpdir(), options.prefix)));
   const workspace = join(top, 'ws');
   mkdirSync(workspace, { recursive: true });

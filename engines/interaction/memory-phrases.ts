@@ -2,7 +2,10 @@
 import type { Bus } from '../bus/index.ts';
 
 export function memoryPhrase(bus: Bus, text: string): (() => Promise<string>) | null {
-  const about = /^(?:what do you (?:remember|know) about|what have you remembered about)\s+(.+?)\??$/i.exec(text.trim());
+  const about =
+    /^(?:what do you (?:remember|know) about|what have you remembered about)\s+(.+?)\??$/i.exec(
+      text.trim(),
+    );
   if (about) {
     return async () => {
       const { hits } = await bus.invoke('memory.query', { text: about[1], k: 8 });
@@ -16,7 +19,9 @@ export function memoryPhrase(bus: Bus, text: string): (() => Promise<string>) | 
   if (forget) {
     return async () => {
       const { forgotten } = await bus.invoke('memory.forget_about', { text: forget[1] });
-      return forgotten ? `Done: I forgot ${forgotten} thing${forgotten === 1 ? '' : 's'} about ${forget[1]}. They are gone for good after the grace period.` : `I had nothing about ${forget[1]} to forget.`;
+      return forgotten
+        ? `Done: I forgot ${forgotten} thing${forgotten === 1 ? '' : 's'} about ${forget[1]}. They are gone for good after the grace period.`
+        : `I had nothing about ${forget[1]} to forget.`;
     };
   }
   return null;

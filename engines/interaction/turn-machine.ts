@@ -67,7 +67,9 @@ export const turnMachine = setup({
         ...ends,
       },
     },
-    streaming: { on: { TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends } },
+    streaming: {
+      on: { TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends },
+    },
     executing_tool: {
       on: {
         APPROVAL_NEEDED: { guard: 'isCurrentTurn', target: 'awaiting_approval' },
@@ -76,7 +78,9 @@ export const turnMachine = setup({
         ...ends,
       },
     },
-    awaiting_approval: { on: { APPROVAL_RESOLVED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends } },
+    awaiting_approval: {
+      on: { APPROVAL_RESOLVED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends },
+    },
     error: { on: { SUBMIT: submit, RESET: { target: 'idle' } } },
   },
 });

@@ -10,43 +10,85 @@ const NOTE_CHARS = 400;
 // Key material and tokens that classifyPrivacy's words do not name: PEM blocks, long hex or
 // base64 runs, and the usual token prefixes. Such content is never kept, only that it was read.
 const SECRET_SHAPES = [
-  /-----BEGIN [A-Z ]*(PRIVATE KEY|SECRET)[A-Z ]*-----/, /\b[0-9a-f]{40,}\b/i, /\b[A-Za-z0-9+/]{48,}={0,2}/,
-  /\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}/, /\bgh[pousr]_[A-Za-z0-9]{20,}/, /\bxox[abpr]-[A-Za-z0-9-]{10,}/, /\bAKIA[0-9A-Z]{16}\b/,
+  /-----BEGIN [A-Z ]*(PRIVATE KEY|SECRET)[A-Z ]*-----/,
+  /\b[0-9a-f]{40,}\b/i,
+  /\b[A-Za-z0-9+/]{48,}={0,2}/,
+  /\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}/,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/,
+  /\bxox[abpr]-[A-Za-z0-9-]{10,}/,
+  /\bAKIA[0-9A-Z]{16}\b/,
 ];
 export const looksLikeSecret = (text: string) => SECRET_SHAPES.some((r) => r.test(text));
 
 export function artifactNote(capability: string, resource: string, excerpt: string): string {
   const what = capability === 'web.fetch' ? 'Web page' : 'File';
-  if (classifyPrivacy(excerpt) === 'secret' || looksLikeSecret(excerpt)) return `${what} ${resource} was read (its content looks like a secret, so it was not kept).`;
+  if (classifyPrivacy(excerpt) === 'secret' || looksLikeSecret(excerpt))
+    return `${what} ${resource} was read (its content looks like a secret, so it was not kept).`;
   const text = excerpt.replace(/\s+/g, ' ').trim();
   return `${what} ${resource} was read. It begins: ${text.length > NOTE_CHARS ? `${text.slice(0, NOTE_CHARS - 1)}…` : text || '(empty)'}`;
 }
 
 /** Adds the note, or updates the one already kept for this resource (its old text becomes a version). */
 export function keepArtifact(
-  db: Db, store: MemoryStore,
-  a: { capability: string; resource: string; excerpt: string; turnId: string | null; now: number; newId: () => string },
+  db: Db,
+  store: MemoryStore,
+  a: {
+    capability: string;
+    resource: string;
+    excerpt: string;
+    turnId: string | null;
+    now: number;
+    newId: () => string;
+  },
 ): { item: StoredItem; added: boolean } {
   const source = a.capability === 'web.fetch' ? 'url' : 'file';
   const content = artifactNote(a.capability, a.resource, a.excerpt);
   const privacy = looksLikeSecret(a.excerpt) ? 'secret' : classifyPrivacy(a.excerpt);
-  const provenance = [{ source, ref: a.resource, extractor: 'artifact' }, ...(a.turnId ? [{ source: 'turn', ref: a.turnId, extractor: 'artifact' }] : [])];
-  const existing = db.prepare(`SELECT m.id FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
-    WHERE m.kind = 'artifact' AND m.status = 'active' AND p.source = ? AND p.ref = ? LIMIT 1`).pluck().get(source, a.resource) as string | undefined;
+  const provenance = [
+    { source, ref: a.resource, extractor: 'artifact' },
+    ...(a.turnId ? [{ source: 'turn', ref: a.turnId, extractor: 'artifact' }] : []),
+  ];
+  const existing = db
+    .prepare(
+      `SELECT m.id FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
+    WHERE m.kind = 'artifact' AND m.status = 'active' AND p.source = ? AND p.ref = ? LIMIT 1`,
+    )
+    .pluck()
+    .get(source, a.resource) as string | undefined;
   const current = existing ? store.get(existing) : null;
   if (!current) {
-    const item = store.add({
-      id: a.newId(), kind: 'artifact', content, privacy, retention: 'days:90', expiresAt: a.now + 90 * DAY, confidence: 1, salience: 1,
-      speaker: null, conversationId: null, occurredAt: a.now, contradicts: null,
-    }, provenance, a.now);
+    const item = store.add(
+      {
+        id: a.newId(),
+        kind: 'artifact',
+        content,
+        privacy,
+        retention: 'days:90',
+        expiresAt: a.now + 90 * DAY,
+        confidence: 1,
+        salience: 1,
+        speaker: null,
+        conversationId: null,
+        occurredAt: a.now,
+        contradicts: null,
+      },
+      provenance,
+      a.now,
+    );
     return { item, added: true };
   }
   db.transaction(() => {
     if (current.content !== content) store.keepVersion(current.id, current.content, a.now);
-    db.prepare('UPDATE memory_items SET content = ?, privacy = ?, occurred_at = ?, expires_at = ?, updated_at = ? WHERE id = ?')
-      .run(content, privacy, a.now, a.now + 90 * DAY, a.now, current.id);
+    db.prepare(
+      'UPDATE memory_items SET content = ?, privacy = ?, occurred_at = ?, expires_at = ?, updated_at = ? WHERE id = ?',
+    ).run(content, privacy, a.now, a.now + 90 * DAY, a.now, current.id);
     store.index(current.rowid, content);
-    if (a.turnId) store.addProvenance(current.id, { source: 'turn', ref: a.turnId, extractor: 'artifact' }, a.now);
+    if (a.turnId)
+      store.addProvenance(
+        current.id,
+        { source: 'turn', ref: a.turnId, extractor: 'artifact' },
+        a.now,
+      );
   })();
   return { item: store.get(current.id)!, added: false };
 }

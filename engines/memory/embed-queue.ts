@@ -15,15 +15,29 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
     const batch = queue.splice(0, 32);
     if (batch.length === 0) return;
     try {
-      const r = await bus.invoke('router.embed', { texts: batch.map((b) => b.text.slice(0, 8000)) });
+      const r = await bus.invoke('router.embed', {
+        texts: batch.map((b) => b.text.slice(0, 8000)),
+      });
       embedding = true;
       if (!db.open) return;
       batch.forEach((b, i) => vectors.put(b.rowid, r.model, Float32Array.from(r.vectors[i])));
     } catch (error) {
-      if (error instanceof AetherError && error.code === 'ModelNotInstalled') { embedding = false; queue = []; return; }
-      bus.emit('memory.extraction_failed', { turnId: 'embedding', message: (error as Error).message }, { source: 'memory' });
+      if (error instanceof AetherError && error.code === 'ModelNotInstalled') {
+        embedding = false;
+        queue = [];
+        return;
+      }
+      bus.emit(
+        'memory.extraction_failed',
+        { turnId: 'embedding', message: (error as Error).message },
+        { source: 'memory' },
+      );
     }
-    if (queue.length) flushing ??= setTimeout(() => { flushing = null; void flush(); }, 0);
+    if (queue.length)
+      flushing ??= setTimeout(() => {
+        flushing = null;
+        void flush();
+      }, 0);
   }
 
   function later(rowid: number, text: string): void {
@@ -32,7 +46,10 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
     const waiting = queue.find((q) => q.rowid === rowid);
     if (waiting) waiting.text = text;
     else queue.push({ rowid, text });
-    flushing ??= setTimeout(() => { flushing = null; void flush(); }, 100);
+    flushing ??= setTimeout(() => {
+      flushing = null;
+      void flush();
+    }, 100);
   }
 
   /** Items written before an embedding model was installed get their vectors now. */
@@ -49,13 +66,25 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
       backfill();
     },
     /** The question's embedding, if it comes within the time left; otherwise none (lexical only). */
-    async queryVector(text: string, budgetMs: number): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
+    async queryVector(
+      text: string,
+      budgetMs: number,
+    ): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
       if (!vectors.available || embedding === false) return undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), Math.max(1, budgetMs)); });
-      const embedded = bus.invoke('router.embed', { texts: [text.slice(0, 2000)] })
-        .then((r) => { embedding = true; return { query: Float32Array.from(r.vectors[0]), index: vectors }; })
-        .catch((error: unknown) => { if (error instanceof AetherError && error.code === 'ModelNotInstalled') embedding = false; return undefined; });
+      const timeout = new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), Math.max(1, budgetMs));
+      });
+      const embedded = bus
+        .invoke('router.embed', { texts: [text.slice(0, 2000)] })
+        .then((r) => {
+          embedding = true;
+          return { query: Float32Array.from(r.vectors[0]), index: vectors };
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AetherError && error.code === 'ModelNotInstalled') embedding = false;
+          return undefined;
+        });
       try {
         return await Promise.race([embedded, timeout]);
       } finally {

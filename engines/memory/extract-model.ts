@@ -13,7 +13,10 @@ export const FACTS_SCHEMA = {
       maxItems: 5,
       items: {
         type: 'object',
-        properties: { fact: { type: 'string', maxLength: 200 }, kind: { enum: ['fact', 'preference'] } },
+        properties: {
+          fact: { type: 'string', maxLength: 200 },
+          kind: { enum: ['fact', 'preference'] },
+        },
         required: ['fact', 'kind'],
       },
     },
@@ -21,7 +24,9 @@ export const FACTS_SCHEMA = {
   required: ['facts'],
 } as const;
 
-const answerSchema = z.object({ facts: z.array(z.object({ fact: z.string(), kind: z.enum(['fact', 'preference']) })) });
+const answerSchema = z.object({
+  facts: z.array(z.object({ fact: z.string(), kind: z.enum(['fact', 'preference']) })),
+});
 
 const INSTRUCTIONS = `You pick out lasting facts about the user from one message they wrote: names, people in their life,
 where they live or work, plans with dates, likes and dislikes. Only what the message itself says; nothing
@@ -31,8 +36,33 @@ Answer {"facts": []} when there is nothing lasting.`;
 export type Candidate = { turnId: string; conversationId: string; text: string; at: number };
 export type ExtractedFact = { content: string; kind: 'fact' | 'preference' };
 
-const STOP = new Set(['the', 'user', 'users', "user's", 'and', 'that', 'this', 'with', 'has', 'have', 'who', 'was', 'are', 'is', 'their', 'they', 'them', 'for', 'from', 'likes', 'like']);
-const words = (s: string) => normalize(s).split(' ').filter((w) => w.length >= 3 && !STOP.has(w));
+const STOP = new Set([
+  'the',
+  'user',
+  'users',
+  "user's",
+  'and',
+  'that',
+  'this',
+  'with',
+  'has',
+  'have',
+  'who',
+  'was',
+  'are',
+  'is',
+  'their',
+  'they',
+  'them',
+  'for',
+  'from',
+  'likes',
+  'like',
+]);
+const words = (s: string) =>
+  normalize(s)
+    .split(' ')
+    .filter((w) => w.length >= 3 && !STOP.has(w));
 
 /** The share of a text's words (by their first four letters, a crude stem) found in its source. */
 export function groundedShare(text: string, source: string): number {
@@ -69,7 +99,11 @@ export function groundedFacts(answer: string, message: string): ExtractedFact[] 
 /** Messages worth asking about: said by the user, long enough, not a command, not already explicit. */
 export function worthExtracting(text: string): boolean {
   const t = text.trim();
-  return t.length >= 12 && !t.startsWith('/') && !/^(?:please\s+)?(?:remember|don'?t forget|note)\b/i.test(t);
+  return (
+    t.length >= 12 &&
+    !t.startsWith('/') &&
+    !/^(?:please\s+)?(?:remember|don'?t forget|note)\b/i.test(t)
+  );
 }
 
 export type ModelExtractorDeps = {
@@ -88,18 +122,35 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
   let stopped = false;
 
   const failed = (c: Candidate, message: string) =>
-    deps.bus.emit('memory.extraction_failed', { turnId: c.turnId, message }, { source: 'memory', turnId: c.turnId });
+    deps.bus.emit(
+      'memory.extraction_failed',
+      { turnId: c.turnId, message },
+      { source: 'memory', turnId: c.turnId },
+    );
 
   /** One message through the model; false when a turn took the model back (try again later). */
   async function once(c: Candidate): Promise<boolean> {
-    const messages: ChatMessage[] = [{ role: 'system', text: INSTRUCTIONS }, { role: 'user', text: c.text.slice(0, 4000) }];
+    const messages: ChatMessage[] = [
+      { role: 'system', text: INSTRUCTIONS },
+      { role: 'user', text: c.text.slice(0, 4000) },
+    ];
     const r = await deps.bus.invoke('router.generate', {
-      turnId: `extract:${c.turnId}`.slice(0, 64), messages, maxTokens: deps.maxTokens, temperature: 0, jsonSchema: FACTS_SCHEMA, background: true,
+      turnId: `extract:${c.turnId}`.slice(0, 64),
+      messages,
+      maxTokens: deps.maxTokens,
+      temperature: 0,
+      jsonSchema: FACTS_SCHEMA,
+      background: true,
     });
     if (r.stopReason === 'cancelled') return false;
     const facts = groundedFacts(r.text, c.text);
     if (facts === null) {
-      failed(c, r.stopReason === 'max-tokens' ? `the model's answer was cut off after ${r.tokens} tokens` : 'the model did not answer with the JSON asked for');
+      failed(
+        c,
+        r.stopReason === 'max-tokens'
+          ? `the model's answer was cut off after ${r.tokens} tokens`
+          : 'the model did not answer with the JSON asked for',
+      );
     } else if (facts.length > 0) {
       await deps.write(c, facts, `model:${r.model}`);
     }
@@ -134,7 +185,12 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
   function later(): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => { timer = null; void drain().then(() => { if (queue.length > 0 && !running) later(); }); }, deps.idleMs);
+    timer = setTimeout(() => {
+      timer = null;
+      void drain().then(() => {
+        if (queue.length > 0 && !running) later();
+      });
+    }, deps.idleMs);
     timer.unref();
   }
 
@@ -147,7 +203,9 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
       later();
     },
     /** Something happened (a turn, a model installed): the quiet period starts over. */
-    poke: () => { if (queue.length > 0) later(); },
+    poke: () => {
+      if (queue.length > 0) later();
+    },
     pending: () => queue.length,
     dispose(): void {
       stopped = true;

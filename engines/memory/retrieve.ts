@@ -6,10 +6,14 @@ import type { MemoryHit, MemoryItem } from '../bus/index.ts';
 import type { VectorIndex } from './vectors.ts';
 import { toItem, type ItemRow, type MemoryStore } from './store.ts';
 
-const STOP = new Set(('a an the and or but if of to in on at for with from by about as is are was were be been being do does did have has had i you he '
-  + 'she it we they me him her us them my your his its our their this that these those what which who whom whose when where why how can could would '
-  + 'should will shall may might must not no yes so than too very just also any some all each every into over under again further then once here '
-  + 'there both few more most other such only own same s t don now remember know tell anything something').split(' '));
+const STOP = new Set(
+  (
+    'a an the and or but if of to in on at for with from by about as is are was were be been being do does did have has had i you he ' +
+    'she it we they me him her us them my your his its our their this that these those what which who whom whose when where why how can could would ' +
+    'should will shall may might must not no yes so than too very just also any some all each every into over under again further then once here ' +
+    'there both few more most other such only own same s t don now remember know tell anything something'
+  ).split(' '),
+);
 
 // How much the neighbouring turns' text counts against the item's own (BM25 column weight).
 const CONTEXT_WEIGHT = 0.5;
@@ -18,7 +22,13 @@ const SPEAKER_BOOST = 1.3;
 
 export function queryTerms(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-  return [...new Set(words.map((w) => w.replace(/'s$/, '').replace(/'/g, '')).filter((w) => w.length > 1 && !STOP.has(w)))];
+  return [
+    ...new Set(
+      words
+        .map((w) => w.replace(/'s$/, '').replace(/'/g, ''))
+        .filter((w) => w.length > 1 && !STOP.has(w)),
+    ),
+  ];
 }
 
 export type RetrieveOptions = {
@@ -40,17 +50,32 @@ const RRF_K = 60;
 // everywhere says little about relevance but makes BM25 score most of the store, so it is dropped
 // when the question has rarer words.
 const COMMON = 0.2;
-const dfCache = new WeakMap<MemoryStore, { total: number; at: number; terms: Map<string, number> }>();
+const dfCache = new WeakMap<
+  MemoryStore,
+  { total: number; at: number; terms: Map<string, number> }
+>();
 
 function informative(store: MemoryStore, terms: string[]): string[] {
   let c = dfCache.get(store);
   if (!c || Date.now() - c.at > 60_000) {
-    c = { total: (store.db.prepare(`SELECT count(*) AS n FROM memory_fts`).get() as { n: number }).n, at: Date.now(), terms: new Map() };
+    c = {
+      total: (store.db.prepare(`SELECT count(*) AS n FROM memory_fts`).get() as { n: number }).n,
+      at: Date.now(),
+      terms: new Map(),
+    };
     dfCache.set(store, c);
   }
   if (c.total < 1000) return terms; // small stores: every word is cheap to score
   const df = (t: string) => {
-    if (!c!.terms.has(t)) c!.terms.set(t, (store.db.prepare(`SELECT count(*) AS n FROM memory_fts WHERE memory_fts MATCH ?`).get(`"${t.replaceAll('"', '')}"`) as { n: number }).n);
+    if (!c!.terms.has(t))
+      c!.terms.set(
+        t,
+        (
+          store.db
+            .prepare(`SELECT count(*) AS n FROM memory_fts WHERE memory_fts MATCH ?`)
+            .get(`"${t.replaceAll('"', '')}"`) as { n: number }
+        ).n,
+      );
     return c!.terms.get(t)!;
   };
   const rare = terms.filter((t) => df(t) / c!.total <= COMMON);
@@ -62,31 +87,45 @@ const lexicalQueries = new WeakMap<MemoryStore, Statement<unknown[]>>();
 function lexicalQuery(store: MemoryStore) {
   let q = lexicalQueries.get(store);
   if (!q) {
-    q = store.db.prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
+    q = store.db
+      .prepare(`SELECT m.rowid AS rowid, m.*, bm25(memory_fts, 1.0, ${CONTEXT_WEIGHT}) AS bm FROM memory_fts
       JOIN memory_items m ON m.rowid = memory_fts.rowid WHERE memory_fts MATCH ? AND m.status = 'active' ORDER BY bm LIMIT ?`);
     lexicalQueries.set(store, q);
   }
   return q;
 }
 
-export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): { hits: MemoryHit[]; partial: boolean } {
+export function retrieve(
+  store: MemoryStore,
+  text: string,
+  o: RetrieveOptions,
+): { hits: MemoryHit[]; partial: boolean } {
   const started = performance.now();
   const terms = informative(store, queryTerms(text));
   if (terms.length === 0 && !o.vector) return { hits: [], partial: false };
   const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
   const lexical: Array<{ rowid: number; item: MemoryItem; score: number }> = [];
   let partial = false;
-  const admit = (item: MemoryItem) => (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) && (!o.kinds || o.kinds.includes(item.kind));
+  const admit = (item: MemoryItem) =>
+    (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) &&
+    (!o.kinds || o.kinds.includes(item.kind));
   const nudge = (item: MemoryItem) => {
     // Salience and confidence nudge; age matters little against relevance (log-scaled).
     const ageDays = Math.max(0, (o.now - item.occurredAt) / 86_400_000);
-    return (0.9 + 0.1 * Math.min(item.salience, 3) / 3) * (0.8 + 0.2 * item.confidence) * (1 / (1 + 0.02 * Math.log1p(ageDays)));
+    return (
+      (0.9 + (0.1 * Math.min(item.salience, 3)) / 3) *
+      (0.8 + 0.2 * item.confidence) *
+      (1 / (1 + 0.02 * Math.log1p(ageDays)))
+    );
   };
   if (terms.length > 0) {
     const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
     const rows = lexicalQuery(store).iterate(match, Math.max(50, o.k * 5));
     for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
-      if (performance.now() - started > o.deadlineMs) { partial = true; break; }
+      if (performance.now() - started > o.deadlineMs) {
+        partial = true;
+        break;
+      }
       const item = toItem(r);
       if (!admit(item)) continue;
       let score = -r.bm;
@@ -95,20 +134,36 @@ export function retrieve(store: MemoryStore, text: string, o: RetrieveOptions): 
     }
     lexical.sort((a, b) => b.score - a.score);
   }
-  const toHit = (item: MemoryItem, score: number): MemoryHit =>
-    ({ id: item.id, kind: item.kind, content: item.content, privacy: item.privacy, speaker: item.speaker, occurredAt: item.occurredAt, confidence: item.confidence, score });
-  if (!o.vector || partial) return { hits: lexical.slice(0, o.k).map((l) => toHit(l.item, l.score)), partial };
+  const toHit = (item: MemoryItem, score: number): MemoryHit => ({
+    id: item.id,
+    kind: item.kind,
+    content: item.content,
+    privacy: item.privacy,
+    speaker: item.speaker,
+    occurredAt: item.occurredAt,
+    confidence: item.confidence,
+    score,
+  });
+  if (!o.vector || partial)
+    return { hits: lexical.slice(0, o.k).map((l) => toHit(l.item, l.score)), partial };
 
   // Hybrid: the lexical and the vector rankings, fused by rank.
   const fused = new Map<number, { item: MemoryItem; score: number }>();
   lexical.forEach((l, rank) => fused.set(l.rowid, { item: l.item, score: 1 / (RRF_K + rank) }));
-  for (const [rank, [rowid]] of o.vector.index.nearest(o.vector.query, Math.max(20, o.k * 2)).entries()) {
-    if (performance.now() - started > o.deadlineMs) { partial = true; break; }
+  for (const [rank, [rowid]] of o.vector.index
+    .nearest(o.vector.query, Math.max(20, o.k * 2))
+    .entries()) {
+    if (performance.now() - started > o.deadlineMs) {
+      partial = true;
+      break;
+    }
     const known = fused.get(rowid);
     const item = known?.item ?? store.byRowid(rowid);
     if (!item || !admit(item)) continue;
     fused.set(rowid, { item, score: (known?.score ?? 0) + 1 / (RRF_K + rank) });
   }
-  const hits = [...fused.values()].map((f) => toHit(f.item, f.score * nudge(f.item))).sort((a, b) => b.score - a.score);
+  const hits = [...fused.values()]
+    .map((f) => toHit(f.item, f.score * nudge(f.item)))
+    .sort((a, b) => b.score - a.score);
   return { hits: hits.slice(0, o.k), partial };
 }

@@ -3,12 +3,24 @@ import { classifyPrivacy, extract, subjectOf } from './rules.ts';
 
 describe('memory rules', () => {
   it('turns "remember that …" into a fact with its subject', () => {
-    expect(extract('Remember that my sister is called Ada.')).toEqual([{ kind: 'fact', content: 'my sister is called Ada', privacy: 'personal', subject: 'my sister' }]);
-    expect(extract("don't forget: the boiler is serviced in May")[0]).toMatchObject({ kind: 'fact', content: 'the boiler is serviced in May' });
+    expect(extract('Remember that my sister is called Ada.')).toEqual([
+      {
+        kind: 'fact',
+        content: 'my sister is called Ada',
+        privacy: 'personal',
+        subject: 'my sister',
+      },
+    ]);
+    expect(extract("don't forget: the boiler is serviced in May")[0]).toMatchObject({
+      kind: 'fact',
+      content: 'the boiler is serviced in May',
+    });
   });
 
   it('proposes preferences, negated ones too', () => {
-    expect(extract('I really like green tea')).toEqual([{ kind: 'preference', content: 'Likes green tea', privacy: 'personal', subject: null }]);
+    expect(extract('I really like green tea')).toEqual([
+      { kind: 'preference', content: 'Likes green tea', privacy: 'personal', subject: null },
+    ]);
     expect(extract("I don't like loud music.")[0].content).toBe('Does not like loud music');
     expect(extract('The weather is nice')).toEqual([]);
   });

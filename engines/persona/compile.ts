@@ -10,7 +10,13 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Overrides = { onboarding?: Record<string, unknown>; user?: Record<string, unknown> };
 export type Signature = { valid: boolean; signer: string | null; problem: string | null };
 
-export type CompileInput = { file: string; text: string; folderId: string; overrides?: Overrides; signature?: Signature };
+export type CompileInput = {
+  file: string;
+  text: string;
+  folderId: string;
+  overrides?: Overrides;
+  signature?: Signature;
+};
 export type CompileResult =
   | { ok: true; persona: ActivePersona; pack: Pack; warnings: string[] }
   | { ok: false; error: PersonaError; warnings: string[] };
@@ -23,7 +29,12 @@ const MIGRATIONS: Record<number, (p: Record<string, unknown>) => Record<string, 
 
 export function migrate(raw: Record<string, unknown>): Record<string, unknown> {
   let p = raw;
-  while (typeof p.schema_version === 'number' && p.schema_version < SCHEMA_VERSION && MIGRATIONS[p.schema_version]) p = MIGRATIONS[p.schema_version](p);
+  while (
+    typeof p.schema_version === 'number' &&
+    p.schema_version < SCHEMA_VERSION &&
+    MIGRATIONS[p.schema_version]
+  )
+    p = MIGRATIONS[p.schema_version](p);
   return p;
 }
 
@@ -33,12 +44,18 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
 }
 
 /** Where a path into the pack is in the text: the deepest node that exists along it. */
-function locate(doc: Document, text: string, path: PropertyKey[]): { line: number; column: number } {
+function locate(
+  doc: Document,
+  text: string,
+  path: PropertyKey[],
+): { line: number; column: number } {
   for (let n = path.length; n > 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as Array<string | number>, true) as { range?: [number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, n) as Array<string | number>, true) as
+      { range?: [number, number] } | undefined;
     if (node?.range) return positionOf(text, node.range[0]);
     // A key with no value: point at the key itself.
-    const parent = n > 1 ? doc.getIn(path.slice(0, n - 1) as Array<string | number>, true) : doc.contents;
+    const parent =
+      n > 1 ? doc.getIn(path.slice(0, n - 1) as Array<string | number>, true) : doc.contents;
     if (isMap(parent)) {
       const pair = parent.items.find((i) => (i.key as { value?: unknown })?.value === path[n - 1]);
       const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
@@ -49,27 +66,57 @@ function locate(doc: Document, text: string, path: PropertyKey[]): { line: numbe
   return { line: 1, column: 1 };
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown> | undefined): Record<string, unknown> {
+function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   if (!over) return base;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
-      ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      b &&
+      typeof b === 'object' &&
+      !Array.isArray(b)
+        ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
 
 /** JSON with sorted keys: the artifact's bytes do not depend on the order fields were written. */
 export function canonical(value: unknown): string {
-  const sort = (v: unknown): Json => Array.isArray(v) ? v.map(sort)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v as Json;
+  const sort = (v: unknown): Json =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : (v as Json);
   return JSON.stringify(sort(value));
 }
 
-const VERBOSITY = { terse: 'Answer in as few words as will do.', balanced: 'Keep answers short unless asked for depth.', expansive: 'Explain fully, with examples when they help.' };
-const HUMOUR = { none: 'Stay earnest; no jokes.', dry: 'A little dry humour is welcome.', playful: 'Be playful and light-hearted.' };
-const EMOJI = { never: 'Never use emoji.', sometimes: 'An emoji now and then is fine.', often: 'Use emoji freely.' };
+const VERBOSITY = {
+  terse: 'Answer in as few words as will do.',
+  balanced: 'Keep answers short unless asked for depth.',
+  expansive: 'Explain fully, with examples when they help.',
+};
+const HUMOUR = {
+  none: 'Stay earnest; no jokes.',
+  dry: 'A little dry humour is welcome.',
+  playful: 'Be playful and light-hearted.',
+};
+const EMOJI = {
+  never: 'Never use emoji.',
+  sometimes: 'An emoji now and then is fine.',
+  often: 'Use emoji freely.',
+};
 
 function systemPrompt(p: Pack): string {
   const level = (x: number) => (x < 0.34 ? 'low' : x < 0.67 ? 'moderate' : 'high');
@@ -89,7 +136,8 @@ function summary(p: Pack, signature: Signature | undefined): string[] {
     `Replies prefer the ${p.routing.preferred_tier} model; privacy posture ${p.routing.privacy_posture}.`,
     `Memories are kept ${p.memory.retention_days} days${p.memory.never_remember.length ? `; never remembered: ${p.memory.never_remember.join(', ')}` : ''}.`,
     ...(modes.length ? [`Its own rules: ${modes.map(([c, m]) => `${c} ${m}`).join(', ')}.`] : []),
-    signature?.valid ? `Signed by ${signature.signer}: its policy defaults may widen what your preset allows.`
+    signature?.valid
+      ? `Signed by ${signature.signer}: its policy defaults may widen what your preset allows.`
       : `Not signed by a key you trust${signature?.problem ? ` (${signature.problem})` : ''}: its policy defaults can only make Aether more careful.`,
   ];
 }
@@ -116,7 +164,10 @@ function duplicateKey(doc: Document): number | null {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         const k = isScalar(pair.key) ? pair.key.value : pair.key;
-        if (seen.has(k)) { found = (pair.key as { range?: [number, number] } | null)?.range?.[0] ?? 0; return visit.BREAK; }
+        if (seen.has(k)) {
+          found = (pair.key as { range?: [number, number] } | null)?.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
         seen.add(k);
       }
       return undefined;
@@ -127,11 +178,23 @@ function duplicateKey(doc: Document): number | null {
 
 export function compile(input: CompileInput): CompileResult {
   const warnings: string[] = [];
-  const fail = (line: number, column: number, message: string): CompileResult => ({ ok: false, error: { file: input.file, line, column, message }, warnings });
-  const failAt = (offset: number, message: string) => { const at = positionOf(input.text, offset); return fail(at.line, at.column, message); };
-  if (input.text.length > LIMITS.bytes) return failAt(LIMITS.bytes, `this pack is too large (${input.text.length} characters; at most ${LIMITS.bytes})`);
+  const fail = (line: number, column: number, message: string): CompileResult => ({
+    ok: false,
+    error: { file: input.file, line, column, message },
+    warnings,
+  });
+  const failAt = (offset: number, message: string) => {
+    const at = positionOf(input.text, offset);
+    return fail(at.line, at.column, message);
+  };
+  if (input.text.length > LIMITS.bytes)
+    return failAt(
+      LIMITS.bytes,
+      `this pack is too large (${input.text.length} characters; at most ${LIMITS.bytes})`,
+    );
   const over = overFieldLimit(input.text);
-  if (over !== null) return failAt(over, `this pack is too large (more than ${LIMITS.fields} fields and items)`);
+  if (over !== null)
+    return failAt(over, `this pack is too large (more than ${LIMITS.fields} fields and items)`);
   const doc = parseDocument(input.text, { prettyErrors: false, uniqueKeys: false });
   const yamlError = doc.errors[0];
   if (yamlError) return failAt(yamlError.pos[0], yamlError.message.split('\n')[0]);
@@ -142,20 +205,38 @@ export function compile(input: CompileInput): CompileResult {
     raw = doc.toJS({ maxAliasCount: LIMITS.aliases });
   } catch (error) {
     // The yaml package refuses an alias that expands too far (a "billion laughs" bomb).
-    return fail(1, 1, `this pack uses aliases (*name) that expand too far: ${(error as Error).message}`);
+    return fail(
+      1,
+      1,
+      `this pack uses aliases (*name) that expand too far: ${(error as Error).message}`,
+    );
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail(1, 1, 'a persona pack is a mapping of fields (schema_version, id, display_name, …)');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return fail(
+      1,
+      1,
+      'a persona pack is a mapping of fields (schema_version, id, display_name, …)',
+    );
   const version = (raw as Record<string, unknown>).schema_version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     const at = locate(doc, input.text, ['schema_version']);
-    return fail(at.line, at.column, 'schema_version: a whole number is required (this Aether reads versions 1 to 2)');
+    return fail(
+      at.line,
+      at.column,
+      'schema_version: a whole number is required (this Aether reads versions 1 to 2)',
+    );
   }
   if (version > SCHEMA_VERSION) {
     const at = locate(doc, input.text, ['schema_version']);
-    return fail(at.line, at.column, `schema_version ${version} is newer than this Aether understands (up to ${SCHEMA_VERSION}); update Aether to use this pack`);
+    return fail(
+      at.line,
+      at.column,
+      `schema_version ${version} is newer than this Aether understands (up to ${SCHEMA_VERSION}); update Aether to use this pack`,
+    );
   }
   const migrated = migrate(raw as Record<string, unknown>);
-  for (const key of unknownKeys(migrated)) warnings.push(`unknown field '${key}' is kept but not used`);
+  for (const key of unknownKeys(migrated))
+    warnings.push(`unknown field '${key}' is kept but not used`);
   const merged = deepMerge(deepMerge(migrated, input.overrides?.onboarding), input.overrides?.user);
   const parsed = packSchema.safeParse(merged);
   if (!parsed.success) {
@@ -174,19 +255,46 @@ export function compile(input: CompileInput): CompileResult {
   }
   const signed = input.signature?.valid ?? false;
   const body: Omit<ActivePersona, 'hash'> = {
-    id: p.id, displayName: p.display_name, tagline: p.tagline, systemPrompt: systemPrompt(p),
+    id: p.id,
+    displayName: p.display_name,
+    tagline: p.tagline,
+    systemPrompt: systemPrompt(p),
     phrases: { ...p.phrases },
-    voice: { engine: p.voice.engine, voiceId: p.voice.voice_id, speed: p.voice.speed, pitch: p.voice.pitch },
-    memory: { retentionDays: p.memory.retention_days, remember: p.memory.remember, neverRemember: p.memory.never_remember },
-    presence: { faceColour: p.avatar.face_colour, accentColour: p.avatar.accent_colour, shape: p.avatar.shape, blinkPerMinute: p.avatar.blink_per_minute, gaze: p.avatar.gaze, motion: p.avatar.motion },
+    voice: {
+      engine: p.voice.engine,
+      voiceId: p.voice.voice_id,
+      speed: p.voice.speed,
+      pitch: p.voice.pitch,
+    },
+    memory: {
+      retentionDays: p.memory.retention_days,
+      remember: p.memory.remember,
+      neverRemember: p.memory.never_remember,
+    },
+    presence: {
+      faceColour: p.avatar.face_colour,
+      accentColour: p.avatar.accent_colour,
+      shape: p.avatar.shape,
+      blinkPerMinute: p.avatar.blink_per_minute,
+      gaze: p.avatar.gaze,
+      motion: p.avatar.motion,
+    },
     routing: {
-      preferredTier: p.routing.preferred_tier, temperature: p.routing.temperature, maxOutputTokens: p.routing.max_output_tokens,
-      latencyBudgetMs: p.routing.latency_budget_ms, privacyPosture: p.routing.privacy_posture,
+      preferredTier: p.routing.preferred_tier,
+      temperature: p.routing.temperature,
+      maxOutputTokens: p.routing.max_output_tokens,
+      latencyBudgetMs: p.routing.latency_budget_ms,
+      privacyPosture: p.routing.privacy_posture,
     },
     policy: { modes: p.policy.defaults, signed, signer: signed ? input.signature!.signer : null },
     summary: summary(p, input.signature),
   };
   const hash = createHash('sha256').update(canonical(body)).digest('hex');
   // Parsed back from the canonical bytes, so key order too is the same for the same input.
-  return { ok: true, persona: { ...(JSON.parse(canonical(body)) as Omit<ActivePersona, 'hash'>), hash }, pack: p, warnings };
+  return {
+    ok: true,
+    persona: { ...(JSON.parse(canonical(body)) as Omit<ActivePersona, 'hash'>), hash },
+    pack: p,
+    warnings,
+  };
 }

@@ -14,6 +14,11 @@ export function loadPersona(personasDir: string, id: string): ActivePersona {
     throw new AetherError('PersonaInvalid', `persona '${id}' not found at ${file}`, { file });
   }
   const r = compile({ file, text, folderId: id });
-  if (!r.ok) throw new AetherError('PersonaInvalid', `${r.error.file}:${r.error.line}:${r.error.column}: ${r.error.message}`, { ...r.error });
+  if (!r.ok)
+    throw new AetherError(
+      'PersonaInvalid',
+      `${r.error.file}:${r.error.line}:${r.error.column}: ${r.error.message}`,
+      { ...r.error },
+    );
   return r.persona;
 }

@@ -9,8 +9,14 @@ import { z } from 'zod';
 import { canonical, migrate, type Signature } from './compile.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
-const sigFile = z.object({ signer: z.string().min(1).max(100), publicKey: hex(64), signature: hex(128) });
-export const trustedKeysSchema = z.array(z.object({ name: z.string().min(1).max(100), publicKey: hex(64) }));
+const sigFile = z.object({
+  signer: z.string().min(1).max(100),
+  publicKey: hex(64),
+  signature: hex(128),
+});
+export const trustedKeysSchema = z.array(
+  z.object({ name: z.string().min(1).max(100), publicKey: hex(64) }),
+);
 export type TrustedKey = z.infer<typeof trustedKeysSchema>[number];
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -28,11 +34,19 @@ export function packBytes(text: string): Uint8Array | null {
 }
 
 /** Signs a pack's text (for pack authors: `npm run persona:sign`). */
-export function signPack(text: string, secretKeyHex: string, signer: string): z.infer<typeof sigFile> {
+export function signPack(
+  text: string,
+  secretKeyHex: string,
+  signer: string,
+): z.infer<typeof sigFile> {
   const bytes = packBytes(text);
   if (!bytes) throw new Error('not a readable persona pack');
   const secret = fromHex(secretKeyHex);
-  return { signer, publicKey: toHex(ed25519.getPublicKey(secret)), signature: toHex(ed25519.sign(bytes, secret)) };
+  return {
+    signer,
+    publicKey: toHex(ed25519.getPublicKey(secret)),
+    signature: toHex(ed25519.sign(bytes, secret)),
+  };
 }
 
 export function checkSignature(folder: string, text: string, trusted: TrustedKey[]): Signature {
@@ -52,7 +66,17 @@ export function checkSignature(folder: string, text: string, trusted: TrustedKey
   } catch {
     ok = false;
   }
-  if (!ok) return { valid: false, signer: null, problem: 'the signature does not match this pack (it was changed after signing)' };
-  if (!key) return { valid: false, signer: null, problem: `signed by ${sig.signer}, a key you do not trust` };
+  if (!ok)
+    return {
+      valid: false,
+      signer: null,
+      problem: 'the signature does not match this pack (it was changed after signing)',
+    };
+  if (!key)
+    return {
+      valid: false,
+      signer: null,
+      problem: `signed by ${sig.signer}, a key you do not trust`,
+    };
   return { valid: true, signer: key.name, problem: null };
 }

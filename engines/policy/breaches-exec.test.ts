@@ -10,11 +10,18 @@ import type { Host } from '../host/index.ts';
 import { hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];
-afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
 
-const setup = (preset?: string) => hostInTemp(hosts, { prefix: 'aether-breach-', preset, files: { 'notes/todo.md': 'buy milk' } });
+const setup = (preset?: string) =>
+  hostInTemp(hosts, { prefix: 'aether-breach-', preset, files: { 'notes/todo.md': 'buy milk' } });
 
-type Reply = { answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always' };
+type Reply = {
+  answer: 'allow' | 'deny' | 'draft';
+  scopeOption?: string;
+  duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always';
+};
 
 /** Answers every approval that comes with `reply`, and counts them. */
 function answerAll(host: Host, reply: Reply | ((n: number) => Reply)) {
@@ -22,7 +29,11 @@ function answerAll(host: Host, reply: Reply | ((n: number) => Reply)) {
   host.bus.on('policy.approval_pending', (e) => {
     const r = typeof reply === 'function' ? reply(seen.length) : reply;
     seen.push(e.payload.approval);
-    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, ...r }, { origin: 'renderer' });
+    void host.bus.invoke(
+      'policy.respond_approval',
+      { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, ...r },
+      { origin: 'renderer' },
+    );
   });
   return seen;
 }
@@ -35,7 +46,14 @@ describe('breach 2: only an allow answer leaves an allow grant', () => {
   it('a draft answered "always" leaves no grant, and the next request asks again', async () => {
     const { host } = setup();
     const asked = answerAll(host, { answer: 'draft', duration: 'always' });
-    const write = () => host.bus.invoke('policy.perform', { capability: 'files.write', target: 'notes/new.md', input: 'x', actor: 'user', why: 'test' });
+    const write = () =>
+      host.bus.invoke('policy.perform', {
+        capability: 'files.write',
+        target: 'notes/new.md',
+        input: 'x',
+        actor: 'user',
+        why: 'test',
+      });
     expect((await write()).status).toBe('draft');
     expect(await grants(host)).toEqual([]);
     expect((await write()).status).toBe('draft');
@@ -73,7 +91,9 @@ describe('breach 3: command grants cover no argument nobody approved', () => {
   it('a hard-blocked path in an option value or a relative spelling is refused', async () => {
     const { host, dataDir, workspace } = setup('power-user');
     const rel = join('..', 'data', 'keys', 'audit-hmac.json');
-    expect(await run(host, `grep --file=${join(dataDir, 'keys', 'audit-hmac.json')} notes/todo.md`)).toMatchObject({ reason: 'hard-block' });
+    expect(
+      await run(host, `grep --file=${join(dataDir, 'keys', 'audit-hmac.json')} notes/todo.md`),
+    ).toMatchObject({ reason: 'hard-block' });
     expect(await run(host, `cat ${rel}`)).toMatchObject({ reason: 'hard-block' });
     expect(existsSync(join(workspace, rel))).toBe(true);
   });
@@ -81,18 +101,33 @@ describe('breach 3: command grants cover no argument nobody approved', () => {
   it('a grant for "git log …" does not cover --output outside the workspace', async () => {
     const { host, workspace, top } = setup();
     execFileSync('git', ['init', '-q'], { cwd: workspace });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'], { cwd: workspace });
-    const asked = answerAll(host, (n) => (n === 0 ? { answer: 'allow', scopeOption: 'program', duration: 'always' } : { answer: 'deny' }));
+    execFileSync(
+      'git',
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'],
+      { cwd: workspace },
+    );
+    const asked = answerAll(host, (n) =>
+      n === 0
+        ? { answer: 'allow', scopeOption: 'program', duration: 'always' }
+        : { answer: 'deny' },
+    );
     expect((await run(host, 'git log -1 --oneline')).status).toBe('done');
     const outside = join(top, 'outside.txt');
-    expect(await run(host, `git log -1 --output=${outside}`)).toMatchObject({ status: 'denied', reason: 'user-denied' });
+    expect(await run(host, `git log -1 --output=${outside}`)).toMatchObject({
+      status: 'denied',
+      reason: 'user-denied',
+    });
     expect(asked).toHaveLength(2); // it asked instead of running on the grant
     expect(existsSync(outside)).toBe(false);
   });
 
   it('a grant for "find . …" does not cover -fprint', async () => {
     const { host, top } = setup();
-    const asked = answerAll(host, (n) => (n === 0 ? { answer: 'allow', scopeOption: 'program', duration: 'always' } : { answer: 'deny' }));
+    const asked = answerAll(host, (n) =>
+      n === 0
+        ? { answer: 'allow', scopeOption: 'program', duration: 'always' }
+        : { answer: 'deny' },
+    );
     expect((await run(host, 'find . -name todo.md')).status).toBe('done');
     const outside = join(top, 'found.txt');
     const out = await run(host, `find . -fprint ${outside}`);
@@ -108,14 +143,30 @@ describe('breach 3: command grants cover no argument nobody approved', () => {
       const out = await run(host, line);
       expect(out.status, line).toBe('denied');
     }
-    expect(asked.map((a) => a.risk)).toEqual(['critical', 'critical', 'critical', 'critical', 'critical']);
+    expect(asked.map((a) => a.risk)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'critical',
+      'critical',
+    ]);
   });
 });
 
 describe('breach 4: hard-blocked programs stay blocked behind wrappers', () => {
   it.each([
-    'env su -c id', 'env -i FOO=1 su -c id', 'nice -n 5 sudo id', 'timeout 5 sudo id', 'nohup doas id', 'env nice timeout 3 su',
-    '/usr/bin/sudo id', 'stdbuf -o0 sudo id', 'setsid sudo id', 'xargs sudo', 'find . -exec sudo id ;', 'busybox su',
+    'env su -c id',
+    'env -i FOO=1 su -c id',
+    'nice -n 5 sudo id',
+    'timeout 5 sudo id',
+    'nohup doas id',
+    'env nice timeout 3 su',
+    '/usr/bin/sudo id',
+    'stdbuf -o0 sudo id',
+    'setsid sudo id',
+    'xargs sudo',
+    'find . -exec sudo id ;',
+    'busybox su',
   ])('%s is refused without asking under power-user', async (line) => {
     const { host } = setup('power-user');
     const asked = answerAll(host, { answer: 'allow' });
@@ -134,7 +185,15 @@ describe('breach 2 as a property: only allow yields allow grants', () => {
     const { host } = setup();
     let reply: Reply = { answer: 'allow' };
     host.bus.on('policy.approval_pending', (e) => {
-      void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, ...reply }, { origin: 'renderer' });
+      void host.bus.invoke(
+        'policy.respond_approval',
+        {
+          ticketId: e.payload.approval.ticketId,
+          requestHash: e.payload.approval.requestHash,
+          ...reply,
+        },
+        { origin: 'renderer' },
+      );
     });
     const requests = [
       { capability: 'files.write' as const, target: 'notes/a.md', input: 'x' }, // high
@@ -143,24 +202,40 @@ describe('breach 2 as a property: only allow yields allow grants', () => {
       { capability: 'process.exec' as const, target: 'echo "a;b"' }, // critical (shell syntax)
     ];
     let n = 0;
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom('allow' as const, 'deny' as const, 'draft' as const),
-      fc.constantFrom('once' as const, 'task' as const, 'session' as const, 'hour' as const, 'day' as const, 'always' as const),
-      fc.constantFrom('exact', 'folder', 'program', 'nonsense'), fc.constantFrom(...requests.keys()),
-      async (answer, duration, scopeOption, which) => {
-        await host.bus.invoke('policy.revoke_all', {});
-        reply = { answer, duration, scopeOption };
-        const r = requests[which];
-        const out = await host.bus.invoke('policy.perform', { ...r, actor: 'user', why: 'property', taskId: `task-${n++}` });
-        const made = (await grants(host));
-        const critical = which >= 2;
-        if (made.some((g) => g.effect === 'allow')) {
-          expect(answer).toBe('allow');
-          expect(critical).toBe(false);
-          expect(duration).not.toBe('once');
-        }
-        if (answer !== 'allow') expect(out.status).not.toBe('done');
-      },
-    ), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('allow' as const, 'deny' as const, 'draft' as const),
+        fc.constantFrom(
+          'once' as const,
+          'task' as const,
+          'session' as const,
+          'hour' as const,
+          'day' as const,
+          'always' as const,
+        ),
+        fc.constantFrom('exact', 'folder', 'program', 'nonsense'),
+        fc.constantFrom(...requests.keys()),
+        async (answer, duration, scopeOption, which) => {
+          await host.bus.invoke('policy.revoke_all', {});
+          reply = { answer, duration, scopeOption };
+          const r = requests[which];
+          const out = await host.bus.invoke('policy.perform', {
+            ...r,
+            actor: 'user',
+            why: 'property',
+            taskId: `task-${n++}`,
+          });
+          const made = await grants(host);
+          const critical = which >= 2;
+          if (made.some((g) => g.effect === 'allow')) {
+            expect(answer).toBe('allow');
+            expect(critical).toBe(false);
+            expect(duration).not.toBe('once');
+          }
+          if (answer !== 'allow') expect(out.status).not.toBe('done');
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -29,7 +29,8 @@ export type PolicyState = {
   posture: Posture;
   /** Paths and programs nothing may touch, whatever was granted. */
   hardBlocks: {
-    paths: string[]; programs: string[];
+    paths: string[];
+    programs: string[];
     /** Files of these names anywhere under a root (persona trust lists and signatures); a command may not name the root at all. */
     named?: Array<{ root: string; names: string[] }>;
     /** device:inode of every file inside the protected paths (asked only when a file has several names). */
@@ -45,7 +46,8 @@ export type PolicyState = {
 };
 
 const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
-const narrower = (a: Mode, b: Mode): Mode => (STRICTNESS.indexOf(a) <= STRICTNESS.indexOf(b) ? a : b);
+const narrower = (a: Mode, b: Mode): Mode =>
+  STRICTNESS.indexOf(a) <= STRICTNESS.indexOf(b) ? a : b;
 
 export type Verdict = {
   decision: Decision;
@@ -58,12 +60,24 @@ export type Verdict = {
 const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'web.fetch'];
 
 /** Whether this object is protected: inside a hard-blocked path, or another name of a file that is. */
-export function isProtected(path: string, linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
-  return state.hardBlocks.paths.some((p) => isInside(path, p)) || isLinkedToProtected(linked, state)
-    || (state.hardBlocks.named ?? []).some((n) => isInside(path, n.root) && n.names.includes(basename(path)));
+export function isProtected(
+  path: string,
+  linked: readonly string[] | undefined,
+  state: Pick<PolicyState, 'hardBlocks'>,
+): boolean {
+  return (
+    state.hardBlocks.paths.some((p) => isInside(path, p)) ||
+    isLinkedToProtected(linked, state) ||
+    (state.hardBlocks.named ?? []).some(
+      (n) => isInside(path, n.root) && n.names.includes(basename(path)),
+    )
+  );
 }
 
-function isLinkedToProtected(linked: readonly string[] | undefined, state: Pick<PolicyState, 'hardBlocks'>): boolean {
+function isLinkedToProtected(
+  linked: readonly string[] | undefined,
+  state: Pick<PolicyState, 'hardBlocks'>,
+): boolean {
   if (!linked?.length || !state.hardBlocks.inodes) return false;
   const inodes = state.hardBlocks.inodes();
   return linked.some((k) => inodes.has(k));
@@ -73,9 +87,15 @@ function hardBlocked(resource: Resource, state: PolicyState): boolean {
   if (resource.kind === 'path') return isProtected(resource.path, resource.linked, state);
   if (resource.kind === 'command') {
     const programs = resource.programs ?? [resource.argv[0].split('/').at(-1) ?? ''];
-    return programs.some((p) => state.hardBlocks.programs.includes(p))
-      || (resource.argPaths ?? []).some((path) => isProtected(path, undefined, state) || (state.hardBlocks.named ?? []).some((n) => isInside(path, n.root)))
-      || isLinkedToProtected(resource.linked, state);
+    return (
+      programs.some((p) => state.hardBlocks.programs.includes(p)) ||
+      (resource.argPaths ?? []).some(
+        (path) =>
+          isProtected(path, undefined, state) ||
+          (state.hardBlocks.named ?? []).some((n) => isInside(path, n.root)),
+      ) ||
+      isLinkedToProtected(resource.linked, state)
+    );
   }
   return false;
 }
@@ -84,26 +104,44 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   const { capability, resource } = input;
   const baseRisk = catalog[capability].risk;
   const risk: Risk = input.escalate ? 'critical' : baseRisk;
-  const out = (decision: Decision, reason: string, mode: Mode | null = null, grantId: string | null = null): Verdict =>
-    ({ decision, reason, risk, mode, grantId });
+  const out = (
+    decision: Decision,
+    reason: string,
+    mode: Mode | null = null,
+    grantId: string | null = null,
+  ): Verdict => ({ decision, reason, risk, mode, grantId });
 
   // Pre-gates.
   if (state.auditProblem) return out('deny', 'audit-unavailable');
   if (hardBlocked(resource, state)) return out('deny', 'hard-block');
-  if (state.posture === 'local-only' && REMOTE.includes(capability)) return out('deny', 'posture-local-only');
+  if (state.posture === 'local-only' && REMOTE.includes(capability))
+    return out('deny', 'posture-local-only');
   if (state.costCapHit(capability, resource)) return out('deny', 'cost-cap');
 
   // Capability in the preset.
   const presetMode = modeFor(state.preset, capability, risk);
   const wanted = state.persona?.modes[capability];
-  let mode = !wanted ? presetMode : state.persona!.signed ? (risk === 'critical' && wanted === 'auto' ? 'ask' : wanted) : narrower(presetMode, wanted);
+  let mode = !wanted
+    ? presetMode
+    : state.persona!.signed
+      ? risk === 'critical' && wanted === 'auto'
+        ? 'ask'
+        : wanted
+      : narrower(presetMode, wanted);
   if (mode === 'deny' && presetMode !== 'deny') return out('deny', 'persona-denies', mode);
   if (mode === 'deny') {
-    return presetAllowing(capability, risk) ? out('needs-upgrade', 'preset-denies', mode) : out('deny', 'preset-denies', mode);
+    return presetAllowing(capability, risk)
+      ? out('needs-upgrade', 'preset-denies', mode)
+      : out('deny', 'preset-denies', mode);
   }
 
   // Resource in scope: automatic only inside the workspace.
-  if (mode === 'auto' && resource.kind === 'path' && !state.workspaceRoots.some((root) => isInside(resource.path, root))) mode = 'ask';
+  if (
+    mode === 'auto' &&
+    resource.kind === 'path' &&
+    !state.workspaceRoots.some((root) => isInside(resource.path, root))
+  )
+    mode = 'ask';
   // Private network addresses are never fetched without a grant.
   if (mode === 'auto' && resource.kind === 'host' && resource.privateAddress) mode = 'ask';
 
@@ -112,9 +150,18 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   if (deny) return out('deny', 'grant-deny', mode, deny.id);
   if (mode === 'draft-only') return out('draft-only', 'preset-draft-only', mode);
   // Content the model read may carry instructions: what follows it in the turn needs a person.
-  if (input.untrusted && (mode === 'auto' || allow)) return out('ask', 'follows-untrusted-content', mode);
+  if (input.untrusted && (mode === 'auto' || allow))
+    return out('ask', 'follows-untrusted-content', mode);
   if (mode === 'auto') return out('allow', 'preset-auto', mode);
-  if (risk === 'critical') return out('ask', input.escalate ? input.escalateReason ?? 'shell-syntax-needs-a-person' : 'critical-needs-a-person', mode);
-  if (allow && scopeCovers(allow.scope, resource)) return out('allow', 'grant-allow', mode, allow.id);
+  if (risk === 'critical')
+    return out(
+      'ask',
+      input.escalate
+        ? (input.escalateReason ?? 'shell-syntax-needs-a-person')
+        : 'critical-needs-a-person',
+      mode,
+    );
+  if (allow && scopeCovers(allow.scope, resource))
+    return out('allow', 'grant-allow', mode, allow.id);
   return out('ask', 'no-grant', mode);
 }

@@ -8,35 +8,183 @@ import { canonicalPath, isInside } from './resources.ts';
 
 export const EXEC_TABLE = {
   /** Never run, however asked: they change users, privileges or the machine itself. */
-  blocked: ['sudo', 'su', 'doas', 'pkexec', 'passwd', 'chpasswd', 'mkfs', 'shutdown', 'reboot', 'poweroff', 'halt', 'init', 'visudo', 'runuser', 'setpriv', 'chroot', 'mount', 'umount', 'insmod', 'modprobe'],
+  blocked: [
+    'sudo',
+    'su',
+    'doas',
+    'pkexec',
+    'passwd',
+    'chpasswd',
+    'mkfs',
+    'shutdown',
+    'reboot',
+    'poweroff',
+    'halt',
+    'init',
+    'visudo',
+    'runuser',
+    'setpriv',
+    'chroot',
+    'mount',
+    'umount',
+    'insmod',
+    'modprobe',
+  ],
   /** Run the program that follows them, unchanged: every later word may name what really runs. */
-  wrappers: ['env', 'nice', 'nohup', 'timeout', 'stdbuf', 'ionice', 'chrt', 'taskset', 'setsid', 'time', 'command', 'prlimit', 'setarch', 'flock', 'unbuffer'],
+  wrappers: [
+    'env',
+    'nice',
+    'nohup',
+    'timeout',
+    'stdbuf',
+    'ionice',
+    'chrt',
+    'taskset',
+    'setsid',
+    'time',
+    'command',
+    'prlimit',
+    'setarch',
+    'flock',
+    'unbuffer',
+  ],
   /** Run commands built from their input or a string, or under another identity or namespace: a person decides. */
   launchers: [
-    'xargs', 'parallel', 'watch', 'exec', 'builtin', 'strace', 'ltrace', 'gdb', 'valgrind', 'nsenter', 'unshare', 'firejail', 'bwrap', 'systemd-run',
-    'busybox', 'toybox', 'catchsegv', 'start-stop-daemon', 'linux32', 'linux64', 'script', 'expect', 'sg', 'newgrp', 'dbus-launch', 'xdg-open', 'open',
+    'xargs',
+    'parallel',
+    'watch',
+    'exec',
+    'builtin',
+    'strace',
+    'ltrace',
+    'gdb',
+    'valgrind',
+    'nsenter',
+    'unshare',
+    'firejail',
+    'bwrap',
+    'systemd-run',
+    'busybox',
+    'toybox',
+    'catchsegv',
+    'start-stop-daemon',
+    'linux32',
+    'linux64',
+    'script',
+    'expect',
+    'sg',
+    'newgrp',
+    'dbus-launch',
+    'xdg-open',
+    'open',
   ],
   /** Run code given to them: always a person's decision, never a grant's (names in lower case). */
   interpreters: [
-    'sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'ash', 'python', 'python2', 'python3', 'pypy', 'pypy3', 'node', 'nodejs', 'deno', 'bun',
-    'perl', 'ruby', 'irb', 'php', 'lua', 'luajit', 'tclsh', 'wish', 'awk', 'gawk', 'mawk', 'nawk', 'osascript', 'pwsh', 'powershell', 'cmd', 'rscript', 'r',
-    'julia', 'guile', 'racket', 'sbcl', 'ghci', 'runghc', 'make', 'cmake', 'npx', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'vim', 'vi', 'nvim', 'emacs', 'less', 'more', 'man', 'ssh', 'scp',
+    'sh',
+    'bash',
+    'dash',
+    'zsh',
+    'ksh',
+    'mksh',
+    'fish',
+    'csh',
+    'tcsh',
+    'ash',
+    'python',
+    'python2',
+    'python3',
+    'pypy',
+    'pypy3',
+    'node',
+    'nodejs',
+    'deno',
+    'bun',
+    'perl',
+    'ruby',
+    'irb',
+    'php',
+    'lua',
+    'luajit',
+    'tclsh',
+    'wish',
+    'awk',
+    'gawk',
+    'mawk',
+    'nawk',
+    'osascript',
+    'pwsh',
+    'powershell',
+    'cmd',
+    'rscript',
+    'r',
+    'julia',
+    'guile',
+    'racket',
+    'sbcl',
+    'ghci',
+    'runghc',
+    'make',
+    'cmake',
+    'npx',
+    'npm',
+    'yarn',
+    'pnpm',
+    'pip',
+    'pip3',
+    'vim',
+    'vi',
+    'nvim',
+    'emacs',
+    'less',
+    'more',
+    'man',
+    'ssh',
+    'scp',
   ],
   /** Options that run a command (`exec`) or write a file (`write`), per program; `*` for any program. */
   options: {
-    '*': { exec: ['--exec', '--command', '--pager', '--editor', '--shell', '--rsh', '--to-command', '--use-compress-program'], write: ['--output', '--output-file', '--output-document', '--log-file', '--in-place'] },
-    find: { exec: ['-exec', '-execdir', '-ok', '-okdir'], write: ['-fprint', '-fprint0', '-fprintf', '-fls', '-delete'] },
-    git: { exec: ['-c', '--exec-path', '--upload-pack', '--receive-pack', '--config-env'], write: ['-o'] },
+    '*': {
+      exec: [
+        '--exec',
+        '--command',
+        '--pager',
+        '--editor',
+        '--shell',
+        '--rsh',
+        '--to-command',
+        '--use-compress-program',
+      ],
+      write: ['--output', '--output-file', '--output-document', '--log-file', '--in-place'],
+    },
+    find: {
+      exec: ['-exec', '-execdir', '-ok', '-okdir'],
+      write: ['-fprint', '-fprint0', '-fprintf', '-fls', '-delete'],
+    },
+    git: {
+      exec: ['-c', '--exec-path', '--upload-pack', '--receive-pack', '--config-env'],
+      write: ['-o'],
+    },
     tar: { exec: ['-I', '--checkpoint-action', '--info-script', '--new-volume-script'], write: [] },
     rsync: { exec: ['-e'], write: [] },
-    curl: { exec: ['-K', '--config'], write: ['-o', '-O', '--remote-name', '-D', '--dump-header', '-c', '--cookie-jar'] },
+    curl: {
+      exec: ['-K', '--config'],
+      write: ['-o', '-O', '--remote-name', '-D', '--dump-header', '-c', '--cookie-jar'],
+    },
     wget: { exec: ['-e', '--execute'], write: ['-O', '-o', '-a', '--append-output'] },
     sort: { exec: ['--compress-program'], write: ['-o'] },
     sed: { exec: [], write: ['-i'] },
     zip: { exec: ['-TT', '--unzip-command'], write: [] },
   } as Record<string, { exec: string[]; write: string[] }>,
   /** Where the programs a grant may cover live; anything else (a script in the workspace) is code. */
-  systemDirs: ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/libexec', '/usr/lib'],
+  systemDirs: [
+    '/usr/bin',
+    '/bin',
+    '/usr/sbin',
+    '/sbin',
+    '/usr/local/bin',
+    '/usr/libexec',
+    '/usr/lib',
+  ],
   /** The PATH the process executor runs with (engines/tools/process.ts uses the same). */
   path: ['/usr/local/bin', '/usr/bin', '/bin'],
 };
@@ -63,7 +211,8 @@ function valueOf(arg: string): string | null {
   return null;
 }
 
-const pathLike = (value: string) => value.includes('/') || value.startsWith('.') || value.startsWith('~');
+const pathLike = (value: string) =>
+  value.includes('/') || value.startsWith('.') || value.startsWith('~');
 
 /** Where argv[0] really lives: a path made canonical, or the first match on the executor's PATH. */
 export function resolveProgram(program: string, workspace: string): string | null {
@@ -77,11 +226,20 @@ export function resolveProgram(program: string, workspace: string): string | nul
 
 function isOption(arg: string, list: string[]): boolean {
   if (!arg.startsWith('-')) return false;
-  return list.includes(arg) || list.includes(optionName(arg)) || (arg.startsWith('--') && list.includes(arg.split('=', 1)[0]));
+  return (
+    list.includes(arg) ||
+    list.includes(optionName(arg)) ||
+    (arg.startsWith('--') && list.includes(arg.split('=', 1)[0]))
+  );
 }
 
 const isExecutableFile = (path: string) => {
-  try { const st = statSync(path); return st.isFile() && (st.mode & 0o111) !== 0; } catch { return false; }
+  try {
+    const st = statSync(path);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
 };
 
 export function commandFacts(argv: string[], workspace: string): CommandFacts {
@@ -90,12 +248,18 @@ export function commandFacts(argv: string[], workspace: string): CommandFacts {
   const runs: string[] = [argv[0]];
   const wrapped = EXEC_TABLE.wrappers.includes(first) || EXEC_TABLE.launchers.includes(first);
   // Behind a wrapper any program may follow, so every program's options count.
-  const tables = wrapped ? Object.values(EXEC_TABLE.options) : [EXEC_TABLE.options[first] ?? { exec: [], write: [] }, EXEC_TABLE.options['*']];
+  const tables = wrapped
+    ? Object.values(EXEC_TABLE.options)
+    : [EXEC_TABLE.options[first] ?? { exec: [], write: [] }, EXEC_TABLE.options['*']];
   const execs = tables.flatMap((t) => t.exec);
   const writes = tables.flatMap((t) => t.write);
   const scanWords = wrapped || argv.some((a) => isOption(a, execs));
-  let critical: string | null = EXEC_TABLE.launchers.includes(first) ? 'launcher-needs-a-person' : null;
-  const note = (why: string) => { critical ??= why; };
+  let critical: string | null = EXEC_TABLE.launchers.includes(first)
+    ? 'launcher-needs-a-person'
+    : null;
+  const note = (why: string) => {
+    critical ??= why;
+  };
 
   const argPaths: string[] = [];
   let lastUnsafeArg = -1;
@@ -106,8 +270,14 @@ export function commandFacts(argv: string[], workspace: string): CommandFacts {
       for (const word of arg.split(/[\s=!;'"|&]+/)) if (word) programs.push(nameOf(word));
       if (!arg.startsWith('-')) runs.push(arg);
     }
-    if (isOption(arg, execs)) { note('runs-a-command-needs-a-person'); lastUnsafeArg = i; }
-    if (isOption(arg, writes)) { note('writes-a-file-needs-a-person'); lastUnsafeArg = i; }
+    if (isOption(arg, execs)) {
+      note('runs-a-command-needs-a-person');
+      lastUnsafeArg = i;
+    }
+    if (isOption(arg, writes)) {
+      note('writes-a-file-needs-a-person');
+      lastUnsafeArg = i;
+    }
     const value = valueOf(arg);
     if (!value) continue;
     const path = canonicalPath(value, workspace);
@@ -118,8 +288,10 @@ export function commandFacts(argv: string[], workspace: string): CommandFacts {
     const resolved = resolveProgram(word, workspace);
     if (!resolved) continue;
     programs.push(nameOf(resolved));
-    if (isExecutableFile(resolved) && !EXEC_TABLE.systemDirs.some((d) => isInside(resolved, d))) note('own-program-needs-a-person');
+    if (isExecutableFile(resolved) && !EXEC_TABLE.systemDirs.some((d) => isInside(resolved, d)))
+      note('own-program-needs-a-person');
   }
-  if (programs.some((p) => EXEC_TABLE.interpreters.includes(p))) critical = 'interpreter-needs-a-person';
+  if (programs.some((p) => EXEC_TABLE.interpreters.includes(p)))
+    critical = 'interpreter-needs-a-person';
   return { programs: [...new Set(programs)], argPaths, critical, lastUnsafeArg };
 }

@@ -2,8 +2,10 @@
 import { catalog, type Capability } from './catalog.ts';
 
 const WHY: Record<string, string> = {
-  'audit-unavailable': 'the audit log cannot be written or failed verification, so Aether does nothing on your computer until that is fixed',
-  'hard-block': 'it is on the list of things Aether never touches (keys, system secrets, its own audit data)',
+  'audit-unavailable':
+    'the audit log cannot be written or failed verification, so Aether does nothing on your computer until that is fixed',
+  'hard-block':
+    'it is on the list of things Aether never touches (keys, system secrets, its own audit data)',
   'posture-local-only': 'your privacy posture keeps everything on this machine',
   'cost-cap': 'the spending cap for this provider is reached',
   'preset-denies': 'your autonomy preset does not allow it',
@@ -14,17 +16,25 @@ const WHY: Record<string, string> = {
   'grant-deny': 'you said no to this earlier, for good',
   'no-grant': 'nothing you allowed covers it, so Aether asked you',
   'critical-needs-a-person': 'it is critical, so a person must say yes every time',
-  'shell-syntax-needs-a-person': 'the command contains shell syntax, so a person must say yes every time',
-  'interpreter-needs-a-person': 'it runs code (a shell or an interpreter), so a person must say yes every time',
+  'shell-syntax-needs-a-person':
+    'the command contains shell syntax, so a person must say yes every time',
+  'interpreter-needs-a-person':
+    'it runs code (a shell or an interpreter), so a person must say yes every time',
   'launcher-needs-a-person': 'it starts other programs, so a person must say yes every time',
-  'runs-a-command-needs-a-person': 'one of its options runs another command, so a person must say yes every time',
-  'writes-a-file-needs-a-person': 'one of its options writes a file, so a person must say yes every time',
-  'own-program-needs-a-person': 'it is a program of your own, not a system one, so a person must say yes every time',
-  'follows-untrusted-content': 'it comes after Aether read content from outside in this turn (a file, a page or a command\'s output), which may carry someone else\'s instructions, so it asks you again',
-  'api-cannot-ask': 'it came through the local API, which cannot show you an approval card; allow it in Aether first (a preset or a grant) if API clients should do this',
+  'runs-a-command-needs-a-person':
+    'one of its options runs another command, so a person must say yes every time',
+  'writes-a-file-needs-a-person':
+    'one of its options writes a file, so a person must say yes every time',
+  'own-program-needs-a-person':
+    'it is a program of your own, not a system one, so a person must say yes every time',
+  'follows-untrusted-content':
+    "it comes after Aether read content from outside in this turn (a file, a page or a command's output), which may carry someone else's instructions, so it asks you again",
+  'api-cannot-ask':
+    'it came through the local API, which cannot show you an approval card; allow it in Aether first (a preset or a grant) if API clients should do this',
   'user-allowed': 'you allowed it',
   'user-confirmed': 'you asked for exactly this yourself',
-  unattended: 'it came from background work with nobody to ask, so it was kept as a draft for you to confirm',
+  unattended:
+    'it came from background work with nobody to ask, so it was kept as a draft for you to confirm',
   'user-denied': 'you said no',
   'user-draft': 'you asked for a draft only',
   'approval-expired': 'nobody answered in time',
@@ -36,9 +46,25 @@ export function reasonText(reason: string): string {
   return WHY[reason] ?? reason;
 }
 
-export function explainDecision(capability: string, resource: string, decision: string, reason: string): string {
-  const what = Object.hasOwn(catalog, capability) ? catalog[capability as Capability].label.toLowerCase() : capability;
+export function explainDecision(
+  capability: string,
+  resource: string,
+  decision: string,
+  reason: string,
+): string {
+  const what = Object.hasOwn(catalog, capability)
+    ? catalog[capability as Capability].label.toLowerCase()
+    : capability;
   const target = resource ? ` (${resource})` : '';
-  const verdict = decision === 'allow' ? 'Allowed' : decision === 'deny' ? 'Refused' : decision === 'needs-upgrade' ? 'Not allowed by your preset' : decision === 'draft-only' ? 'Draft only' : 'Asked you';
+  const verdict =
+    decision === 'allow'
+      ? 'Allowed'
+      : decision === 'deny'
+        ? 'Refused'
+        : decision === 'needs-upgrade'
+          ? 'Not allowed by your preset'
+          : decision === 'draft-only'
+            ? 'Draft only'
+            : 'Asked you';
   return `${verdict}: ${what}${target}, because ${reasonText(reason)}.`;
 }

@@ -5,14 +5,35 @@ import type { Capability } from './catalog.ts';
 import { GrantIndex, type Duration, type Grant, type Scope } from './grants.ts';
 
 type Row = {
-  id: string; capability: string; scope: string; effect: 'allow' | 'deny'; duration: Duration; expires_at: number | null;
-  uses_left: number | null; task_id: string | null; session_id: string | null; persona_id: string | null; created_at: number; revoked_at: number | null; actor: string;
+  id: string;
+  capability: string;
+  scope: string;
+  effect: 'allow' | 'deny';
+  duration: Duration;
+  expires_at: number | null;
+  uses_left: number | null;
+  task_id: string | null;
+  session_id: string | null;
+  persona_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  actor: string;
 };
 
 const toGrant = (r: Row): Grant => ({
-  id: r.id, capability: r.capability as Capability, scope: JSON.parse(r.scope) as Scope, effect: r.effect, duration: r.duration,
-  expiresAt: r.expires_at, usesLeft: r.uses_left, taskId: r.task_id, sessionId: r.session_id, personaId: r.persona_id,
-  createdAt: r.created_at, revokedAt: r.revoked_at, actor: r.actor,
+  id: r.id,
+  capability: r.capability as Capability,
+  scope: JSON.parse(r.scope) as Scope,
+  effect: r.effect,
+  duration: r.duration,
+  expiresAt: r.expires_at,
+  usesLeft: r.uses_left,
+  taskId: r.task_id,
+  sessionId: r.session_id,
+  personaId: r.persona_id,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  actor: r.actor,
 });
 
 export type NewGrant = Omit<Grant, 'id' | 'createdAt' | 'revokedAt' | 'sessionId'>;
@@ -27,20 +48,38 @@ export class GrantStore {
     this.db = db;
     this.sessionId = sessionId;
     this.q = {
-      insert: db.prepare(`INSERT INTO grants (id, capability, scope, effect, duration, expires_at, uses_left, task_id, session_id, persona_id, created_at, actor)
+      insert:
+        db.prepare(`INSERT INTO grants (id, capability, scope, effect, duration, expires_at, uses_left, task_id, session_id, persona_id, created_at, actor)
         VALUES (@id, @capability, @scope, @effect, @duration, @expiresAt, @usesLeft, @taskId, @sessionId, @personaId, @createdAt, @actor)`),
-      consume: db.prepare('UPDATE grants SET uses_left = uses_left - 1 WHERE id = ? AND revoked_at IS NULL AND uses_left > 0'),
-      revoke: db.prepare('UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE id = @id AND revoked_at IS NULL'),
-      revokeCapability: db.prepare('UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE capability = @capability AND revoked_at IS NULL RETURNING id'),
-      revokeAll: db.prepare('UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE revoked_at IS NULL'),
+      consume: db.prepare(
+        'UPDATE grants SET uses_left = uses_left - 1 WHERE id = ? AND revoked_at IS NULL AND uses_left > 0',
+      ),
+      revoke: db.prepare(
+        'UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE id = @id AND revoked_at IS NULL',
+      ),
+      revokeCapability: db.prepare(
+        'UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE capability = @capability AND revoked_at IS NULL RETURNING id',
+      ),
+      revokeAll: db.prepare(
+        'UPDATE grants SET revoked_at = @at, revoke_reason = @reason WHERE revoked_at IS NULL',
+      ),
     };
     // Session grants of earlier runs end here; the rest load into the index.
-    const live = db.prepare(`SELECT * FROM grants WHERE revoked_at IS NULL AND (duration NOT IN ('session', 'once', 'task') OR session_id = ?)`).all(sessionId) as Row[];
+    const live = db
+      .prepare(
+        `SELECT * FROM grants WHERE revoked_at IS NULL AND (duration NOT IN ('session', 'once', 'task') OR session_id = ?)`,
+      )
+      .all(sessionId) as Row[];
     for (const r of live) this.index.add(toGrant(r));
   }
 
   add(grant: NewGrant & { id: string; createdAt: number }): Grant {
-    const full: Grant = { ...grant, actor: grant.actor ?? 'user', sessionId: this.sessionId, revokedAt: null };
+    const full: Grant = {
+      ...grant,
+      actor: grant.actor ?? 'user',
+      sessionId: this.sessionId,
+      revokedAt: null,
+    };
     this.q.insert.run({ ...full, scope: JSON.stringify(full.scope) });
     this.index.add(full);
     return full;

@@ -32,34 +32,61 @@ export type Grant = {
 
 /** A request's resource, canonical, in the shape scopes match against. */
 export type Resource =
-  | { kind: 'path'; path: string; /** device:inode when the file has more than one name (hard links). */ linked?: string[] }
   | {
-    kind: 'command'; argv: string[];
-    /** Programs that may run (exec-safety.ts); argv[0] when not given. */
-    programs?: string[];
-    /** Every argument as a canonical path, for the hard blocks. */
-    argPaths?: string[];
-    /** The last argument a prefix grant may not cover; -1 or absent when every one may be. */
-    lastUnsafeArg?: number;
-    /** device:inode of arguments that are files with more than one name. */
-    linked?: string[];
-  }
+      kind: 'path';
+      path: string;
+      /** device:inode when the file has more than one name (hard links). */ linked?: string[];
+    }
+  | {
+      kind: 'command';
+      argv: string[];
+      /** Programs that may run (exec-safety.ts); argv[0] when not given. */
+      programs?: string[];
+      /** Every argument as a canonical path, for the hard blocks. */
+      argPaths?: string[];
+      /** The last argument a prefix grant may not cover; -1 or absent when every one may be. */
+      lastUnsafeArg?: number;
+      /** device:inode of arguments that are files with more than one name. */
+      linked?: string[];
+    }
   | { kind: 'host'; host: string; port: number; privateAddress: boolean }
   | { kind: 'model'; provider: string; model: string }
   | { kind: 'none' };
 
-export type GrantContext = { now: number; sessionId: string; taskId: string | null; personaId: string | null; actor?: string };
+export type GrantContext = {
+  now: number;
+  sessionId: string;
+  taskId: string | null;
+  personaId: string | null;
+  actor?: string;
+};
 
 export function scopeCovers(scope: Scope, resource: Resource): boolean {
   switch (scope.kind) {
-    case 'any': return true;
-    case 'path': return resource.kind === 'path' && isInside(resource.path, scope.root);
+    case 'any':
+      return true;
+    case 'path':
+      return resource.kind === 'path' && isInside(resource.path, scope.root);
     case 'command':
       // A prefix covers the arguments after it only when none of them writes, runs or points outside the workspace.
-      return resource.kind === 'command' && scope.prefix.length <= resource.argv.length && scope.prefix.every((t, i) => resource.argv[i] === t)
-        && (resource.lastUnsafeArg ?? -1) < scope.prefix.length;
-    case 'host': return resource.kind === 'host' && resource.host === scope.host && (scope.port === null || scope.port === resource.port);
-    case 'model': return resource.kind === 'model' && resource.provider === scope.provider && (scope.model === null || scope.model === resource.model);
+      return (
+        resource.kind === 'command' &&
+        scope.prefix.length <= resource.argv.length &&
+        scope.prefix.every((t, i) => resource.argv[i] === t) &&
+        (resource.lastUnsafeArg ?? -1) < scope.prefix.length
+      );
+    case 'host':
+      return (
+        resource.kind === 'host' &&
+        resource.host === scope.host &&
+        (scope.port === null || scope.port === resource.port)
+      );
+    case 'model':
+      return (
+        resource.kind === 'model' &&
+        resource.provider === scope.provider &&
+        (scope.model === null || scope.model === resource.model)
+      );
   }
 }
 
@@ -80,21 +107,31 @@ export function isLive(g: Grant, ctx: GrantContext): boolean {
 
 const keyOf = (scope: Scope): string => {
   switch (scope.kind) {
-    case 'path': return `p:${scope.root}`;
-    case 'command': return `c:${scope.prefix[0] ?? ''}`;
-    case 'host': return `h:${scope.host}`;
-    case 'model': return `m:${scope.provider}`;
-    case 'any': return '*';
+    case 'path':
+      return `p:${scope.root}`;
+    case 'command':
+      return `c:${scope.prefix[0] ?? ''}`;
+    case 'host':
+      return `h:${scope.host}`;
+    case 'model':
+      return `m:${scope.provider}`;
+    case 'any':
+      return '*';
   }
 };
 
 function lookupKeys(resource: Resource): string[] {
   switch (resource.kind) {
-    case 'path': return [...ancestors(resource.path).map((p) => `p:${p}`), '*'];
-    case 'command': return [`c:${resource.argv[0]}`, '*'];
-    case 'host': return [`h:${resource.host}`, '*'];
-    case 'model': return [`m:${resource.provider}`, '*'];
-    case 'none': return ['*'];
+    case 'path':
+      return [...ancestors(resource.path).map((p) => `p:${p}`), '*'];
+    case 'command':
+      return [`c:${resource.argv[0]}`, '*'];
+    case 'host':
+      return [`h:${resource.host}`, '*'];
+    case 'model':
+      return [`m:${resource.provider}`, '*'];
+    case 'none':
+      return ['*'];
   }
 }
 
@@ -106,7 +143,9 @@ export class GrantIndex {
     for (const g of grants) this.add(g);
   }
 
-  get size(): number { return this.byId.size; }
+  get size(): number {
+    return this.byId.size;
+  }
 
   add(g: Grant): void {
     this.remove(g.id);
@@ -126,12 +165,20 @@ export class GrantIndex {
     this.byCapability.get(g.capability)?.get(keyOf(g.scope))?.delete(id);
   }
 
-  get(id: string): Grant | undefined { return this.byId.get(id); }
+  get(id: string): Grant | undefined {
+    return this.byId.get(id);
+  }
 
-  all(): Grant[] { return [...this.byId.values()]; }
+  all(): Grant[] {
+    return [...this.byId.values()];
+  }
 
   /** Live grants whose scope covers the resource: denies first, then the most specific allow. */
-  match(capability: Capability, resource: Resource, ctx: GrantContext): { deny: Grant | null; allow: Grant | null } {
+  match(
+    capability: Capability,
+    resource: Resource,
+    ctx: GrantContext,
+  ): { deny: Grant | null; allow: Grant | null } {
     const buckets = this.byCapability.get(capability);
     let deny: Grant | null = null;
     let allow: Grant | null = null;

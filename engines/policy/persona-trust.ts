@@ -10,15 +10,26 @@ import { modeFor, type Mode, type PresetConfig } from './presets.ts';
 
 const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
 
-export type PersonaPolicy = { id: string; hash: string; modes: Record<string, Mode>; signed: boolean; signer: string | null };
+export type PersonaPolicy = {
+  id: string;
+  hash: string;
+  modes: Record<string, Mode>;
+  signed: boolean;
+  signer: string | null;
+};
 
 /** "files.write: ask → auto" for every mode the pack sets wider than the preset. */
 export function widenedModes(modes: Record<string, Mode>, preset: PresetConfig): string[] {
-  return Object.entries(modes).filter(([capability, wanted]) => {
-    if (!isCapability(capability)) return false;
-    const base = modeFor(preset, capability, catalog[capability].risk);
-    return STRICTNESS.indexOf(wanted) > STRICTNESS.indexOf(base);
-  }).map(([capability, wanted]) => `${capability}: ${modeFor(preset, capability as keyof typeof catalog, catalog[capability as keyof typeof catalog].risk)} → ${wanted}`);
+  return Object.entries(modes)
+    .filter(([capability, wanted]) => {
+      if (!isCapability(capability)) return false;
+      const base = modeFor(preset, capability, catalog[capability].risk);
+      return STRICTNESS.indexOf(wanted) > STRICTNESS.indexOf(base);
+    })
+    .map(
+      ([capability, wanted]) =>
+        `${capability}: ${modeFor(preset, capability as keyof typeof catalog, catalog[capability as keyof typeof catalog].risk)} → ${wanted}`,
+    );
 }
 
 type Settings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
@@ -32,7 +43,10 @@ export function createPersonaTrust(settings: Settings, preset: () => PresetConfi
     modes(): PolicyState['persona'] {
       if (!active) return undefined;
       const widens = active.signed && widenedModes(active.modes, preset()).length > 0;
-      return { modes: active.modes, signed: active.signed && (!widens || confirmed().includes(active.hash)) };
+      return {
+        modes: active.modes,
+        signed: active.signed && (!widens || confirmed().includes(active.hash)),
+      };
     },
     personaId: () => active?.id ?? null,
     /**
@@ -42,13 +56,18 @@ export function createPersonaTrust(settings: Settings, preset: () => PresetConfi
     activate(next: PersonaPolicy): { confirm: ActionRequest | null; applied: string[] } {
       active = next;
       const widened = next.signed ? widenedModes(next.modes, preset()) : [];
-      if (widened.length === 0 || confirmed().includes(next.hash)) return { confirm: null, applied: widened };
-      return { applied: [], confirm: {
-        capability: 'policy.admin', actor: `persona:${next.id}`,
-        target: `let persona ${next.id} (signed by ${next.signer ?? 'unknown'}) widen ${widened.join(', ')}`,
-        input: { op: 'confirm_persona_widening', id: next.id, hash: next.hash },
-        why: 'a signed persona asks for more than your preset allows',
-      } };
+      if (widened.length === 0 || confirmed().includes(next.hash))
+        return { confirm: null, applied: widened };
+      return {
+        applied: [],
+        confirm: {
+          capability: 'policy.admin',
+          actor: `persona:${next.id}`,
+          target: `let persona ${next.id} (signed by ${next.signer ?? 'unknown'}) widen ${widened.join(', ')}`,
+          input: { op: 'confirm_persona_widening', id: next.id, hash: next.hash },
+          why: 'a signed persona asks for more than your preset allows',
+        },
+      };
     },
     /** policy.admin's part: the user said yes to this pack's widening. */
     confirm(hash: string): void {
@@ -59,10 +78,15 @@ export function createPersonaTrust(settings: Settings, preset: () => PresetConfi
 
 /** Adds a key to the user's trust list (policy.admin, after the user said yes). */
 export function trustKey(file: string, name: string, publicKey: string): void {
-  if (!/^[0-9a-f]{64}$/.test(publicKey)) throw new AetherError('BadRequest', 'a persona key is 64 hex characters');
+  if (!/^[0-9a-f]{64}$/.test(publicKey))
+    throw new AetherError('BadRequest', 'a persona key is 64 hex characters');
   let list: Array<{ name: string; publicKey: string }> = [];
   if (existsSync(file)) {
-    try { list = JSON.parse(readFileSync(file, 'utf8')) as typeof list; } catch { throw new AetherError('StorageFailed', `${file} is not a readable trust list`); }
+    try {
+      list = JSON.parse(readFileSync(file, 'utf8')) as typeof list;
+    } catch {
+      throw new AetherError('StorageFailed', `${file} is not a readable trust list`);
+    }
   }
   if (!list.some((k) => k.publicKey === publicKey)) list.push({ name, publicKey });
   mkdirSync(dirname(file), { recursive: true });

@@ -10,7 +10,8 @@ import { AetherError, isPrivateHost } from '../bus/index.ts';
  * first one that does not exist yet (a file to write) are taken as written.
  */
 export function canonicalPath(input: string, base: string): string {
-  if (input.length === 0 || input.includes('\0')) throw new AetherError('BadRequest', 'not a usable path');
+  if (input.length === 0 || input.includes('\0'))
+    throw new AetherError('BadRequest', 'not a usable path');
   const root = parse(input).root;
   let current = root ? realpathSync.native(root) : realpathSync.native(resolve(base));
   let exists = true;
@@ -61,7 +62,8 @@ export type CanonicalCommand = { argv: string[]; shellLike: boolean };
 /** Splits a command line into argv (quotes group, nothing expands) and flags shell syntax. */
 export function canonicalCommand(line: string | string[]): CanonicalCommand {
   const argv = Array.isArray(line) ? [...line] : splitCommand(line);
-  if (argv.length === 0 || argv.some((a) => a.includes('\0'))) throw new AetherError('BadRequest', 'not a usable command');
+  if (argv.length === 0 || argv.some((a) => a.includes('\0')))
+    throw new AetherError('BadRequest', 'not a usable command');
   // `FOO=bar cmd` is an environment prefix in a shell: it would change what runs.
   const envPrefix = /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[0]);
   const rawMeta = typeof line === 'string' && SHELL_META.test(line);
@@ -97,9 +99,15 @@ export type CanonicalUrl = { href: string; host: string; port: number; privateAd
 
 export function canonicalUrl(input: string): CanonicalUrl {
   let url: URL;
-  try { url = new URL(input); } catch { throw new AetherError('BadRequest', `not a URL: ${input.slice(0, 100)}`); }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AetherError('BadRequest', 'only http and https URLs can be fetched');
-  if (url.username || url.password) throw new AetherError('BadRequest', 'URLs with credentials are not fetched');
+  try {
+    url = new URL(input);
+  } catch {
+    throw new AetherError('BadRequest', `not a URL: ${input.slice(0, 100)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new AetherError('BadRequest', 'only http and https URLs can be fetched');
+  if (url.username || url.password)
+    throw new AetherError('BadRequest', 'URLs with credentials are not fetched');
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   url.hash = '';
   return { href: url.href, host: url.hostname, port, privateAddress: isPrivateHost(url.hostname) };

@@ -5,12 +5,21 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Approval } from '../bus/index.ts';
 
 export type Answer = {
-  answer: 'allow' | 'deny' | 'draft'; scopeOption?: string; customScope?: string;
-  duration: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number; variant?: 'without-private';
+  answer: 'allow' | 'deny' | 'draft';
+  scopeOption?: string;
+  customScope?: string;
+  duration: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always';
+  uses?: number;
+  variant?: 'without-private';
 };
 export type Settled = Answer | { answer: 'expired' | 'cancelled' };
 
-type Open = { approval: Approval; turnId: string | null; settle: (a: Settled) => void; timer: NodeJS.Timeout };
+type Open = {
+  approval: Approval;
+  turnId: string | null;
+  settle: (a: Settled) => void;
+  timer: NodeJS.Timeout;
+};
 
 export class Tickets {
   private open = new Map<string, Open>();
@@ -20,11 +29,17 @@ export class Tickets {
     this.timeoutMs = timeoutMs;
   }
 
-  issue(make: (ticketId: string, expiresAt: number) => Approval, now: number, turnId: string | null = null): { approval: Approval; answer: Promise<Settled> } {
+  issue(
+    make: (ticketId: string, expiresAt: number) => Approval,
+    now: number,
+    turnId: string | null = null,
+  ): { approval: Approval; answer: Promise<Settled> } {
     const ticketId = randomBytes(16).toString('hex');
     const approval = make(ticketId, now + this.timeoutMs);
     let settle!: (a: Settled) => void;
-    const answer = new Promise<Settled>((resolve) => { settle = resolve; });
+    const answer = new Promise<Settled>((resolve) => {
+      settle = resolve;
+    });
     const timer = setTimeout(() => this.close(ticketId, { answer: 'expired' }), this.timeoutMs);
     timer.unref();
     this.open.set(ticketId, { approval, turnId, settle, timer });
@@ -37,16 +52,21 @@ export class Tickets {
     if (!ticket) return 'no such open approval (forged, already answered, or expired)';
     const a = Buffer.from(ticket.approval.requestHash);
     const b = Buffer.from(requestHash);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return 'the answer does not match the request it claims to answer';
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      return 'the answer does not match the request it claims to answer';
     this.close(ticketId, answer);
     return null;
   }
 
-  pending(): Approval[] { return [...this.open.values()].map((t) => t.approval); }
+  pending(): Approval[] {
+    return [...this.open.values()].map((t) => t.approval);
+  }
 
   /** Cancels every open approval, or those of one turn (the user stopped it). */
   cancelAll(turnId?: string): number {
-    const ids = [...this.open].filter(([, t]) => turnId === undefined || t.turnId === turnId).map(([id]) => id);
+    const ids = [...this.open]
+      .filter(([, t]) => turnId === undefined || t.turnId === turnId)
+      .map(([id]) => id);
     for (const id of ids) this.close(id, { answer: 'cancelled' });
     return ids.length;
   }

@@ -1,6 +1,12 @@
 // L3 presence, first slice: turns the turn state into what the avatar shows. The behaviour
 // scheduler (frames, blink, gaze, priorities) grows from this mapping.
-import { DisposableSet, type Bus, type EngineHealth, type PresenceState, type TurnState } from '../bus/index.ts';
+import {
+  DisposableSet,
+  type Bus,
+  type EngineHealth,
+  type PresenceState,
+  type TurnState,
+} from '../bus/index.ts';
 
 const FOR_TURN: Record<TurnState, PresenceState> = {
   idle: 'idle',
@@ -23,13 +29,19 @@ export function createPresenceEngine(deps: { bus: Bus }) {
   return {
     start(): void {
       disposables.add(deps.bus.handle('presence.get_state', () => ({ state })));
-      disposables.add(deps.bus.on('turn.state_changed', (event) => {
-        const next = presenceFor(event.payload.state);
-        if (next === state) return;
-        const previous = state;
-        state = next;
-        deps.bus.emit('presence.state_changed', { state, previous }, { source: 'presence', changeId: event.changeId, turnId: event.turnId });
-      }));
+      disposables.add(
+        deps.bus.on('turn.state_changed', (event) => {
+          const next = presenceFor(event.payload.state);
+          if (next === state) return;
+          const previous = state;
+          state = next;
+          deps.bus.emit(
+            'presence.state_changed',
+            { state, previous },
+            { source: 'presence', changeId: event.changeId, turnId: event.turnId },
+          );
+        }),
+      );
     },
     dispose: () => disposables.dispose(),
     state: () => state,

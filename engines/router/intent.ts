@@ -1,9 +1,6 @@
 // A cheap intent guess for routing, from the last user message alone: what needs no model at all
 // (a reflex), what a small model can answer fast, and what deserves the main model.
-export type Intent =
-  | { kind: 'reflex'; reply: string }
-  | { kind: 'quick' }
-  | { kind: 'deep' };
+export type Intent = { kind: 'reflex'; reply: string } | { kind: 'quick' } | { kind: 'deep' };
 
 const GREETING = /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo)[\s!.,]*$/i;
 const THANKS = /^(thanks|thank you|thx|cheers|ty)[\s!.,]*$/i;
@@ -15,13 +12,27 @@ export type Phrases = { greetings: string[]; acknowledgements: string[]; turn: n
 
 export function classify(text: string, now: Date = new Date(), phrases?: Phrases): Intent {
   const t = text.trim();
-  const pick = (pool: string[] | undefined, fallback: string) => (pool?.length ? pool[(phrases?.turn ?? 0) % pool.length] : fallback);
-  if (GREETING.test(t)) return { kind: 'reflex', reply: pick(phrases?.greetings, 'Hello! What can I do for you?') };
-  if (THANKS.test(t)) return { kind: 'reflex', reply: pick(phrases?.acknowledgements, 'You are welcome.') };
-  if (TIME.test(t)) return { kind: 'reflex', reply: `It is ${now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` };
-  if (DATE.test(t)) return { kind: 'reflex', reply: `Today is ${now.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}.` };
+  const pick = (pool: string[] | undefined, fallback: string) =>
+    pool?.length ? pool[(phrases?.turn ?? 0) % pool.length] : fallback;
+  if (GREETING.test(t))
+    return { kind: 'reflex', reply: pick(phrases?.greetings, 'Hello! What can I do for you?') };
+  if (THANKS.test(t))
+    return { kind: 'reflex', reply: pick(phrases?.acknowledgements, 'You are welcome.') };
+  if (TIME.test(t))
+    return {
+      kind: 'reflex',
+      reply: `It is ${now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`,
+    };
+  if (DATE.test(t))
+    return {
+      kind: 'reflex',
+      reply: `Today is ${now.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}.`,
+    };
   const words = t.split(/\s+/).filter(Boolean).length;
   // Short chat without a request for depth goes to the small model, when there is one.
-  const deep = /\b(explain|why|how (do|does|can|should)|compare|write|plan|analy[sz]e|summari[sz]e|code|step by step)\b/i.test(t);
+  const deep =
+    /\b(explain|why|how (do|does|can|should)|compare|write|plan|analy[sz]e|summari[sz]e|code|step by step)\b/i.test(
+      t,
+    );
   return words <= 12 && !deep ? { kind: 'quick' } : { kind: 'deep' };
 }

@@ -8,13 +8,24 @@ import { createHost, type Host } from '../host/index.ts';
 import { nextEvent } from '../host/testing.ts';
 
 const hosts: Host[] = [];
-afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
 
 function start(modelPath: string | null) {
-  const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-tiers-')), threads: 1, modelPath });
+  const host = createHost({
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-tiers-')),
+    threads: 1,
+    modelPath,
+  });
   hosts.push(host);
   host.bus.on('policy.approval_pending', (e) => {
-    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: e.payload.approval.ticketId,
+      requestHash: e.payload.approval.requestHash,
+      answer: 'allow',
+    });
   });
   return host;
 }
@@ -31,12 +42,18 @@ describe('routing tiers', () => {
     const host = start(null);
     const { turn, route } = await say(host, 'hello');
     expect(route).toMatchObject({ tier: 'reflex', rationale: 'needs no model' });
-    expect(turn).toMatchObject({ status: 'complete', model: 'reflex', assistantText: expect.stringMatching(/^Hello!.*No model is installed/) });
+    expect(turn).toMatchObject({
+      status: 'complete',
+      model: 'reflex',
+      assistantText: expect.stringMatching(/^Hello!.*No model is installed/),
+    });
   });
 
   it('sends short chat to the small model and requests for depth to the main one', async () => {
     const host = start(cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Main', ' reply.'] }));
-    const { model } = await host.bus.invoke('models.import', { path: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Quick', ' reply.'] }) });
+    const { model } = await host.bus.invoke('models.import', {
+      path: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Quick', ' reply.'] }),
+    });
     await host.bus.invoke('models.set_small', { id: model!.id });
     const quick = await say(host, 'how was your day');
     expect(quick.route).toMatchObject({ tier: 'local-small', fallbacks: ['local'] });

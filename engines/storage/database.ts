@@ -27,7 +27,10 @@ export function openDatabase(file: string): Db {
     // to FULL on its own writes when a decision must survive power loss.
     db.pragma('synchronous = NORMAL');
   } catch (error) {
-    throw new AetherError('StorageFailed', `cannot open the database at ${file}: ${(error as Error).message}`);
+    throw new AetherError(
+      'StorageFailed',
+      `cannot open the database at ${file}: ${(error as Error).message}`,
+    );
   }
   return db;
 }

@@ -14,16 +14,24 @@ export type Storage = {
   close(): void;
 };
 
-export function openStorage(options: { dataDir: string; migrationsDir: string; now?: () => number }): Storage {
+export function openStorage(options: {
+  dataDir: string;
+  migrationsDir: string;
+  now?: () => number;
+}): Storage {
   const file = join(options.dataDir, 'aether.db');
   const db = openDatabase(file);
   try {
     const report = migrate(db, loadMigrations(options.migrationsDir), options.now);
     return {
-      db, file, migrations: report,
+      db,
+      file,
+      migrations: report,
       conversations: createConversationStore(db),
       settings: createSettingsStore(db),
-      close: () => { if (db.open) db.close(); },
+      close: () => {
+        if (db.open) db.close();
+      },
     };
   } catch (error) {
     db.close();

@@ -14,17 +14,26 @@ export type Guard = (path: string, info: Pick<Stats, 'dev' | 'ino' | 'nlink' | '
 const PROC = process.platform === 'linux' && existsSync('/proc/self/fd');
 
 const changed = (path: string, now: string) =>
-  new AetherError('PolicyDenied', `${path} changed after it was approved (it now leads to ${now}); nothing was done`);
+  new AetherError(
+    'PolicyDenied',
+    `${path} changed after it was approved (it now leads to ${now}); nothing was done`,
+  );
 
-export type Exact = { handle: FileHandle; info: Stats; /** A path that reaches this very object. */ via: string };
+export type Exact = {
+  handle: FileHandle;
+  info: Stats;
+  /** A path that reaches this very object. */ via: string;
+};
 
 export async function openExact(path: string, flags: number, guard?: Guard): Promise<Exact> {
-  const handle = await open(path, flags | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ELOOP') throw changed(path, 'a symlink');
-    if (error.code === 'ENOENT') throw new AetherError('NotFound', `${path} does not exist`);
-    if (error.code === 'ENOTDIR') throw new AetherError('BadRequest', `${path} is not a folder`);
-    throw new AetherError('ToolFailed', error.message);
-  });
+  const handle = await open(path, flags | constants.O_NOFOLLOW).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOOP') throw changed(path, 'a symlink');
+      if (error.code === 'ENOENT') throw new AetherError('NotFound', `${path} does not exist`);
+      if (error.code === 'ENOTDIR') throw new AetherError('BadRequest', `${path} is not a folder`);
+      throw new AetherError('ToolFailed', error.message);
+    },
+  );
   try {
     // Synchronous on purpose: two calls of a few microseconds each, where a trip through the
     // thread pool would cost more than the check itself (bench:policy atUseRecheck).
@@ -44,4 +53,5 @@ export async function openExact(path: string, flags: number, guard?: Guard): Pro
 }
 
 /** The parent folder, held open: `via` + '/' + name reaches a child of exactly that folder. */
-export const openFolder = (path: string, guard?: Guard) => openExact(path, constants.O_RDONLY | constants.O_DIRECTORY, guard);
+export const openFolder = (path: string, guard?: Guard) =>
+  openExact(path, constants.O_RDONLY | constants.O_DIRECTORY, guard);

@@ -23,7 +23,8 @@ export const readFile: ToolExecutor<'files.read'> = async (req) => {
     const buffer = Buffer.alloc(Math.min(info.size, LIMITS.readBytes));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const text = buffer.subarray(0, bytesRead).toString('utf8');
-    const cut = info.size > LIMITS.readBytes ? ` (first ${LIMITS.readBytes} of ${info.size} bytes)` : '';
+    const cut =
+      info.size > LIMITS.readBytes ? ` (first ${LIMITS.readBytes} of ${info.size} bytes)` : '';
     return { summary: `read ${path}, ${info.size} bytes${cut}`, output: text };
   } finally {
     await handle.close();
@@ -35,9 +36,15 @@ export const listFolder: ToolExecutor<'files.list'> = async (req) => {
   const folder = await openFolder(path, req.guard);
   try {
     const entries = await readdir(folder.via, { withFileTypes: true });
-    const shown = entries.slice(0, LIMITS.listEntries).map((e) => `${e.isDirectory() ? 'dir ' : 'file'}  ${e.name}`);
-    const more = entries.length > shown.length ? `\n… and ${entries.length - shown.length} more` : '';
-    return { summary: `listed ${path}: ${entries.length} entries`, output: shown.join('\n') + more };
+    const shown = entries
+      .slice(0, LIMITS.listEntries)
+      .map((e) => `${e.isDirectory() ? 'dir ' : 'file'}  ${e.name}`);
+    const more =
+      entries.length > shown.length ? `\n… and ${entries.length - shown.length} more` : '';
+    return {
+      summary: `listed ${path}: ${entries.length} entries`,
+      output: shown.join('\n') + more,
+    };
   } finally {
     await folder.handle.close();
   }
@@ -46,7 +53,11 @@ export const listFolder: ToolExecutor<'files.list'> = async (req) => {
 /** The child `name` of the held-open parent: refused when it is a symlink now or protected. */
 async function existingChild(req: Pick<ToolRequest, 'guard'>, via: string, path: string) {
   const info = await lstat(join(via, basename(path))).catch(() => null);
-  if (info?.isSymbolicLink()) throw new AetherError('PolicyDenied', `${path} changed after it was approved (it is a symlink now); nothing was done`);
+  if (info?.isSymbolicLink())
+    throw new AetherError(
+      'PolicyDenied',
+      `${path} changed after it was approved (it is a symlink now); nothing was done`,
+    );
   if (info) req.guard?.(path, info);
   return info;
 }
@@ -55,7 +66,11 @@ export const writeFile: ToolExecutor<'files.write'> = async (req) => {
   const path = need(req.path);
   const text = req.input ?? '';
   const bytes = Buffer.byteLength(text);
-  if (bytes > LIMITS.writeBytes) throw new AetherError('BadRequest', `refusing to write ${bytes} bytes (limit ${LIMITS.writeBytes})`);
+  if (bytes > LIMITS.writeBytes)
+    throw new AetherError(
+      'BadRequest',
+      `refusing to write ${bytes} bytes (limit ${LIMITS.writeBytes})`,
+    );
   mkdirSync(dirname(path), { recursive: true });
   const folder = await openFolder(dirname(path), req.guard);
   try {
@@ -84,7 +99,10 @@ export function deleteToTrash(trashDir: string): ToolExecutor<'files.delete'> {
       const info = await existingChild(req, folder.via, path);
       if (!info) throw new AetherError('NotFound', `${path} does not exist`);
       const source = join(folder.via, basename(path));
-      const target = join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`);
+      const target = join(
+        trashDir,
+        `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`,
+      );
       mkdirSync(trashDir, { recursive: true });
       try {
         await rename(source, target);

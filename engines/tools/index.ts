@@ -4,13 +4,22 @@ import { deleteToTrash, listFolder, readFile, writeFile } from './files.ts';
 import { runProcess } from './process.ts';
 import { fetchUrl } from './web.ts';
 
-export type Clipboard = { read(): string | Promise<string>; write(text: string): void | Promise<void> };
-
-const unsupported = (what: string): ToolExecutor<'clipboard.read' | 'clipboard.write'> => async () => {
-  throw new AetherError('Unsupported', `${what} is not available in headless mode`);
+export type Clipboard = {
+  read(): string | Promise<string>;
+  write(text: string): void | Promise<void>;
 };
 
-export function createToolset(options: { workspace: string; trashDir: string; clipboard?: Clipboard }) {
+const unsupported =
+  (what: string): ToolExecutor<'clipboard.read' | 'clipboard.write'> =>
+  async () => {
+    throw new AetherError('Unsupported', `${what} is not available in headless mode`);
+  };
+
+export function createToolset(options: {
+  workspace: string;
+  trashDir: string;
+  clipboard?: Clipboard;
+}) {
   const { clipboard } = options;
   return {
     'files.read': readFile,
@@ -19,9 +28,14 @@ export function createToolset(options: { workspace: string; trashDir: string; cl
     'files.delete': deleteToTrash(options.trashDir),
     'process.exec': runProcess(options.workspace),
     'web.fetch': fetchUrl,
-    'clipboard.read': clipboard ? async () => ({ summary: 'read the clipboard', output: await clipboard.read() }) : unsupported('The clipboard'),
+    'clipboard.read': clipboard
+      ? async () => ({ summary: 'read the clipboard', output: await clipboard.read() })
+      : unsupported('The clipboard'),
     'clipboard.write': clipboard
-      ? async (req: { input?: string }) => { await clipboard.write(req.input ?? ''); return { summary: 'wrote to the clipboard', output: '' }; }
+      ? async (req: { input?: string }) => {
+          await clipboard.write(req.input ?? '');
+          return { summary: 'wrote to the clipboard', output: '' };
+        }
       : unsupported('The clipboard'),
   } satisfies Executors;
 }

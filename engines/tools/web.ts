@@ -16,14 +16,22 @@ export type Resolve = (host: string) => Promise<Array<{ address: string; family:
 
 const systemResolve: Resolve = (host) => lookup(host, { all: true });
 
-function get(url: URL, address: { address: string; family: number }, signal: AbortSignal): Promise<IncomingMessage> {
+function get(
+  url: URL,
+  address: { address: string; family: number },
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const pinned: LookupFunction = (_host, options, callback) => {
     if (options.all) callback(null, [address]);
     else callback(null, address.address, address.family);
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', lookup: pinned, signal, headers: { 'user-agent': 'Aether', accept: '*/*' } }, resolve);
+    const req = send(
+      url,
+      { method: 'GET', lookup: pinned, signal, headers: { 'user-agent': 'Aether', accept: '*/*' } },
+      resolve,
+    );
     req.on('error', reject);
     req.end();
   });
@@ -34,7 +42,10 @@ async function readBody(response: IncomingMessage): Promise<{ text: string; size
   let size = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > WEB_LIMITS.bytes) { response.destroy(); break; }
+    if (size > WEB_LIMITS.bytes) {
+      response.destroy();
+      break;
+    }
     chunks.push(chunk);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), size };
@@ -48,21 +59,36 @@ export function createFetch(options: { resolve?: Resolve } = {}): ToolExecutor<'
     const addresses = await resolve(url.hostname.replace(/^\[|\]$/g, '')).catch(() => {
       throw new AetherError('ToolFailed', `cannot resolve ${url.hostname} (offline?)`);
     });
-    if (addresses.length === 0) throw new AetherError('ToolFailed', `cannot resolve ${url.hostname}`);
+    if (addresses.length === 0)
+      throw new AetherError('ToolFailed', `cannot resolve ${url.hostname}`);
     if (!req.allowPrivateNetwork && addresses.some((a) => isPrivateAddress(a.address))) {
-      throw new AetherError('PolicyDenied', `${url.hostname} resolves to a private network address; that needs its own grant`);
+      throw new AetherError(
+        'PolicyDenied',
+        `${url.hostname} resolves to a private network address; that needs its own grant`,
+      );
     }
     const signal = AbortSignal.any([req.signal, AbortSignal.timeout(WEB_LIMITS.ms)]);
     const response = await get(url, addresses[0], signal).catch((error: Error) => {
-      throw new AetherError('ToolFailed', error.name === 'TimeoutError' || signal.aborted ? `${url.host} did not answer in time` : `fetch failed: ${error.message}`);
+      throw new AetherError(
+        'ToolFailed',
+        error.name === 'TimeoutError' || signal.aborted
+          ? `${url.host} did not answer in time`
+          : `fetch failed: ${error.message}`,
+      );
     });
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400) {
       response.resume();
-      return { summary: `${url.href} redirects (${status})`, output: `redirects to ${response.headers.location ?? '(nowhere)'}; not followed` };
+      return {
+        summary: `${url.href} redirects (${status})`,
+        output: `redirects to ${response.headers.location ?? '(nowhere)'}; not followed`,
+      };
     }
     const { text, size } = await readBody(response);
-    return { summary: `fetched ${url.href}: ${status}, ${size} bytes${size > WEB_LIMITS.bytes ? ' (cut)' : ''}`, output: text };
+    return {
+      summary: `fetched ${url.href}: ${status}, ${size} bytes${size > WEB_LIMITS.bytes ? ' (cut)' : ''}`,
+      output: text,
+    };
   };
 }
 

@@ -7,10 +7,29 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 export type ExportedRow = {
-  seq: number; at: number; changeId: string; kind: string; actor: string; capability: string | null; resource: string | null;
-  decision: string | null; reason: string | null; details: string; keyId: string; prevHash: string; eventHash: string; recordHmac: string;
+  seq: number;
+  at: number;
+  changeId: string;
+  kind: string;
+  actor: string;
+  capability: string | null;
+  resource: string | null;
+  decision: string | null;
+  reason: string | null;
+  details: string;
+  keyId: string;
+  prevHash: string;
+  eventHash: string;
+  recordHmac: string;
 };
-export type CheckpointLine = { v: number; size: number; head: string; at: number; key: string; sig: string };
+export type CheckpointLine = {
+  v: number;
+  size: number;
+  head: string;
+  at: number;
+  key: string;
+  sig: string;
+};
 
 export type Verdict =
   | { ok: true; rows: number; checkpoints: number; sealsChecked: boolean }
@@ -29,7 +48,19 @@ function field(value: string | null): Uint8Array {
 }
 
 function canonical(r: ExportedRow): Uint8Array {
-  const values = [String(r.seq), String(r.at), r.changeId, r.kind, r.actor, r.capability, r.resource, r.decision, r.reason, r.details, r.keyId];
+  const values = [
+    String(r.seq),
+    String(r.at),
+    r.changeId,
+    r.kind,
+    r.actor,
+    r.capability,
+    r.resource,
+    r.decision,
+    r.reason,
+    r.details,
+    r.keyId,
+  ];
   return concatBytes(TAG, ...values.map(field));
 }
 
@@ -43,42 +74,78 @@ const isHex32 = (s: unknown) => typeof s === 'string' && /^[0-9a-f]{64}$/.test(s
 
 export function verifyRows(
   rows: Iterable<ExportedRow>,
-  options: { head: { seq: number; hash: string | null }; keys: Record<string, Uint8Array> | null; checkpoints: CheckpointLine[]; publicKeyHex: string },
+  options: {
+    head: { seq: number; hash: string | null };
+    keys: Record<string, Uint8Array> | null;
+    checkpoints: CheckpointLine[];
+    publicKeyHex: string;
+  },
 ): Verdict {
   try {
     const pub = hexToBytes(options.publicKeyHex);
     for (const c of options.checkpoints) {
       const message = concatBytes(CHECKPOINT_TAG, u64(c.size), hexToBytes(c.head), u64(c.at));
       if (c.key !== options.publicKeyHex || !ed25519.verify(hexToBytes(c.sig), message, pub)) {
-        return { ok: false, seq: null, problem: `checkpoint for ${c.size} rows is not signed by the pinned key` };
+        return {
+          ok: false,
+          seq: null,
+          problem: `checkpoint for ${c.size} rows is not signed by the pinned key`,
+        };
       }
     }
     const bySize = new Map<number, string[]>();
-    for (const c of options.checkpoints) bySize.set(c.size, [...(bySize.get(c.size) ?? []), c.head]);
+    for (const c of options.checkpoints)
+      bySize.set(c.size, [...(bySize.get(c.size) ?? []), c.head]);
     let prev = '0'.repeat(64);
     let expected = 1;
     for (const r of rows) {
-      if (r.seq !== expected) return { ok: false, seq: expected, problem: `row ${expected} is missing or out of order` };
-      if (![r.prevHash, r.eventHash, r.recordHmac].every(isHex32)) return { ok: false, seq: r.seq, problem: `row ${r.seq} is malformed` };
-      if (r.prevHash !== prev) return { ok: false, seq: r.seq, problem: `row ${r.seq} does not follow the row before it` };
+      if (r.seq !== expected)
+        return { ok: false, seq: expected, problem: `row ${expected} is missing or out of order` };
+      if (![r.prevHash, r.eventHash, r.recordHmac].every(isHex32))
+        return { ok: false, seq: r.seq, problem: `row ${r.seq} is malformed` };
+      if (r.prevHash !== prev)
+        return { ok: false, seq: r.seq, problem: `row ${r.seq} does not follow the row before it` };
       const hash = bytesToHex(sha256(concatBytes(hexToBytes(prev), canonical(r))));
-      if (hash !== r.eventHash) return { ok: false, seq: r.seq, problem: `row ${r.seq} was changed after it was written` };
+      if (hash !== r.eventHash)
+        return { ok: false, seq: r.seq, problem: `row ${r.seq} was changed after it was written` };
       if (options.keys) {
         const key = options.keys[r.keyId];
-        if (!key) return { ok: false, seq: r.seq, problem: `row ${r.seq} is sealed with unknown key ${r.keyId}` };
-        if (bytesToHex(hmac(sha256, key, hexToBytes(hash))) !== r.recordHmac) return { ok: false, seq: r.seq, problem: `row ${r.seq}'s seal is wrong` };
+        if (!key)
+          return {
+            ok: false,
+            seq: r.seq,
+            problem: `row ${r.seq} is sealed with unknown key ${r.keyId}`,
+          };
+        if (bytesToHex(hmac(sha256, key, hexToBytes(hash))) !== r.recordHmac)
+          return { ok: false, seq: r.seq, problem: `row ${r.seq}'s seal is wrong` };
       }
       for (const head of bySize.get(r.seq) ?? []) {
-        if (head !== hash) return { ok: false, seq: r.seq, problem: `row ${r.seq} differs from a signed checkpoint` };
+        if (head !== hash)
+          return {
+            ok: false,
+            seq: r.seq,
+            problem: `row ${r.seq} differs from a signed checkpoint`,
+          };
       }
       prev = hash;
       expected++;
     }
     const last = expected - 1;
-    if (options.head.seq !== last || (last > 0 && options.head.hash !== prev)) return { ok: false, seq: last, problem: 'the chain head does not point at the last row' };
+    if (options.head.seq !== last || (last > 0 && options.head.hash !== prev))
+      return { ok: false, seq: last, problem: 'the chain head does not point at the last row' };
     const furthest = Math.max(0, ...options.checkpoints.map((c) => c.size));
-    if (furthest > last) return { ok: false, seq: last + 1, problem: `a signed checkpoint saw ${furthest} rows; the log has ${last}` };
-    return { ok: true, rows: last, checkpoints: options.checkpoints.length, sealsChecked: options.keys !== null };
+    if (furthest > last)
+      return {
+        ok: false,
+        seq: last + 1,
+        problem: `a signed checkpoint saw ${furthest} rows; the log has ${last}`,
+      };
+    return {
+      ok: true,
+      rows: last,
+      checkpoints: options.checkpoints.length,
+      sealsChecked: options.keys !== null,
+    };
   } catch (error) {
     return { ok: false, seq: null, problem: `could not be read: ${(error as Error).message}` };
   }

@@ -11,8 +11,14 @@ export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 const GENERATOR_VERSION = 2;
 
 export function cachedModel(options: ModelOptions): string {
-  const key = createHash('sha256').update(JSON.stringify({ v: GENERATOR_VERSION, ...options })).digest('hex').slice(0, 16);
-  const file = join(CACHE_DIR, `${options.preset}-${options.type}${options.script ? '-scripted' : ''}-${key}.gguf`);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ v: GENERATOR_VERSION, ...options }))
+    .digest('hex')
+    .slice(0, 16);
+  const file = join(
+    CACHE_DIR,
+    `${options.preset}-${options.type}${options.script ? '-scripted' : ''}-${key}.gguf`,
+  );
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     // Write beside and rename, so a concurrent test never sees half a file.

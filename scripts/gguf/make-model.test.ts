@@ -25,13 +25,19 @@ describe('GGUF generator', () => {
     makeModel(file, { preset: 'tiny', type: 'f16' });
     const info = await readGgufFileInfo(file);
     expect(info.version).toBe(3);
-    const meta = info.metadata as unknown as { general: { architecture: string }; llama: Record<string, unknown>; tokenizer: { ggml: { model: string; tokens: string[] } } };
+    const meta = info.metadata as unknown as {
+      general: { architecture: string };
+      llama: Record<string, unknown>;
+      tokenizer: { ggml: { model: string; tokens: string[] } };
+    };
     expect(meta.general.architecture).toBe('llama');
     expect(meta.llama.embedding_length).toBe(128);
     expect(meta.llama.feed_forward_length).toBe(256);
     expect(meta.tokenizer.ggml.model).toBe('llama');
     expect(meta.tokenizer.ggml.tokens).toHaveLength(2048);
-    expect(info.fullTensorInfo?.find((t) => t.name === 'token_embd.weight')?.dimensions.map(Number)).toEqual([128, 2048]);
+    expect(
+      info.fullTensorInfo?.find((t) => t.name === 'token_embd.weight')?.dimensions.map(Number),
+    ).toEqual([128, 2048]);
   });
 
   it('encodes quantized rows that decode back close to their values', () => {
@@ -48,7 +54,12 @@ describe('GGUF generator', () => {
     const file = join(dir, 'roundtrip.gguf');
     const script = ['Sure!', ' A', ' quick', ' idea:', ' ginger', ' soup.'];
     makeModel(file, { preset: 'tiny', type: 'q8_0', script });
-    const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error, build: 'never' });
+    const llama = await getLlama({
+      gpu: false,
+      maxThreads: 1,
+      logLevel: LlamaLogLevel.error,
+      build: 'never',
+    });
     const model = await llama.loadModel({ modelPath: file });
     // As in a chat prompt: the reply follows the assistant header. Script pieces are the last
     // tokens of the vocabulary, in order.
@@ -59,23 +70,40 @@ describe('GGUF generator', () => {
   });
 
   it('refuses a script that repeats a piece or does not fit the preset', () => {
-    expect(() => makeModel(join(dir, 'x.gguf'), { preset: 'tiny', type: 'q8_0', script: ['a', 'a'] })).toThrow(/distinct/);
+    expect(() =>
+      makeModel(join(dir, 'x.gguf'), { preset: 'tiny', type: 'q8_0', script: ['a', 'a'] }),
+    ).toThrow(/distinct/);
     const long = Array.from({ length: 200 }, (_, i) => `w${i}`);
-    expect(() => makeModel(join(dir, 'y.gguf'), { preset: 'tiny', type: 'q8_0', script: long })).toThrow(/wider/);
+    expect(() =>
+      makeModel(join(dir, 'y.gguf'), { preset: 'tiny', type: 'q8_0', script: long }),
+    ).toThrow(/wider/);
   });
 
   it('loads in node-llama-cpp; random weights generate, a scripted model says its script', async () => {
     const random = join(dir, 'random.gguf');
     const scripted = join(dir, 'scripted.gguf');
     makeModel(random, { preset: 'tiny', type: 'q4_0' });
-    makeModel(scripted, { preset: 'tiny', type: 'q8_0', script: ['Hello', ' from', ' a', ' scripted', ' model.'] });
-    const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error, build: 'never' });
+    makeModel(scripted, {
+      preset: 'tiny',
+      type: 'q8_0',
+      script: ['Hello', ' from', ' a', ' scripted', ' model.'],
+    });
+    const llama = await getLlama({
+      gpu: false,
+      maxThreads: 1,
+      logLevel: LlamaLogLevel.error,
+      build: 'never',
+    });
     const answer = async (file: string) => {
       const model = await llama.loadModel({ modelPath: file });
       const context = await model.createContext({ contextSize: 512, threads: 1 });
       const chat = new LlamaChat({ contextSequence: context.getSequence() });
       const result = await chat.generateResponse(
-        [{ type: 'system', text: 'Be brief.' }, { type: 'user', text: 'What is your name?' }, { type: 'model', response: [] }],
+        [
+          { type: 'system', text: 'Be brief.' },
+          { type: 'user', text: 'What is your name?' },
+          { type: 'model', response: [] },
+        ],
         { maxTokens: 24, temperature: 0.8 },
       );
       await context.dispose();

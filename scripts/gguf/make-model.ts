@@ -1,21 +1,53 @@
 // Generates a llama-architecture GGUF with deterministic random weights, optionally "scripted":
 // the model then answers every prompt with exactly the given pieces, by real inference.
-import { GgmlType, writeGguf, type GgmlTypeId, type MetaValue, type TensorSpec } from './gguf-file.ts';
+import {
+  GgmlType,
+  writeGguf,
+  type GgmlTypeId,
+  type MetaValue,
+  type TensorSpec,
+} from './gguf-file.ts';
 import { encodeRow, randomRows, Rng, seedFrom } from './rows.ts';
 import { buildVocab, CHATML_TEMPLATE, SPECIAL, type Vocab } from './vocab.ts';
 
 export type Preset = {
-  embd: number; layers: number; heads: number; kvHeads: number; ff: number; vocab: number; context: number;
+  embd: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  ff: number;
+  vocab: number;
+  context: number;
 };
 
 export const PRESETS = {
   tiny: { embd: 128, layers: 2, heads: 4, kvHeads: 2, ff: 256, vocab: 2048, context: 4096 },
-  'smollm2-135m': { embd: 576, layers: 30, heads: 9, kvHeads: 3, ff: 1536, vocab: 49152, context: 8192 },
-  'qwen2.5-0.5b': { embd: 896, layers: 24, heads: 14, kvHeads: 2, ff: 4864, vocab: 151936, context: 32768 },
+  'smollm2-135m': {
+    embd: 576,
+    layers: 30,
+    heads: 9,
+    kvHeads: 3,
+    ff: 1536,
+    vocab: 49152,
+    context: 8192,
+  },
+  'qwen2.5-0.5b': {
+    embd: 896,
+    layers: 24,
+    heads: 14,
+    kvHeads: 2,
+    ff: 4864,
+    vocab: 151936,
+    context: 32768,
+  },
 } satisfies Record<string, Preset>;
 
 export type PresetName = keyof typeof PRESETS;
-export const WEIGHT_TYPES = { f16: GgmlType.F16, q8_0: GgmlType.Q8_0, q4_0: GgmlType.Q4_0 } as const;
+export const WEIGHT_TYPES = {
+  f16: GgmlType.F16,
+  q8_0: GgmlType.Q8_0,
+  q4_0: GgmlType.Q4_0,
+} as const;
 export type WeightTypeName = keyof typeof WEIGHT_TYPES;
 
 export type ModelOptions = {
@@ -48,7 +80,9 @@ export function makeModel(path: string, options: ModelOptions): void {
 }
 
 function metadata(shape: Preset, options: ModelOptions, vocab: Vocab): Record<string, MetaValue> {
-  const name = options.script ? `aether-scripted-${options.preset}` : `aether-random-${options.preset}`;
+  const name = options.script
+    ? `aether-scripted-${options.preset}`
+    : `aether-random-${options.preset}`;
   return {
     'general.architecture': { str: 'llama' },
     'general.name': { str: name },
@@ -77,7 +111,9 @@ function metadata(shape: Preset, options: ModelOptions, vocab: Vocab): Record<st
 
 function randomTensor(name: string, dims: number[], type: GgmlTypeId, sigma = SIGMA): TensorSpec {
   return {
-    name, dims, type,
+    name,
+    dims,
+    type,
     write: (push) => {
       const rng = new Rng(seedFrom(name));
       const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / dims[0]));
@@ -89,13 +125,25 @@ function randomTensor(name: string, dims: number[], type: GgmlTypeId, sigma = SI
 }
 
 function onesTensor(name: string, length: number): TensorSpec {
-  return { name, dims: [length], type: GgmlType.F32, write: (push) => push(encodeRow(GgmlType.F32, new Float32Array(length).fill(1))) };
+  return {
+    name,
+    dims: [length],
+    type: GgmlType.F32,
+    write: (push) => push(encodeRow(GgmlType.F32, new Float32Array(length).fill(1))),
+  };
 }
 
 /** A tensor whose rows are random except where `shape(row, values)` writes chosen values. */
-function shapedTensor(name: string, dims: number[], type: GgmlTypeId, shape: (row: number, values: Float32Array) => void): TensorSpec {
+function shapedTensor(
+  name: string,
+  dims: number[],
+  type: GgmlTypeId,
+  shape: (row: number, values: Float32Array) => void,
+): TensorSpec {
   return {
-    name, dims, type,
+    name,
+    dims,
+    type,
     write: (push) => {
       const rng = new Rng(seedFrom(name));
       const values = new Float32Array(dims[0]);
@@ -108,7 +156,12 @@ function shapedTensor(name: string, dims: number[], type: GgmlTypeId, shape: (ro
   };
 }
 
-function buildTensors(shape: Preset, type: GgmlTypeId, vocab: Vocab, options: ModelOptions): TensorSpec[] {
+function buildTensors(
+  shape: Preset,
+  type: GgmlTypeId,
+  vocab: Vocab,
+  options: ModelOptions,
+): TensorSpec[] {
   const { embd, ff, heads, kvHeads } = shape;
   const kvDim = (embd / heads) * kvHeads;
   const scripted = vocab.scriptIds.length > 0;
@@ -117,13 +170,19 @@ function buildTensors(shape: Preset, type: GgmlTypeId, vocab: Vocab, options: Mo
     // Dimension 0 is "any prompt token"; script piece i owns dimension i + 1.
     const dimOf = new Map(vocab.scriptIds.map((id, i) => [id, i + 1]));
     const last = vocab.scriptIds.length;
-    tensors.push(shapedTensor('token_embd.weight', [embd, shape.vocab], type, (row, v) => { v[dimOf.get(row) ?? 0] = SPIKE; }));
+    tensors.push(
+      shapedTensor('token_embd.weight', [embd, shape.vocab], type, (row, v) => {
+        v[dimOf.get(row) ?? 0] = SPIKE;
+      }),
+    );
     const successors = new Map<number, number[]>(vocab.scriptIds.map((id, i) => [id, [i]]));
     successors.set(SPECIAL.imEnd, options.loop ? [] : [last]);
     if (options.loop) successors.get(vocab.scriptIds[0])!.push(last);
-    tensors.push(shapedTensor('output.weight', [embd, shape.vocab], type, (row, v) => {
-      for (const dim of successors.get(row) ?? []) v[dim] = READ;
-    }));
+    tensors.push(
+      shapedTensor('output.weight', [embd, shape.vocab], type, (row, v) => {
+        for (const dim of successors.get(row) ?? []) v[dim] = READ;
+      }),
+    );
   } else {
     tensors.push(randomTensor('token_embd.weight', [embd, shape.vocab], type));
   }

@@ -5,7 +5,9 @@ import { GgmlType, rowBytes, type GgmlTypeId } from './gguf-file.ts';
 /** Deterministic 32-bit PRNG (mulberry32): the same seed always yields the same file. */
 export class Rng {
   private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
   nextU32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -85,7 +87,13 @@ export function encodeRow(type: GgmlTypeId, values: Float32Array): Uint8Array {
 }
 
 /** Writes `rows` random rows with standard deviation ≈ sigma, straight as quantized bytes. */
-export function randomRows(type: GgmlTypeId, rowLength: number, rows: number, sigma: number, rng: Rng): Uint8Array {
+export function randomRows(
+  type: GgmlTypeId,
+  rowLength: number,
+  rows: number,
+  sigma: number,
+  rng: Rng,
+): Uint8Array {
   const out = new Uint8Array(rowBytes(type, rowLength) * rows);
   if (type === GgmlType.F32 || type === GgmlType.F16) {
     const values = new Float32Array(rowLength);

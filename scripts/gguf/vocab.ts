@@ -17,7 +17,10 @@ const SPACE = '\u2581'; // SentencePiece's visible space
 
 function* ngrams(length: number): Generator<string> {
   const letters = 'etaoinshrdlcumwfgypbvkjxqz';
-  if (length === 1) { yield* letters; return; }
+  if (length === 1) {
+    yield* letters;
+    return;
+  }
   for (const head of ngrams(length - 1)) for (const c of letters) yield head + c;
 }
 
@@ -29,7 +32,8 @@ function baseTokens(): Array<[string, number]> {
     ['<|im_start|>', TokenType.CONTROL],
     ['<|im_end|>', TokenType.CONTROL],
   ];
-  for (let b = 0; b < 256; b++) out.push([`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, TokenType.BYTE]);
+  for (let b = 0; b < 256; b++)
+    out.push([`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, TokenType.BYTE]);
   out.push([SPACE, TokenType.NORMAL], ['\n', TokenType.NORMAL]);
   for (let c = 33; c < 127; c++) {
     const ch = String.fromCharCode(c);
@@ -46,7 +50,8 @@ function baseTokens(): Array<[string, number]> {
  */
 export function buildVocab(size: number, script: string[] = []): Vocab {
   const pieces = script.map((piece) => piece.replaceAll(' ', SPACE));
-  if (new Set(pieces).size !== pieces.length) throw new Error('each piece of a script must be distinct');
+  if (new Set(pieces).size !== pieces.length)
+    throw new Error('each piece of a script must be distinct');
   const helpers = new Set<string>();
   for (const piece of pieces) {
     const chars = [...piece];
@@ -58,12 +63,16 @@ export function buildVocab(size: number, script: string[] = []): Vocab {
   const entries = baseTokens().filter(([t]) => !reserved.has(t));
   const seen = new Set([...entries.map(([t]) => t), ...reserved]);
   const room = size - reserved.size;
-  if (room < entries.length) throw new Error(`vocabulary of ${size} is too small for the base tokens and the script`);
+  if (room < entries.length)
+    throw new Error(`vocabulary of ${size} is too small for the base tokens and the script`);
   outer: for (let n = 2; n <= 5; n++) {
     for (const gram of ngrams(n)) {
       for (const text of [SPACE + gram, gram]) {
         if (entries.length >= room) break outer;
-        if (!seen.has(text)) { seen.add(text); entries.push([text, TokenType.NORMAL]); }
+        if (!seen.has(text)) {
+          seen.add(text);
+          entries.push([text, TokenType.NORMAL]);
+        }
       }
     }
   }
@@ -76,7 +85,8 @@ export function buildVocab(size: number, script: string[] = []): Vocab {
   const tokens = entries.map(([t]) => t);
   // Longer pieces score higher so merges prefer them, as in trained vocabularies.
   const scores = Float32Array.from(entries, ([t, type], i) =>
-    type !== TokenType.NORMAL ? 0 : i >= room ? 100 + [...t].length : [...t].length - i / size);
+    type !== TokenType.NORMAL ? 0 : i >= room ? 100 + [...t].length : [...t].length - i / size,
+  );
   const types = Int32Array.from(entries, ([, type]) => type);
   return { tokens, scores, types, scriptIds };
 }

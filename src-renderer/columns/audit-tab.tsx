@@ -5,12 +5,31 @@ import { usePolicy } from '../stores/policy.ts';
 const time = (at: number) => new Date(at).toLocaleTimeString();
 
 export function AuditTab() {
-  const { audit, refreshAudit, auditFilter, setFilter, verify, verifying, runVerify, exportAudit, explain, explained, keyWarning } = usePolicy();
-  useEffect(() => { void refreshAudit(); }, [refreshAudit]);
+  const {
+    audit,
+    refreshAudit,
+    auditFilter,
+    setFilter,
+    verify,
+    verifying,
+    runVerify,
+    exportAudit,
+    explain,
+    explained,
+    keyWarning,
+  } = usePolicy();
+  useEffect(() => {
+    void refreshAudit();
+  }, [refreshAudit]);
   return (
     <div className="tab-body">
       <div className="tab-toolbar">
-        <select aria-label="Filter by decision" value={auditFilter} onChange={(e) => void setFilter(e.target.value)} data-testid="audit-filter">
+        <select
+          aria-label="Filter by decision"
+          value={auditFilter}
+          onChange={(e) => void setFilter(e.target.value)}
+          data-testid="audit-filter"
+        >
           <option value="">All</option>
           <option value="allow">Allowed</option>
           <option value="deny">Refused</option>
@@ -18,25 +37,47 @@ export function AuditTab() {
           <option value="done">Done</option>
           <option value="failed">Failed</option>
         </select>
-        <button data-testid="audit-verify" onClick={() => void runVerify()} disabled={verifying}>{verifying ? 'Verifying…' : 'Verify'}</button>
-        <button data-testid="audit-export" onClick={() => void exportAudit()}>Export</button>
+        <button data-testid="audit-verify" onClick={() => void runVerify()} disabled={verifying}>
+          {verifying ? 'Verifying…' : 'Verify'}
+        </button>
+        <button data-testid="audit-export" onClick={() => void exportAudit()}>
+          Export
+        </button>
       </div>
-      {keyWarning && <p className="notice" role="note" data-testid="key-warning">{keyWarning}</p>}
+      {keyWarning && (
+        <p className="notice" role="note" data-testid="key-warning">
+          {keyWarning}
+        </p>
+      )}
       {verify && (
-        <p className={`verify ${verify.ok ? 'ok' : 'bad'}`} data-testid="audit-verify-result" data-ok={String(verify.ok)} role="status">
-          {verify.ok ? '✓ ' : '✗ '}{verify.message}
+        <p
+          className={`verify ${verify.ok ? 'ok' : 'bad'}`}
+          data-testid="audit-verify-result"
+          data-ok={String(verify.ok)}
+          role="status"
+        >
+          {verify.ok ? '✓ ' : '✗ '}
+          {verify.message}
         </p>
       )}
       <ul className="rows" data-testid="audit-list">
         {audit.map((r) => (
           <li key={r.seq} className="row audit-row" data-testid="audit-row" data-seq={r.seq}>
             <div>
-              <span className="muted">#{r.seq} · {time(r.at)} · {r.kind.replace('policy.', '')}</span>
-              <b className={r.decision === 'deny' || r.decision === 'failed' ? 'deny' : ''}>{r.decision ?? ''} {r.capability ?? ''}</b>
+              <span className="muted">
+                #{r.seq} · {time(r.at)} · {r.kind.replace('policy.', '')}
+              </span>
+              <b className={r.decision === 'deny' || r.decision === 'failed' ? 'deny' : ''}>
+                {r.decision ?? ''} {r.capability ?? ''}
+              </b>
               {r.resource && <code>{r.resource}</code>}
               {explained[r.seq] && <span className="explain">{explained[r.seq]}</span>}
             </div>
-            {!explained[r.seq] && <button onClick={() => void explain(r.seq)} aria-label={`Why, for row ${r.seq}`}>Why?</button>}
+            {!explained[r.seq] && (
+              <button onClick={() => void explain(r.seq)} aria-label={`Why, for row ${r.seq}`}>
+                Why?
+              </button>
+            )}
           </li>
         ))}
         {audit.length === 0 && <li className="empty">Nothing recorded yet.</li>}

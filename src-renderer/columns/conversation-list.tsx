@@ -16,27 +16,75 @@ function Row({ conversation, active }: { conversation: Conversation; active: boo
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') void commit();
-    if (e.key === 'Escape') { setDraft(conversation.title); setEditing(false); }
+    if (e.key === 'Escape') {
+      setDraft(conversation.title);
+      setEditing(false);
+    }
   };
 
   return (
-    <li className={`conversation ${active ? 'active' : ''}`} data-testid="conversation-item" data-id={conversation.id}>
+    <li
+      className={`conversation ${active ? 'active' : ''}`}
+      data-testid="conversation-item"
+      data-id={conversation.id}
+    >
       {editing ? (
-        <input className="rename" data-testid="conversation-rename-input" autoFocus value={draft} maxLength={200}
-          onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => void commit()} aria-label="Conversation title" />
+        <input
+          className="rename"
+          data-testid="conversation-rename-input"
+          autoFocus
+          value={draft}
+          maxLength={200}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKey}
+          onBlur={() => void commit()}
+          aria-label="Conversation title"
+        />
       ) : (
-        <button className="title" onClick={() => select(conversation.id)} onDoubleClick={() => { setDraft(conversation.title); setEditing(true); }}
-          title={conversation.title}>{conversation.title}</button>
+        <button
+          className="title"
+          onClick={() => select(conversation.id)}
+          onDoubleClick={() => {
+            setDraft(conversation.title);
+            setEditing(true);
+          }}
+          title={conversation.title}
+        >
+          {conversation.title}
+        </button>
       )}
       {confirming ? (
         <span className="confirm">
-          <button className="danger" data-testid="conversation-delete-confirm" onClick={() => void remove(conversation.id)}>Delete</button>
+          <button
+            className="danger"
+            data-testid="conversation-delete-confirm"
+            onClick={() => void remove(conversation.id)}
+          >
+            Delete
+          </button>
           <button onClick={() => setConfirming(false)}>Keep</button>
         </span>
       ) : (
         <span className="row-actions">
-          <button aria-label="Rename" title="Rename" data-testid="conversation-rename" onClick={() => { setDraft(conversation.title); setEditing(true); }}>✎</button>
-          <button aria-label="Delete" title="Delete" data-testid="conversation-delete" onClick={() => setConfirming(true)}>✕</button>
+          <button
+            aria-label="Rename"
+            title="Rename"
+            data-testid="conversation-rename"
+            onClick={() => {
+              setDraft(conversation.title);
+              setEditing(true);
+            }}
+          >
+            ✎
+          </button>
+          <button
+            aria-label="Delete"
+            title="Delete"
+            data-testid="conversation-delete"
+            onClick={() => setConfirming(true)}
+          >
+            ✕
+          </button>
         </span>
       )}
     </li>
@@ -49,11 +97,17 @@ export function ConversationList() {
     <nav className="column left" aria-label="Conversations">
       <header className="column-header">
         <h2>Conversations</h2>
-        <button className="primary" data-testid="conversation-new" onClick={() => void create()}>New</button>
+        <button className="primary" data-testid="conversation-new" onClick={() => void create()}>
+          New
+        </button>
       </header>
       <ul className="conversations" data-testid="conversation-list">
-        {list.map((c) => <Row key={c.id} conversation={c} active={c.id === activeId} />)}
-        {list.length === 0 && <li className="empty">No conversations yet. Say hello to start one.</li>}
+        {list.map((c) => (
+          <Row key={c.id} conversation={c} active={c.id === activeId} />
+        ))}
+        {list.length === 0 && (
+          <li className="empty">No conversations yet. Say hello to start one.</li>
+        )}
       </ul>
     </nav>
   );

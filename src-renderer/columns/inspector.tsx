@@ -2,7 +2,8 @@
 import { PresenceFace } from '../components/presence-face.tsx';
 import { useInspector } from '../stores/inspector.ts';
 
-const fmt = (n: number | null, unit: string, digits = 0) => (n === null ? '—' : `${n.toFixed(digits)} ${unit}`);
+const fmt = (n: number | null, unit: string, digits = 0) =>
+  n === null ? '—' : `${n.toFixed(digits)} ${unit}`;
 
 export function Inspector() {
   const s = useInspector();
@@ -17,29 +18,63 @@ export function Inspector() {
         </div>
       </div>
       <dl className="facts">
-        <dt>Turn</dt><dd data-testid="turn-state" data-state={s.turnState}>{s.turnState}</dd>
-        <dt>Presence</dt><dd data-testid="presence-state">{s.presence}</dd>
-        <dt>Model</dt><dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
-        <dt>Route</dt><dd data-testid="inspector-route" title={s.route?.rationale}>
-          {s.route ? `${s.route.tier}${s.route.provider !== 'local' ? ` · ${s.route.provider}` : ''}${s.route.fallbacks.length ? ` (then ${s.route.fallbacks.join(', ')})` : ''}` : '—'}
+        <dt>Turn</dt>
+        <dd data-testid="turn-state" data-state={s.turnState}>
+          {s.turnState}
         </dd>
-        <dt>Runtime</dt><dd data-testid="router-state">{routerLine}{s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}</dd>
-        <dt>First token</dt><dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>
-        <dt>Speed</dt><dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
-        <dt>Tokens</dt><dd>{s.tokens}</dd>
+        <dt>Presence</dt>
+        <dd data-testid="presence-state">{s.presence}</dd>
+        <dt>Model</dt>
+        <dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
+        <dt>Route</dt>
+        <dd data-testid="inspector-route" title={s.route?.rationale}>
+          {s.route
+            ? `${s.route.tier}${s.route.provider !== 'local' ? ` · ${s.route.provider}` : ''}${s.route.fallbacks.length ? ` (then ${s.route.fallbacks.join(', ')})` : ''}`
+            : '—'}
+        </dd>
+        <dt>Runtime</dt>
+        <dd data-testid="router-state">
+          {routerLine}
+          {s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}
+        </dd>
+        <dt>First token</dt>
+        <dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>
+        <dt>Speed</dt>
+        <dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
+        <dt>Tokens</dt>
+        <dd>{s.tokens}</dd>
       </dl>
       <div className="used-memories" data-testid="inspector-memories">
         <h3 className="section">Remembered for this turn</h3>
-        {s.memories.length === 0 ? <p className="muted">nothing</p>
-          : <ul>{s.memories.map((m) => <li key={m.id}>{m.content} <span className="muted">({m.privacy})</span></li>)}</ul>}
+        {s.memories.length === 0 ? (
+          <p className="muted">nothing</p>
+        ) : (
+          <ul>
+            {s.memories.map((m) => (
+              <li key={m.id}>
+                {m.content} <span className="muted">({m.privacy})</span>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {s.memoryProblems.length > 0 && (
         <div className="memory-problems" data-testid="inspector-memory-problems" role="status">
           <h3 className="section">Memory could not keep up</h3>
-          <ul>{s.memoryProblems.map((p) => <li key={`${p.turnId}-${p.at}`}>{p.message} <span className="muted">({new Date(p.at).toLocaleTimeString()})</span></li>)}</ul>
+          <ul>
+            {s.memoryProblems.map((p) => (
+              <li key={`${p.turnId}-${p.at}`}>
+                {p.message} <span className="muted">({new Date(p.at).toLocaleTimeString()})</span>
+              </li>
+            ))}
+          </ul>
         </div>
       )}
-      {s.router?.error && <p className="router-error" role="status">{s.router.error.message}</p>}
+      {s.router?.error && (
+        <p className="router-error" role="status">
+          {s.router.error.message}
+        </p>
+      )}
     </div>
   );
 }

@@ -4,27 +4,59 @@ import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
 import { useConversations } from '../stores/conversations.ts';
 import { day, useMemory } from '../stores/memory.ts';
 
-function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'privacy' | 'occurredAt'> & { status?: string; contradicts?: string | null } }) {
+function Item({
+  item,
+}: {
+  item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'privacy' | 'occurredAt'> & {
+    status?: string;
+    contradicts?: string | null;
+  };
+}) {
   const m = useMemory();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(item.content);
   return (
-    <li className="row column-row" data-testid="memory-item" data-kind={item.kind} data-status={item.status ?? 'active'}>
+    <li
+      className="row column-row"
+      data-testid="memory-item"
+      data-kind={item.kind}
+      data-status={item.status ?? 'active'}
+    >
       <div>
         {editing ? (
-          <form onSubmit={(e) => { e.preventDefault(); void m.edit(item.id, draft).then(() => setEditing(false)); }}>
-            <input className="memory-edit" value={draft} onChange={(e) => setDraft(e.target.value)} aria-label="Memory text" autoFocus />
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void m.edit(item.id, draft).then(() => setEditing(false));
+            }}
+          >
+            <input
+              className="memory-edit"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              aria-label="Memory text"
+              autoFocus
+            />
           </form>
-        ) : <span>{item.content}</span>}
+        ) : (
+          <span>{item.content}</span>
+        )}
         <span className="muted">
           {item.kind} · {item.privacy} · {day(item.occurredAt)}
-          {item.status === 'proposed' ? ' · waiting for you' : ''}{item.contradicts ? ' · contradicts an earlier memory' : ''}
+          {item.status === 'proposed' ? ' · waiting for you' : ''}
+          {item.contradicts ? ' · contradicts an earlier memory' : ''}
         </span>
         {m.why?.itemId === item.id && (
           <ul className="why" data-testid="memory-why-text">
-            {m.why.lines.map((l, i) => <li key={i}>{l}</li>)}
+            {m.why.lines.map((l, i) => (
+              <li key={i}>{l}</li>
+            ))}
             {m.why.conversations.map((c) => (
-              <li key={c}><button className="link" onClick={() => useConversations.getState().select(c)}>Open the conversation</button></li>
+              <li key={c}>
+                <button className="link" onClick={() => useConversations.getState().select(c)}>
+                  Open the conversation
+                </button>
+              </li>
             ))}
           </ul>
         )}
@@ -32,14 +64,32 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
       <span className="row-buttons">
         {item.status === 'proposed' ? (
           <>
-            <button className="primary" data-testid="memory-confirm" onClick={() => void m.confirm(item.id)}>Keep</button>
+            <button
+              className="primary"
+              data-testid="memory-confirm"
+              onClick={() => void m.confirm(item.id)}
+            >
+              Keep
+            </button>
             <button onClick={() => void m.reject(item.id)}>No</button>
           </>
         ) : (
           <>
-            <button data-testid="memory-why" onClick={() => void m.explain(item.id)} title="Why do you know this?">Why?</button>
+            <button
+              data-testid="memory-why"
+              onClick={() => void m.explain(item.id)}
+              title="Why do you know this?"
+            >
+              Why?
+            </button>
             <button onClick={() => setEditing(!editing)}>Edit</button>
-            <button className="danger" data-testid="memory-forget" onClick={() => void m.forget(item.id)}>Forget</button>
+            <button
+              className="danger"
+              data-testid="memory-forget"
+              onClick={() => void m.forget(item.id)}
+            >
+              Forget
+            </button>
           </>
         )}
       </span>
@@ -50,7 +100,11 @@ function Item({ item }: { item: Pick<MemoryItem, 'id' | 'kind' | 'content' | 'pr
 // Conversation memories repeat the chat itself, so they have a view of their own; what was said
 // word for word is found by searching.
 const KINDS: Array<['' | Exclude<MemoryItem['kind'], 'turn'>, string]> = [
-  ['', 'Kept for later'], ['fact', 'Facts'], ['preference', 'Preferences'], ['artifact', 'Files and pages'], ['session', 'Conversations'],
+  ['', 'Kept for later'],
+  ['fact', 'Facts'],
+  ['preference', 'Preferences'],
+  ['artifact', 'Files and pages'],
+  ['session', 'Conversations'],
 ];
 
 export function MemoryTab() {
@@ -58,40 +112,84 @@ export function MemoryTab() {
   const [text, setText] = useState(m.query);
   const [kind, setKind] = useState('');
   // Loaded when the tab mounts; memory.changed events keep it current after that.
-  useEffect(() => { void m.refresh(); }, []);
+  useEffect(() => {
+    void m.refresh();
+  }, []);
   // Searched once typing pauses, not on every keystroke.
   useEffect(() => {
-    const timer = setTimeout(() => { if (text !== m.query) void m.search(text); }, 150);
+    const timer = setTimeout(() => {
+      if (text !== m.query) void m.search(text);
+    }, 150);
     return () => clearTimeout(timer);
   }, [text]);
-  const shown: Array<MemoryItem | MemoryHit> = m.results ? m.results.filter((i) => !kind || i.kind === kind)
+  const shown: Array<MemoryItem | MemoryHit> = m.results
+    ? m.results.filter((i) => !kind || i.kind === kind)
     : m.items.filter((i) => (kind ? i.kind === kind : i.kind !== 'session'));
   return (
     <div className="tab-body">
       <div className="tab-toolbar memory-toolbar">
-        <input className="memory-search" data-testid="memory-search" placeholder="Search what Aether remembers" value={text}
-          onChange={(e) => setText(e.target.value)} aria-label="Search memory" />
-        <select data-testid="memory-kind" value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Show">
-          {KINDS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+        <input
+          className="memory-search"
+          data-testid="memory-search"
+          placeholder="Search what Aether remembers"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-label="Search memory"
+        />
+        <select
+          data-testid="memory-kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value)}
+          aria-label="Show"
+        >
+          {KINDS.map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
-        <button data-testid="memory-export" onClick={() => void m.exportAll()}>Export</button>
+        <button data-testid="memory-export" onClick={() => void m.exportAll()}>
+          Export
+        </button>
       </div>
       {m.settings && (
         <div className="tab-toolbar memory-settings">
           <label title="Expiry, merging duplicates, fading and conversation summaries run when Aether is idle">
-            <input type="checkbox" data-testid="memory-pause" checked={m.settings.consolidationPaused}
-              onChange={(e) => void m.setSettings({ consolidationPaused: e.target.checked })} /> Pause background upkeep
+            <input
+              type="checkbox"
+              data-testid="memory-pause"
+              checked={m.settings.consolidationPaused}
+              onChange={(e) => void m.setSettings({ consolidationPaused: e.target.checked })}
+            />{' '}
+            Pause background upkeep
           </label>
           <label title="When a local model is installed, it reads what you say for facts worth keeping; you confirm them here">
-            <input type="checkbox" data-testid="memory-model-extraction" checked={m.settings.modelExtraction}
-              onChange={(e) => void m.setSettings({ modelExtraction: e.target.checked })} /> Let the model suggest memories
+            <input
+              type="checkbox"
+              data-testid="memory-model-extraction"
+              checked={m.settings.modelExtraction}
+              onChange={(e) => void m.setSettings({ modelExtraction: e.target.checked })}
+            />{' '}
+            Let the model suggest memories
           </label>
         </div>
       )}
-      {m.message && <p className="notice" role="status">{m.message}</p>}
+      {m.message && (
+        <p className="notice" role="status">
+          {m.message}
+        </p>
+      )}
       <ul className="rows" data-testid="memory-list">
-        {shown.map((item) => <Item key={item.id} item={item} />)}
-        {shown.length === 0 && <li className="empty">{m.results || kind ? 'Nothing matches.' : 'Nothing remembered yet. Say “remember that …” to keep something.'}</li>}
+        {shown.map((item) => (
+          <Item key={item.id} item={item} />
+        ))}
+        {shown.length === 0 && (
+          <li className="empty">
+            {m.results || kind
+              ? 'Nothing matches.'
+              : 'Nothing remembered yet. Say “remember that …” to keep something.'}
+          </li>
+        )}
       </ul>
     </div>
   );

@@ -8,7 +8,14 @@ import { MemoryTab } from './memory-tab.tsx';
 import { ModelsTab } from './models-tab.tsx';
 import { PersonaTab } from './persona-tab.tsx';
 
-const TABS = [['inspector', 'Live'], ['memory', 'Memory'], ['persona', 'Persona'], ['models', 'Models'], ['grants', 'Grants'], ['audit', 'Audit']] as const;
+const TABS = [
+  ['inspector', 'Live'],
+  ['memory', 'Memory'],
+  ['persona', 'Persona'],
+  ['models', 'Models'],
+  ['grants', 'Grants'],
+  ['audit', 'Audit'],
+] as const;
 const TEST_IDS: Partial<Record<Tab, string>> = { memory: 'memory-tab', persona: 'persona-tab' };
 type Tab = (typeof TABS)[number][0];
 
@@ -21,19 +28,43 @@ export function RightColumn() {
     <aside className={`column right${tab === 'persona' ? ' wide' : ''}`} aria-label="Inspector">
       <header className="column-header tabs" role="tablist">
         {TABS.map(([id, label]) => (
-          <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? 'active' : ''} data-testid={TEST_IDS[id] ?? `tab-${id}`} onClick={() => setTab(id)}>
-            {label}{id === 'grants' && grants > 0 ? ` (${grants})` : ''}
+          <button
+            key={id}
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            data-testid={TEST_IDS[id] ?? `tab-${id}`}
+            onClick={() => setTab(id)}
+          >
+            {label}
+            {id === 'grants' && grants > 0 ? ` (${grants})` : ''}
           </button>
         ))}
       </header>
-      {notice && <p className="notice" role="status" data-testid="policy-notice">{notice}</p>}
+      {notice && (
+        <p className="notice" role="status" data-testid="policy-notice">
+          {notice}
+        </p>
+      )}
       {/* All tabs stay mounted (hidden when not shown), so each keeps its state and stays live. */}
-      <div className="tab-panel" hidden={tab !== 'inspector'}><Inspector /></div>
-      <div className="tab-panel" hidden={tab !== 'memory'}><MemoryTab /></div>
-      <div className="tab-panel" hidden={tab !== 'persona'}><PersonaTab visible={tab === 'persona'} /></div>
-      <div className="tab-panel" hidden={tab !== 'models'}><ModelsTab /></div>
-      <div className="tab-panel" hidden={tab !== 'grants'}><GrantsTab /></div>
-      <div className="tab-panel" hidden={tab !== 'audit'}><AuditTab /></div>
+      <div className="tab-panel" hidden={tab !== 'inspector'}>
+        <Inspector />
+      </div>
+      <div className="tab-panel" hidden={tab !== 'memory'}>
+        <MemoryTab />
+      </div>
+      <div className="tab-panel" hidden={tab !== 'persona'}>
+        <PersonaTab visible={tab === 'persona'} />
+      </div>
+      <div className="tab-panel" hidden={tab !== 'models'}>
+        <ModelsTab />
+      </div>
+      <div className="tab-panel" hidden={tab !== 'grants'}>
+        <GrantsTab />
+      </div>
+      <div className="tab-panel" hidden={tab !== 'audit'}>
+        <AuditTab />
+      </div>
     </aside>
   );
 }

@@ -7,7 +7,12 @@ import { usePolicy } from '../stores/policy.ts';
 const CUSTOM = '__custom';
 // Labels for the contract's durations: a duration added there fails to compile here until labelled.
 const LABELS = {
-  once: 'Just this once', task: 'For this task', session: 'Until Aether restarts', hour: 'For an hour', day: 'For a day', always: 'Always',
+  once: 'Just this once',
+  task: 'For this task',
+  session: 'Until Aether restarts',
+  hour: 'For an hour',
+  day: 'For a day',
+  always: 'Always',
 } satisfies Record<DurationChoice, string>;
 const DURATIONS = Object.entries(LABELS) as Array<[DurationChoice, string]>;
 type Duration = DurationChoice;
@@ -20,64 +25,147 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
   const [uses, setUses] = useState(0);
   const card = useRef<HTMLDivElement>(null);
 
-  useEffect(() => { card.current?.focus(); }, [approval.ticketId]);
+  useEffect(() => {
+    card.current?.focus();
+  }, [approval.ticketId]);
 
-  const answer = async (kind: 'allow' | 'deny' | 'draft', quick = false, variant?: 'without-private') => {
-    const choice = quick || variant ? { duration: 'once' as const, variant } : {
-      duration, scopeOption: scope === CUSTOM ? undefined : scope, customScope: scope === CUSTOM && custom.trim() ? custom.trim() : undefined,
-      uses: duration !== 'once' && uses > 0 ? uses : undefined,
-    };
+  const answer = async (
+    kind: 'allow' | 'deny' | 'draft',
+    quick = false,
+    variant?: 'without-private',
+  ) => {
+    const choice =
+      quick || variant
+        ? { duration: 'once' as const, variant }
+        : {
+            duration,
+            scopeOption: scope === CUSTOM ? undefined : scope,
+            customScope: scope === CUSTOM && custom.trim() ? custom.trim() : undefined,
+            uses: duration !== 'once' && uses > 0 ? uses : undefined,
+          };
     await respond(approval, kind, choice);
     onDone();
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-    if (e.key === 'Enter') { e.preventDefault(); void answer('allow', true); }
-    if (e.key === 'Escape') { e.preventDefault(); void answer('deny', true); }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      void answer('allow', true);
+    }
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      void answer('deny', true);
+    }
   };
 
   return (
-    <div className={`approval risk-${approval.risk}`} data-testid="approval-card" role="dialog" aria-label="Approval needed" tabIndex={-1} ref={card} onKeyDown={onKey}>
+    <div
+      className={`approval risk-${approval.risk}`}
+      data-testid="approval-card"
+      role="dialog"
+      aria-label="Approval needed"
+      tabIndex={-1}
+      ref={card}
+      onKeyDown={onKey}
+    >
       <div className="approval-head">
         <span className={`risk risk-${approval.risk}`}>{approval.risk} risk</span>
         <strong>{approval.label}</strong>
       </div>
-      <code className="approval-resource" data-testid="approval-resource">{approval.resource || '—'}</code>
-      <p className="approval-why">Asked by <b>{approval.actor}</b>{approval.why ? <>: {approval.why}</> : null}</p>
+      <code className="approval-resource" data-testid="approval-resource">
+        {approval.resource || '—'}
+      </code>
+      <p className="approval-why">
+        Asked by <b>{approval.actor}</b>
+        {approval.why ? <>: {approval.why}</> : null}
+      </p>
       {approval.untrusted !== null && (
         <p className="approval-untrusted" data-testid="approval-untrusted" role="alert">
-          This follows content Aether read from outside in this turn ({approval.untrusted}); it may carry someone else's
-          instructions. Allow only if you asked for this.
+          This follows content Aether read from outside in this turn ({approval.untrusted}); it may
+          carry someone else's instructions. Allow only if you asked for this.
         </p>
       )}
       {approval.preview !== null && <pre className="approval-preview">{approval.preview}</pre>}
       <div className="approval-choices">
-        <label>For
-          <select data-testid="approval-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
-            {approval.scopeOptions.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+        <label>
+          For
+          <select
+            data-testid="approval-scope"
+            value={scope}
+            onChange={(e) => setScope(e.target.value)}
+          >
+            {approval.scopeOptions.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
             <option value={CUSTOM}>A pattern I type…</option>
           </select>
         </label>
-        {scope === CUSTOM && <input data-testid="approval-custom-scope" placeholder="a folder, a command prefix or a host" value={custom} onChange={(e) => setCustom(e.target.value)} />}
-        <label>How long
-          <select data-testid="approval-duration" value={duration} onChange={(e) => setDuration(e.target.value as Duration)} disabled={approval.risk === 'critical' || approval.untrusted !== null}>
-            {DURATIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+        {scope === CUSTOM && (
+          <input
+            data-testid="approval-custom-scope"
+            placeholder="a folder, a command prefix or a host"
+            value={custom}
+            onChange={(e) => setCustom(e.target.value)}
+          />
+        )}
+        <label>
+          How long
+          <select
+            data-testid="approval-duration"
+            value={duration}
+            onChange={(e) => setDuration(e.target.value as Duration)}
+            disabled={approval.risk === 'critical' || approval.untrusted !== null}
+          >
+            {DURATIONS.map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
         {duration !== 'once' && (
-          <label>Uses
-            <select data-testid="approval-uses" value={uses} onChange={(e) => setUses(Number(e.target.value))}>
-              {[[0, 'no limit'], [3, '3 times'], [10, '10 times']].map(([n, label]) => <option key={n} value={n}>{label}</option>)}
+          <label>
+            Uses
+            <select
+              data-testid="approval-uses"
+              value={uses}
+              onChange={(e) => setUses(Number(e.target.value))}
+            >
+              {[
+                [0, 'no limit'],
+                [3, '3 times'],
+                [10, '10 times'],
+              ].map(([n, label]) => (
+                <option key={n} value={n}>
+                  {label}
+                </option>
+              ))}
             </select>
           </label>
         )}
       </div>
       <div className="approval-actions">
-        <button className="primary" data-testid="approval-allow" onClick={() => void answer('allow')}>Allow</button>
+        <button
+          className="primary"
+          data-testid="approval-allow"
+          onClick={() => void answer('allow')}
+        >
+          Allow
+        </button>
         {approval.variants.map((v) => (
-          <button key={v.id} data-testid={`approval-${v.id}`} onClick={() => void answer('allow', false, v.id)}>{v.label}</button>
+          <button
+            key={v.id}
+            data-testid={`approval-${v.id}`}
+            onClick={() => void answer('allow', false, v.id)}
+          >
+            {v.label}
+          </button>
         ))}
-        <button data-testid="approval-draft" onClick={() => void answer('draft')}>Draft only</button>
+        <button data-testid="approval-draft" onClick={() => void answer('draft')}>
+          Draft only
+        </button>
         <button className="danger" data-testid="approval-deny" onClick={() => void answer('deny')}>
           {approval.capability.startsWith('router.remote') ? 'Keep it local' : 'Deny'}
         </button>
@@ -95,8 +183,16 @@ export function Approvals({ onAnswered }: { onAnswered: () => void }) {
     <div className="approvals">
       <Card key={first.ticketId} approval={first} onDone={onAnswered} />
       {rest.length > 0 && (
-        <ul className="pending-drawer" data-testid="approval-pending-list" aria-label="More requests waiting">
-          {rest.map((a) => <li key={a.ticketId}>{a.label}: <code>{a.resource}</code></li>)}
+        <ul
+          className="pending-drawer"
+          data-testid="approval-pending-list"
+          aria-label="More requests waiting"
+        >
+          {rest.map((a) => (
+            <li key={a.ticketId}>
+              {a.label}: <code>{a.resource}</code>
+            </li>
+          ))}
         </ul>
       )}
     </div>

@@ -11,7 +11,8 @@ import YamlWorker from 'monaco-yaml/yaml.worker.js?worker';
 
 // Workers are bundled files of our own origin (CSP worker-src 'self'), never fetched from a CDN.
 self.MonacoEnvironment = {
-  getWorker: (_id: string, label: string) => (label === 'yaml' ? new YamlWorker() : new EditorWorker()),
+  getWorker: (_id: string, label: string) =>
+    label === 'yaml' ? new YamlWorker() : new EditorWorker(),
 };
 
 let configured = false;
@@ -19,8 +20,17 @@ let configured = false;
 export function setUpYaml(schema: Record<string, unknown>): typeof monaco {
   if (!configured) {
     configureMonacoYaml(monaco as never, {
-      enableSchemaRequest: false, validate: false, completion: true, hover: true,
-      schemas: [{ uri: 'aether://persona.schema.json', fileMatch: ['**/persona.yaml'], schema: schema as never }],
+      enableSchemaRequest: false,
+      validate: false,
+      completion: true,
+      hover: true,
+      schemas: [
+        {
+          uri: 'aether://persona.schema.json',
+          fileMatch: ['**/persona.yaml'],
+          schema: schema as never,
+        },
+      ],
     });
     configured = true;
   }

@@ -1,13 +1,23 @@
 // The only file that talks to the host: through the preload's `window.aether` in the desktop
 // app, or a WebSocket with the launch token in headless mode. Both look the same from here.
 import type {
-  ClientMessage, CommandInput, CommandOutput, Envelope, ErrorInfo, ExposedCommandName, InvokeResult, ServerMessage,
+  ClientMessage,
+  CommandInput,
+  CommandOutput,
+  Envelope,
+  ErrorInfo,
+  ExposedCommandName,
+  InvokeResult,
+  ServerMessage,
 } from '../../engines/bus/index.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 export type AetherClient = {
-  invoke<K extends ExposedCommandName>(command: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
+  invoke<K extends ExposedCommandName>(
+    command: K,
+    input: CommandInput<K>,
+  ): Promise<CommandOutput<K>>;
   onEvent(listener: (event: Envelope) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
 };
@@ -34,8 +44,15 @@ function unwrap(result: InvokeResult): unknown {
 function emitter<T>() {
   const listeners = new Set<(value: T) => void>();
   return {
-    emit: (value: T) => { for (const l of listeners) l(value); },
-    add: (l: (value: T) => void) => { listeners.add(l); return () => { listeners.delete(l); }; },
+    emit: (value: T) => {
+      for (const l of listeners) l(value);
+    },
+    add: (l: (value: T) => void) => {
+      listeners.add(l);
+      return () => {
+        listeners.delete(l);
+      };
+    },
   };
 }
 
@@ -44,9 +61,13 @@ function bridgeClient(bridge: AetherBridge): AetherClient {
   const events = emitter<Envelope>();
   bridge.on(events.emit);
   return {
-    invoke: async (command, input) => unwrap(await bridge.invoke({ id: nextId++, command, input })) as never,
+    invoke: async (command, input) =>
+      unwrap(await bridge.invoke({ id: nextId++, command, input })) as never,
     onEvent: events.add,
-    onConnection: (l) => { l('open'); return () => {}; },
+    onConnection: (l) => {
+      l('open');
+      return () => {};
+    },
   };
 }
 
@@ -96,10 +117,17 @@ function socketClient(): AetherClient {
       };
       ws.onclose = () => {
         connection.emit('closed');
-        for (const [id, p] of pending) p.resolve({ id, ok: false, error: { code: 'Internal', message: 'connection to Aether was lost' } });
+        for (const [id, p] of pending)
+          p.resolve({
+            id,
+            ok: false,
+            error: { code: 'Internal', message: 'connection to Aether was lost' },
+          });
         pending.clear();
         const delay = Math.min(5000, 250 * 2 ** retry++);
-        setTimeout(() => { opened = open(); }, delay);
+        setTimeout(() => {
+          opened = open();
+        }, delay);
       };
       socket = ws;
     });

@@ -28,12 +28,20 @@ export const useChat = create<ChatState>((set, get) => ({
   sendError: null,
   async load(conversationId) {
     set({ conversationId, sendError: null });
-    if (!conversationId) { set({ turns: [] }); return; }
+    if (!conversationId) {
+      set({ turns: [] });
+      return;
+    }
     const { turns } = await client.invoke('chat.get_conversation', { id: conversationId });
     if (get().conversationId !== conversationId) return;
     // A turn that started while this was loading arrived by event; keep it.
     const known = new Set(turns.map((t) => t.id));
-    set({ turns: [...turns, ...get().turns.filter((t) => !known.has(t.id) && t.conversationId === conversationId)] });
+    set({
+      turns: [
+        ...turns,
+        ...get().turns.filter((t) => !known.has(t.id) && t.conversationId === conversationId),
+      ],
+    });
   },
   async send(conversationId, text) {
     set({ sendError: null });
@@ -50,17 +58,25 @@ export const useChat = create<ChatState>((set, get) => ({
   },
   turnStarted(turn) {
     if (turn.conversationId !== get().conversationId) return;
-    set({ turns: [...get().turns.filter((t) => t.id !== turn.id), turn], live: { ...get().live, [turn.id]: '' } });
+    set({
+      turns: [...get().turns.filter((t) => t.id !== turn.id), turn],
+      live: { ...get().live, [turn.id]: '' },
+    });
   },
   turnFinished(turn) {
     const { [turn.id]: _done, ...live } = get().live;
     const { [turn.id]: _steps, ...liveSteps } = get().liveSteps;
     set({ liveSteps });
-    if (turn.conversationId !== get().conversationId) { set({ live }); return; }
+    if (turn.conversationId !== get().conversationId) {
+      set({ live });
+      return;
+    }
     set({ turns: get().turns.map((t) => (t.id === turn.id ? turn : t)), live });
   },
   step(turnId, step) {
-    set({ liveSteps: { ...get().liveSteps, [turnId]: [...(get().liveSteps[turnId] ?? []), step] } });
+    set({
+      liveSteps: { ...get().liveSteps, [turnId]: [...(get().liveSteps[turnId] ?? []), step] },
+    });
   },
   token(turnId, text) {
     const live = get().live;

@@ -23,7 +23,9 @@ export const useConversations = create<ConversationsState>((set, get) => ({
   async refresh() {
     const { conversations } = await client.invoke('chat.list_conversations', {});
     const remembered = get().activeId ?? localStorage.getItem(ACTIVE_KEY);
-    const activeId = conversations.some((c) => c.id === remembered) ? remembered : conversations[0]?.id ?? null;
+    const activeId = conversations.some((c) => c.id === remembered)
+      ? remembered
+      : (conversations[0]?.id ?? null);
     set({ list: conversations, loaded: true });
     if (activeId !== get().activeId) get().select(activeId);
   },

@@ -1,12 +1,21 @@
 // Right column: what the live turn is doing, as the host reports it.
 import { create } from 'zustand';
-import type { ActivePersona, PresenceState, RouterStatus, TurnState } from '../../engines/bus/index.ts';
+import type {
+  ActivePersona,
+  PresenceState,
+  RouterStatus,
+  TurnState,
+} from '../../engines/bus/index.ts';
 
 type InspectorState = {
   turnState: TurnState;
   presence: PresenceState;
   router: RouterStatus | null;
-  persona: (Pick<ActivePersona, 'id' | 'displayName' | 'tagline'> & { presence?: ActivePersona['presence'] }) | null;
+  persona:
+    | (Pick<ActivePersona, 'id' | 'displayName' | 'tagline'> & {
+        presence?: ActivePersona['presence'];
+      })
+    | null;
   model: string | null;
   ttftMs: number | null;
   tokens: number;

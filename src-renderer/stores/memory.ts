@@ -45,7 +45,10 @@ export const useMemory = create<MemoryState>((set, get) => ({
   },
   async search(text) {
     set({ query: text });
-    if (!text.trim()) { set({ results: null }); return; }
+    if (!text.trim()) {
+      set({ results: null });
+      return;
+    }
     set({ results: (await client.invoke('memory.query', { text, k: 20 })).hits });
   },
   async explain(id) {
@@ -55,10 +58,20 @@ export const useMemory = create<MemoryState>((set, get) => ({
       ...r.provenance.map((p) => `${p.extractor} from ${p.source} ${p.ref} (${day(p.at)})`),
       ...r.versions.map((v) => `Earlier version ${v.version}: ${v.content}`),
     ];
-    set({ why: { itemId: id, lines, conversations: [...new Set(r.sources.map((s) => s.conversationId))] } });
+    set({
+      why: {
+        itemId: id,
+        lines,
+        conversations: [...new Set(r.sources.map((s) => s.conversationId))],
+      },
+    });
   },
   async confirm(id) {
-    try { await client.invoke('memory.confirm', { id }); } catch (e) { set({ message: e instanceof ClientError ? e.message : String(e) }); }
+    try {
+      await client.invoke('memory.confirm', { id });
+    } catch (e) {
+      set({ message: e instanceof ClientError ? e.message : String(e) });
+    }
     await get().refresh();
   },
   async setSettings(patch) {
@@ -67,9 +80,18 @@ export const useMemory = create<MemoryState>((set, get) => ({
     if (before) set({ settings: { ...before, ...patch } });
     set({ settings: await client.invoke('memory.set_settings', patch) });
   },
-  async reject(id) { await client.invoke('memory.reject', { id }); await get().refresh(); },
-  async edit(id, content) { await client.invoke('memory.edit', { id, content }); await get().refresh(); },
-  async forget(id) { await client.invoke('memory.forget', { id }); await get().refresh(); },
+  async reject(id) {
+    await client.invoke('memory.reject', { id });
+    await get().refresh();
+  },
+  async edit(id, content) {
+    await client.invoke('memory.edit', { id, content });
+    await get().refresh();
+  },
+  async forget(id) {
+    await client.invoke('memory.forget', { id });
+    await get().refresh();
+  },
   async exportAll() {
     const r = await client.invoke('memory.export', {});
     set({ message: r.path ? `Exported to ${r.path}` : r.explanation });

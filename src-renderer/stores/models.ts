@@ -41,26 +41,49 @@ export const useModels = create<ModelsState>((set, get) => ({
   async refresh() {
     const r = await client.invoke('models.list', {});
     const downloads = Object.fromEntries(r.downloads.map((d) => [d.id, d]));
-    set({ installed: r.installed, catalog: r.catalog, defaultChat: r.defaultChat, smallChat: r.smallChat, downloads: { ...get().downloads, ...downloads } });
+    set({
+      installed: r.installed,
+      catalog: r.catalog,
+      defaultChat: r.defaultChat,
+      smallChat: r.smallChat,
+      downloads: { ...get().downloads, ...downloads },
+    });
   },
   async download(id) {
     set({ errors: { ...get().errors, [id]: '' } });
     const r = await client.invoke('models.download', { catalogId: id });
     if (!r.started) set({ errors: { ...get().errors, [id]: r.reason ?? 'not started' } });
   },
-  async cancel(id) { await client.invoke('models.cancel_download', { catalogId: id }); },
+  async cancel(id) {
+    await client.invoke('models.cancel_download', { catalogId: id });
+  },
   async importFile(path) {
     const r = await client.invoke('models.import', { path });
     set({ message: r.model ? `Added ${r.model.name}.` : `Not added: ${r.reason}` });
     await get().refresh();
   },
-  async remove(id) { await client.invoke('models.remove', { id }); await get().refresh(); },
-  async setDefault(id) { await client.invoke('models.set_default', { id }); await get().refresh(); },
-  async setSmall(id) { await client.invoke('models.set_small', { id }); await get().refresh(); },
+  async remove(id) {
+    await client.invoke('models.remove', { id });
+    await get().refresh();
+  },
+  async setDefault(id) {
+    await client.invoke('models.set_default', { id });
+    await get().refresh();
+  },
+  async setSmall(id) {
+    await client.invoke('models.set_small', { id });
+    await get().refresh();
+  },
   progress: (id, d) => set({ downloads: { ...get().downloads, [id]: d } }),
   finished(id, ok, error) {
     const { [id]: _done, ...downloads } = get().downloads;
-    set({ downloads, errors: { ...get().errors, [id]: ok ? '' : (error && PLAIN[error.code]) ?? error?.message ?? 'failed' } });
+    set({
+      downloads,
+      errors: {
+        ...get().errors,
+        [id]: ok ? '' : ((error && PLAIN[error.code]) ?? error?.message ?? 'failed'),
+      },
+    });
     void get().refresh();
   },
 }));

@@ -3,7 +3,15 @@ import { create } from 'zustand';
 import type { PersonaError } from '../../engines/bus/index.ts';
 import { client, ClientError } from '../ipc/client.ts';
 
-type Listed = { id: string; displayName: string; tagline: string; source: 'bundled' | 'user'; signed: boolean; active: boolean; error: PersonaError | null };
+type Listed = {
+  id: string;
+  displayName: string;
+  tagline: string;
+  source: 'bundled' | 'user';
+  signed: boolean;
+  active: boolean;
+  error: PersonaError | null;
+};
 
 type PersonaState = {
   personas: Listed[];
@@ -44,7 +52,10 @@ export const usePersona = create<PersonaState>((set, get) => ({
   summary: [],
   toast: null,
   async refresh() {
-    const [{ personas, pending }, active] = await Promise.all([client.invoke('persona.list', {}), client.invoke('persona.get_active', {})]);
+    const [{ personas, pending }, active] = await Promise.all([
+      client.invoke('persona.list', {}),
+      client.invoke('persona.get_active', {}),
+    ]);
     set({ personas, pending, summary: active.summary });
     if (!get().selected) {
       const active = personas.find((p) => p.active) ?? personas[0];
@@ -56,7 +67,9 @@ export const usePersona = create<PersonaState>((set, get) => ({
     set({ selected: id, text, loadedAt: Date.now(), errors: [], warnings: [], message: null });
     await get().validate();
   },
-  edited(text) { set({ text }); },
+  edited(text) {
+    set({ text });
+  },
   async validate() {
     const { selected, text } = get();
     if (!selected) return;
@@ -70,10 +83,18 @@ export const usePersona = create<PersonaState>((set, get) => ({
     try {
       const r = await client.invoke('persona.save', { id: selected, text });
       set({
-        errors: r.errors, warnings: r.warnings,
-        message: r.status !== 'done' ? r.explanation : r.errors.length ? 'Saved, but not used: fix the error below.' : 'Saved.',
+        errors: r.errors,
+        warnings: r.warnings,
+        message:
+          r.status !== 'done'
+            ? r.explanation
+            : r.errors.length
+              ? 'Saved, but not used: fix the error below.'
+              : 'Saved.',
       });
-    } catch (e) { set({ message: say(e) }); }
+    } catch (e) {
+      set({ message: say(e) });
+    }
     await get().refresh();
   },
   async activate() {
@@ -82,7 +103,9 @@ export const usePersona = create<PersonaState>((set, get) => ({
     try {
       const r = await client.invoke('persona.activate', { id: selected });
       set({ message: r.pending ? 'It takes over when the current reply ends.' : null });
-    } catch (e) { set({ message: say(e) }); }
+    } catch (e) {
+      set({ message: say(e) });
+    }
     await get().refresh();
   },
   async create(from, id, displayName) {
@@ -90,23 +113,35 @@ export const usePersona = create<PersonaState>((set, get) => ({
       await client.invoke('persona.create', { from, id, displayName });
       await get().refresh();
       await get().open(id);
-    } catch (e) { set({ message: say(e) }); }
+    } catch (e) {
+      set({ message: say(e) });
+    }
   },
   async importCard(file) {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      const r = await client.invoke('persona.import_card', { fileName: file.name, dataBase64: btoa(binary) });
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      const r = await client.invoke('persona.import_card', {
+        fileName: file.name,
+        dataBase64: btoa(binary),
+      });
       await get().refresh();
       await get().open(r.id);
-      set({ message: `Imported as “${r.id}”.${r.warnings.length ? ` ${r.warnings.join('; ')}.` : ''}` });
-    } catch (e) { set({ message: say(e) }); }
+      set({
+        message: `Imported as “${r.id}”.${r.warnings.length ? ` ${r.warnings.join('; ')}.` : ''}`,
+      });
+    } catch (e) {
+      set({ message: say(e) });
+    }
   },
   failed(id, error) {
     if (id === get().selected) set({ errors: [error] });
     const toast = `Persona “${id}” was not applied (the one in use stays): line ${error.line}, column ${error.column}: ${error.message}`;
     set({ toast });
-    setTimeout(() => { if (get().toast === toast) set({ toast: null }); }, 10_000);
+    setTimeout(() => {
+      if (get().toast === toast) set({ toast: null });
+    }, 10_000);
   },
 }));

@@ -19,7 +19,17 @@ type PolicyState = {
   notice: string | null;
   explained: Record<number, string>;
   load(): Promise<void>;
-  respond(approval: Approval, answer: 'allow' | 'deny' | 'draft', choice?: { scopeOption?: string; customScope?: string; duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always'; uses?: number; variant?: 'without-private' }): Promise<void>;
+  respond(
+    approval: Approval,
+    answer: 'allow' | 'deny' | 'draft',
+    choice?: {
+      scopeOption?: string;
+      customScope?: string;
+      duration?: 'once' | 'task' | 'session' | 'hour' | 'day' | 'always';
+      uses?: number;
+      variant?: 'without-private';
+    },
+  ): Promise<void>;
   added(approval: Approval): void;
   resolved(ticketId: string): void;
   refreshGrants(): Promise<void>;
@@ -46,23 +56,39 @@ export const usePolicy = create<PolicyState>((set, get) => ({
   notice: null,
   explained: {},
   async load() {
-    const [{ approvals }, state] = await Promise.all([client.invoke('policy.list_pending', {}), client.invoke('policy.get_state', {})]);
-    set({ pending: approvals, auditHealthy: state.auditHealthy, auditProblem: state.auditProblem, keyWarning: state.keyWarning });
+    const [{ approvals }, state] = await Promise.all([
+      client.invoke('policy.list_pending', {}),
+      client.invoke('policy.get_state', {}),
+    ]);
+    set({
+      pending: approvals,
+      auditHealthy: state.auditHealthy,
+      auditProblem: state.auditProblem,
+      keyWarning: state.keyWarning,
+    });
     await Promise.all([get().refreshGrants(), get().refreshAudit()]);
   },
   async respond(approval, answer, choice = {}) {
     try {
       const r = await client.invoke('policy.respond_approval', {
-        ticketId: approval.ticketId, requestHash: approval.requestHash, answer, duration: choice.duration ?? 'once',
-        scopeOption: choice.scopeOption, customScope: choice.customScope, uses: choice.uses, variant: choice.variant,
+        ticketId: approval.ticketId,
+        requestHash: approval.requestHash,
+        answer,
+        duration: choice.duration ?? 'once',
+        scopeOption: choice.scopeOption,
+        customScope: choice.customScope,
+        uses: choice.uses,
+        variant: choice.variant,
       });
-      if (!r.accepted) set({ notice: `That answer was not accepted: ${r.reason ?? 'unknown reason'}` });
+      if (!r.accepted)
+        set({ notice: `That answer was not accepted: ${r.reason ?? 'unknown reason'}` });
     } catch (error) {
       set({ notice: error instanceof ClientError ? error.message : String(error) });
     }
     get().resolved(approval.ticketId);
   },
-  added: (approval) => set({ pending: [...get().pending.filter((a) => a.ticketId !== approval.ticketId), approval] }),
+  added: (approval) =>
+    set({ pending: [...get().pending.filter((a) => a.ticketId !== approval.ticketId), approval] }),
   resolved: (ticketId) => set({ pending: get().pending.filter((a) => a.ticketId !== ticketId) }),
   async refreshGrants() {
     set({ grants: (await client.invoke('policy.list_grants', {})).grants });
@@ -73,7 +99,9 @@ export const usePolicy = create<PolicyState>((set, get) => ({
   },
   async revokeAll() {
     const r = await client.invoke('policy.revoke_all', {});
-    set({ notice: `Revoked ${r.revoked} grant${r.revoked === 1 ? '' : 's'} and stopped ${r.cancelled} action${r.cancelled === 1 ? '' : 's'} in ${Math.round(r.ms)} ms.` });
+    set({
+      notice: `Revoked ${r.revoked} grant${r.revoked === 1 ? '' : 's'} and stopped ${r.cancelled} action${r.cancelled === 1 ? '' : 's'} in ${Math.round(r.ms)} ms.`,
+    });
     await get().refreshGrants();
   },
   async refreshAudit() {
@@ -95,7 +123,12 @@ export const usePolicy = create<PolicyState>((set, get) => ({
   },
   async exportAudit() {
     const outcome = await client.invoke('policy.export_audit', {});
-    set({ notice: outcome.status === 'done' ? `Exported to ${(outcome.result as { output: string }).output}` : outcome.explanation });
+    set({
+      notice:
+        outcome.status === 'done'
+          ? `Exported to ${(outcome.result as { output: string }).output}`
+          : outcome.explanation,
+    });
   },
   async explain(seq) {
     const { text } = await client.invoke('policy.explain', { seq });

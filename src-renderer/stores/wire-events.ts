@@ -12,12 +12,18 @@ import { usePolicy } from './policy.ts';
 // Audit rows come in bursts (decision, approval, outcome): refresh the list once per burst.
 let auditTimer: ReturnType<typeof setTimeout> | null = null;
 function scheduleAuditRefresh(): void {
-  auditTimer ??= setTimeout(() => { auditTimer = null; void usePolicy.getState().refreshAudit(); }, 150);
+  auditTimer ??= setTimeout(() => {
+    auditTimer = null;
+    void usePolicy.getState().refreshAudit();
+  }, 150);
 }
 
 let memoryTimer: ReturnType<typeof setTimeout> | null = null;
 function scheduleMemoryRefresh(): void {
-  memoryTimer ??= setTimeout(() => { memoryTimer = null; void useMemory.getState().refresh(); }, 150);
+  memoryTimer ??= setTimeout(() => {
+    memoryTimer = null;
+    void useMemory.getState().refresh();
+  }, 150);
 }
 
 export function wireEvents(): () => void {
@@ -63,13 +69,17 @@ export function wireEvents(): () => void {
         const { firstTokenAt } = inspector();
         const tokens = event.payload.index + 1;
         const elapsed = firstTokenAt === null ? 0 : event.at - firstTokenAt;
-        inspector().set({ tokens, tokensPerSecond: elapsed > 0 ? ((tokens - 1) * 1000) / elapsed : null });
+        inspector().set({
+          tokens,
+          tokensPerSecond: elapsed > 0 ? ((tokens - 1) * 1000) / elapsed : null,
+        });
         break;
       }
       case 'chat.turn_finished': {
         const { turn } = event.payload;
         useChat.getState().turnFinished(turn);
-        if (turn.tokensPerSecond !== null) inspector().set({ tokensPerSecond: turn.tokensPerSecond, tokens: turn.tokens });
+        if (turn.tokensPerSecond !== null)
+          inspector().set({ tokensPerSecond: turn.tokensPerSecond, tokens: turn.tokens });
         break;
       }
       case 'chat.conversations_changed':
@@ -100,7 +110,12 @@ export function wireEvents(): () => void {
         scheduleMemoryRefresh();
         break;
       case 'memory.extraction_failed':
-        inspector().set({ memoryProblems: [{ ...event.payload, at: Date.now() }, ...inspector().memoryProblems].slice(0, 5) });
+        inspector().set({
+          memoryProblems: [
+            { ...event.payload, at: Date.now() },
+            ...inspector().memoryProblems,
+          ].slice(0, 5),
+        });
         break;
       case 'models.changed':
         void useModels.getState().refresh();
@@ -121,8 +136,16 @@ export async function loadInitialState(): Promise<void> {
     client.invoke('persona.get_active', {}),
   ]);
   useInspector.getState().set({
-    turnState: turn.state, presence: presence.state, router, model: router.model,
-    persona: { id: persona.id, displayName: persona.displayName, tagline: persona.tagline, presence: persona.presence },
+    turnState: turn.state,
+    presence: presence.state,
+    router,
+    model: router.model,
+    persona: {
+      id: persona.id,
+      displayName: persona.displayName,
+      tagline: persona.tagline,
+      presence: persona.presence,
+    },
   });
   await Promise.all([useConversations.getState().refresh(), usePolicy.getState().load()]);
 }

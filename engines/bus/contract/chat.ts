@@ -4,7 +4,14 @@ import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 import { agentStepSchema } from './router.ts';
 
-export const turnStates = ['idle', 'thinking', 'streaming', 'executing_tool', 'awaiting_approval', 'error'] as const;
+export const turnStates = [
+  'idle',
+  'thinking',
+  'streaming',
+  'executing_tool',
+  'awaiting_approval',
+  'error',
+] as const;
 export const turnStateSchema = z.enum(turnStates);
 export type TurnState = z.infer<typeof turnStateSchema>;
 
@@ -42,17 +49,40 @@ export const MAX_MESSAGE_CHARS = 32_000;
 const title = z.string().trim().min(1).max(200);
 
 export const chatCommands = {
-  'chat.list_conversations': command(z.object({}), z.object({ conversations: z.array(conversationSchema) }), { reads: true }),
-  'chat.create_conversation': command(z.object({ title: title.optional() }), conversationSchema, { conversation: true }),
-  'chat.rename_conversation': command(z.object({ id, title }), conversationSchema, { audit: 'chat.conversation_renamed' }),
-  'chat.delete_conversation': command(z.object({ id }), z.object({ deleted: z.literal(true) }), { audit: 'chat.conversation_deleted' }),
-  'chat.get_conversation': command(z.object({ id }), z.object({ conversation: conversationSchema, turns: z.array(turnSchema) }), { reads: true }),
+  'chat.list_conversations': command(
+    z.object({}),
+    z.object({ conversations: z.array(conversationSchema) }),
+    { reads: true },
+  ),
+  'chat.create_conversation': command(z.object({ title: title.optional() }), conversationSchema, {
+    conversation: true,
+  }),
+  'chat.rename_conversation': command(z.object({ id, title }), conversationSchema, {
+    audit: 'chat.conversation_renamed',
+  }),
+  'chat.delete_conversation': command(z.object({ id }), z.object({ deleted: z.literal(true) }), {
+    audit: 'chat.conversation_deleted',
+  }),
+  'chat.get_conversation': command(
+    z.object({ id }),
+    z.object({ conversation: conversationSchema, turns: z.array(turnSchema) }),
+    { reads: true },
+  ),
   'chat.send_message': command(
     z.object({ conversationId: id, text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
-    z.object({ turnId: id }), { conversation: true },
+    z.object({ turnId: id }),
+    { conversation: true },
   ),
-  'chat.cancel_turn': command(z.object({ turnId: id.optional() }), z.object({ cancelled: z.boolean() }), { conversation: true }),
-  'turn.get_state': command(z.object({}), z.object({ state: turnStateSchema, turnId: id.nullable() }), { reads: true }),
+  'chat.cancel_turn': command(
+    z.object({ turnId: id.optional() }),
+    z.object({ cancelled: z.boolean() }),
+    { conversation: true },
+  ),
+  'turn.get_state': command(
+    z.object({}),
+    z.object({ state: turnStateSchema, turnId: id.nullable() }),
+    { reads: true },
+  ),
 };
 
 export const chatEvents = {
@@ -64,7 +94,13 @@ export const chatEvents = {
   }),
   'chat.turn_started': z.object({ turn: turnSchema }),
   'chat.turn_finished': z.object({ turn: turnSchema }),
-  'chat.conversations_changed': z.object({ reason: z.enum(['created', 'renamed', 'deleted', 'updated']), id }),
+  'chat.conversations_changed': z.object({
+    reason: z.enum(['created', 'renamed', 'deleted', 'updated']),
+    id,
+  }),
   /** The memories put into this turn's prompt, so the user can see what was used. */
-  'chat.memory_used': z.object({ turnId: id, items: z.array(z.object({ id: z.string(), content: z.string(), privacy: z.string() })) }),
+  'chat.memory_used': z.object({
+    turnId: id,
+    items: z.array(z.object({ id: z.string(), content: z.string(), privacy: z.string() })),
+  }),
 };

@@ -26,11 +26,25 @@ export const memoryItemSchema = z.object({
 });
 export type MemoryItem = z.infer<typeof memoryItemSchema>;
 
-export const memoryHitSchema = memoryItemSchema.pick({ id: true, kind: true, content: true, privacy: true, speaker: true, occurredAt: true, confidence: true })
+export const memoryHitSchema = memoryItemSchema
+  .pick({
+    id: true,
+    kind: true,
+    content: true,
+    privacy: true,
+    speaker: true,
+    occurredAt: true,
+    confidence: true,
+  })
   .extend({ score: z.number() });
 export type MemoryHit = z.infer<typeof memoryHitSchema>;
 
-export const provenanceSchema = z.object({ source: z.string(), ref: z.string(), extractor: z.string(), at: z.number() });
+export const provenanceSchema = z.object({
+  source: z.string(),
+  ref: z.string(),
+  extractor: z.string(),
+  at: z.number(),
+});
 
 const id = z.string().min(1).max(64);
 
@@ -44,34 +58,89 @@ export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 
 export const memoryCommands = {
   'memory.query': command(
-    z.object({ text: z.string().min(1).max(2000), k: z.number().int().min(1).max(100).optional(), deadlineMs: z.number().int().min(1).max(5000).optional() }),
-    z.object({ hits: z.array(memoryHitSchema), partial: z.boolean(), ms: z.number() }), { reads: 'counts' },
+    z.object({
+      text: z.string().min(1).max(2000),
+      k: z.number().int().min(1).max(100).optional(),
+      deadlineMs: z.number().int().min(1).max(5000).optional(),
+    }),
+    z.object({ hits: z.array(memoryHitSchema), partial: z.boolean(), ms: z.number() }),
+    { reads: 'counts' },
   ),
   'memory.list': command(
-    z.object({ kind: z.enum(memoryKinds).optional(), status: z.enum(['active', 'proposed']).optional(), limit: z.number().int().min(1).max(500).optional() }),
-    z.object({ items: z.array(memoryItemSchema) }), { reads: true },
+    z.object({
+      kind: z.enum(memoryKinds).optional(),
+      status: z.enum(['active', 'proposed']).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    z.object({ items: z.array(memoryItemSchema) }),
+    { reads: true },
   ),
-  'memory.why': command(z.object({ id }), z.object({
-    item: memoryItemSchema, provenance: z.array(provenanceSchema),
-    sources: z.array(z.object({ turnId: z.string(), conversationId: z.string(), userText: z.string(), at: z.number() })),
-    versions: z.array(z.object({ version: z.number(), content: z.string(), at: z.number() })),
-  }), { reads: true }),
-  'memory.edit': command(z.object({ id, content: z.string().trim().min(1).max(4000) }), z.object({ item: memoryItemSchema }), { audit: 'memory.edited' }),
-  'memory.confirm': command(z.object({ id }), z.object({ item: memoryItemSchema }), { effect: 'memory.write_durable' }),
-  'memory.reject': command(z.object({ id }), z.object({ item: memoryItemSchema }), { audit: 'memory.rejected' }),
-  'memory.forget': command(z.object({ id }), z.object({ forgotten: z.boolean() }), { audit: 'memory.forgotten' }),
-  'memory.forget_about': command(z.object({ text: z.string().trim().min(2).max(200) }), z.object({ forgotten: z.number().int() }), { audit: 'memory.forgotten' }),
-  'memory.export': command(z.object({}), z.object({ status: z.string(), path: z.string().nullable(), explanation: z.string() }), { effect: 'memory.export' }),
+  'memory.why': command(
+    z.object({ id }),
+    z.object({
+      item: memoryItemSchema,
+      provenance: z.array(provenanceSchema),
+      sources: z.array(
+        z.object({
+          turnId: z.string(),
+          conversationId: z.string(),
+          userText: z.string(),
+          at: z.number(),
+        }),
+      ),
+      versions: z.array(z.object({ version: z.number(), content: z.string(), at: z.number() })),
+    }),
+    { reads: true },
+  ),
+  'memory.edit': command(
+    z.object({ id, content: z.string().trim().min(1).max(4000) }),
+    z.object({ item: memoryItemSchema }),
+    { audit: 'memory.edited' },
+  ),
+  'memory.confirm': command(z.object({ id }), z.object({ item: memoryItemSchema }), {
+    effect: 'memory.write_durable',
+  }),
+  'memory.reject': command(z.object({ id }), z.object({ item: memoryItemSchema }), {
+    audit: 'memory.rejected',
+  }),
+  'memory.forget': command(z.object({ id }), z.object({ forgotten: z.boolean() }), {
+    audit: 'memory.forgotten',
+  }),
+  'memory.forget_about': command(
+    z.object({ text: z.string().trim().min(2).max(200) }),
+    z.object({ forgotten: z.number().int() }),
+    { audit: 'memory.forgotten' },
+  ),
+  'memory.export': command(
+    z.object({}),
+    z.object({ status: z.string(), path: z.string().nullable(), explanation: z.string() }),
+    { effect: 'memory.export' },
+  ),
   'memory.get_settings': command(z.object({}), memorySettingsSchema, { reads: true }),
-  'memory.set_settings': command(memorySettingsSchema.partial(), memorySettingsSchema, { audit: 'memory.settings_changed' }),
+  'memory.set_settings': command(memorySettingsSchema.partial(), memorySettingsSchema, {
+    audit: 'memory.settings_changed',
+  }),
   /** Everything the L1 turn needs from memory: hits for the prompt within a token budget. */
   'memory.context': internalCommand(
-    z.object({ text: z.string().max(20_000), deadlineMs: z.number().int().positive(), budgetTokens: z.number().int().positive(), allowPrivacy: z.array(z.enum(privacyClasses)).optional() }),
-    z.object({ hits: z.array(memoryHitSchema), partial: z.boolean() }), { reads: 'counts' },
+    z.object({
+      text: z.string().max(20_000),
+      deadlineMs: z.number().int().positive(),
+      budgetTokens: z.number().int().positive(),
+      allowPrivacy: z.array(z.enum(privacyClasses)).optional(),
+    }),
+    z.object({ hits: z.array(memoryHitSchema), partial: z.boolean() }),
+    { reads: 'counts' },
   ),
   'memory.ingest_turn': internalCommand(
-    z.object({ turnId: z.string(), conversationId: z.string(), speaker: z.string(), text: z.string().max(32_000), at: z.number() }),
-    z.object({ itemId: z.string(), proposed: z.array(z.string()) }), { conversation: true },
+    z.object({
+      turnId: z.string(),
+      conversationId: z.string(),
+      speaker: z.string(),
+      text: z.string().max(32_000),
+      at: z.number(),
+    }),
+    z.object({ itemId: z.string(), proposed: z.array(z.string()) }),
+    { conversation: true },
   ),
 };
 

@@ -4,42 +4,88 @@ import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 
 export const catalogEntrySchema = z.object({
-  id: z.string(), name: z.string(), purpose: z.enum(['chat', 'embedding']), url: z.string(), file: z.string(),
-  sizeBytes: z.number(), sha256: z.string().nullable(), licence: z.string(), minRamGb: z.number(), recommended: z.boolean(),
+  id: z.string(),
+  name: z.string(),
+  purpose: z.enum(['chat', 'embedding']),
+  url: z.string(),
+  file: z.string(),
+  sizeBytes: z.number(),
+  sha256: z.string().nullable(),
+  licence: z.string(),
+  minRamGb: z.number(),
+  recommended: z.boolean(),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
 export const installedModelSchema = z.object({
-  id: z.string(), name: z.string(), purpose: z.enum(['chat', 'embedding']), path: z.string(), sha256: z.string().nullable(),
-  sizeBytes: z.number(), source: z.enum(['catalog', 'import']), installedAt: z.number(),
+  id: z.string(),
+  name: z.string(),
+  purpose: z.enum(['chat', 'embedding']),
+  path: z.string(),
+  sha256: z.string().nullable(),
+  sizeBytes: z.number(),
+  source: z.enum(['catalog', 'import']),
+  installedAt: z.number(),
 });
 export type InstalledModel = z.infer<typeof installedModelSchema>;
 
 export const downloadStateSchema = z.object({
-  id: z.string(), received: z.number(), total: z.number().nullable(), bytesPerSecond: z.number(),
+  id: z.string(),
+  received: z.number(),
+  total: z.number().nullable(),
+  bytesPerSecond: z.number(),
 });
 
 const id = z.string().min(1).max(128);
 
 export const modelCommands = {
-  'models.list': command(z.object({}), z.object({
-    installed: z.array(installedModelSchema),
-    catalog: z.array(catalogEntrySchema.extend({ installed: z.boolean() })),
-    downloads: z.array(downloadStateSchema),
-    defaultChat: z.string().nullable(),
-    smallChat: z.string().nullable(),
-  }), { reads: true }),
-  'models.download': command(z.object({ catalogId: id }), z.object({ started: z.boolean(), reason: z.string().nullable() }), { effect: 'models.download' }),
-  'models.cancel_download': command(z.object({ catalogId: id }), z.object({ cancelled: z.boolean() }), { audit: 'models.download_cancelled' }),
-  'models.import': command(z.object({ path: z.string().min(1).max(4096) }), z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() }), { effect: 'models.import' }),
-  'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() }), { audit: 'models.removed' }),
-  'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema }), { audit: 'models.default_changed' }),
+  'models.list': command(
+    z.object({}),
+    z.object({
+      installed: z.array(installedModelSchema),
+      catalog: z.array(catalogEntrySchema.extend({ installed: z.boolean() })),
+      downloads: z.array(downloadStateSchema),
+      defaultChat: z.string().nullable(),
+      smallChat: z.string().nullable(),
+    }),
+    { reads: true },
+  ),
+  'models.download': command(
+    z.object({ catalogId: id }),
+    z.object({ started: z.boolean(), reason: z.string().nullable() }),
+    { effect: 'models.download' },
+  ),
+  'models.cancel_download': command(
+    z.object({ catalogId: id }),
+    z.object({ cancelled: z.boolean() }),
+    { audit: 'models.download_cancelled' },
+  ),
+  'models.import': command(
+    z.object({ path: z.string().min(1).max(4096) }),
+    z.object({ model: installedModelSchema.nullable(), reason: z.string().nullable() }),
+    { effect: 'models.import' },
+  ),
+  'models.remove': command(z.object({ id }), z.object({ removed: z.boolean() }), {
+    audit: 'models.removed',
+  }),
+  'models.set_default': command(z.object({ id }), z.object({ model: installedModelSchema }), {
+    audit: 'models.default_changed',
+  }),
   /** The model for quick replies (short chat); null turns the quick tier off. */
-  'models.set_small': command(z.object({ id: id.nullable() }), z.object({ model: installedModelSchema.nullable() }), { audit: 'models.default_changed' }),
+  'models.set_small': command(
+    z.object({ id: id.nullable() }),
+    z.object({ model: installedModelSchema.nullable() }),
+    { audit: 'models.default_changed' },
+  ),
 };
 
 export const modelEvents = {
   'models.download_progress': downloadStateSchema,
-  'models.download_finished': z.object({ id, ok: z.boolean(), error: errorInfoSchema.nullable(), sha256: z.string().nullable() }),
+  'models.download_finished': z.object({
+    id,
+    ok: z.boolean(),
+    error: errorInfoSchema.nullable(),
+    sha256: z.string().nullable(),
+  }),
   'models.changed': z.object({ reason: z.string() }),
 };

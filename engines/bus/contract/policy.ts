@@ -117,17 +117,27 @@ export const policyStateSchema = z.object({
 
 /** Changes to what Aether may do or spend (policy.change, the input of policy.admin). */
 export const policyChangeSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('set_preset'), preset: z.enum(['observer', 'assistant', 'operator', 'power-user']) }),
+  z.object({
+    op: z.literal('set_preset'),
+    preset: z.enum(['observer', 'assistant', 'operator', 'power-user']),
+  }),
   z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
   z.object({
-    op: z.literal('set_cost_caps'), provider: z.string().min(1).max(64),
-    dailyCents: z.number().int().nonnegative().nullable(), monthlyCents: z.number().int().nonnegative().nullable(),
-    dailyTokens: z.number().int().nonnegative().nullable(), monthlyTokens: z.number().int().nonnegative().nullable(),
+    op: z.literal('set_cost_caps'),
+    provider: z.string().min(1).max(64),
+    dailyCents: z.number().int().nonnegative().nullable(),
+    monthlyCents: z.number().int().nonnegative().nullable(),
+    dailyTokens: z.number().int().nonnegative().nullable(),
+    monthlyTokens: z.number().int().nonnegative().nullable(),
   }),
   z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
   z.object({ op: z.literal('rotate_audit_key') }),
   /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
-  z.object({ op: z.literal('trust_persona_key'), name: z.string().min(1).max(100), publicKey: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.object({
+    op: z.literal('trust_persona_key'),
+    name: z.string().min(1).max(100),
+    publicKey: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 ]);
 export type PolicyChange = z.infer<typeof policyChangeSchema>;
 
@@ -135,10 +145,21 @@ export const policyCommands = {
   'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema, { gate: true }),
   /** An audit row for something that is not an action but must be on record (an API request). */
   'policy.record': internalCommand(
-    z.object({ kind: z.string().max(64), actor: z.string().max(64), resource: z.string().max(500).optional(), reason: z.string().max(500).optional(), details: z.record(z.string(), z.unknown()).optional() }),
-    z.object({ seq: z.number().int() }), { gate: true },
+    z.object({
+      kind: z.string().max(64),
+      actor: z.string().max(64),
+      resource: z.string().max(500).optional(),
+      reason: z.string().max(500).optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+    z.object({ seq: z.number().int() }),
+    { gate: true },
   ),
-  'policy.cancel_pending': internalCommand(z.object({ turnId: z.string().max(64) }), z.object({ cancelled: z.number().int() }), { gate: true }),
+  'policy.cancel_pending': internalCommand(
+    z.object({ turnId: z.string().max(64) }),
+    z.object({ cancelled: z.number().int() }),
+    { gate: true },
+  ),
   'policy.respond_approval': command(
     z.object({
       ticketId,
@@ -151,49 +172,131 @@ export const policyCommands = {
       /** At most this many uses of the grant (none: unlimited while it lasts). */
       uses: z.number().int().min(1).max(1000).optional(),
     }),
-    z.object({ accepted: z.boolean(), reason: z.string().optional() }), { audit: 'policy.approval_answered' },
+    z.object({ accepted: z.boolean(), reason: z.string().optional() }),
+    { audit: 'policy.approval_answered' },
   ),
-  'policy.list_pending': command(z.object({}), z.object({ approvals: z.array(approvalSchema) }), { reads: true }),
-  'policy.list_grants': command(z.object({ includeRevoked: z.boolean().optional() }), z.object({ grants: z.array(grantViewSchema) }), { reads: true }),
-  'policy.revoke_grant': command(z.object({ id: z.string().max(64) }), z.object({ revoked: z.boolean() }), { audit: 'grant.revoked' }),
-  'policy.revoke_capability': command(z.object({ capability }), z.object({ revoked: z.number().int() }), { audit: 'grant.revoked' }),
-  'policy.revoke_all': command(z.object({}), z.object({ revoked: z.number().int(), cancelled: z.number().int(), ms: z.number() }), { audit: 'grant.revoked_all' }),
+  'policy.list_pending': command(z.object({}), z.object({ approvals: z.array(approvalSchema) }), {
+    reads: true,
+  }),
+  'policy.list_grants': command(
+    z.object({ includeRevoked: z.boolean().optional() }),
+    z.object({ grants: z.array(grantViewSchema) }),
+    { reads: true },
+  ),
+  'policy.revoke_grant': command(
+    z.object({ id: z.string().max(64) }),
+    z.object({ revoked: z.boolean() }),
+    { audit: 'grant.revoked' },
+  ),
+  'policy.revoke_capability': command(
+    z.object({ capability }),
+    z.object({ revoked: z.number().int() }),
+    { audit: 'grant.revoked' },
+  ),
+  'policy.revoke_all': command(
+    z.object({}),
+    z.object({ revoked: z.number().int(), cancelled: z.number().int(), ms: z.number() }),
+    { audit: 'grant.revoked_all' },
+  ),
   'policy.list_audit': command(
-    z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).optional(), decision: z.string().max(32).optional(), capability: capability.optional() }),
-    z.object({ rows: z.array(auditRowSchema), head: z.number().int() }), { reads: true },
+    z.object({
+      beforeSeq: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+      decision: z.string().max(32).optional(),
+      capability: capability.optional(),
+    }),
+    z.object({ rows: z.array(auditRowSchema), head: z.number().int() }),
+    { reads: true },
   ),
   'policy.verify_audit': command(z.object({}), verifyResultSchema, { reads: true }),
   'policy.export_audit': command(z.object({}), actionOutcomeSchema, { effect: 'audit.export' }),
   'policy.reserve_cost': internalCommand(
-    z.object({ provider: z.string().min(1).max(64), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
-    z.object({ ok: z.boolean(), reservationId: z.string().nullable(), reason: z.string().nullable() }), { gate: true },
+    z.object({
+      provider: z.string().min(1).max(64),
+      cents: z.number().nonnegative(),
+      tokens: z.number().int().nonnegative(),
+    }),
+    z.object({
+      ok: z.boolean(),
+      reservationId: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+    { gate: true },
   ),
   'policy.settle_cost': internalCommand(
-    z.object({ reservationId: z.string(), cents: z.number().nonnegative(), tokens: z.number().int().nonnegative() }),
-    z.object({ settled: z.boolean() }), { gate: true },
+    z.object({
+      reservationId: z.string(),
+      cents: z.number().nonnegative(),
+      tokens: z.number().int().nonnegative(),
+    }),
+    z.object({ settled: z.boolean() }),
+    { gate: true },
   ),
-  'policy.release_cost': internalCommand(z.object({ reservationId: z.string() }), z.object({ released: z.boolean() }), { gate: true }),
-  'policy.get_costs': command(z.object({ provider: z.string().min(1).max(64) }), z.object({
-    caps: z.object({ dailyCents: z.number().nullable(), monthlyCents: z.number().nullable(), dailyTokens: z.number().nullable(), monthlyTokens: z.number().nullable(), trippedAt: z.number().nullable() }).nullable(),
-    daily: z.object({ cents: z.number(), tokens: z.number() }),
-    monthly: z.object({ cents: z.number(), tokens: z.number() }),
-  }), { reads: true }),
+  'policy.release_cost': internalCommand(
+    z.object({ reservationId: z.string() }),
+    z.object({ released: z.boolean() }),
+    { gate: true },
+  ),
+  'policy.get_costs': command(
+    z.object({ provider: z.string().min(1).max(64) }),
+    z.object({
+      caps: z
+        .object({
+          dailyCents: z.number().nullable(),
+          monthlyCents: z.number().nullable(),
+          dailyTokens: z.number().nullable(),
+          monthlyTokens: z.number().nullable(),
+          trippedAt: z.number().nullable(),
+        })
+        .nullable(),
+      daily: z.object({ cents: z.number(), tokens: z.number() }),
+      monthly: z.object({ cents: z.number(), tokens: z.number() }),
+    }),
+    { reads: true },
+  ),
   /** policy.admin, so a person always says yes first. */
   'policy.change': command(policyChangeSchema, actionOutcomeSchema, { effect: 'policy.admin' }),
-  'policy.explain': command(z.object({ seq: z.number().int().positive() }), z.object({ text: z.string() }), { reads: true }),
+  'policy.explain': command(
+    z.object({ seq: z.number().int().positive() }),
+    z.object({ text: z.string() }),
+    { reads: true },
+  ),
   'policy.get_state': command(z.object({}), policyStateSchema, { reads: true }),
 };
 
 export const policyEvents = {
   'policy.approval_pending': z.object({ approval: approvalSchema }),
-  'policy.approval_resolved': z.object({ ticketId, answer: z.enum(['allow', 'deny', 'draft', 'expired', 'cancelled']) }),
+  'policy.approval_resolved': z.object({
+    ticketId,
+    answer: z.enum(['allow', 'deny', 'draft', 'expired', 'cancelled']),
+  }),
   /** An action ran. What was read (a file, a page) comes with its first lines, so memory can keep
    *  a note of it as an artifact. */
-  'policy.performed': z.object({ capability, resource: z.string(), summary: z.string(), excerpt: z.string().nullable() }),
-  'policy.decided': z.object({ auditSeq: z.number().int().nullable(), capability, resource: z.string(), decision: decisionSchema, reason: z.string() }),
+  'policy.performed': z.object({
+    capability,
+    resource: z.string(),
+    summary: z.string(),
+    excerpt: z.string().nullable(),
+  }),
+  'policy.decided': z.object({
+    auditSeq: z.number().int().nullable(),
+    capability,
+    resource: z.string(),
+    decision: decisionSchema,
+    reason: z.string(),
+  }),
   'policy.grants_changed': z.object({ reason: z.string() }),
   'policy.audit_appended': z.object({ seq: z.number().int(), kind: z.string() }),
   'policy.health_changed': z.object({ auditHealthy: z.boolean(), problem: z.string().nullable() }),
-  'policy.cost_warning': z.object({ provider: z.string(), window: z.enum(['daily', 'monthly']), unit: z.enum(['cents', 'tokens']), percent: z.number() }),
-  'policy.cost_cap_hit': z.object({ provider: z.string(), window: z.enum(['daily', 'monthly']), unit: z.enum(['cents', 'tokens']) }),
+  'policy.cost_warning': z.object({
+    provider: z.string(),
+    window: z.enum(['daily', 'monthly']),
+    unit: z.enum(['cents', 'tokens']),
+    percent: z.number(),
+  }),
+  'policy.cost_cap_hit': z.object({
+    provider: z.string(),
+    window: z.enum(['daily', 'monthly']),
+    unit: z.enum(['cents', 'tokens']),
+  }),
 };

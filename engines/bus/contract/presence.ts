@@ -7,7 +7,9 @@ export const presenceStateSchema = z.enum(presenceStates);
 export type PresenceState = z.infer<typeof presenceStateSchema>;
 
 export const presenceCommands = {
-  'presence.get_state': command(z.object({}), z.object({ state: presenceStateSchema }), { reads: true }),
+  'presence.get_state': command(z.object({}), z.object({ state: presenceStateSchema }), {
+    reads: true,
+  }),
 };
 
 export const presenceEvents = {

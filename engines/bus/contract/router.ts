@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { command, internalCommand } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 
-export const routerStates = ['no-model', 'loading', 'ready', 'generating', 'degraded', 'error'] as const;
+export const routerStates = [
+  'no-model',
+  'loading',
+  'ready',
+  'generating',
+  'degraded',
+  'error',
+] as const;
 
 export const routerStatusSchema = z.object({
   state: z.enum(routerStates),
@@ -23,8 +30,12 @@ export const chatMessageSchema = z.object({
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const agentStepSchema = z.object({
-  name: z.string(), capability: z.string(), target: z.string(),
-  status: z.enum(['done', 'denied', 'draft', 'failed']), summary: z.string(), output: z.string(),
+  name: z.string(),
+  capability: z.string(),
+  target: z.string(),
+  status: z.enum(['done', 'denied', 'draft', 'failed']),
+  summary: z.string(),
+  output: z.string(),
 });
 export type AgentStepView = z.infer<typeof agentStepSchema>;
 
@@ -38,7 +49,9 @@ export const generationResultSchema = z.object({
   tokensPerSecond: z.number().nullable(),
   steps: z.array(agentStepSchema).optional(),
   /** Tool calls proposed for the caller to run (tools passed through from the API). */
-  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.string() })).optional(),
+  toolCalls: z
+    .array(z.object({ id: z.string(), name: z.string(), arguments: z.string() }))
+    .optional(),
 });
 export type GenerationResult = z.infer<typeof generationResultSchema>;
 
@@ -68,52 +81,95 @@ export const routerCommands = {
       /** Constrain the reply to JSON matching this schema (local models: a grammar). */
       jsonSchema: z.record(z.string(), z.unknown()).optional(),
       /** What the turn asks of the route: the persona's preferred tier and latency budget. */
-      route: z.object({
-        prefer: z.enum(['local', 'remote']).nullable(), latencyBudgetMs: z.number().int().positive().nullable(),
-        /** The persona's: strict keeps replies on this machine unless the user chose a remote model. */
-        privacyPosture: z.enum(['strict', 'balanced', 'open']).optional(),
-      }).optional(),
+      route: z
+        .object({
+          prefer: z.enum(['local', 'remote']).nullable(),
+          latencyBudgetMs: z.number().int().positive().nullable(),
+          /** The persona's: strict keeps replies on this machine unless the user chose a remote model. */
+          privacyPosture: z.enum(['strict', 'balanced', 'open']).optional(),
+        })
+        .optional(),
       /** Offer the model the L5 tools (the agent loop), acting as this actor. */
-      agent: z.object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) }).optional(),
+      agent: z
+        .object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) })
+        .optional(),
       /** The persona's phrase pools for replies that need no model (greetings, thanks). */
-      phrases: z.object({ greetings: z.array(z.string()), acknowledgements: z.array(z.string()) }).optional(),
+      phrases: z
+        .object({ greetings: z.array(z.string()), acknowledgements: z.array(z.string()) })
+        .optional(),
       /** Work for an engine, not a reply: this machine's model only, no token events, and any turn
        *  that starts cancels it (the caller tries again later). */
       background: z.boolean().optional(),
       /** The caller's own tools (OpenAI API clients): proposed calls are returned, not run. */
-      tools: z.array(z.object({ name: z.string().max(64), description: z.string().max(1000), parameters: z.record(z.string(), z.unknown()) })).max(64).optional(),
+      tools: z
+        .array(
+          z.object({
+            name: z.string().max(64),
+            description: z.string().max(1000),
+            parameters: z.record(z.string(), z.unknown()),
+          }),
+        )
+        .max(64)
+        .optional(),
     }),
-    generationResultSchema, { conversation: true },
+    generationResultSchema,
+    { conversation: true },
   ),
   'router.embed': internalCommand(
     z.object({ texts: z.array(z.string().max(20_000)).min(1).max(256) }),
-    z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }), { reads: true },
+    z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }),
+    { reads: true },
   ),
-  'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() }), { conversation: true }),
+  'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() }), {
+    conversation: true,
+  }),
   'router.get_status': command(z.object({}), routerStatusSchema, { reads: true }),
-  'router.set_remote': command(z.object({
-    baseUrl: z.url().max(500), model: z.string().min(1).max(200),
-    /** Undefined keeps the stored key; null removes it. */
-    apiKey: z.string().max(500).nullable().optional(),
-    enabled: z.boolean(),
-    prefer: z.enum(['local', 'remote']).optional(),
-  }), remoteViewSchema, { effect: 'router.configure' }),
+  'router.set_remote': command(
+    z.object({
+      baseUrl: z.url().max(500),
+      model: z.string().min(1).max(200),
+      /** Undefined keeps the stored key; null removes it. */
+      apiKey: z.string().max(500).nullable().optional(),
+      enabled: z.boolean(),
+      prefer: z.enum(['local', 'remote']).optional(),
+    }),
+    remoteViewSchema,
+    { effect: 'router.configure' },
+  ),
   'router.get_remote': command(z.object({}), remoteViewSchema, { reads: true }),
 };
 
 export const routerEvents = {
   'router.route_decided': z.object({
-    turnId, tier: z.enum(['reflex', 'local-small', 'local', 'remote']), provider: z.string(), model: z.string().nullable(), rationale: z.string(),
+    turnId,
+    tier: z.enum(['reflex', 'local-small', 'local', 'remote']),
+    provider: z.string(),
+    model: z.string().nullable(),
+    rationale: z.string(),
     fallbacks: z.array(z.enum(['local-small', 'local', 'remote'])),
   }),
   /** Exactly one per remote request, whatever its outcome. */
-  'router.cost': z.object({ turnId, provider: z.string(), model: z.string(), promptTokens: z.number(), completionTokens: z.number(), cents: z.number(), ok: z.boolean() }),
+  'router.cost': z.object({
+    turnId,
+    provider: z.string(),
+    model: z.string(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+    cents: z.number(),
+    ok: z.boolean(),
+  }),
   'router.status_changed': routerStatusSchema,
   'router.generation_started': z.object({ turnId, model: z.string() }),
   'router.first_token': z.object({ turnId, ttftMs: z.number() }),
   'router.token': z.object({ turnId, text: z.string(), index: z.number().int().nonnegative() }),
   'router.tool_call': z.object({
-    turnId, step: z.number().int(), name: z.string(), capability: z.string(), target: z.string(),
-    status: z.enum(['proposed', 'done', 'denied', 'draft', 'failed']), summary: z.string(), output: z.string(),
+    turnId,
+    step: z.number().int(),
+    name: z.string(),
+    capability: z.string(),
+    target: z.string(),
+    status: z.enum(['proposed', 'done', 'denied', 'draft', 'failed']),
+    summary: z.string(),
+    output: z.string(),
   }),
 };

@@ -18,12 +18,23 @@ beforeAll(async () => {
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Aether</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer folder');
-  host = createHost({ mode: 'headless', dataDir: join(dir, 'data'), threads: 1, resources: { rendererDir } });
+  host = createHost({
+    mode: 'headless',
+    dataDir: join(dir, 'data'),
+    threads: 1,
+    resources: { rendererDir },
+  });
   server = await startServer({ host, port: 0, log: { info() {}, warn() {}, error() {} } });
 });
-afterAll(async () => { await server.close(); await host.dispose(); });
+afterAll(async () => {
+  await server.close();
+  await host.dispose();
+});
 
-function connect(path: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; inbox: ServerMessage[] }> {
+function connect(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; inbox: ServerMessage[] }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers });
     const inbox: ServerMessage[] = [];
@@ -44,13 +55,20 @@ async function waitFor<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
   }
 }
 
-function get(path: string, hostHeader?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  hostHeader?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base()}${path}`, { headers: hostHeader ? { host: hostHeader } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      `${base()}${path}`,
+      { headers: hostHeader ? { host: hostHeader } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -68,7 +86,9 @@ describe('headless server', () => {
     const res = await get(`/health?token=${server.token}`);
     const health = JSON.parse(res.body);
     expect(health).toMatchObject({ name: 'aether', mode: 'headless', version: expect.any(String) });
-    expect(Object.keys(health.engines)).toEqual(expect.arrayContaining(['storage', 'interaction', 'router', 'persona', 'presence']));
+    expect(Object.keys(health.engines)).toEqual(
+      expect.arrayContaining(['storage', 'interaction', 'router', 'persona', 'presence']),
+    );
   });
 
   it('serves the workspace with a strict CSP and never a file outside it', async () => {
@@ -86,7 +106,9 @@ describe('headless server', () => {
   it('refuses a socket without the token, with a wrong one, or from a foreign origin', async () => {
     await expect(connect('/ws')).rejects.toThrow('401');
     await expect(connect('/ws?token=nope')).rejects.toThrow('401');
-    await expect(connect(`/ws?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow('403');
+    await expect(
+      connect(`/ws?token=${server.token}`, { origin: 'http://evil.example' }),
+    ).rejects.toThrow('403');
   });
 
   it('answers malformed and unknown messages with typed errors and keeps serving', async () => {
@@ -94,33 +116,78 @@ describe('headless server', () => {
     ws.send('{not json');
     ws.send(JSON.stringify({ type: 'invoke', id: 1 }));
     ws.send(JSON.stringify({ type: 'invoke', id: 2, command: 'no.such_thing', input: {} }));
-    ws.send(JSON.stringify({ type: 'invoke', id: 3, command: 'router.generate', input: { turnId: 't', messages: [{ role: 'user', text: 'x' }] } }));
-    ws.send(JSON.stringify({ type: 'invoke', id: 4, command: 'chat.send_message', input: { conversationId: 7 } }));
-    ws.send(JSON.stringify({ type: 'invoke', id: 5, command: 'chat.list_conversations', input: {} }));
+    ws.send(
+      JSON.stringify({
+        type: 'invoke',
+        id: 3,
+        command: 'router.generate',
+        input: { turnId: 't', messages: [{ role: 'user', text: 'x' }] },
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        type: 'invoke',
+        id: 4,
+        command: 'chat.send_message',
+        input: { conversationId: 7 },
+      }),
+    );
+    ws.send(
+      JSON.stringify({ type: 'invoke', id: 5, command: 'chat.list_conversations', input: {} }),
+    );
     const results = await waitFor(() => {
-      const r = inbox.filter((m): m is Extract<ServerMessage, { type: 'result' }> => m.type === 'result');
+      const r = inbox.filter(
+        (m): m is Extract<ServerMessage, { type: 'result' }> => m.type === 'result',
+      );
       return r.length >= 6 ? r : undefined;
     });
-    expect(results.slice(0, 2).map((r) => !r.ok && r.error.code)).toEqual(['BadRequest', 'BadRequest']);
+    expect(results.slice(0, 2).map((r) => !r.ok && r.error.code)).toEqual([
+      'BadRequest',
+      'BadRequest',
+    ]);
     // An invoke without input is answered under its own id, so the client can match it.
     expect(results[1]).toMatchObject({ id: 1, ok: false });
-    expect(results.find((r) => r.id === 2)).toMatchObject({ ok: false, error: { code: 'UnknownCommand' } });
+    expect(results.find((r) => r.id === 2)).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownCommand' },
+    });
     // Internal commands are not reachable from outside the host.
-    expect(results.find((r) => r.id === 3)).toMatchObject({ ok: false, error: { code: 'UnknownCommand' } });
-    expect(results.find((r) => r.id === 4)).toMatchObject({ ok: false, error: { code: 'BadRequest' } });
-    expect(results.find((r) => r.id === 5)).toMatchObject({ ok: true, output: { conversations: [] } });
+    expect(results.find((r) => r.id === 3)).toMatchObject({
+      ok: false,
+      error: { code: 'UnknownCommand' },
+    });
+    expect(results.find((r) => r.id === 4)).toMatchObject({
+      ok: false,
+      error: { code: 'BadRequest' },
+    });
+    expect(results.find((r) => r.id === 5)).toMatchObject({
+      ok: true,
+      output: { conversations: [] },
+    });
     ws.close();
   });
 
   it('replays events after a given seq to a reconnecting client', async () => {
     const first = await connect(`/ws?token=${server.token}`);
-    first.ws.send(JSON.stringify({ type: 'invoke', id: 'a', command: 'chat.create_conversation', input: { title: 'One' } }));
+    first.ws.send(
+      JSON.stringify({
+        type: 'invoke',
+        id: 'a',
+        command: 'chat.create_conversation',
+        input: { title: 'One' },
+      }),
+    );
     await waitFor(() => first.inbox.find((m) => m.type === 'result'));
-    const hello = first.inbox.find((m) => m.type === 'hello') as Extract<ServerMessage, { type: 'hello' }>;
+    const hello = first.inbox.find((m) => m.type === 'hello') as Extract<
+      ServerMessage,
+      { type: 'hello' }
+    >;
     first.ws.close();
     const second = await connect(`/ws?token=${server.token}`);
     second.ws.send(JSON.stringify({ type: 'subscribe', afterSeq: hello.lastSeq }));
-    const replayed = await waitFor(() => second.inbox.find((m) => m.type === 'event' && m.event.name === 'chat.conversations_changed'));
+    const replayed = await waitFor(() =>
+      second.inbox.find((m) => m.type === 'event' && m.event.name === 'chat.conversations_changed'),
+    );
     expect(replayed).toMatchObject({ event: { payload: { reason: 'created' } } });
     second.ws.close();
   });

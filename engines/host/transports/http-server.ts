@@ -13,9 +13,14 @@ import { createOpenAiApi } from './openai-api.ts';
 import { contentSecurityPolicy, serveStatic } from './static-files.ts';
 
 export type ServerOptions = {
-  host: Host; port: number; bindHost?: string; token?: string; log: Logger;
+  host: Host;
+  port: number;
+  bindHost?: string;
+  token?: string;
+  log: Logger;
   /** The OpenAI-compatible API's key; without one the API is off. */
-  apiKey?: string; apiRatePerMinute?: number;
+  apiKey?: string;
+  apiRatePerMinute?: number;
 };
 
 export type RunningServer = { url: string; port: number; token: string; close(): Promise<void> };
@@ -40,9 +45,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostAllowed = (host: string | undefined) =>
     !loopback || [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host ?? '');
   // A browser's Origin must be this very page.
-  const originAllowed = (origin: string | undefined, host: string | undefined) => origin === undefined || origin === `http://${host}`;
+  const originAllowed = (origin: string | undefined, host: string | undefined) =>
+    origin === undefined || origin === `http://${host}`;
 
-  const api = options.apiKey ? createOpenAiApi({ bus: host.bus, apiKey: options.apiKey, ratePerMinute: options.apiRatePerMinute }) : null;
+  const api = options.apiKey
+    ? createOpenAiApi({
+        bus: host.bus,
+        apiKey: options.apiKey,
+        ratePerMinute: options.apiRatePerMinute,
+      })
+    : null;
   const server: Server = createServer((req, res) => {
     if (!hostAllowed(req.headers.host)) {
       res.writeHead(421).end('misdirected request');
@@ -52,13 +64,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A browser page elsewhere must not drive the API with the user's key: no CORS, and no
     // foreign Origin at all.
     if (api && url.pathname.startsWith('/v1/')) {
-      if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host)) {
+      if (
+        req.headers.origin !== undefined &&
+        !originAllowed(req.headers.origin, req.headers.host)
+      ) {
         res.writeHead(403).end('forbidden');
         return;
       }
       api(req, res, url.pathname).catch((error: Error) => {
         log.error('api.failed', { error: error.message });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"internal error"}}');
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end('{"error":{"message":"internal error"}}');
         else res.end();
       });
       return;
@@ -68,10 +86,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } else if (url.pathname === '/health') {
       // Any local process may ask whether Aether is up; what it runs (model, counts) needs the token.
       const full = sameSecret(url.searchParams.get('token'), token);
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
         .end(JSON.stringify(full ? host.health() : { name: 'aether', status: 'ok' }));
     } else {
-      void serveStatic(host.resources.rendererDir, url.pathname, res, contentSecurityPolicy(`ws://${req.headers.host}`));
+      void serveStatic(
+        host.resources.rendererDir,
+        url.pathname,
+        res,
+        contentSecurityPolicy(`ws://${req.headers.host}`),
+      );
     }
   });
 
@@ -79,7 +103,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const origin = req.headers.origin;
-    const refuse = (status: string) => { socket.end(`HTTP/1.1 ${status}\r\n\r\n`); };
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\n\r\n`);
+    };
     if (url.pathname !== '/ws' || !hostAllowed(req.headers.host)) return refuse('404 Not Found');
     if (!originAllowed(origin, req.headers.host)) {
       log.warn('transport.rejected', { origin: 'ws', reason: 'foreign origin' });
@@ -93,7 +119,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   function attach(ws: WebSocket): void {
-    const send = (message: ServerMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message)); };
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
     let subscription: { dispose(): void } | null = null;
     send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
     ws.on('message', async (data) => {
@@ -101,7 +129,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       try {
         raw = JSON.parse(data.toString());
       } catch {
-        send({ type: 'result', id: null, ok: false, error: { code: 'BadRequest', message: 'message is not JSON' } });
+        send({
+          type: 'result',
+          id: null,
+          ok: false,
+          error: { code: 'BadRequest', message: 'message is not JSON' },
+        });
         return;
       }
       const parsed = clientMessageSchema.safeParse(raw);
@@ -109,15 +142,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         log.warn('transport.rejected', { origin: 'ws', reason: 'malformed message' });
         // Answered under the id it carried, when it carried a usable one, so the client can match it.
         const id = (raw as { id?: unknown } | null)?.id;
-        const usable = (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : null;
+        const usable =
+          (typeof id === 'string' && id.length <= 64) ||
+          (typeof id === 'number' && Number.isSafeInteger(id))
+            ? id
+            : null;
         const issue = parsed.error.issues[0];
-        send({ type: 'result', id: usable, ok: false, error: { code: 'BadRequest', message: `malformed message: ${issue.path.join('.') || '(root)'}: ${issue.message}` } });
+        send({
+          type: 'result',
+          id: usable,
+          ok: false,
+          error: {
+            code: 'BadRequest',
+            message: `malformed message: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+          },
+        });
         return;
       }
       const message = parsed.data;
       if (message.type === 'subscribe') {
         subscription?.dispose();
-        const sub = host.bus.subscribe((event) => send({ type: 'event', event }), { afterSeq: message.afterSeq });
+        const sub = host.bus.subscribe((event) => send({ type: 'event', event }), {
+          afterSeq: message.afterSeq,
+        });
         if (sub.gap) send({ type: 'replay_gap', afterSeq: message.afterSeq });
         subscription = sub;
         return;
@@ -130,17 +177,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, bindHost, () => { server.off('error', reject); resolve(); });
+    server.listen(options.port, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   port = (server.address() as AddressInfo).port;
   const shownHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`, port, token,
-    close: () => new Promise<void>((resolve) => {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

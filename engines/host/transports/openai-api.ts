@@ -9,30 +9,67 @@ import { toErrorInfo, type Bus, type ChatMessage, type GenerationResult } from '
 
 const MAX_BODY = 1024 * 1024;
 
-const contentSchema = z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() })), z.null()]);
+const contentSchema = z.union([
+  z.string(),
+  z.array(z.object({ type: z.string(), text: z.string().optional() })),
+  z.null(),
+]);
 const requestSchema = z.object({
   model: z.string().max(200).optional(),
-  messages: z.array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: contentSchema.optional() })).min(1).max(500),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+        content: contentSchema.optional(),
+      }),
+    )
+    .min(1)
+    .max(500),
   stream: z.boolean().optional(),
   max_tokens: z.number().int().positive().max(32_768).optional(),
   max_completion_tokens: z.number().int().positive().max(32_768).optional(),
   temperature: z.number().min(0).max(2).optional(),
-  tools: z.array(z.object({
-    type: z.literal('function'),
-    function: z.object({ name: z.string().max(64), description: z.string().max(1000).optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
-  })).max(64).optional(),
+  tools: z
+    .array(
+      z.object({
+        type: z.literal('function'),
+        function: z.object({
+          name: z.string().max(64),
+          description: z.string().max(1000).optional(),
+          parameters: z.record(z.string(), z.unknown()).optional(),
+        }),
+      }),
+    )
+    .max(64)
+    .optional(),
 });
 
 export type ApiOptions = { bus: Bus; apiKey: string; ratePerMinute?: number; now?: () => number };
 
 type Bucket = { tokens: number; at: number };
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      ...headers,
+    })
+    .end(JSON.stringify(body));
 }
 
-const apiError = (res: ServerResponse, status: number, message: string, type: string, headers?: Record<string, string>) =>
-  json(res, status, { error: { message, type, code: type } }, headers);
+const apiError = (
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  headers?: Record<string, string>,
+) => json(res, status, { error: { message, type, code: type } }, headers);
 
 function text(content: z.infer<typeof contentSchema> | undefined): string {
   if (!content) return '';
@@ -45,7 +82,11 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { resolve(null); req.resume(); return; }
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.resume();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
@@ -84,17 +125,34 @@ export function createOpenAiApi(options: ApiOptions) {
 
   async function models(res: ServerResponse): Promise<void> {
     const status = await bus.invoke('router.get_status', {});
-    const data = status.model ? [{ id: status.model, object: 'model', created: 0, owned_by: 'aether' }] : [];
-    json(res, 200, { object: 'list', data: [{ id: 'aether', object: 'model', created: 0, owned_by: 'aether' }, ...data] });
+    const data = status.model
+      ? [{ id: status.model, object: 'model', created: 0, owned_by: 'aether' }]
+      : [];
+    json(res, 200, {
+      object: 'list',
+      data: [{ id: 'aether', object: 'model', created: 0, owned_by: 'aether' }, ...data],
+    });
   }
 
   async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (body === null) return apiError(res, 413, `request body is larger than ${MAX_BODY} bytes`, 'request_too_large');
+    if (body === null)
+      return apiError(
+        res,
+        413,
+        `request body is larger than ${MAX_BODY} bytes`,
+        'request_too_large',
+      );
     let parsed: z.infer<typeof requestSchema>;
     try {
       const result = requestSchema.safeParse(JSON.parse(body));
-      if (!result.success) return apiError(res, 400, `invalid request: ${result.error.issues[0]?.path.join('.')}: ${result.error.issues[0]?.message}`, 'invalid_request_error');
+      if (!result.success)
+        return apiError(
+          res,
+          400,
+          `invalid request: ${result.error.issues[0]?.path.join('.')}: ${result.error.issues[0]?.message}`,
+          'invalid_request_error',
+        );
       parsed = result.data;
     } catch {
       return apiError(res, 400, 'the body is not JSON', 'invalid_request_error');
@@ -107,22 +165,61 @@ export function createOpenAiApi(options: ApiOptions) {
     const changeId = randomUUID();
     const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(now() / 1000);
-    await bus.invoke('policy.record', {
-      kind: 'api.chat_completion', actor: 'api', resource: '/v1/chat/completions',
-      details: { messages: messages.length, stream: Boolean(parsed.stream), model: parsed.model ?? null },
-    }, { changeId });
-    const tools = parsed.tools?.map((t) => ({ name: t.function.name, description: t.function.description ?? '', parameters: t.function.parameters ?? {} }));
-    const generation = bus.invoke('router.generate', {
-      turnId, messages, maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens, temperature: parsed.temperature, tools,
-    }, { changeId, origin: 'api' });
+    await bus.invoke(
+      'policy.record',
+      {
+        kind: 'api.chat_completion',
+        actor: 'api',
+        resource: '/v1/chat/completions',
+        details: {
+          messages: messages.length,
+          stream: Boolean(parsed.stream),
+          model: parsed.model ?? null,
+        },
+      },
+      { changeId },
+    );
+    const tools = parsed.tools?.map((t) => ({
+      name: t.function.name,
+      description: t.function.description ?? '',
+      parameters: t.function.parameters ?? {},
+    }));
+    const generation = bus.invoke(
+      'router.generate',
+      {
+        turnId,
+        messages,
+        maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens,
+        temperature: parsed.temperature,
+        tools,
+      },
+      { changeId, origin: 'api' },
+    );
 
     if (!parsed.stream) {
       try {
         const r = await generation;
         json(res, 200, {
-          id, object: 'chat.completion', created, model: r.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: r.toolCalls?.length ? null : r.text, ...(r.toolCalls?.length ? toolCalls(r) : {}) }, finish_reason: finishReason(r) }],
-          usage: { prompt_tokens: r.promptTokens, completion_tokens: r.tokens, total_tokens: r.promptTokens + r.tokens },
+          id,
+          object: 'chat.completion',
+          created,
+          model: r.model,
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: r.toolCalls?.length ? null : r.text,
+                ...(r.toolCalls?.length ? toolCalls(r) : {}),
+              },
+              finish_reason: finishReason(r),
+            },
+          ],
+          usage: {
+            prompt_tokens: r.promptTokens,
+            completion_tokens: r.tokens,
+            total_tokens: r.promptTokens + r.tokens,
+          },
         });
       } catch (error) {
         const info = toErrorInfo(error);
@@ -131,20 +228,41 @@ export function createOpenAiApi(options: ApiOptions) {
       return;
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    const chunk = (delta: Record<string, unknown>, finish: string | null, model = parsed.model ?? 'aether') =>
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    const chunk = (
+      delta: Record<string, unknown>,
+      finish: string | null,
+      model = parsed.model ?? 'aether',
+    ) =>
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
+      );
     chunk({ role: 'assistant', content: '' }, null);
-    const tokens = bus.on('router.token', (e) => { if (e.payload.turnId === turnId) chunk({ content: e.payload.text }, null); });
+    const tokens = bus.on('router.token', (e) => {
+      if (e.payload.turnId === turnId) chunk({ content: e.payload.text }, null);
+    });
     let finished = false;
     // A client that hangs up stops the generation it asked for.
-    res.on('close', () => { if (!finished) void bus.invoke('router.cancel', { turnId }).catch(() => {}); });
+    res.on('close', () => {
+      if (!finished) void bus.invoke('router.cancel', { turnId }).catch(() => {});
+    });
     try {
       const r = await generation;
-      if (r.toolCalls?.length) chunk({ tool_calls: toolCalls(r).tool_calls.map((c, index) => ({ index, ...c })) }, null, r.model);
+      if (r.toolCalls?.length)
+        chunk(
+          { tool_calls: toolCalls(r).tool_calls.map((c, index) => ({ index, ...c })) },
+          null,
+          r.model,
+        );
       chunk({}, finishReason(r), r.model);
     } catch (error) {
-      res.write(`data: ${JSON.stringify({ error: { message: toErrorInfo(error).message, type: toErrorInfo(error).code } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ error: { message: toErrorInfo(error).message, type: toErrorInfo(error).code } })}\n\n`,
+      );
     } finally {
       finished = true;
       tokens.dispose();
@@ -153,7 +271,11 @@ export function createOpenAiApi(options: ApiOptions) {
   }
 
   /** Handles /v1/* requests; false for any other path. */
-  return async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  return async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ): Promise<boolean> {
     if (!path.startsWith('/v1/')) return false;
     if (!authorized(req)) {
       apiError(res, 401, 'missing or wrong API key (Authorization: Bearer …)', 'invalid_api_key');
@@ -161,7 +283,9 @@ export function createOpenAiApi(options: ApiOptions) {
     }
     const wait = allow('key');
     if (wait !== null) {
-      apiError(res, 429, 'too many requests', 'rate_limit_exceeded', { 'retry-after': String(wait) });
+      apiError(res, 429, 'too many requests', 'rate_limit_exceeded', {
+        'retry-after': String(wait),
+      });
       return true;
     }
     if (req.method === 'GET' && path === '/v1/models') await models(res);
@@ -178,6 +302,18 @@ function finishReason(r: GenerationResult): 'stop' | 'length' | 'tool_calls' {
 
 function toolCalls(r: GenerationResult) {
   return r.toolCalls?.length
-    ? { tool_calls: r.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
-    : { tool_calls: [] as Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
+    ? {
+        tool_calls: r.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function' as const,
+          function: { name: c.name, arguments: c.arguments },
+        })),
+      }
+    : {
+        tool_calls: [] as Array<{
+          id: string;
+          type: 'function';
+          function: { name: string; arguments: string };
+        }>,
+      };
 }

@@ -26,26 +26,37 @@ function crashOnce(dir: string, delayMs: number): Promise<number[]> {
         else if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
       }
     });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`writer exited on its own: ${err}`))));
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`writer exited on its own: ${err}`)),
+    );
   });
 }
 
 describe('audit ledger under kill -9', () => {
   it(`keeps every acknowledged row and a verifiable chain across ${RUNS} crashes`, async () => {
     // Two ledgers crash side by side, one per core.
-    const dirs = [mkdtempSync(join(tmpdir(), 'aether-crash-a-')), mkdtempSync(join(tmpdir(), 'aether-crash-b-'))];
+    const dirs = [
+      mkdtempSync(join(tmpdir(), 'aether-crash-a-')),
+      mkdtempSync(join(tmpdir(), 'aether-crash-b-')),
+    ];
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const acked: number[][] = [[], []];
     for (let run = 0; run < RUNS; run += 2) {
-      const results = await Promise.all(dirs.map((dir) => crashOnce(dir, Math.floor(random() * 40))));
+      const results = await Promise.all(
+        dirs.map((dir) => crashOnce(dir, Math.floor(random() * 40))),
+      );
       results.forEach((r, i) => acked[i].push(...r));
       if (run % 50 === 0 || run + 2 >= RUNS) {
         for (const [i, dir] of dirs.entries()) {
           const { storage, ledger } = ledgerFixture({ dir, checkpointEveryRows: 7 });
           expect(storage.db.pragma('integrity_check', { simple: true })).toBe('ok');
-          const present = new Set((storage.db.prepare('SELECT seq FROM audit_log').pluck().all() as number[]));
+          const present = new Set(
+            storage.db.prepare('SELECT seq FROM audit_log').pluck().all() as number[],
+          );
           const missing = acked[i].filter((seq) => !present.has(seq));
           expect(missing).toEqual([]);
           expect(ledger.verify()).toMatchObject({ ok: true });

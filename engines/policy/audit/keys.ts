@@ -2,7 +2,14 @@
 // verify with their own); an Ed25519 key signs checkpoints. Headless they live in 0600 files in
 // the data folder (or the HMAC key comes from AETHER_AUDIT_HMAC_KEY_HEX); the desktop app wraps
 // them with the OS keychain through a KeyVault the composition root supplies.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { AetherError } from '../../bus/index.ts';
 
@@ -42,16 +49,24 @@ const SIGNING = 'audit-signing.pem';
 function parseKeyring(text: string): Keyring {
   try {
     const raw = JSON.parse(text) as { current: string; keys: Record<string, string> };
-    const keys = Object.fromEntries(Object.entries(raw.keys).map(([id, hex]) => [id, Buffer.from(hex, 'hex')]));
+    const keys = Object.fromEntries(
+      Object.entries(raw.keys).map(([id, hex]) => [id, Buffer.from(hex, 'hex')]),
+    );
     if (!keys[raw.current]) throw new Error('current key missing');
     return { current: raw.current, keys };
   } catch (error) {
-    throw new AetherError('StorageFailed', `the audit keyring is unreadable: ${(error as Error).message}`);
+    throw new AetherError(
+      'StorageFailed',
+      `the audit keyring is unreadable: ${(error as Error).message}`,
+    );
   }
 }
 
 const serialize = (ring: Keyring) =>
-  JSON.stringify({ current: ring.current, keys: Object.fromEntries(Object.entries(ring.keys).map(([id, k]) => [id, k.toString('hex')])) });
+  JSON.stringify({
+    current: ring.current,
+    keys: Object.fromEntries(Object.entries(ring.keys).map(([id, k]) => [id, k.toString('hex')])),
+  });
 
 /** Loads the keyring, creating it on first use. An env key joins it as the current key. */
 export function loadKeyring(vault: KeyVault, env: NodeJS.ProcessEnv = process.env): Keyring {
@@ -59,7 +74,11 @@ export function loadKeyring(vault: KeyVault, env: NodeJS.ProcessEnv = process.en
   let ring = stored ? parseKeyring(stored) : null;
   const envHex = env.AETHER_AUDIT_HMAC_KEY_HEX;
   if (envHex) {
-    if (!/^([0-9a-fA-F]{2}){32,}$/.test(envHex)) throw new AetherError('StorageFailed', 'AETHER_AUDIT_HMAC_KEY_HEX must be at least 32 bytes of hex');
+    if (!/^([0-9a-fA-F]{2}){32,}$/.test(envHex))
+      throw new AetherError(
+        'StorageFailed',
+        'AETHER_AUDIT_HMAC_KEY_HEX must be at least 32 bytes of hex',
+      );
     const key = Buffer.from(envHex, 'hex');
     const id = keyIdOf(key);
     if (!ring || ring.current !== id) {

@@ -18,37 +18,73 @@ function filled(rows = 30): LedgerFixture {
 
 type Row = AuditFields & { prev_hash: Buffer; event_hash: Buffer; record_hmac: Buffer };
 const readRows = (db: Database.Database, from: number): Row[] =>
-  (db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as Array<Record<string, unknown>>).map((r) => ({
-    seq: r.seq, at: r.at, changeId: r.change_id, kind: r.kind, actor: r.actor, capability: r.capability, resource: r.resource,
-    decision: r.decision, reason: r.reason, details: r.details, keyId: r.key_id,
-    prev_hash: r.prev_hash, event_hash: r.event_hash, record_hmac: r.record_hmac,
-  }) as Row);
+  (
+    db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as Array<
+      Record<string, unknown>
+    >
+  ).map(
+    (r) =>
+      ({
+        seq: r.seq,
+        at: r.at,
+        changeId: r.change_id,
+        kind: r.kind,
+        actor: r.actor,
+        capability: r.capability,
+        resource: r.resource,
+        decision: r.decision,
+        reason: r.reason,
+        details: r.details,
+        keyId: r.key_id,
+        prev_hash: r.prev_hash,
+        event_hash: r.event_hash,
+        record_hmac: r.record_hmac,
+      }) as Row,
+  );
 
 /** Rewrites rows from `from` on with new content and a valid chain, sealing with `key`. */
 function rewriteSuffix(db: Database.Database, from: number, key: Buffer, keyId: string): void {
   const rows = readRows(db, from);
   let prev = rows[0].prev_hash;
-  const update = db.prepare(`UPDATE audit_log SET reason = ?, key_id = ?, prev_hash = ?, event_hash = ?, record_hmac = ? WHERE seq = ?`);
+  const update = db.prepare(
+    `UPDATE audit_log SET reason = ?, key_id = ?, prev_hash = ?, event_hash = ?, record_hmac = ? WHERE seq = ?`,
+  );
   for (const r of rows) {
     const fields: AuditFields = { ...r, reason: `forged-${r.seq}`, keyId };
     const hash = eventHash(prev, fields);
     update.run(fields.reason, keyId, prev, hash, recordHmac(key, hash), r.seq);
     prev = hash;
   }
-  db.prepare('UPDATE audit_head SET seq = ?, event_hash = ? WHERE id = 1').run(rows.at(-1)!.seq, prev);
+  db.prepare('UPDATE audit_head SET seq = ?, event_hash = ? WHERE id = 1').run(
+    rows.at(-1)!.seq,
+    prev,
+  );
 }
 
 const ringOf = (f: LedgerFixture): Keyring => loadKeyring(fileVault(vaultDir(f.dir)), {});
 
-function expectBreak(f: LedgerFixture, kind: BreakKind, seq: number | null, options: { checkpoints?: boolean } = {}) {
+function expectBreak(
+  f: LedgerFixture,
+  kind: BreakKind,
+  seq: number | null,
+  options: { checkpoints?: boolean } = {},
+) {
   const result = f.open().verify(options);
   expect(result).toMatchObject({ ok: false, kind, ...(seq === undefined ? {} : { seq }) });
   if (!result.ok) expect(result.message.length).toBeGreaterThan(10);
 }
 
 const COLUMN_EDITS: Array<[string, unknown]> = [
-  ['at', 1], ['change_id', 'other'], ['kind', 'policy.other'], ['actor', 'user'], ['capability', 'files.delete'],
-  ['resource', '/etc/shadow'], ['decision', 'allow-forever'], ['reason', 'nothing to see'], ['details', '{"i":999}'], ['key_id', 'zzzz'],
+  ['at', 1],
+  ['change_id', 'other'],
+  ['kind', 'policy.other'],
+  ['actor', 'user'],
+  ['capability', 'files.delete'],
+  ['resource', '/etc/shadow'],
+  ['decision', 'allow-forever'],
+  ['reason', 'nothing to see'],
+  ['details', '{"i":999}'],
+  ['key_id', 'zzzz'],
 ];
 
 describe('audit ledger tamper matrix', () => {
@@ -60,8 +96,12 @@ describe('audit ledger tamper matrix', () => {
 
   it('refuses UPDATE and DELETE through SQLite triggers', () => {
     const f = filled(3);
-    expect(() => f.storage.db.prepare("UPDATE audit_log SET reason = 'x' WHERE seq = 1").run()).toThrow(/append-only/);
-    expect(() => f.storage.db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
+    expect(() =>
+      f.storage.db.prepare("UPDATE audit_log SET reason = 'x' WHERE seq = 1").run(),
+    ).toThrow(/append-only/);
+    expect(() => f.storage.db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(
+      /append-only/,
+    );
     expect(f.ledger.verify().ok).toBe(true);
   });
 
@@ -72,9 +112,15 @@ describe('audit ledger tamper matrix', () => {
   });
 
   it('catches edits of the stored hashes and seal', () => {
-    for (const [column, kind] of [['prev_hash', 'prev-hash-mismatch'], ['event_hash', 'hash-mismatch'], ['record_hmac', 'hmac-mismatch']] as const) {
+    for (const [column, kind] of [
+      ['prev_hash', 'prev-hash-mismatch'],
+      ['event_hash', 'hash-mismatch'],
+      ['record_hmac', 'hmac-mismatch'],
+    ] as const) {
       const f = filled();
-      attacker(f.storage.file).prepare(`UPDATE audit_log SET ${column} = randomblob(32) WHERE seq = 5`).run();
+      attacker(f.storage.file)
+        .prepare(`UPDATE audit_log SET ${column} = randomblob(32) WHERE seq = 5`)
+        .run();
       expectBreak(f, kind, 5);
     }
   });
@@ -93,9 +139,10 @@ describe('audit ledger tamper matrix', () => {
     const before = readRows(db, 4)[0];
     const fields: AuditFields = { ...before, seq: 5, reason: 'inserted', changeId: 'forged' };
     const hash = eventHash(before.event_hash, fields);
-    db.prepare(`INSERT INTO audit_log (seq, at, change_id, kind, actor, capability, resource, decision, reason, details, key_id, prev_hash, event_hash, record_hmac)
-      VALUES (5, @at, @changeId, @kind, @actor, @capability, @resource, @decision, @reason, @details, @keyId, @prev, @hash, randomblob(32))`)
-      .run({ ...fields, prev: before.event_hash, hash });
+    db.prepare(
+      `INSERT INTO audit_log (seq, at, change_id, kind, actor, capability, resource, decision, reason, details, key_id, prev_hash, event_hash, record_hmac)
+      VALUES (5, @at, @changeId, @kind, @actor, @capability, @resource, @decision, @reason, @details, @keyId, @prev, @hash, randomblob(32))`,
+    ).run({ ...fields, prev: before.event_hash, hash });
     expectBreak(f, 'hmac-mismatch', 5);
   });
 
@@ -114,8 +161,9 @@ describe('audit ledger tamper matrix', () => {
     const [row] = readRows(db, 5);
     const fields: AuditFields = { ...row, decision: 'allow', reason: 'spliced' };
     const hash = eventHash(row.prev_hash, fields);
-    db.prepare('UPDATE audit_log SET decision = ?, reason = ?, event_hash = ?, record_hmac = ? WHERE seq = 5')
-      .run('allow', 'spliced', hash, recordHmac(Buffer.alloc(32, 7), hash));
+    db.prepare(
+      'UPDATE audit_log SET decision = ?, reason = ?, event_hash = ?, record_hmac = ? WHERE seq = 5',
+    ).run('allow', 'spliced', hash, recordHmac(Buffer.alloc(32, 7), hash));
     expectBreak(f, 'hmac-mismatch', 5);
   });
 
@@ -175,20 +223,44 @@ describe('audit ledger tamper matrix', () => {
     const ring = ringOf(f);
     let [last] = readRows(forked, 20);
     for (let seq = 21; seq <= 30; seq++) {
-      const fields: AuditFields = { ...last, seq, reason: `fork-${seq}`, details: canonicalJson({ seq }) };
+      const fields: AuditFields = {
+        ...last,
+        seq,
+        reason: `fork-${seq}`,
+        details: canonicalJson({ seq }),
+      };
       const hash = eventHash(last.event_hash, fields);
-      forked.prepare(`INSERT INTO audit_log (seq, at, change_id, kind, actor, capability, resource, decision, reason, details, key_id, prev_hash, event_hash, record_hmac)
-        VALUES (@seq, @at, @changeId, @kind, @actor, @capability, @resource, @decision, @reason, @details, @keyId, @prev, @hash, @hmac)`)
-        .run({ ...fields, prev: last.event_hash, hash, hmac: recordHmac(ring.keys[ring.current], hash) });
-      last = { ...fields, prev_hash: last.event_hash, event_hash: hash, record_hmac: Buffer.alloc(0) };
+      forked
+        .prepare(
+          `INSERT INTO audit_log (seq, at, change_id, kind, actor, capability, resource, decision, reason, details, key_id, prev_hash, event_hash, record_hmac)
+        VALUES (@seq, @at, @changeId, @kind, @actor, @capability, @resource, @decision, @reason, @details, @keyId, @prev, @hash, @hmac)`,
+        )
+        .run({
+          ...fields,
+          prev: last.event_hash,
+          hash,
+          hmac: recordHmac(ring.keys[ring.current], hash),
+        });
+      last = {
+        ...fields,
+        prev_hash: last.event_hash,
+        event_hash: hash,
+        record_hmac: Buffer.alloc(0),
+      };
     }
-    forked.prepare('UPDATE audit_head SET seq = 30, event_hash = ? WHERE id = 1').run(last.event_hash);
+    forked
+      .prepare('UPDATE audit_head SET seq = 30, event_hash = ? WHERE id = 1')
+      .run(last.event_hash);
     forked.close();
     f.storage.close();
     copyFileSync(fork.storage.file, f.storage.file);
     const swapped = ledgerFixture({ dir: f.dir });
     expect(swapped.ledger.verify({ checkpoints: false })).toMatchObject({ ok: true, rows: 30 });
-    expect(swapped.ledger.verify()).toMatchObject({ ok: false, kind: 'checkpoint-mismatch', seq: 30 });
+    expect(swapped.ledger.verify()).toMatchObject({
+      ok: false,
+      kind: 'checkpoint-mismatch',
+      seq: 30,
+    });
   });
 
   it('a whole replaced log (same key, new rows) passes the chain; only the checkpoints catch it', () => {
@@ -211,14 +283,22 @@ describe('audit ledger tamper matrix', () => {
     const replaced = ledgerFixture({ dir: f.dir });
     expect(replaced.ledger.verify({ checkpoints: false })).toMatchObject({ ok: true, rows: 30 });
     // …and only the signed checkpoints show it is not the log they saw.
-    expect(replaced.ledger.verify()).toMatchObject({ ok: false, kind: 'checkpoint-mismatch', seq: 10 });
+    expect(replaced.ledger.verify()).toMatchObject({
+      ok: false,
+      kind: 'checkpoint-mismatch',
+      seq: 10,
+    });
   });
 
   it('fails with the wrong key', () => {
     const f = filled();
     const ring = ringOf(f);
     const wrong: Keyring = { current: ring.current, keys: { [ring.current]: Buffer.alloc(32, 1) } };
-    expect(verifyChain(f.storage.db, wrong)).toMatchObject({ ok: false, kind: 'hmac-mismatch', seq: 1 });
+    expect(verifyChain(f.storage.db, wrong)).toMatchObject({
+      ok: false,
+      kind: 'hmac-mismatch',
+      seq: 1,
+    });
   });
 
   it('verifies rows of each key epoch with their own key, and catches an epoch mix-up', () => {
@@ -229,10 +309,24 @@ describe('audit ledger tamper matrix', () => {
     for (let i = 17; i <= 30; i++) f.ledger.append(sampleEntry(i));
     expect(f.open().verify()).toMatchObject({ ok: true, rows: 30 });
     const [a, b] = Object.keys(rotated.keys);
-    const swapped: Keyring = { current: rotated.current, keys: { [a]: rotated.keys[b], [b]: rotated.keys[a] } };
-    expect(verifyChain(f.storage.db, swapped)).toMatchObject({ ok: false, kind: 'hmac-mismatch', seq: 1 });
-    const onlyNew: Keyring = { current: rotated.current, keys: { [rotated.current]: rotated.keys[rotated.current] } };
-    expect(verifyChain(f.storage.db, onlyNew)).toMatchObject({ ok: false, kind: 'unknown-key', seq: 1 });
+    const swapped: Keyring = {
+      current: rotated.current,
+      keys: { [a]: rotated.keys[b], [b]: rotated.keys[a] },
+    };
+    expect(verifyChain(f.storage.db, swapped)).toMatchObject({
+      ok: false,
+      kind: 'hmac-mismatch',
+      seq: 1,
+    });
+    const onlyNew: Keyring = {
+      current: rotated.current,
+      keys: { [rotated.current]: rotated.keys[rotated.current] },
+    };
+    expect(verifyChain(f.storage.db, onlyNew)).toMatchObject({
+      ok: false,
+      kind: 'unknown-key',
+      seq: 1,
+    });
   });
 
   it('fails closed on malformed values', () => {
@@ -253,7 +347,10 @@ describe('audit ledger tamper matrix', () => {
     const lines = readFileSync(f.checkpointFile, 'utf8').trim().split('\n');
     const edited = JSON.parse(lines[2]);
     edited.size = 25;
-    writeFileSync(f.checkpointFile, `${[...lines.slice(0, 2), JSON.stringify(edited)].join('\n')}\n`);
+    writeFileSync(
+      f.checkpointFile,
+      `${[...lines.slice(0, 2), JSON.stringify(edited)].join('\n')}\n`,
+    );
     expectBreak(f, 'checkpoint-invalid', null);
     writeFileSync(f.checkpointFile, `${lines.join('\n')}\n{"v":1,"garbage":true}\n`);
     expectBreak(f, 'checkpoint-invalid', null);
@@ -262,7 +359,9 @@ describe('audit ledger tamper matrix', () => {
   it('turns unhealthy and refuses with AuditUnavailable when it cannot write', () => {
     const f = filled(3);
     f.storage.close();
-    expect(() => f.ledger.append(sampleEntry(4))).toThrow(expect.objectContaining({ code: 'AuditUnavailable' }));
+    expect(() => f.ledger.append(sampleEntry(4))).toThrow(
+      expect.objectContaining({ code: 'AuditUnavailable' }),
+    );
     expect(f.ledger.unhealthy).toMatch(/cannot be written/);
   });
 });
@@ -270,7 +369,8 @@ describe('audit ledger tamper matrix', () => {
 describe('verification on worker threads (large logs)', () => {
   const big = () => {
     const f = ledgerFixture({ checkpointEveryRows: 5000 });
-    for (let i = 0; i < 24_000; i += 200) f.ledger.appendMany(Array.from({ length: 200 }, (_, k) => sampleEntry(i + k)));
+    for (let i = 0; i < 24_000; i += 200)
+      f.ledger.appendMany(Array.from({ length: 200 }, (_, k) => sampleEntry(i + k)));
     return f;
   };
 
@@ -279,9 +379,17 @@ describe('verification on worker threads (large logs)', () => {
     expect(await f.ledger.verifyAsync()).toMatchObject({ ok: true, rows: 24_000, checkpoints: 4 });
     const db = attacker(f.storage.file);
     db.prepare("UPDATE audit_log SET reason = 'x' WHERE seq = 20000").run();
-    expect(await f.open().verifyAsync()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 20000 });
+    expect(await f.open().verifyAsync()).toMatchObject({
+      ok: false,
+      kind: 'hash-mismatch',
+      seq: 20000,
+    });
     db.prepare("UPDATE audit_log SET reason = 'y' WHERE seq = 7").run();
-    expect(await f.open().verifyAsync()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 7 });
+    expect(await f.open().verifyAsync()).toMatchObject({
+      ok: false,
+      kind: 'hash-mismatch',
+      seq: 7,
+    });
     expect(f.open().verify()).toMatchObject({ ok: false, kind: 'hash-mismatch', seq: 7 });
   });
 
@@ -295,7 +403,14 @@ describe('verification on worker threads (large logs)', () => {
     const h = dbg.prepare('SELECT event_hash FROM audit_log WHERE seq = 18000').pluck().get();
     dbg.prepare('DELETE FROM audit_log WHERE seq > 18000').run();
     dbg.prepare('UPDATE audit_head SET seq = 18000, event_hash = ? WHERE id = 1').run(h);
-    expect(await g.open().verifyAsync({ checkpoints: false })).toMatchObject({ ok: true, rows: 18_000 });
-    expect(await g.open().verifyAsync()).toMatchObject({ ok: false, kind: 'truncated', seq: 18001 });
+    expect(await g.open().verifyAsync({ checkpoints: false })).toMatchObject({
+      ok: true,
+      rows: 18_000,
+    });
+    expect(await g.open().verifyAsync()).toMatchObject({
+      ok: false,
+      kind: 'truncated',
+      seq: 18001,
+    });
   });
 });

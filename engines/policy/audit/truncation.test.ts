@@ -14,7 +14,10 @@ function filled(rows: number): LedgerFixture {
 /** Deletes rows after `keep` and points the head at row `keep`, as someone with the file could. */
 function cutTail(f: LedgerFixture, keep: number): void {
   const db = attacker(f.storage.file);
-  const hash = db.prepare('SELECT event_hash FROM audit_log WHERE seq = ?').pluck().get(keep) as Buffer;
+  const hash = db
+    .prepare('SELECT event_hash FROM audit_log WHERE seq = ?')
+    .pluck()
+    .get(keep) as Buffer;
   db.prepare('DELETE FROM audit_log WHERE seq > ?').run(keep);
   db.prepare('UPDATE audit_head SET seq = ?, event_hash = ? WHERE id = 1').run(keep, hash);
   db.close();
@@ -33,7 +36,10 @@ describe('breach 7: a lost tail is always reported', () => {
     const f = filled(35);
     cutTail(f, 32);
     f.ledger.dispose();
-    const lines = readFileSync(f.checkpointFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { size: number });
+    const lines = readFileSync(f.checkpointFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { size: number });
     expect(lines.map((c) => c.size)).toEqual([10, 20, 30]);
     expect(f.ledger.unhealthy).toMatch(/not row 35/);
   });
@@ -43,7 +49,9 @@ describe('breach 7: a lost tail is always reported', () => {
     f.ledger.dispose(); // signs row 25
     rmSync(f.checkpointFile);
     expect(f.open().verify()).toMatchObject({ ok: false, kind: 'checkpoint-invalid' });
-    expect(f.open().verify()).toMatchObject({ message: expect.stringMatching(/missing or shortened.*row 25/) });
+    expect(f.open().verify()).toMatchObject({
+      message: expect.stringMatching(/missing or shortened.*row 25/),
+    });
   });
 
   it('a shortened checkpoint file at rest, with the tail cut to match, is caught', () => {

@@ -4,9 +4,16 @@ import type { Keyring } from './keys.ts';
 import { openReadOnly, verifyRange } from './verify.ts';
 
 const { file, keyring, from, to, heads } = workerData as {
-  file: string; keyring: { current: string; keys: Record<string, Uint8Array> }; from: number; to: number; heads: Array<[number, string[]]>;
+  file: string;
+  keyring: { current: string; keys: Record<string, Uint8Array> };
+  from: number;
+  to: number;
+  heads: Array<[number, string[]]>;
 };
-const ring: Keyring = { current: keyring.current, keys: Object.fromEntries(Object.entries(keyring.keys).map(([id, k]) => [id, Buffer.from(k)])) };
+const ring: Keyring = {
+  current: keyring.current,
+  keys: Object.fromEntries(Object.entries(keyring.keys).map(([id, k]) => [id, Buffer.from(k)])),
+};
 const db = openReadOnly(file);
 try {
   parentPort!.postMessage(verifyRange(db, ring, from, to, new Map(heads)));

@@ -11,8 +11,16 @@ import type { Checkpoint } from './checkpoints.ts';
 import type { Keyring } from './keys.ts';
 
 export type BreakKind =
-  | 'malformed' | 'gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'unknown-key' | 'hmac-mismatch'
-  | 'head-mismatch' | 'truncated' | 'checkpoint-mismatch' | 'checkpoint-invalid';
+  | 'malformed'
+  | 'gap'
+  | 'prev-hash-mismatch'
+  | 'hash-mismatch'
+  | 'unknown-key'
+  | 'hmac-mismatch'
+  | 'head-mismatch'
+  | 'truncated'
+  | 'checkpoint-mismatch'
+  | 'checkpoint-invalid';
 
 export type VerifyResult =
   | { ok: true; rows: number; head: string | null; checkpoints: number }
@@ -21,13 +29,30 @@ export type VerifyResult =
 export type CheckpointInput = { list: Checkpoint[]; invalid: string | null };
 
 type Break = { kind: BreakKind; seq: number | null; message: string };
-export type RangeResult = { rows: number; last: string | null; lastSeq: number; problem: Break | null };
+export type RangeResult = {
+  rows: number;
+  last: string | null;
+  lastSeq: number;
+  problem: Break | null;
+};
 
 // The row's canonical bytes are assembled by SQLite itself (the encoding of canonical.ts, in SQL)
 // together with its hashes, as one blob: prev_hash ‖ canonical ‖ event_hash ‖ record_hmac.
 const field = (expr: string) =>
   `CASE WHEN ${expr} IS NULL THEN '00' ELSE '01' || printf('%08X', length(CAST(${expr} AS BLOB))) || hex(CAST(${expr} AS BLOB)) END`;
-const FIELDS = ['CAST(seq AS TEXT)', 'CAST(at AS TEXT)', 'change_id', 'kind', 'actor', 'capability', 'resource', 'decision', 'reason', 'details', 'key_id'];
+const FIELDS = [
+  'CAST(seq AS TEXT)',
+  'CAST(at AS TEXT)',
+  'change_id',
+  'kind',
+  'actor',
+  'capability',
+  'resource',
+  'decision',
+  'reason',
+  'details',
+  'key_id',
+];
 const WELL_FORMED = `typeof(seq) = 'integer' AND typeof(at) = 'integer' AND typeof(change_id) = 'text' AND typeof(kind) = 'text'
   AND typeof(actor) = 'text' AND typeof(details) = 'text' AND typeof(key_id) = 'text'
   AND typeof(capability) IN ('text', 'null') AND typeof(resource) IN ('text', 'null') AND typeof(decision) IN ('text', 'null')
@@ -41,14 +66,33 @@ const PAGE_SQL = `SELECT seq, key_id, CASE WHEN (${WELL_FORMED}) THEN unhex(hex(
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
 /** Verifies rows from..to (inclusive); the row before `from` supplies the first prev_hash. */
-export function verifyRange(db: Db, keyring: Keyring, from: number, to: number, checkpointHeads: Map<number, string[]>): RangeResult {
+export function verifyRange(
+  db: Db,
+  keyring: Keyring,
+  from: number,
+  to: number,
+  checkpointHeads: Map<number, string[]>,
+): RangeResult {
   let rows = 0;
   let expectedSeq = from;
-  const result = (problem: Break | null): RangeResult => ({ rows, last: prev.toString('hex'), lastSeq: expectedSeq - 1, problem });
+  const result = (problem: Break | null): RangeResult => ({
+    rows,
+    last: prev.toString('hex'),
+    lastSeq: expectedSeq - 1,
+    problem,
+  });
   let prev: Buffer = GENESIS;
   if (from > 1) {
-    const before = db.prepare('SELECT event_hash FROM audit_log WHERE seq = ?').pluck().get(from - 1);
-    if (!Buffer.isBuffer(before) || before.length !== 32) return result({ kind: 'gap', seq: from - 1, message: `row ${from - 1} is missing or malformed` });
+    const before = db
+      .prepare('SELECT event_hash FROM audit_log WHERE seq = ?')
+      .pluck()
+      .get(from - 1);
+    if (!Buffer.isBuffer(before) || before.length !== 32)
+      return result({
+        kind: 'gap',
+        seq: from - 1,
+        message: `row ${from - 1} is missing or malformed`,
+      });
     prev = before;
   }
   const page = db.prepare(PAGE_SQL).raw();
@@ -56,21 +100,61 @@ export function verifyRange(db: Db, keyring: Keyring, from: number, to: number, 
     const batch = page.all(after, to) as Array<[unknown, unknown, unknown]>;
     for (const [seq, keyId, material] of batch) {
       if (!Number.isSafeInteger(seq) || !Buffer.isBuffer(material)) {
-        return result({ kind: 'malformed', seq: typeof seq === 'number' ? seq : null, message: `row ${String(seq)} has a malformed value` });
+        return result({
+          kind: 'malformed',
+          seq: typeof seq === 'number' ? seq : null,
+          message: `row ${String(seq)} has a malformed value`,
+        });
       }
       const n = seq as number;
-      if (n !== expectedSeq) return result({ kind: 'gap', seq: expectedSeq, message: `row ${expectedSeq} is missing or out of order (found ${n})` });
+      if (n !== expectedSeq)
+        return result({
+          kind: 'gap',
+          seq: expectedSeq,
+          message: `row ${expectedSeq} is missing or out of order (found ${n})`,
+        });
       const end = material.length;
-      if (!same(material.subarray(0, 32), prev)) return result({ kind: 'prev-hash-mismatch', seq: n, message: `row ${n} does not follow row ${n - 1}` });
+      if (!same(material.subarray(0, 32), prev))
+        return result({
+          kind: 'prev-hash-mismatch',
+          seq: n,
+          message: `row ${n} does not follow row ${n - 1}`,
+        });
       const hash = material.subarray(end - 64, end - 32);
-      if (!same(createHash('sha256').update(material.subarray(0, end - 64)).digest(), hash)) {
-        return result({ kind: 'hash-mismatch', seq: n, message: `row ${n} was changed after it was written` });
+      if (
+        !same(
+          createHash('sha256')
+            .update(material.subarray(0, end - 64))
+            .digest(),
+          hash,
+        )
+      ) {
+        return result({
+          kind: 'hash-mismatch',
+          seq: n,
+          message: `row ${n} was changed after it was written`,
+        });
       }
       const key = keyring.keys[keyId as string];
-      if (!key) return result({ kind: 'unknown-key', seq: n, message: `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have` });
-      if (!same(recordHmac(key, hash), material.subarray(end - 32))) return result({ kind: 'hmac-mismatch', seq: n, message: `row ${n}'s seal does not match its key` });
+      if (!key)
+        return result({
+          kind: 'unknown-key',
+          seq: n,
+          message: `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have`,
+        });
+      if (!same(recordHmac(key, hash), material.subarray(end - 32)))
+        return result({
+          kind: 'hmac-mismatch',
+          seq: n,
+          message: `row ${n}'s seal does not match its key`,
+        });
       for (const head of checkpointHeads.get(n) ?? []) {
-        if (head !== hash.toString('hex')) return result({ kind: 'checkpoint-mismatch', seq: n, message: `row ${n} differs from a signed checkpoint` });
+        if (head !== hash.toString('hex'))
+          return result({
+            kind: 'checkpoint-mismatch',
+            seq: n,
+            message: `row ${n} differs from a signed checkpoint`,
+          });
       }
       prev = hash;
       expectedSeq++;
@@ -88,28 +172,67 @@ function headsBySize(list: Checkpoint[]): Map<number, string[]> {
 }
 
 /** The checks after the rows: the head names the last row; no checkpoint saw more rows. */
-function finish(db: Db, ranges: RangeResult[], checkpoints: CheckpointInput | undefined): VerifyResult {
+function finish(
+  db: Db,
+  ranges: RangeResult[],
+  checkpoints: CheckpointInput | undefined,
+): VerifyResult {
   const rows = ranges.reduce((n, r) => n + r.rows, 0);
   const bad = ranges.find((r) => r.problem)?.problem;
   if (bad) return { ok: false, rows, ...bad };
   const lastSeq = ranges.at(-1)?.lastSeq ?? 0;
   const last = lastSeq ? ranges.at(-1)!.last : null;
-  const head = db.prepare('SELECT seq, hex(event_hash) AS hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
-  const headOk = lastSeq === 0 ? !head || head.seq === 0 : head?.seq === lastSeq && head.hash.toLowerCase() === last;
-  if (!headOk) return { ok: false, rows, kind: 'head-mismatch', seq: lastSeq || null, message: `the chain head does not point at the last row (${lastSeq})` };
+  const head = db
+    .prepare('SELECT seq, hex(event_hash) AS hash FROM audit_head WHERE id = 1')
+    .get() as { seq: number; hash: string } | undefined;
+  const headOk =
+    lastSeq === 0
+      ? !head || head.seq === 0
+      : head?.seq === lastSeq && head.hash.toLowerCase() === last;
+  if (!headOk)
+    return {
+      ok: false,
+      rows,
+      kind: 'head-mismatch',
+      seq: lastSeq || null,
+      message: `the chain head does not point at the last row (${lastSeq})`,
+    };
   const furthest = Math.max(0, ...(checkpoints?.list ?? []).map((c) => c.size));
   if (furthest > lastSeq) {
-    return { ok: false, rows, kind: 'truncated', seq: lastSeq + 1, message: `a signed checkpoint saw ${furthest} rows; the log has ${lastSeq}: rows were removed or an older copy restored` };
+    return {
+      ok: false,
+      rows,
+      kind: 'truncated',
+      seq: lastSeq + 1,
+      message: `a signed checkpoint saw ${furthest} rows; the log has ${lastSeq}: rows were removed or an older copy restored`,
+    };
   }
   return { ok: true, rows, head: last, checkpoints: checkpoints?.list.length ?? 0 };
 }
 
 export function verifyChain(db: Db, keyring: Keyring, checkpoints?: CheckpointInput): VerifyResult {
   try {
-    if (checkpoints?.invalid) return { ok: false, rows: 0, kind: 'checkpoint-invalid', seq: null, message: checkpoints.invalid };
-    return finish(db, [verifyRange(db, keyring, 1, Number.MAX_SAFE_INTEGER, headsBySize(checkpoints?.list ?? []))], checkpoints);
+    if (checkpoints?.invalid)
+      return {
+        ok: false,
+        rows: 0,
+        kind: 'checkpoint-invalid',
+        seq: null,
+        message: checkpoints.invalid,
+      };
+    return finish(
+      db,
+      [verifyRange(db, keyring, 1, Number.MAX_SAFE_INTEGER, headsBySize(checkpoints?.list ?? []))],
+      checkpoints,
+    );
   } catch (error) {
-    return { ok: false, rows: 0, kind: 'malformed', seq: null, message: `the ledger could not be read: ${(error as Error).message}` };
+    return {
+      ok: false,
+      rows: 0,
+      kind: 'malformed',
+      seq: null,
+      message: `the ledger could not be read: ${(error as Error).message}`,
+    };
   }
 }
 
@@ -119,28 +242,56 @@ const PARALLEL_FROM = 20_000;
  * The same verification, with large logs split across worker threads, each on its own read-only
  * connection. `workerEntry` is verify-worker's file (a bundled path in the desktop app).
  */
-export async function verifyChainParallel(db: Db, keyring: Keyring, checkpoints: CheckpointInput | undefined, workerEntry: string, threads = 2): Promise<VerifyResult> {
+export async function verifyChainParallel(
+  db: Db,
+  keyring: Keyring,
+  checkpoints: CheckpointInput | undefined,
+  workerEntry: string,
+  threads = 2,
+): Promise<VerifyResult> {
   const max = db.prepare('SELECT max(seq) FROM audit_log').pluck().get();
-  if (checkpoints?.invalid || typeof max !== 'number' || max < PARALLEL_FROM || threads < 2) return verifyChain(db, keyring, checkpoints);
+  if (checkpoints?.invalid || typeof max !== 'number' || max < PARALLEL_FROM || threads < 2)
+    return verifyChain(db, keyring, checkpoints);
   try {
     const step = Math.ceil(max / threads);
     const heads = [...headsBySize(checkpoints?.list ?? []).entries()];
-    const ranges = await Promise.all(Array.from({ length: threads }, (_, i) => new Promise<RangeResult>((resolve, reject) => {
-      const from = i * step + 1;
-      const to = i === threads - 1 ? Number.MAX_SAFE_INTEGER : (i + 1) * step;
-      const worker = new Worker(workerEntry, { workerData: { file: db.name, keyring, from, to, heads } });
-      worker.once('message', (r: RangeResult) => { resolve(r); void worker.terminate(); });
-      worker.once('error', reject);
-    })));
+    const ranges = await Promise.all(
+      Array.from(
+        { length: threads },
+        (_, i) =>
+          new Promise<RangeResult>((resolve, reject) => {
+            const from = i * step + 1;
+            const to = i === threads - 1 ? Number.MAX_SAFE_INTEGER : (i + 1) * step;
+            const worker = new Worker(workerEntry, {
+              workerData: { file: db.name, keyring, from, to, heads },
+            });
+            worker.once('message', (r: RangeResult) => {
+              resolve(r);
+              void worker.terminate();
+            });
+            worker.once('error', reject);
+          }),
+      ),
+    );
     // A range that stopped early hides nothing: the first problem in seq order is reported.
     for (let i = 0; i < ranges.length - 1; i++) {
       if (!ranges[i].problem && ranges[i].lastSeq !== (i + 1) * step) {
-        ranges[i].problem = { kind: 'gap', seq: ranges[i].lastSeq + 1, message: `row ${ranges[i].lastSeq + 1} is missing` };
+        ranges[i].problem = {
+          kind: 'gap',
+          seq: ranges[i].lastSeq + 1,
+          message: `row ${ranges[i].lastSeq + 1} is missing`,
+        };
       }
     }
     return finish(db, ranges, checkpoints);
   } catch (error) {
-    return { ok: false, rows: 0, kind: 'malformed', seq: null, message: `the ledger could not be read: ${(error as Error).message}` };
+    return {
+      ok: false,
+      rows: 0,
+      kind: 'malformed',
+      seq: null,
+      message: `the ledger could not be read: ${(error as Error).message}`,
+    };
   }
 }
 

@@ -2,9 +2,22 @@
 // the executor runs, and the result goes back to the model — up to a step budget. Each call is
 // evaluated on its own, so a grant that covered step 1 is checked again for every later step.
 import type { ActionOutcome, Bus, ChatMessage, GenerationResult } from '../../bus/index.ts';
-import { AGENT_TOOLS, holdToolCalls, parseToolCall, toolInstructions, type ProposedCall } from './tool-protocol.ts';
+import {
+  AGENT_TOOLS,
+  holdToolCalls,
+  parseToolCall,
+  toolInstructions,
+  type ProposedCall,
+} from './tool-protocol.ts';
 
-export type AgentStep = { name: string; capability: string; target: string; status: ActionOutcome['status']; summary: string; output: string };
+export type AgentStep = {
+  name: string;
+  capability: string;
+  target: string;
+  status: ActionOutcome['status'];
+  summary: string;
+  output: string;
+};
 
 export type AgentContext = {
   bus: Bus;
@@ -23,17 +36,23 @@ const MAX_RESULT = 4000;
 function withInstructions(messages: ChatMessage[]): ChatMessage[] {
   const doc = toolInstructions(AGENT_TOOLS);
   const [first, ...rest] = messages;
-  return first?.role === 'system' ? [{ ...first, text: `${first.text}\n\n${doc}` }, ...rest] : [{ role: 'system', text: doc }, ...messages];
+  return first?.role === 'system'
+    ? [{ ...first, text: `${first.text}\n\n${doc}` }, ...rest]
+    : [{ role: 'system', text: doc }, ...messages];
 }
 
 function resultText(outcome: ActionOutcome): string {
   const r = outcome.result as { summary?: string; output?: string } | undefined;
-  if (outcome.status === 'done') return `${r?.summary ?? 'done'}\n${(r?.output ?? '').slice(0, MAX_RESULT)}`;
+  if (outcome.status === 'done')
+    return `${r?.summary ?? 'done'}\n${(r?.output ?? '').slice(0, MAX_RESULT)}`;
   if (outcome.status === 'failed') return `failed: ${outcome.error?.message ?? outcome.reason}`;
   return outcome.explanation;
 }
 
-export async function runAgent(ctx: AgentContext, input: ChatMessage[]): Promise<GenerationResult & { steps: AgentStep[] }> {
+export async function runAgent(
+  ctx: AgentContext,
+  input: ChatMessage[],
+): Promise<GenerationResult & { steps: AgentStep[] }> {
   const messages = withInstructions(input);
   const steps: AgentStep[] = [];
   const seen = new Set<string>();
@@ -52,26 +71,63 @@ export async function runAgent(ctx: AgentContext, input: ChatMessage[]): Promise
     const key = JSON.stringify([call.tool.name, call.args]);
     if (seen.has(key)) {
       // The same call again: the model is going round in circles; answer with what we have.
-      const summary = steps.map((s) => `${s.summary}${s.output ? `\n\`\`\`\n${s.output}\n\`\`\`` : ''}`).join('\n\n');
+      const summary = steps
+        .map((s) => `${s.summary}${s.output ? `\n\`\`\`\n${s.output}\n\`\`\`` : ''}`)
+        .join('\n\n');
       ctx.onToken(summary);
       return { ...result, text: summary, steps };
     }
     seen.add(key);
     const target = call.args[call.tool.target];
-    ctx.bus.emit('router.tool_call', { turnId: ctx.turnId, step, name: call.tool.name, capability: call.tool.capability, target, status: 'proposed', summary: '', output: '' }, meta);
-    const outcome = await ctx.bus.invoke('policy.perform', {
-      capability: call.tool.capability, target, input: call.tool.input ? call.args[call.tool.input] ?? '' : undefined,
-      actor: ctx.actor, why: `the model wants to ${call.tool.description.toLowerCase()}`, turnId: ctx.turnId,
-    }, { changeId: ctx.changeId });
+    ctx.bus.emit(
+      'router.tool_call',
+      {
+        turnId: ctx.turnId,
+        step,
+        name: call.tool.name,
+        capability: call.tool.capability,
+        target,
+        status: 'proposed',
+        summary: '',
+        output: '',
+      },
+      meta,
+    );
+    const outcome = await ctx.bus.invoke(
+      'policy.perform',
+      {
+        capability: call.tool.capability,
+        target,
+        input: call.tool.input ? (call.args[call.tool.input] ?? '') : undefined,
+        actor: ctx.actor,
+        why: `the model wants to ${call.tool.description.toLowerCase()}`,
+        turnId: ctx.turnId,
+      },
+      { changeId: ctx.changeId },
+    );
     const r = outcome.result as { summary?: string; output?: string } | undefined;
     const done: AgentStep = {
-      name: call.tool.name, capability: call.tool.capability, target: outcome.resource || target, status: outcome.status,
-      summary: outcome.status === 'done' ? r?.summary ?? 'done' : outcome.status === 'failed' ? `failed: ${outcome.error?.message ?? outcome.reason}` : outcome.explanation,
+      name: call.tool.name,
+      capability: call.tool.capability,
+      target: outcome.resource || target,
+      status: outcome.status,
+      summary:
+        outcome.status === 'done'
+          ? (r?.summary ?? 'done')
+          : outcome.status === 'failed'
+            ? `failed: ${outcome.error?.message ?? outcome.reason}`
+            : outcome.explanation,
       output: outcome.status === 'done' ? (r?.output ?? '').slice(0, MAX_RESULT) : '',
     };
     steps.push(done);
     ctx.bus.emit('router.tool_call', { turnId: ctx.turnId, step, ...done }, meta);
-    messages.push({ role: 'assistant', text: call.raw }, { role: 'user', text: `<tool_result name="${call.tool.name}">\n${resultText(outcome)}\n</tool_result>` });
+    messages.push(
+      { role: 'assistant', text: call.raw },
+      {
+        role: 'user',
+        text: `<tool_result name="${call.tool.name}">\n${resultText(outcome)}\n</tool_result>`,
+      },
+    );
   }
   return { ...last!, steps };
 }

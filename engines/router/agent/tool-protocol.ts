@@ -14,23 +14,57 @@ export type AgentTool = {
 };
 
 export const AGENT_TOOLS: AgentTool[] = [
-  { name: 'files_read', capability: 'files.read', description: 'Read a text file', parameters: { path: { type: 'string', description: 'the file' } }, target: 'path' },
-  { name: 'files_list', capability: 'files.list', description: 'List a folder', parameters: { path: { type: 'string', description: 'the folder' } }, target: 'path' },
   {
-    name: 'files_write', capability: 'files.write', description: 'Write a text file (replacing it)',
-    parameters: { path: { type: 'string', description: 'the file' }, text: { type: 'string', description: 'the whole new content' } }, target: 'path', input: 'text',
+    name: 'files_read',
+    capability: 'files.read',
+    description: 'Read a text file',
+    parameters: { path: { type: 'string', description: 'the file' } },
+    target: 'path',
   },
-  { name: 'process_exec', capability: 'process.exec', description: 'Run a program (no shell)', parameters: { command: { type: 'string', description: 'program and arguments' } }, target: 'command' },
-  { name: 'web_fetch', capability: 'web.fetch', description: 'Fetch a web page', parameters: { url: { type: 'string', description: 'http(s) URL' } }, target: 'url' },
+  {
+    name: 'files_list',
+    capability: 'files.list',
+    description: 'List a folder',
+    parameters: { path: { type: 'string', description: 'the folder' } },
+    target: 'path',
+  },
+  {
+    name: 'files_write',
+    capability: 'files.write',
+    description: 'Write a text file (replacing it)',
+    parameters: {
+      path: { type: 'string', description: 'the file' },
+      text: { type: 'string', description: 'the whole new content' },
+    },
+    target: 'path',
+    input: 'text',
+  },
+  {
+    name: 'process_exec',
+    capability: 'process.exec',
+    description: 'Run a program (no shell)',
+    parameters: { command: { type: 'string', description: 'program and arguments' } },
+    target: 'command',
+  },
+  {
+    name: 'web_fetch',
+    capability: 'web.fetch',
+    description: 'Fetch a web page',
+    parameters: { url: { type: 'string', description: 'http(s) URL' } },
+    target: 'url',
+  },
 ];
 
 const OPEN = '<tool_call>';
 const CLOSE = '</tool_call>';
 
 export function toolInstructions(tools: AgentTool[]): string {
-  const lines = tools.map((t) => `- ${t.name} ${JSON.stringify(Object.fromEntries(Object.entries(t.parameters).map(([k, v]) => [k, v.description])))}: ${t.description}`);
+  const lines = tools.map(
+    (t) =>
+      `- ${t.name} ${JSON.stringify(Object.fromEntries(Object.entries(t.parameters).map(([k, v]) => [k, v.description])))}: ${t.description}`,
+  );
   return [
-    'You can act on the user\'s computer with these tools. Each use is checked by the user\'s policy and may need their approval.',
+    "You can act on the user's computer with these tools. Each use is checked by the user's policy and may need their approval.",
     `To use one, reply with exactly ${OPEN}{"name": "<tool>", "arguments": {…}}${CLOSE} and nothing else; you will then see the result.`,
     ...lines,
   ].join('\n');
@@ -45,10 +79,15 @@ export function parseToolCall(text: string, tools: AgentTool[]): ProposedCall | 
   if (start < 0 || end < 0) return null;
   const raw = text.slice(start, end + CLOSE.length);
   try {
-    const body = JSON.parse(text.slice(start + OPEN.length, end)) as { name?: unknown; arguments?: unknown };
+    const body = JSON.parse(text.slice(start + OPEN.length, end)) as {
+      name?: unknown;
+      arguments?: unknown;
+    };
     const tool = tools.find((t) => t.name === body.name);
     if (!tool || typeof body.arguments !== 'object' || body.arguments === null) return null;
-    const args = Object.fromEntries(Object.entries(body.arguments as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    const args = Object.fromEntries(
+      Object.entries(body.arguments as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+    );
     if (!args[tool.target]) return null;
     return { tool, args, raw };
   } catch {
@@ -67,17 +106,26 @@ export type CallerTool = { name: string; description: string; parameters: Record
 export function callerToolInstructions(tools: CallerTool[]): string {
   return [
     `You may call these functions. To call one, reply with exactly ${OPEN}{"name": "<function>", "arguments": {…}}${CLOSE} and nothing else.`,
-    ...tools.map((t) => `- ${t.name}: ${t.description} Parameters (JSON schema): ${JSON.stringify(t.parameters)}`),
+    ...tools.map(
+      (t) =>
+        `- ${t.name}: ${t.description} Parameters (JSON schema): ${JSON.stringify(t.parameters)}`,
+    ),
   ].join('\n');
 }
 
 /** A call to one of the caller's functions: name and arguments as JSON text, as OpenAI returns them. */
-export function parseCallerCall(text: string, tools: CallerTool[]): { name: string; arguments: string } | null {
+export function parseCallerCall(
+  text: string,
+  tools: CallerTool[],
+): { name: string; arguments: string } | null {
   const start = text.indexOf(OPEN);
   const end = text.indexOf(CLOSE, start + OPEN.length);
   if (start < 0 || end < 0) return null;
   try {
-    const body = JSON.parse(text.slice(start + OPEN.length, end)) as { name?: unknown; arguments?: unknown };
+    const body = JSON.parse(text.slice(start + OPEN.length, end)) as {
+      name?: unknown;
+      arguments?: unknown;
+    };
     if (!tools.some((t) => t.name === body.name)) return null;
     return { name: String(body.name), arguments: JSON.stringify(body.arguments ?? {}) };
   } catch {
@@ -96,8 +144,15 @@ export function holdToolCalls(onToken: (text: string) => void) {
   return {
     push(chunk: string): void {
       text += chunk;
-      if (!answering && mightBeToolCall(text)) { held.push(chunk); return; }
-      if (!answering) { answering = true; for (const h of held) onToken(h); held = []; }
+      if (!answering && mightBeToolCall(text)) {
+        held.push(chunk);
+        return;
+      }
+      if (!answering) {
+        answering = true;
+        for (const h of held) onToken(h);
+        held = [];
+      }
       onToken(chunk);
     },
     release(): void {

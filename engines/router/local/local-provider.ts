@@ -18,7 +18,13 @@ export type LocalProviderOptions = {
 
 export type ProviderState = 'loading' | 'ready' | 'generating' | 'degraded' | 'error';
 
-export type GenerateRequest = { id: string; messages: ChatMessage[]; maxTokens: number; temperature: number; jsonSchema?: Record<string, unknown> };
+export type GenerateRequest = {
+  id: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  jsonSchema?: Record<string, unknown>;
+};
 
 export type LocalGeneration = {
   text: string;
@@ -43,9 +49,15 @@ export class LocalProvider {
   private worker: WorkerHandle | null = null;
   private loaded: Promise<string> | null = null;
   private pending = new Map<string, Pending>();
-  private embeds = new Map<string, { resolve: (v: number[][]) => void; reject: (e: AetherError) => void }>();
+  private embeds = new Map<
+    string,
+    { resolve: (v: number[][]) => void; reject: (e: AetherError) => void }
+  >();
   private nextEmbed = 0;
-  private loadWaiter: { resolve: (model: string) => void; reject: (error: AetherError) => void } | null = null;
+  private loadWaiter: {
+    resolve: (model: string) => void;
+    reject: (error: AetherError) => void;
+  } | null = null;
   private disposed = false;
   model: string | null = null;
 
@@ -57,17 +69,33 @@ export class LocalProvider {
 
   /** Starts the model process and loads the model once; later calls share the same load. */
   load(): Promise<string> {
-    if (this.disposed) return Promise.reject(new AetherError('ModelLoadFailed', 'the model runtime was shut down'));
+    if (this.disposed)
+      return Promise.reject(new AetherError('ModelLoadFailed', 'the model runtime was shut down'));
     this.loaded ??= this.startWorker();
     return this.loaded;
   }
 
-  async generate(request: GenerateRequest, onToken: (text: string, index: number) => void): Promise<LocalGeneration> {
+  async generate(
+    request: GenerateRequest,
+    onToken: (text: string, index: number) => void,
+  ): Promise<LocalGeneration> {
     await this.load();
     const worker = this.worker;
-    if (!worker) throw new AetherError('ModelCrashed', 'The model process stopped before the reply could start; try again.');
+    if (!worker)
+      throw new AetherError(
+        'ModelCrashed',
+        'The model process stopped before the reply could start; try again.',
+      );
     return new Promise<LocalGeneration>((resolve, reject) => {
-      this.pending.set(request.id, { request, onToken, resolve, reject, sentAt: this.options.now(), firstTokenAt: null, chunks: 0 });
+      this.pending.set(request.id, {
+        request,
+        onToken,
+        resolve,
+        reject,
+        sentAt: this.options.now(),
+        firstTokenAt: null,
+        chunks: 0,
+      });
       this.setState('generating');
       worker.send({ type: 'generate', ...request });
     });
@@ -77,7 +105,8 @@ export class LocalProvider {
   async embed(texts: string[]): Promise<number[][]> {
     await this.load();
     const worker = this.worker;
-    if (!worker) throw new AetherError('ModelCrashed', 'The embedding model process stopped; try again.');
+    if (!worker)
+      throw new AetherError('ModelCrashed', 'The embedding model process stopped; try again.');
     const id = `embed-${++this.nextEmbed}`;
     return new Promise((resolve, reject) => {
       this.embeds.set(id, { resolve, reject });
@@ -107,10 +136,16 @@ export class LocalProvider {
     });
     worker.onExit((code) => this.onWorkerExit(worker, code));
     worker.send({
-      type: 'load', modelPath: this.options.modelPath, threads: this.options.threads,
-      contextSize: this.options.contextSize, gpu: this.options.gpu, purpose: this.options.purpose ?? 'chat',
+      type: 'load',
+      modelPath: this.options.modelPath,
+      threads: this.options.threads,
+      contextSize: this.options.contextSize,
+      gpu: this.options.gpu,
+      purpose: this.options.purpose ?? 'chat',
     });
-    return new Promise<string>((resolve, reject) => { this.loadWaiter = { resolve, reject }; });
+    return new Promise<string>((resolve, reject) => {
+      this.loadWaiter = { resolve, reject };
+    });
   }
 
   private onWorkerMessage(message: FromWorker): void {
@@ -122,7 +157,11 @@ export class LocalProvider {
         this.loadWaiter = null;
         return;
       case 'load_failed': {
-        const error = new AetherError('ModelLoadFailed', `The model file could not be loaded: ${message.message}`, { model: this.options.modelPath });
+        const error = new AetherError(
+          'ModelLoadFailed',
+          `The model file could not be loaded: ${message.message}`,
+          { model: this.options.modelPath },
+        );
         const worker = this.worker;
         this.worker = null;
         worker?.kill();
@@ -146,7 +185,9 @@ export class LocalProvider {
         const e = this.embeds.get(message.id);
         if (e && message.type === 'failed') {
           this.embeds.delete(message.id);
-          e.reject(new AetherError('GenerationFailed', `The embedding model failed: ${message.message}`));
+          e.reject(
+            new AetherError('GenerationFailed', `The embedding model failed: ${message.message}`),
+          );
           return;
         }
         const p = this.pending.get(message.id);
@@ -154,16 +195,25 @@ export class LocalProvider {
         this.pending.delete(message.id);
         if (this.pending.size === 0) this.setState('ready');
         if (message.type === 'failed') {
-          p.reject(new AetherError('GenerationFailed', `The model failed while answering: ${message.message}`));
+          p.reject(
+            new AetherError(
+              'GenerationFailed',
+              `The model failed while answering: ${message.message}`,
+            ),
+          );
           return;
         }
         const end = this.options.now();
         const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
         p.resolve({
-          text: message.text, stopReason: message.stopReason, tokens: message.tokens, promptTokens: message.promptTokens,
+          text: message.text,
+          stopReason: message.stopReason,
+          tokens: message.tokens,
+          promptTokens: message.promptTokens,
           ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
           // Tokens after the first, over the time after the first: the steady generation rate.
-          tokensPerSecond: message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,
+          tokensPerSecond:
+            message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,
         });
       }
     }
@@ -183,11 +233,20 @@ export class LocalProvider {
     const why = worker.lastError?.();
     const detail = why ? `: ${why}` : '';
     if (this.loadWaiter) {
-      this.failLoad(new AetherError('ModelLoadFailed', `The model process stopped while loading the model (exit code ${code}); the file may be damaged or not a supported GGUF${detail}`, { model: this.options.modelPath }));
+      this.failLoad(
+        new AetherError(
+          'ModelLoadFailed',
+          `The model process stopped while loading the model (exit code ${code}); the file may be damaged or not a supported GGUF${detail}`,
+          { model: this.options.modelPath },
+        ),
+      );
       return;
     }
     this.loaded = null;
-    const crash = new AetherError('ModelCrashed', `The model process stopped unexpectedly (exit code ${code}); it will restart on the next message${detail}`);
+    const crash = new AetherError(
+      'ModelCrashed',
+      `The model process stopped unexpectedly (exit code ${code}); it will restart on the next message${detail}`,
+    );
     for (const p of this.pending.values()) p.reject(crash);
     for (const e of this.embeds.values()) e.reject(crash);
     this.pending.clear();

@@ -25,16 +25,29 @@ export const toWorker = z.discriminatedUnion('type', [
     jsonSchema: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
-  z.object({ type: z.literal('embed'), id: z.string(), texts: z.array(z.string()).min(1).max(256) }),
+  z.object({
+    type: z.literal('embed'),
+    id: z.string(),
+    texts: z.array(z.string()).min(1).max(256),
+  }),
 ]);
 export type ToWorker = z.infer<typeof toWorker>;
 
 export const fromWorker = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('loaded'), model: z.string(), contextSize: z.number(), gpu: z.string() }),
+  z.object({
+    type: z.literal('loaded'),
+    model: z.string(),
+    contextSize: z.number(),
+    gpu: z.string(),
+  }),
   z.object({ type: z.literal('load_failed'), message: z.string() }),
   z.object({ type: z.literal('token'), id: z.string(), text: z.string() }),
   z.object({
-    type: z.literal('done'), id: z.string(), text: z.string(), tokens: z.number(), promptTokens: z.number(),
+    type: z.literal('done'),
+    id: z.string(),
+    text: z.string(),
+    tokens: z.number(),
+    promptTokens: z.number(),
     stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   }),
   z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),

@@ -2,12 +2,22 @@
 // process. Runs under child_process.fork (headless) or Electron's utilityProcess (desktop).
 import { basename } from 'node:path';
 import {
-  getLlama, LlamaChat, LlamaLogLevel,
-  type ChatHistoryItem, type Llama, type LlamaContext, type LlamaEmbeddingContext, type LlamaGrammar, type LlamaModel,
+  getLlama,
+  LlamaChat,
+  LlamaLogLevel,
+  type ChatHistoryItem,
+  type Llama,
+  type LlamaContext,
+  type LlamaEmbeddingContext,
+  type LlamaGrammar,
+  type LlamaModel,
 } from 'node-llama-cpp';
 import { toWorker, type FromWorker, type ToWorker } from './protocol.ts';
 
-type ParentPort = { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(message: unknown): void };
+type ParentPort = {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+};
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
 function send(message: FromWorker): void {
@@ -43,17 +53,27 @@ async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void>
       context = await model.createContext({ contextSize, threads: request.threads });
       chat = new LlamaChat({ contextSequence: context.getSequence() });
     }
-    send({ type: 'loaded', model: basename(request.modelPath), contextSize, gpu: String(llama.gpu) });
+    send({
+      type: 'loaded',
+      model: basename(request.modelPath),
+      contextSize,
+      gpu: String(llama.gpu),
+    });
   } catch (error) {
     send({ type: 'load_failed', message: (error as Error).message });
   }
 }
 
-function toHistory(messages: Extract<ToWorker, { type: 'generate' }>['messages']): ChatHistoryItem[] {
+function toHistory(
+  messages: Extract<ToWorker, { type: 'generate' }>['messages'],
+): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = messages.map((m) =>
-    m.role === 'system' ? { type: 'system', text: m.text }
-      : m.role === 'user' ? { type: 'user', text: m.text }
-        : { type: 'model', response: [m.text] });
+    m.role === 'system'
+      ? { type: 'system', text: m.text }
+      : m.role === 'user'
+        ? { type: 'user', text: m.text }
+        : { type: 'model', response: [m.text] },
+  );
   history.push({ type: 'model', response: [] });
   return history;
 }
@@ -65,7 +85,14 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
     return;
   }
   if (abort.signal.aborted) {
-    send({ type: 'done', id: request.id, text: '', tokens: 0, promptTokens: 0, stopReason: 'cancelled' });
+    send({
+      type: 'done',
+      id: request.id,
+      text: '',
+      tokens: 0,
+      promptTokens: 0,
+      stopReason: 'cancelled',
+    });
     return;
   }
   let tokens = 0;
@@ -75,7 +102,8 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
     let grammar: LlamaGrammar | undefined;
     if (request.jsonSchema && llama) {
       const key = JSON.stringify(request.jsonSchema);
-      if (!grammars.has(key)) grammars.set(key, llama.createGrammarForJsonSchema(request.jsonSchema as never));
+      if (!grammars.has(key))
+        grammars.set(key, llama.createGrammarForJsonSchema(request.jsonSchema as never));
       grammar = await grammars.get(key)!;
     }
     const result = await chat.generateResponse(toHistory(request.messages), {
@@ -84,14 +112,19 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
       temperature: request.temperature,
       signal: abort.signal,
       stopOnAbortSignal: true,
-      onToken: (chunk) => { tokens += chunk.length; },
+      onToken: (chunk) => {
+        tokens += chunk.length;
+      },
       onTextChunk: (text) => send({ type: 'token', id: request.id, text }),
     });
     const reason = result.metadata.stopReason;
     send({
-      type: 'done', id: request.id, text: result.response, tokens,
+      type: 'done',
+      id: request.id,
+      text: result.response,
+      tokens,
       // What the sequence holds now, less what was generated: the prompt as evaluated.
-      promptTokens: Math.max(0, (chat.sequence.contextTokens.length) - tokens),
+      promptTokens: Math.max(0, chat.sequence.contextTokens.length - tokens),
       stopReason: reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end',
     });
   } catch (error) {
@@ -106,7 +139,8 @@ async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<voi
   }
   try {
     const vectors: number[][] = [];
-    for (const text of request.texts) vectors.push([...(await embedding.getEmbeddingFor(text)).vector]);
+    for (const text of request.texts)
+      vectors.push([...(await embedding.getEmbeddingFor(text)).vector]);
     send({ type: 'embedded', id: request.id, vectors });
   } catch (error) {
     send({ type: 'failed', id: request.id, message: (error as Error).message });

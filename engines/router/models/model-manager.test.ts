@@ -18,21 +18,48 @@ const sha = createHash('sha256').update(bytes).digest('hex');
 let server: ModelServer;
 const hosts: Host[] = [];
 
-beforeAll(async () => { server = await startModelServer({ '/tiny.gguf': modelFile }); });
-afterAll(async () => { await server.close(); });
-afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+beforeAll(async () => {
+  server = await startModelServer({ '/tiny.gguf': modelFile });
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
 
 function entry(patch: Partial<CatalogEntry> = {}): CatalogEntry {
-  return { id: 'tiny', name: 'Tiny test model', purpose: 'chat', url: `${server.base}/tiny.gguf`, file: 'tiny.gguf', sizeBytes: bytes.length, sha256: sha, licence: 'MIT', minRamGb: 1, recommended: true, ...patch };
+  return {
+    id: 'tiny',
+    name: 'Tiny test model',
+    purpose: 'chat',
+    url: `${server.base}/tiny.gguf`,
+    file: 'tiny.gguf',
+    sizeBytes: bytes.length,
+    sha256: sha,
+    licence: 'MIT',
+    minRamGb: 1,
+    recommended: true,
+    ...patch,
+  };
 }
 
 function start(catalog: CatalogEntry[]) {
-  const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-models-')), threads: 1, modelCatalog: catalog });
+  const host = createHost({
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-models-')),
+    threads: 1,
+    modelCatalog: catalog,
+  });
   hosts.push(host);
   // The user approves every download request in these tests.
   host.bus.on('policy.approval_pending', (e) => {
     const a: Approval = e.payload.approval;
-    void host.bus.invoke('policy.respond_approval', { ticketId: a.ticketId, requestHash: a.requestHash, answer: 'allow' });
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: a.ticketId,
+      requestHash: a.requestHash,
+      answer: 'allow',
+    });
   });
   return host;
 }
@@ -43,7 +70,10 @@ describe('model manager', () => {
     const progress: number[] = [];
     host.bus.on('models.download_progress', (e) => progress.push(e.payload.received));
     const finished = nextEvent(host, 'models.download_finished');
-    expect(await host.bus.invoke('models.download', { catalogId: 'tiny' })).toEqual({ started: true, reason: null });
+    expect(await host.bus.invoke('models.download', { catalogId: 'tiny' })).toEqual({
+      started: true,
+      reason: null,
+    });
     expect((await finished).payload).toMatchObject({ ok: true, sha256: sha });
     expect(progress.at(-1)).toBe(bytes.length);
     const list = await host.bus.invoke('models.list', {});
@@ -73,7 +103,10 @@ describe('model manager', () => {
     const host = start([entry({ sha256: '0'.repeat(64) })]);
     const finished = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
-    expect((await finished).payload).toMatchObject({ ok: false, error: { code: 'ChecksumMismatch' } });
+    expect((await finished).payload).toMatchObject({
+      ok: false,
+      error: { code: 'ChecksumMismatch' },
+    });
     expect((await host.bus.invoke('models.list', {})).installed).toEqual([]);
   });
 
@@ -81,9 +114,18 @@ describe('model manager', () => {
     const host = start([
       entry({ id: 'offline', url: 'http://127.0.0.1:9/tiny.gguf' }),
       entry({ id: 'missing', url: `${server.base}/nope.gguf`, file: 'nope.gguf' }),
-      entry({ id: 'huge', url: `${server.base}/tiny.gguf?huge`, file: 'huge.gguf', sizeBytes: 1e15 }),
+      entry({
+        id: 'huge',
+        url: `${server.base}/tiny.gguf?huge`,
+        file: 'huge.gguf',
+        sizeBytes: 1e15,
+      }),
     ]);
-    for (const [id, code] of [['offline', 'Offline'], ['missing', 'DownloadFailed'], ['huge', 'DiskFull']] as const) {
+    for (const [id, code] of [
+      ['offline', 'Offline'],
+      ['missing', 'DownloadFailed'],
+      ['huge', 'DiskFull'],
+    ] as const) {
       const finished = nextEvent(host, 'models.download_finished');
       await host.bus.invoke('models.download', { catalogId: id });
       const { payload } = await finished;
@@ -102,16 +144,22 @@ describe('model manager', () => {
     expect(refused.model).toBeNull();
     expect(refused.reason).toMatch(/not a GGUF/);
     // Removing an imported model forgets it but leaves the user's file alone.
-    expect(await host.bus.invoke('models.remove', { id: imported.model!.id })).toEqual({ removed: true });
+    expect(await host.bus.invoke('models.remove', { id: imported.model!.id })).toEqual({
+      removed: true,
+    });
     expect(existsSync(modelFile)).toBe(true);
   });
 
   it('serves embeddings from an installed embedding model, and says when there is none', async () => {
     const host = start([]);
-    await expect(host.bus.invoke('router.embed', { texts: ['hi'] })).rejects.toMatchObject({ code: 'ModelNotInstalled' });
+    await expect(host.bus.invoke('router.embed', { texts: ['hi'] })).rejects.toMatchObject({
+      code: 'ModelNotInstalled',
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'aether-embed-')), 'tiny-embed.gguf');
     copyFileSync(cachedModel({ preset: 'tiny', type: 'q8_0' }), file);
-    expect((await host.bus.invoke('models.import', { path: file })).model).toMatchObject({ purpose: 'embedding' });
+    expect((await host.bus.invoke('models.import', { path: file })).model).toMatchObject({
+      purpose: 'embedding',
+    });
     const r = await host.bus.invoke('router.embed', { texts: ['my sister is Ada', 'the weather'] });
     expect(r).toMatchObject({ model: 'tiny-embed.gguf', dims: 128 });
     expect(r.vectors).toHaveLength(2);

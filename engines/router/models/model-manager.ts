@@ -5,8 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
-  AetherError, toErrorInfo,
-  type Bus, type CatalogEntry, type InstalledModel, type ToolExecutor,
+  AetherError,
+  toErrorInfo,
+  type Bus,
+  type CatalogEntry,
+  type InstalledModel,
+  type ToolExecutor,
 } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { download, type Progress } from './download.ts';
@@ -23,8 +27,26 @@ export type ModelManagerDeps = {
   onDefaultChat: (model: InstalledModel | null) => void;
 };
 
-type Row = { id: string; name: string; purpose: 'chat' | 'embedding'; path: string; sha256: string | null; size_bytes: number; source: 'catalog' | 'import'; installed_at: number };
-const toModel = (r: Row): InstalledModel => ({ id: r.id, name: r.name, purpose: r.purpose, path: r.path, sha256: r.sha256, sizeBytes: r.size_bytes, source: r.source, installedAt: r.installed_at });
+type Row = {
+  id: string;
+  name: string;
+  purpose: 'chat' | 'embedding';
+  path: string;
+  sha256: string | null;
+  size_bytes: number;
+  source: 'catalog' | 'import';
+  installed_at: number;
+};
+const toModel = (r: Row): InstalledModel => ({
+  id: r.id,
+  name: r.name,
+  purpose: r.purpose,
+  path: r.path,
+  sha256: r.sha256,
+  sizeBytes: r.size_bytes,
+  source: r.source,
+  installedAt: r.installed_at,
+});
 
 export class ModelManager {
   private readonly d: ModelManagerDeps;
@@ -36,7 +58,9 @@ export class ModelManager {
   }
 
   installed(): InstalledModel[] {
-    return (this.d.db.prepare('SELECT * FROM models ORDER BY installed_at').all() as Row[]).map(toModel);
+    return (this.d.db.prepare('SELECT * FROM models ORDER BY installed_at').all() as Row[]).map(
+      toModel,
+    );
   }
 
   get(id: string): InstalledModel | null {
@@ -47,7 +71,9 @@ export class ModelManager {
   /** The embedding model: the one chosen, or else the first installed. */
   defaultEmbedding(): InstalledModel | null {
     const id = this.d.settings.get<string>('router.embedding_model');
-    return (id ? this.get(id) : null) ?? this.installed().find((m) => m.purpose === 'embedding') ?? null;
+    return (
+      (id ? this.get(id) : null) ?? this.installed().find((m) => m.purpose === 'embedding') ?? null
+    );
   }
 
   /** A second, smaller chat model for quick replies (optional). */
@@ -59,7 +85,8 @@ export class ModelManager {
 
   setSmall(id: string | null): InstalledModel | null {
     const model = id ? this.get(id) : null;
-    if (id && (!model || model.purpose !== 'chat')) throw new AetherError('BadRequest', 'the quick-reply model must be an installed chat model');
+    if (id && (!model || model.purpose !== 'chat'))
+      throw new AetherError('BadRequest', 'the quick-reply model must be an installed chat model');
     this.d.settings.set('router.small_model', id);
     this.d.bus.emit('models.changed', { reason: 'small' }, { source: 'router' });
     return model;
@@ -97,7 +124,8 @@ export class ModelManager {
   setDefault(id: string, later: (fn: () => void) => void = (fn) => fn()): InstalledModel {
     const model = this.get(id);
     if (!model) throw new AetherError('NotFound', `no installed model ${id}`);
-    if (model.purpose !== 'chat') throw new AetherError('BadRequest', `${model.name} is an embedding model, not a chat model`);
+    if (model.purpose !== 'chat')
+      throw new AetherError('BadRequest', `${model.name} is an embedding model, not a chat model`);
     this.d.settings.set('router.default_model', id);
     later(() => this.d.onDefaultChat(model));
     this.d.bus.emit('models.changed', { reason: 'default' }, { source: 'router' });
@@ -119,8 +147,12 @@ export class ModelManager {
   }
 
   private register(model: InstalledModel): InstalledModel {
-    this.d.db.prepare(`INSERT INTO models (id, name, purpose, path, sha256, size_bytes, source, installed_at) VALUES (@id, @name, @purpose, @path, @sha256, @sizeBytes, @source, @installedAt)
-      ON CONFLICT (id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, size_bytes = excluded.size_bytes, installed_at = excluded.installed_at`).run(model);
+    this.d.db
+      .prepare(
+        `INSERT INTO models (id, name, purpose, path, sha256, size_bytes, source, installed_at) VALUES (@id, @name, @purpose, @path, @sha256, @sizeBytes, @source, @installedAt)
+      ON CONFLICT (id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, size_bytes = excluded.size_bytes, installed_at = excluded.installed_at`,
+      )
+      .run(model);
     this.d.bus.emit('models.changed', { reason: 'installed' }, { source: 'router' });
     // The first chat model becomes the default, so a new user can talk at once.
     if (model.purpose === 'chat' && !this.defaultChat()) this.setDefault(model.id);
@@ -131,7 +163,8 @@ export class ModelManager {
   readonly downloadExecutor: ToolExecutor<'models.download'> = async (req) => {
     const entry = this.d.catalog.find((c) => c.url === req.url);
     if (!entry) throw new AetherError('NotFound', 'that URL is not in the model catalog');
-    if (this.active.has(entry.id)) return { summary: `${entry.name} is already downloading`, output: entry.id };
+    if (this.active.has(entry.id))
+      return { summary: `${entry.name} is already downloading`, output: entry.id };
     const abort = new AbortController();
     const state = { abort, progress: { received: 0, total: entry.sizeBytes, bytesPerSecond: 0 } };
     this.active.set(entry.id, state);
@@ -139,26 +172,58 @@ export class ModelManager {
     return { summary: `started downloading ${entry.name}`, output: entry.id };
   };
 
-  private async run(entry: CatalogEntry, state: { abort: AbortController; progress: Progress }): Promise<void> {
+  private async run(
+    entry: CatalogEntry,
+    state: { abort: AbortController; progress: Progress },
+  ): Promise<void> {
     const dest = join(this.d.modelsDir, entry.file);
     try {
       const { sha256, bytes } = await download({
-        url: entry.url, dest, expectedSha256: entry.sha256, expectedBytes: entry.sizeBytes, signal: state.abort.signal,
+        url: entry.url,
+        dest,
+        expectedSha256: entry.sha256,
+        expectedBytes: entry.sizeBytes,
+        signal: state.abort.signal,
         onProgress: (p) => {
           state.progress = p;
           this.d.bus.emit('models.download_progress', { id: entry.id, ...p }, { source: 'router' });
         },
       });
       await readGgufHeader(dest);
-      this.register({ id: entry.id, name: entry.name, purpose: entry.purpose, path: dest, sha256, sizeBytes: bytes, source: 'catalog', installedAt: this.d.now() });
-      this.d.bus.emit('models.download_finished', { id: entry.id, ok: true, error: null, sha256 }, { source: 'router' });
-      void this.d.bus.invoke('policy.record', {
-        kind: 'models.downloaded', actor: 'user', resource: entry.url,
-        // Catalog entries without a published checksum are pinned to what arrived (trust on first use).
-        details: { sha256, bytes, checksum: entry.sha256 ? 'matched the catalog' : 'recorded on first download' },
-      }).catch(() => {});
+      this.register({
+        id: entry.id,
+        name: entry.name,
+        purpose: entry.purpose,
+        path: dest,
+        sha256,
+        sizeBytes: bytes,
+        source: 'catalog',
+        installedAt: this.d.now(),
+      });
+      this.d.bus.emit(
+        'models.download_finished',
+        { id: entry.id, ok: true, error: null, sha256 },
+        { source: 'router' },
+      );
+      void this.d.bus
+        .invoke('policy.record', {
+          kind: 'models.downloaded',
+          actor: 'user',
+          resource: entry.url,
+          // Catalog entries without a published checksum are pinned to what arrived (trust on first use).
+          details: {
+            sha256,
+            bytes,
+            checksum: entry.sha256 ? 'matched the catalog' : 'recorded on first download',
+          },
+        })
+        .catch(() => {});
     } catch (error) {
-      this.d.bus.emit('models.download_finished', { id: entry.id, ok: false, error: toErrorInfo(error), sha256: null }, { source: 'router' });
+      this.d.bus.emit(
+        'models.download_finished',
+        { id: entry.id, ok: false, error: toErrorInfo(error), sha256: null },
+        { source: 'router' },
+      );
     } finally {
       this.active.delete(entry.id);
     }
@@ -169,8 +234,14 @@ export class ModelManager {
     const path = req.path!;
     await readGgufHeader(path);
     const model = this.register({
-      id: `import-${randomUUID().slice(0, 8)}`, name: basename(path), purpose: /embed/i.test(basename(path)) ? 'embedding' : 'chat',
-      path, sha256: null, sizeBytes: statSync(path).size, source: 'import', installedAt: this.d.now(),
+      id: `import-${randomUUID().slice(0, 8)}`,
+      name: basename(path),
+      purpose: /embed/i.test(basename(path)) ? 'embedding' : 'chat',
+      path,
+      sha256: null,
+      sizeBytes: statSync(path).size,
+      source: 'import',
+      installedAt: this.d.now(),
     });
     return { summary: `imported ${model.name}`, output: model.id };
   };

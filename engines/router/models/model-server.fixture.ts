@@ -4,28 +4,46 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ModelServer = { base: string; requests: Array<{ path: string; range: string | null }>; breakNext(path: string, afterBytes: number): void; close(): Promise<void> };
+export type ModelServer = {
+  base: string;
+  requests: Array<{ path: string; range: string | null }>;
+  breakNext(path: string, afterBytes: number): void;
+  close(): Promise<void>;
+};
 
-export async function startModelServer(files: Record<string, string>, options: { delayMsPerChunk?: number } = {}): Promise<ModelServer> {
+export async function startModelServer(
+  files: Record<string, string>,
+  options: { delayMsPerChunk?: number } = {},
+): Promise<ModelServer> {
   const requests: ModelServer['requests'] = [];
   const breaks = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push({ path, range: req.headers.range ?? null });
     const file = files[path];
-    if (!file) { res.writeHead(404).end('not found'); return; }
+    if (!file) {
+      res.writeHead(404).end('not found');
+      return;
+    }
     const body = readFileSync(file);
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
-    if (start >= body.length) { res.writeHead(416).end(); return; }
-    res.writeHead(m ? 206 : 200, { 'content-length': String(body.length - start), ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}) });
+    if (start >= body.length) {
+      res.writeHead(416).end();
+      return;
+    }
+    res.writeHead(m ? 206 : 200, {
+      'content-length': String(body.length - start),
+      ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+    });
     const cut = breaks.get(path);
     breaks.delete(path);
     const end = cut === undefined ? body.length : start + cut;
     let at = start;
     const pump = () => {
       if (at >= end) {
-        if (cut !== undefined) res.destroy(); // the connection drops half-way
+        if (cut !== undefined)
+          res.destroy(); // the connection drops half-way
         else res.end();
         return;
       }
@@ -41,6 +59,10 @@ export async function startModelServer(files: Record<string, string>, options: {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     breakNext: (path, afterBytes) => breaks.set(path, afterBytes),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

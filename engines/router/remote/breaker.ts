@@ -18,9 +18,14 @@ export class CircuitBreaker {
     return this.now() - this.openedAt >= this.coolDownMs ? 'half-open' : 'open';
   }
 
-  allows(): boolean { return this.state !== 'open'; }
+  allows(): boolean {
+    return this.state !== 'open';
+  }
 
-  success(): void { this.failures = 0; this.openedAt = null; }
+  success(): void {
+    this.failures = 0;
+    this.openedAt = null;
+  }
 
   failure(): void {
     this.failures++;

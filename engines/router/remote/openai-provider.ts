@@ -31,7 +31,17 @@ export type RemoteOptions = {
 };
 
 type Chunk = {
-  choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }> }; finish_reason?: string | null }>;
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{
+        index: number;
+        id?: string;
+        function?: { name?: string; arguments?: string };
+      }>;
+    };
+    finish_reason?: string | null;
+  }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   error?: { message?: string };
 };
@@ -45,25 +55,51 @@ export class RemoteProvider {
     this.config = { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') };
     this.breaker = options.breaker ?? new CircuitBreaker({ now: options.now });
     this.o = {
-      now: options.now, random: options.random ?? Math.random, sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-      retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 500, headersTimeoutMs: options.headersTimeoutMs ?? 20_000, idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+      now: options.now,
+      random: options.random ?? Math.random,
+      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      retries: options.retries ?? 3,
+      backoffMs: options.backoffMs ?? 500,
+      headersTimeoutMs: options.headersTimeoutMs ?? 20_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
     };
   }
 
   async generate(
-    request: { messages: ChatMessage[]; maxTokens: number; temperature: number; tools?: ToolSpec[]; jsonSchema?: Record<string, unknown> },
+    request: {
+      messages: ChatMessage[];
+      maxTokens: number;
+      temperature: number;
+      tools?: ToolSpec[];
+      jsonSchema?: Record<string, unknown>;
+    },
     onToken: (text: string) => void,
     signal: AbortSignal,
   ): Promise<RemoteResult> {
     if (!this.breaker.allows()) {
-      throw new AetherError('RemoteUnavailable', `${this.host()} failed several times in a row; Aether waits a little before trying it again`);
+      throw new AetherError(
+        'RemoteUnavailable',
+        `${this.host()} failed several times in a row; Aether waits a little before trying it again`,
+      );
     }
     const body = JSON.stringify({
-      model: this.config.model, stream: true, stream_options: { include_usage: true },
-      max_tokens: request.maxTokens, temperature: request.temperature,
+      model: this.config.model,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: request.maxTokens,
+      temperature: request.temperature,
       messages: request.messages.map((m) => ({ role: m.role, content: m.text })),
-      ...(request.tools?.length ? { tools: request.tools.map((t) => ({ type: 'function', function: t })) } : {}),
-      ...(request.jsonSchema ? { response_format: { type: 'json_schema', json_schema: { name: 'reply', schema: request.jsonSchema, strict: true } } } : {}),
+      ...(request.tools?.length
+        ? { tools: request.tools.map((t) => ({ type: 'function', function: t })) }
+        : {}),
+      ...(request.jsonSchema
+        ? {
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: 'reply', schema: request.jsonSchema, strict: true },
+            },
+          }
+        : {}),
     });
     // Aborting this ends the response body too: how an idle stream is cut off.
     const stream = new AbortController();
@@ -79,7 +115,11 @@ export class RemoteProvider {
   }
 
   private host(): string {
-    try { return new URL(this.config.baseUrl).host; } catch { return this.config.baseUrl; }
+    try {
+      return new URL(this.config.baseUrl).host;
+    } catch {
+      return this.config.baseUrl;
+    }
   }
 
   /** POSTs the request, retrying 429 and 5xx (and network errors) with backoff and jitter. */
@@ -92,37 +132,63 @@ export class RemoteProvider {
       let failure: string;
       try {
         response = await fetch(`${this.config.baseUrl}/chat/completions`, {
-          method: 'POST', body, signal: AbortSignal.any([signal, timeout.signal]),
-          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}) },
+          method: 'POST',
+          body,
+          signal: AbortSignal.any([signal, timeout.signal]),
+          headers: {
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+            ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}),
+          },
         });
         clearTimeout(timer);
         if (response.ok) return response;
         if (response.status === 401 || response.status === 403) {
           this.breaker.success(); // the server is up; the key is the problem
-          throw new AetherError('RemoteAuthFailed', `${this.host()} refused the API key (${response.status}); check it in the remote model settings`);
+          throw new AetherError(
+            'RemoteAuthFailed',
+            `${this.host()} refused the API key (${response.status}); check it in the remote model settings`,
+          );
         }
         failure = `${response.status} ${response.statusText}`;
         if (response.status !== 429 && response.status < 500) {
           this.breaker.failure();
-          throw new AetherError('RemoteFailed', `${this.host()} answered ${failure}: ${(await response.text()).slice(0, 300)}`);
+          throw new AetherError(
+            'RemoteFailed',
+            `${this.host()} answered ${failure}: ${(await response.text()).slice(0, 300)}`,
+          );
         }
       } catch (error) {
         clearTimeout(timer);
         if (error instanceof AetherError) throw error;
         if (signal.aborted) throw new AetherError('RemoteFailed', 'cancelled');
-        failure = timeout.signal.aborted ? 'no answer in time' : `cannot be reached (${(error as Error).message})`;
+        failure = timeout.signal.aborted
+          ? 'no answer in time'
+          : `cannot be reached (${(error as Error).message})`;
       }
       if (attempt >= this.o.retries) {
         this.breaker.failure();
-        throw new AetherError('RemoteUnavailable', `${this.host()} ${failure} after ${attempt + 1} tries`);
+        throw new AetherError(
+          'RemoteUnavailable',
+          `${this.host()} ${failure} after ${attempt + 1} tries`,
+        );
       }
       const retryAfter = Number(response?.headers.get('retry-after'));
       const backoff = this.o.backoffMs * 2 ** attempt;
-      await this.o.sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoff + this.o.random() * backoff);
+      await this.o.sleep(
+        Number.isFinite(retryAfter) && retryAfter > 0
+          ? retryAfter * 1000
+          : backoff + this.o.random() * backoff,
+      );
     }
   }
 
-  private async read(response: Response, onToken: (text: string) => void, signal: AbortSignal, stream: AbortController): Promise<RemoteResult> {
+  private async read(
+    response: Response,
+    onToken: (text: string) => void,
+    signal: AbortSignal,
+    stream: AbortController,
+  ): Promise<RemoteResult> {
     let text = '';
     let finish: string | null = null;
     let usage: Chunk['usage'];
@@ -130,20 +196,38 @@ export class RemoteProvider {
     const calls = new Map<number, ToolCall>();
     // The stream must keep moving: a silence longer than the idle timeout ends it.
     const idle = new AbortController();
-    const silence = () => { idle.abort(); stream.abort(); };
+    const silence = () => {
+      idle.abort();
+      stream.abort();
+    };
     let timer = setTimeout(silence, this.o.idleTimeoutMs);
-    const bump = () => { clearTimeout(timer); timer = setTimeout(silence, this.o.idleTimeoutMs); };
+    const bump = () => {
+      clearTimeout(timer);
+      timer = setTimeout(silence, this.o.idleTimeoutMs);
+    };
     try {
       for await (const raw of sseData(response.body!, bump)) {
         const chunk = raw as Chunk;
-        if (chunk.error) throw new AetherError('RemoteFailed', `${this.host()} reported: ${chunk.error.message ?? 'an error'}`);
+        if (chunk.error)
+          throw new AetherError(
+            'RemoteFailed',
+            `${this.host()} reported: ${chunk.error.message ?? 'an error'}`,
+          );
         usage = chunk.usage ?? usage;
         const choice = chunk.choices?.[0];
         if (!choice) continue;
         const delta = choice.delta ?? {};
-        if (delta.content) { text += delta.content; chunks++; onToken(delta.content); }
+        if (delta.content) {
+          text += delta.content;
+          chunks++;
+          onToken(delta.content);
+        }
         for (const tc of delta.tool_calls ?? []) {
-          const call = calls.get(tc.index) ?? { id: tc.id ?? `call_${tc.index}`, name: '', arguments: '' };
+          const call = calls.get(tc.index) ?? {
+            id: tc.id ?? `call_${tc.index}`,
+            name: '',
+            arguments: '',
+          };
           if (tc.id) call.id = tc.id;
           call.name += tc.function?.name ?? '';
           call.arguments += tc.function?.arguments ?? '';
@@ -153,18 +237,45 @@ export class RemoteProvider {
       }
     } catch (error) {
       if (error instanceof AetherError) throw error;
-      if (signal.aborted) return { text, toolCalls: [], stopReason: 'cancelled', promptTokens: usage?.prompt_tokens ?? 0, tokens: usage?.completion_tokens ?? chunks };
-      throw new AetherError('RemoteFailed', idle.signal.aborted ? `${this.host()} stopped sending` : `the connection to ${this.host()} broke off (${(error as Error).message})`);
+      if (signal.aborted)
+        return {
+          text,
+          toolCalls: [],
+          stopReason: 'cancelled',
+          promptTokens: usage?.prompt_tokens ?? 0,
+          tokens: usage?.completion_tokens ?? chunks,
+        };
+      throw new AetherError(
+        'RemoteFailed',
+        idle.signal.aborted
+          ? `${this.host()} stopped sending`
+          : `the connection to ${this.host()} broke off (${(error as Error).message})`,
+      );
     } finally {
       clearTimeout(timer);
     }
-    if (signal.aborted) return { text, toolCalls: [], stopReason: 'cancelled', promptTokens: usage?.prompt_tokens ?? 0, tokens: usage?.completion_tokens ?? chunks };
-    if (idle.signal.aborted) throw new AetherError('RemoteFailed', `${this.host()} stopped sending`);
-    if (finish === null) throw new AetherError('RemoteFailed', `the connection to ${this.host()} ended before the reply did`);
+    if (signal.aborted)
+      return {
+        text,
+        toolCalls: [],
+        stopReason: 'cancelled',
+        promptTokens: usage?.prompt_tokens ?? 0,
+        tokens: usage?.completion_tokens ?? chunks,
+      };
+    if (idle.signal.aborted)
+      throw new AetherError('RemoteFailed', `${this.host()} stopped sending`);
+    if (finish === null)
+      throw new AetherError(
+        'RemoteFailed',
+        `the connection to ${this.host()} ended before the reply did`,
+      );
     return {
-      text, toolCalls: [...calls.values()],
-      stopReason: finish === 'length' ? 'max-tokens' : finish === 'tool_calls' ? 'tool-calls' : 'end',
-      promptTokens: usage?.prompt_tokens ?? 0, tokens: usage?.completion_tokens ?? chunks,
+      text,
+      toolCalls: [...calls.values()],
+      stopReason:
+        finish === 'length' ? 'max-tokens' : finish === 'tool_calls' ? 'tool-calls' : 'end',
+      promptTokens: usage?.prompt_tokens ?? 0,
+      tokens: usage?.completion_tokens ?? chunks,
     };
   }
 }

@@ -13,15 +13,25 @@ import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.fixture.ts';
 const KEY = 'sk-very-secret-key-123';
 let fake: FakeOpenAi;
 const hosts: Host[] = [];
-beforeAll(async () => { fake = await startFakeOpenAi(); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+});
+afterAll(async () => {
+  await fake.close();
+});
 beforeEach(() => fake.reset());
-afterEach(async () => { for (const h of hosts.splice(0)) await h.dispose(); });
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
 
 async function start(options: { local?: boolean; answer?: 'allow' | 'deny' } = {}) {
   const host = createHost({
-    mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1,
-    modelPath: options.local ? cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }) : null,
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')),
+    threads: 1,
+    modelPath: options.local
+      ? cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] })
+      : null,
   });
   hosts.push(host);
   const events: Envelope[] = [];
@@ -31,9 +41,19 @@ async function start(options: { local?: boolean; answer?: 'allow' | 'deny' } = {
     // Setting up the server is the user's own yes; what the test is about is every remote request.
     const setup = e.payload.approval.capability === 'router.configure';
     if (!setup) approvals.push(e.payload.approval);
-    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: setup ? 'allow' : options.answer ?? 'allow' });
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: e.payload.approval.ticketId,
+      requestHash: e.payload.approval.requestHash,
+      answer: setup ? 'allow' : (options.answer ?? 'allow'),
+    });
   });
-  await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
+  await host.bus.invoke('router.set_remote', {
+    baseUrl: fake.baseUrl,
+    model: 'gpt-test',
+    apiKey: KEY,
+    enabled: true,
+    prefer: 'remote',
+  });
   return { host, events, approvals };
 }
 
@@ -51,32 +71,65 @@ async function withPersona(yaml: string[]) {
   mkdirSync(join(personas, 'default'));
   writeFileSync(join(personas, 'default', 'persona.yaml'), yaml.join('\n'));
   const host = createHost({
-    mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1, resources: { personasDir: personas },
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')),
+    threads: 1,
+    resources: { personasDir: personas },
     modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: ['Local', ' reply.'] }),
   });
   hosts.push(host);
   host.bus.on('policy.approval_pending', (e) => {
-    void host.bus.invoke('policy.respond_approval', { ticketId: e.payload.approval.ticketId, requestHash: e.payload.approval.requestHash, answer: 'allow' });
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: e.payload.approval.ticketId,
+      requestHash: e.payload.approval.requestHash,
+      answer: 'allow',
+    });
   });
   const routes: string[] = [];
-  host.bus.on('router.route_decided', (e) => routes.push(`${e.payload.tier}: ${e.payload.rationale}`));
-  await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true });
+  host.bus.on('router.route_decided', (e) =>
+    routes.push(`${e.payload.tier}: ${e.payload.rationale}`),
+  );
+  await host.bus.invoke('router.set_remote', {
+    baseUrl: fake.baseUrl,
+    model: 'gpt-test',
+    apiKey: KEY,
+    enabled: true,
+  });
   return { host, routes };
 }
 
 describe('remote routing', () => {
   it('asks before sending, shows the exact payload, streams the reply and emits one cost event', async () => {
     const { host, events, approvals } = await start();
-    fake.script({ kind: 'reply', pieces: ['From', ' far', ' away.'], usage: { prompt_tokens: 40, completion_tokens: 3 } });
+    fake.script({
+      kind: 'reply',
+      pieces: ['From', ' far', ' away.'],
+      usage: { prompt_tokens: 40, completion_tokens: 3 },
+    });
     const turn = await say(host, 'What is the weather?');
-    expect(turn).toMatchObject({ status: 'complete', assistantText: 'From far away.', model: 'gpt-test' });
+    expect(turn).toMatchObject({
+      status: 'complete',
+      assistantText: 'From far away.',
+      model: 'gpt-test',
+    });
     expect(approvals).toHaveLength(1);
-    expect(approvals[0]).toMatchObject({ capability: 'router.remote', resource: expect.stringMatching(/^127\.0\.0\.1:\d+\/gpt-test$/) });
+    expect(approvals[0]).toMatchObject({
+      capability: 'router.remote',
+      resource: expect.stringMatching(/^127\.0\.0\.1:\d+\/gpt-test$/),
+    });
     expect(approvals[0].preview).toContain('What is the weather?');
-    expect(fake.requests[0].body.messages.at(-1)).toEqual({ role: 'user', content: 'What is the weather?' });
+    expect(fake.requests[0].body.messages.at(-1)).toEqual({
+      role: 'user',
+      content: 'What is the weather?',
+    });
     const costs = events.filter((e): e is Envelope<'router.cost'> => e.name === 'router.cost');
-    expect(costs.map((e) => e.payload)).toEqual([expect.objectContaining({ promptTokens: 40, completionTokens: 3, ok: true })]);
-    expect(events.find((e) => e.name === 'router.route_decided')?.payload).toMatchObject({ tier: 'remote', fallbacks: [] });
+    expect(costs.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ promptTokens: 40, completionTokens: 3, ok: true }),
+    ]);
+    expect(events.find((e) => e.name === 'router.route_decided')?.payload).toMatchObject({
+      tier: 'remote',
+      fallbacks: [],
+    });
     // The key travels only to the provider: not in events, not in the view, not in the audit log.
     expect(JSON.stringify(events)).not.toContain(KEY);
     const view = await host.bus.invoke('router.get_remote', {});
@@ -89,9 +142,15 @@ describe('remote routing', () => {
 
   it('never sends private context without router.remote_with_private', async () => {
     const { host, approvals } = await start({ answer: 'deny' });
-    await expect(host.bus.invoke('router.generate', {
-      turnId: 't-private', messages: [{ role: 'system', text: 'Memory: the user\'s sister is Ada.', private: true }, { role: 'user', text: 'hi' }],
-    })).rejects.toMatchObject({ code: 'RemoteUnavailable' });
+    await expect(
+      host.bus.invoke('router.generate', {
+        turnId: 't-private',
+        messages: [
+          { role: 'system', text: "Memory: the user's sister is Ada.", private: true },
+          { role: 'user', text: 'hi' },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'RemoteUnavailable' });
     expect(approvals[0].capability).toBe('router.remote_with_private');
     expect(fake.requests).toHaveLength(0);
   });
@@ -101,7 +160,9 @@ describe('remote routing', () => {
     const turn = await say(host, 'tell me something');
     expect(turn).toMatchObject({ status: 'complete', assistantText: 'Local reply.' });
     expect(fake.requests).toHaveLength(0);
-    const routes = events.filter((e): e is Envelope<'router.route_decided'> => e.name === 'router.route_decided').map((e) => e.payload);
+    const routes = events
+      .filter((e): e is Envelope<'router.route_decided'> => e.name === 'router.route_decided')
+      .map((e) => e.payload);
     expect(routes.map((r) => r.tier)).toEqual(['remote', 'local']);
     expect(routes[1].rationale).toMatch(/not used/);
     expect(events.filter((e) => e.name === 'router.cost')).toHaveLength(1);
@@ -110,12 +171,26 @@ describe('remote routing', () => {
   it('a request from an API client never leaves a card waiting: it is refused at once and stays local', async () => {
     const { host, approvals } = await start({ local: true });
     fake.script({ kind: 'reply', pieces: ['never'] });
-    const r = await host.bus.invoke('router.generate', { turnId: 'api-1', messages: [{ role: 'user', text: 'tell me something long and thoughtful' }] }, { origin: 'api' });
+    const r = await host.bus.invoke(
+      'router.generate',
+      {
+        turnId: 'api-1',
+        messages: [{ role: 'user', text: 'tell me something long and thoughtful' }],
+      },
+      { origin: 'api' },
+    );
     expect(approvals).toEqual([]);
     expect(fake.requests).toHaveLength(0);
     expect(r.text).toBe('Local reply.');
-    const { rows } = await host.bus.invoke('policy.list_audit', { limit: 20, capability: 'router.remote' });
-    expect(rows.find((row) => row.kind === 'policy.decision')).toMatchObject({ decision: 'deny', reason: 'api-cannot-ask', actor: 'api' });
+    const { rows } = await host.bus.invoke('policy.list_audit', {
+      limit: 20,
+      capability: 'router.remote',
+    });
+    expect(rows.find((row) => row.kind === 'policy.decision')).toMatchObject({
+      decision: 'deny',
+      reason: 'api-cannot-ask',
+      actor: 'api',
+    });
   });
 
   it('tells the user when the remote provider refuses the key', async () => {
@@ -128,7 +203,14 @@ describe('remote routing', () => {
 
   it('falls back to local when the spending cap is reached', async () => {
     const { host, events } = await start({ local: true });
-    await host.bus.invoke('policy.change', { op: 'set_cost_caps', provider: new URL(fake.baseUrl).host, dailyCents: null, monthlyCents: null, dailyTokens: 10, monthlyTokens: null });
+    await host.bus.invoke('policy.change', {
+      op: 'set_cost_caps',
+      provider: new URL(fake.baseUrl).host,
+      dailyCents: null,
+      monthlyCents: null,
+      dailyTokens: 10,
+      monthlyTokens: null,
+    });
     const turn = await say(host, 'a long question that needs more than ten tokens of budget');
     expect(turn.assistantText).toBe('Local reply.');
     expect(fake.requests).toHaveLength(0);
@@ -136,21 +218,45 @@ describe('remote routing', () => {
   });
 
   it('can send without the private parts, when the user chooses so', async () => {
-    const host = createHost({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')), threads: 1 });
+    const host = createHost({
+      mode: 'headless',
+      dataDir: mkdtempSync(join(tmpdir(), 'aether-remote-')),
+      threads: 1,
+    });
     hosts.push(host);
     host.bus.on('policy.approval_pending', (e) => {
       const { approval } = e.payload;
       if (approval.capability === 'router.configure') {
-        void host.bus.invoke('policy.respond_approval', { ticketId: approval.ticketId, requestHash: approval.requestHash, answer: 'allow' });
+        void host.bus.invoke('policy.respond_approval', {
+          ticketId: approval.ticketId,
+          requestHash: approval.requestHash,
+          answer: 'allow',
+        });
         return;
       }
       expect(approval.variants.map((v) => v.id)).toEqual(['without-private']);
-      void host.bus.invoke('policy.respond_approval', { ticketId: approval.ticketId, requestHash: approval.requestHash, answer: 'allow', variant: 'without-private' });
+      void host.bus.invoke('policy.respond_approval', {
+        ticketId: approval.ticketId,
+        requestHash: approval.requestHash,
+        answer: 'allow',
+        variant: 'without-private',
+      });
     });
-    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: KEY, enabled: true, prefer: 'remote' });
+    await host.bus.invoke('router.set_remote', {
+      baseUrl: fake.baseUrl,
+      model: 'gpt-test',
+      apiKey: KEY,
+      enabled: true,
+      prefer: 'remote',
+    });
     fake.script({ kind: 'reply', pieces: ['ok'] });
     const r = await host.bus.invoke('router.generate', {
-      turnId: 't-redact', messages: [{ role: 'system', text: 'You are kind.' }, { role: 'system', text: 'Memory: the user\'s sister is Ada.', private: true }, { role: 'user', text: 'hi' }],
+      turnId: 't-redact',
+      messages: [
+        { role: 'system', text: 'You are kind.' },
+        { role: 'system', text: "Memory: the user's sister is Ada.", private: true },
+        { role: 'user', text: 'hi' },
+      ],
     });
     expect(r.text).toBe('ok');
     const sent = JSON.stringify(fake.requests[0].body.messages);
@@ -158,26 +264,55 @@ describe('remote routing', () => {
     expect(sent).toContain('You are kind.');
   });
 
-  it('follows the persona\'s preferred tier, unless the user chose one', async () => {
+  it("follows the persona's preferred tier, unless the user chose one", async () => {
     const { host, routes } = await withPersona([
-      'schema_version: 1', 'id: default', 'display_name: Far', 'system_prompt: You like remote models.', 'routing:', '  preferred_tier: remote',
+      'schema_version: 1',
+      'id: default',
+      'display_name: Far',
+      'system_prompt: You like remote models.',
+      'routing:',
+      '  preferred_tier: remote',
     ]);
     fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
-    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Remote reply.');
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe(
+      'Remote reply.',
+    );
     expect(routes.at(-1)).toBe('remote: the persona prefers the remote model');
-    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', enabled: true, prefer: 'local' });
-    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
+    await host.bus.invoke('router.set_remote', {
+      baseUrl: fake.baseUrl,
+      model: 'gpt-test',
+      enabled: true,
+      prefer: 'local',
+    });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe(
+      'Local reply.',
+    );
     expect(routes.at(-1)).toMatch(/^local:/);
   });
 
   it('keeps replies local under a strict persona, unless the user chose the remote model', async () => {
     const { host, routes } = await withPersona([
-      'schema_version: 2', 'id: default', 'display_name: Near', 'system_prompt: Stay home.', 'routing:', '  preferred_tier: remote', '  privacy_posture: strict',
+      'schema_version: 2',
+      'id: default',
+      'display_name: Near',
+      'system_prompt: Stay home.',
+      'routing:',
+      '  preferred_tier: remote',
+      '  privacy_posture: strict',
     ]);
     fake.script({ kind: 'reply', pieces: ['Remote', ' reply.'] });
-    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Local reply.');
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe(
+      'Local reply.',
+    );
     expect(routes.at(-1)).toBe('local: the persona keeps replies on this machine');
-    await host.bus.invoke('router.set_remote', { baseUrl: fake.baseUrl, model: 'gpt-test', enabled: true, prefer: 'remote' });
-    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe('Remote reply.');
+    await host.bus.invoke('router.set_remote', {
+      baseUrl: fake.baseUrl,
+      model: 'gpt-test',
+      enabled: true,
+      prefer: 'remote',
+    });
+    expect((await say(host, 'tell me about your morning routine in detail')).assistantText).toBe(
+      'Remote reply.',
+    );
   });
 });
