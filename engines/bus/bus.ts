@@ -1,6 +1,7 @@
 // The in-process bus: typed commands with exactly one handler each, and typed events with a
 // replay buffer so a subscriber that reconnects can catch up from its last seq.
 import type { Source } from './define.ts';
+import type { EngineHealth } from './contract/host.ts';
 import { AetherError } from './errors.ts';
 import {
   commands,
@@ -54,6 +55,14 @@ export type CommandHandler<K extends CommandName> = (
   input: ParsedInput<K>,
   context: CommandContext,
 ) => Promise<CommandOutput<K>> | CommandOutput<K>;
+
+/** Every command whose name starts with `prefix.`: an engine's handlers, all of them or none. */
+export type HandlersFor<P extends string> = {
+  [K in CommandName as K extends `${P}.${string}` ? K : never]: CommandHandler<K>;
+};
+
+/** What the composition root holds of every engine. */
+export type Engine = { start(): void; dispose(): void; health(): EngineHealth };
 
 export type EmitMeta = { source: Source; changeId?: string; turnId?: string };
 
@@ -262,6 +271,17 @@ export function createBus(options: BusOptions) {
             auditor = null;
             rejected = null;
           }
+        },
+      };
+    },
+    /** Registers a map of handlers (typed with HandlersFor, so a missing one fails to compile). */
+    handleAll(map: Partial<{ [K in CommandName]: CommandHandler<K> }>): Disposable {
+      const registered = Object.entries(map).map(([name, fn]) =>
+        handle(name as CommandName, fn as CommandHandler<CommandName>),
+      );
+      return {
+        dispose: () => {
+          for (const r of registered) r.dispose();
         },
       };
     },

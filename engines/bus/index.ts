@@ -6,6 +6,8 @@ export {
   type Auditor,
   type CommandHandler,
   type EmitMeta,
+  type HandlersFor,
+  type Engine,
   type BusOptions,
   type Bus,
   createBus,

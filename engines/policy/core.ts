@@ -1,0 +1,175 @@
+// What L5's handlers share: the ledger, grants, approvals, costs and persona trust, the state the
+// evaluator decides on, and the two ways a row is written outside policy.perform.
+import { join } from 'node:path';
+import type { Bus, Executors } from '../bus/index.ts';
+import type { Db } from '../storage/index.ts';
+import { adminExecutor, exportAuditExecutor } from './admin.ts';
+import { loadKeyring, loadSigningKey, type KeyVault } from './audit/keys.ts';
+import { Ledger } from './audit/ledger.ts';
+import { CostLedger } from './costs.ts';
+import type { PolicyState, Posture } from './evaluate.ts';
+import { GrantStore } from './grant-store.ts';
+import type { PerformContext } from './perform.ts';
+import { createPersonaTrust } from './persona-trust.ts';
+import type { PresetConfig } from './presets.ts';
+import { hardBlocks } from './protected.ts';
+import { Tickets } from './tickets.ts';
+
+export type Settings = {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+};
+
+export type PolicyDeps = {
+  bus: Bus;
+  db: Db;
+  settings: Settings;
+  dataDir: string;
+  workspace: string;
+  sessionId: string;
+  keyVault: KeyVault;
+  executors: Executors;
+  now: () => number;
+  newId: () => string;
+  verifyWorkerEntry?: string;
+  approvalTimeoutMs?: number;
+  /** The bundled personas' folder: its trust list is protected like the user's. */
+  bundledPersonasDir?: string;
+};
+
+/** The last checkpoint, kept in the key store too (breach 7: a removed checkpoint file is noticed). */
+const ANCHOR = 'audit-anchor.json';
+
+type RowFields = {
+  capability?: string;
+  resource?: string;
+  decision?: string;
+  reason?: string;
+  actor?: string;
+};
+
+export function createPolicyCore(deps: PolicyDeps) {
+  const { bus, settings } = deps;
+  const ledger = new Ledger({
+    db: deps.db,
+    keyring: loadKeyring(deps.keyVault),
+    signingKey: loadSigningKey(deps.keyVault),
+    checkpointFile: join(deps.dataDir, 'audit', 'checkpoints.log'),
+    now: deps.now,
+    verifyWorkerEntry: deps.verifyWorkerEntry,
+    pin: {
+      get: () => settings.get<string>('audit.checkpoint_public_key'),
+      set: (v) => settings.set('audit.checkpoint_public_key', v),
+    },
+    anchor: {
+      read: () => deps.keyVault.read(ANCHOR),
+      write: (text) => deps.keyVault.write(ANCHOR, text),
+    },
+  });
+  const grants = new GrantStore(deps.db, deps.sessionId);
+  const costs = new CostLedger(deps.db);
+  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
+  const inFlight = new Set<AbortController>();
+  const preset = () => settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' };
+  const trust = createPersonaTrust(settings, preset);
+  const blocks = hardBlocks(deps.dataDir, deps.bundledPersonasDir);
+  let lastProblem: string | null = ledger.unhealthy;
+
+  const state = (): PolicyState => ({
+    preset: preset(),
+    posture: settings.get<Posture>('policy.posture') ?? 'balanced',
+    auditProblem: ledger.unhealthy,
+    hardBlocks: blocks,
+    workspaceRoots: [deps.workspace],
+    costCapHit: (capability, resource) =>
+      capability.startsWith('router.remote') &&
+      resource.kind === 'model' &&
+      costs.isTripped(resource.provider),
+    grants: grants.index,
+    context: {
+      now: deps.now(),
+      sessionId: deps.sessionId,
+      taskId: null,
+      personaId: trust.personaId(),
+    },
+    persona: trust.modes(),
+  });
+
+  const executors: Executors = {
+    ...deps.executors,
+    'audit.export': exportAuditExecutor(ledger),
+    'policy.admin': adminExecutor({
+      settings,
+      costs,
+      ledger,
+      trust,
+      keyVault: deps.keyVault,
+      dataDir: deps.dataDir,
+      newId: deps.newId,
+    }),
+  };
+  const ctx: PerformContext = {
+    bus,
+    ledger,
+    grants,
+    tickets,
+    executors,
+    workspace: deps.workspace,
+    state,
+    now: deps.now,
+    newId: deps.newId,
+    personaId: () => trust.personaId(),
+    inFlight,
+    tainted: new Map(),
+  };
+
+  /** Tells the workspace when the audit log turns (un)healthy. */
+  function reportHealth(): void {
+    if (ledger.unhealthy === lastProblem) return;
+    lastProblem = ledger.unhealthy;
+    bus.emit(
+      'policy.health_changed',
+      { auditHealthy: !lastProblem, problem: lastProblem },
+      { source: 'policy' },
+    );
+  }
+
+  /** A durable row for something decided outside policy.perform (a refused answer, a cap hit). */
+  function userRow(
+    changeId: string,
+    kind: string,
+    details: Record<string, unknown>,
+    fields: RowFields = {},
+  ): void {
+    try {
+      const row = ledger.append(
+        { changeId, kind, actor: 'user', details, ...fields },
+        { durable: true },
+      );
+      bus.emit('policy.audit_appended', { seq: row.seq, kind }, { source: 'policy', changeId });
+    } finally {
+      reportHealth();
+    }
+  }
+
+  return {
+    deps,
+    ledger,
+    grants,
+    costs,
+    tickets,
+    inFlight,
+    trust,
+    state,
+    executors,
+    ctx,
+    reportHealth,
+    userRow,
+  };
+}
+
+export type PolicyCore = ReturnType<typeof createPolicyCore>;
+
+/** Who a command's origin is, as an audit row names it. */
+export const actorOf = (origin: 'internal' | 'renderer' | 'api') =>
+  origin === 'internal' ? 'aether' : origin === 'api' ? 'api' : 'user';

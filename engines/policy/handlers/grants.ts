@@ -1,0 +1,61 @@
+// What the user allowed, and taking it back: one grant, a capability, or everything at once.
+import { performance } from 'node:perf_hooks';
+import { AetherError, type HandlersFor } from '../../bus/index.ts';
+import { isCapability } from '../catalog.ts';
+import type { PolicyCore } from '../core.ts';
+import type { Grant } from '../grants.ts';
+import { describeScope } from '../request.ts';
+
+type Grants = Pick<
+  HandlersFor<'policy'>,
+  'policy.list_grants' | 'policy.revoke_grant' | 'policy.revoke_capability' | 'policy.revoke_all'
+>;
+
+const view = (g: Grant) => ({
+  id: g.id,
+  capability: g.capability,
+  scope: describeScope(g.scope),
+  effect: g.effect,
+  duration: g.duration,
+  usesLeft: g.usesLeft,
+  expiresAt: g.expiresAt,
+  createdAt: g.createdAt,
+  revokedAt: g.revokedAt,
+  actor: g.actor ?? 'user',
+});
+
+export function grantHandlers(core: PolicyCore): Grants {
+  const { grants, tickets, inFlight, deps } = core;
+  const changed = (reason: string, changeId: string) =>
+    deps.bus.emit('policy.grants_changed', { reason }, { source: 'policy', changeId });
+  return {
+    'policy.list_grants': (input) => ({
+      grants: grants.list({ includeRevoked: input.includeRevoked }).map(view),
+    }),
+    'policy.revoke_grant': (input, c) => {
+      const revoked = grants.revoke(input.id, deps.now(), 'user');
+      c.note?.({ resource: input.id, details: { revoked } });
+      if (revoked) changed('revoked', c.changeId);
+      return { revoked };
+    },
+    'policy.revoke_capability': (input, c) => {
+      if (!isCapability(input.capability))
+        throw new AetherError('BadRequest', `unknown capability ${input.capability}`);
+      const revoked = grants.revokeCapability(input.capability, deps.now(), 'user');
+      c.note?.({ capability: input.capability, details: { count: revoked } });
+      changed('revoked', c.changeId);
+      return { revoked };
+    },
+    // Emergency revoke: every grant, every open card and every running action, in one go.
+    'policy.revoke_all': (_input, c) => {
+      const started = performance.now();
+      const revoked = grants.revokeAll(deps.now(), 'emergency');
+      const cancelled = tickets.cancelAll() + inFlight.size;
+      for (const abort of inFlight) abort.abort();
+      const ms = performance.now() - started;
+      c.note?.({ details: { count: revoked, cancelled, ms: Math.round(ms) } });
+      changed('revoked-all', c.changeId);
+      return { revoked, cancelled, ms };
+    },
+  };
+}
