@@ -1,0 +1,135 @@
+// What comes in and what is recalled: each turn becomes memory at once (and may teach a fact),
+// and recall answers by a deadline.
+import { performance } from 'node:perf_hooks';
+import type { FactWrite, HandlersFor } from '../../bus/index.ts';
+import { DAY, type MemoryCore } from '../memory-core.ts';
+import { retrieve } from '../retrieve.ts';
+import { classifyPrivacy, extract } from '../rules.ts';
+
+type Turns = Pick<HandlersFor<'memory'>, 'memory.ingest_turn' | 'memory.context' | 'memory.query'>;
+
+export function turnHandlers(core: MemoryCore): Turns {
+  const { store, embeddings, sessions, extractor, rules, deps, changed, never } = core;
+
+  /** "Remember that …" goes to L5 as the user's own words; preferences wait for a yes. */
+  function learn(
+    input: { text: string; conversationId: string; turnId: string; at: number },
+    changeId: string,
+  ): string[] {
+    const proposed: string[] = [];
+    const found = extract(input.text);
+    for (const e of found) {
+      const w: FactWrite = {
+        kind: e.kind,
+        content: e.content,
+        privacy: e.privacy,
+        conversationId: input.conversationId,
+        turnId: input.turnId,
+        occurredAt: input.at,
+        extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference',
+      };
+      if (e.kind === 'preference') {
+        proposed.push(core.propose(w));
+        continue;
+      }
+      // The user asked in so many words: that is their confirmation; L5 still decides and audits.
+      void core
+        .askToWrite(w, changeId, { confirmedByUser: true })
+        .then((o) => {
+          if (o.status !== 'done') changed('write-denied', null);
+        })
+        .catch(() => {});
+    }
+    // What the rules did not catch, the model may, later and in the background.
+    if (found.length === 0)
+      extractor.add({
+        turnId: input.turnId,
+        conversationId: input.conversationId,
+        text: input.text,
+        at: input.at,
+      });
+    return proposed;
+  }
+
+  return {
+    'memory.ingest_turn': (input, ctx) => {
+      const at = input.at;
+      const privacy = never(input.text)
+        ? 'secret'
+        : input.speaker === 'user'
+          ? classifyPrivacy(input.text)
+          : 'personal';
+      const item = store.add(
+        {
+          id: deps.newId(),
+          kind: 'turn',
+          content: input.text,
+          privacy,
+          retention: `days:${rules.retentionDays}`,
+          expiresAt: at + rules.retentionDays * DAY,
+          confidence: 1,
+          salience: 1,
+          speaker: input.speaker,
+          conversationId: input.conversationId,
+          occurredAt: at,
+          contradicts: null,
+        },
+        [{ source: 'turn', ref: input.turnId, extractor: 'turn' }],
+        deps.now(),
+      );
+      core.resetSpeakers();
+      embeddings.later(item.rowid, item.content);
+      const session = sessions.roll(input.conversationId, input.turnId, deps.now(), deps.newId);
+      if (session?.searchable) embeddings.later(session.rowid, session.content);
+      extractor.poke();
+      if (input.speaker !== 'user') return { itemId: item.id, proposed: [] };
+      if (never(input.text)) {
+        changed('never-remember', item.id);
+        return { itemId: item.id, proposed: [] };
+      }
+      return { itemId: item.id, proposed: learn({ ...input, at }, ctx.changeId) };
+    },
+    'memory.context': async (input) => {
+      const started = performance.now();
+      const vector = await embeddings.queryVector(input.text, input.deadlineMs * 0.6);
+      const { hits, partial } = retrieve(store, input.text, {
+        vector,
+        deadlineMs: Math.max(1, input.deadlineMs - (performance.now() - started)),
+        k: 12,
+        now: deps.now(),
+        allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'],
+        speakers: core.speakers(),
+      });
+      // Durable knowledge first, then what was said; within the token budget (≈ 4 characters a token).
+      const ordered = [
+        ...hits.filter((h) => h.kind !== 'turn'),
+        ...hits.filter((h) => h.kind === 'turn'),
+      ];
+      const kept = [];
+      let used = 0;
+      for (const h of ordered) {
+        used += Math.ceil(h.content.length / 4) + 8;
+        if (used > input.budgetTokens) break;
+        kept.push(h);
+      }
+      store.touch(
+        kept.map((h) => h.id),
+        deps.now(),
+      );
+      return { hits: kept, partial };
+    },
+    'memory.query': async (input) => {
+      const started = performance.now();
+      const deadline = input.deadlineMs ?? 200;
+      const vector = await embeddings.queryVector(input.text, deadline * 0.6);
+      const r = retrieve(store, input.text, {
+        k: input.k ?? 20,
+        deadlineMs: Math.max(1, deadline - (performance.now() - started)),
+        now: deps.now(),
+        speakers: core.speakers(),
+        vector,
+      });
+      return { ...r, ms: performance.now() - started };
+    },
+  };
+}
