@@ -31,3 +31,22 @@ export class DisposableSet implements Disposable {
     }
   }
 }
+
+/** One thing that is swapped (a model process): setting a new one releases the old one. */
+export class MutableDisposable<T extends Disposable> implements Disposable {
+  private current: T | null = null;
+
+  get value(): T | null {
+    return this.current;
+  }
+
+  set(next: T | null): T | null {
+    if (this.current !== next) this.current?.dispose();
+    this.current = next;
+    return next;
+  }
+
+  dispose(): void {
+    this.set(null);
+  }
+}

@@ -141,7 +141,7 @@ export {
   memoryCommands,
   memoryEvents,
 } from './contract/memory.ts';
-export { DisposableSet } from './disposable.ts';
+export { DisposableSet, MutableDisposable } from './disposable.ts';
 export {
   invokeRequestSchema,
   type InvokeRequest,
