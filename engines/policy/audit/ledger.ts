@@ -1,26 +1,22 @@
 // The audit ledger: every decision and outcome of the policy gate, appended as a sealed,
 // chained row. If a row cannot be written the ledger turns unhealthy, and the gate then denies
 // everything side-effecting.
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { join } from 'node:path';
 import { AetherError } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
+import { checkpointInput } from './checkpoint-input.ts';
 import {
-  appendCheckpoint,
-  checkOne,
-  readCheckpoints,
-  signCheckpoint,
-  type Checkpoint,
-} from './checkpoints.ts';
+  exportLedger,
+  listRows,
+  toRow,
+  type AuditEntry,
+  type AuditRow,
+  type ListFilter,
+  type RawRow,
+} from './rows.ts';
+
+export type { AuditEntry, AuditRow, ListFilter } from './rows.ts';
+import { appendCheckpoint, checkOne, readCheckpoints, signCheckpoint } from './checkpoints.ts';
 import type { Keyring, SigningKey } from './keys.ts';
 import {
   verifyChain,
@@ -28,19 +24,6 @@ import {
   type CheckpointInput,
   type VerifyResult,
 } from './verify.ts';
-
-export type AuditEntry = {
-  changeId: string;
-  kind: string;
-  actor: string;
-  capability?: string | null;
-  resource?: string | null;
-  decision?: string | null;
-  reason?: string | null;
-  details?: Record<string, unknown>;
-};
-
-export type AuditRow = AuditFields & { prevHash: string; eventHash: string; recordHmac: string };
 
 export type LedgerOptions = {
   db: Db;
@@ -59,58 +42,6 @@ export type LedgerOptions = {
    * shortened no longer matches it.
    */
   anchor?: { read(): string | null; write(text: string): void };
-};
-
-type RawRow = {
-  seq: number;
-  at: number;
-  change_id: string;
-  kind: string;
-  actor: string;
-  capability: string | null;
-  resource: string | null;
-  decision: string | null;
-  reason: string | null;
-  details: string;
-  key_id: string;
-  prev_hash: Buffer;
-  event_hash: Buffer;
-  record_hmac: Buffer;
-};
-
-const toRow = (r: RawRow): AuditRow => ({
-  seq: r.seq,
-  at: r.at,
-  changeId: r.change_id,
-  kind: r.kind,
-  actor: r.actor,
-  capability: r.capability,
-  resource: r.resource,
-  decision: r.decision,
-  reason: r.reason,
-  details: r.details,
-  keyId: r.key_id,
-  prevHash: r.prev_hash.toString('hex'),
-  eventHash: r.event_hash.toString('hex'),
-  recordHmac: r.record_hmac.toString('hex'),
-});
-
-const EXPORT_README = `Aether audit export
-audit.jsonl      one row per line: fields, prevHash, eventHash, recordHmac (hex)
-head.json        the chain head when exported
-checkpoints.log  Ed25519-signed checkpoints (size, head hash, time)
-public-key.txt   the checkpoint public key pinned by this Aether
-Verify: npm run aether -- audit verify --export THIS_FOLDER [--key-file keys/audit-hmac.json]
-The row format is described in docs/audit-format.md.
-`;
-
-export type ListFilter = {
-  beforeSeq?: number;
-  limit?: number;
-  kind?: string;
-  capability?: string;
-  decision?: string;
-  changeId?: string;
 };
 
 export class Ledger {
@@ -143,7 +74,9 @@ export class Ledger {
     else if (pinned !== options.signingKey.publicKeyHex)
       this.problem = 'the checkpoint signing key is not the one pinned in settings';
     const { checkpoints } = readCheckpoints(options.checkpointFile, options.pin.get()!);
-    this.lastCheckpointSeq = Math.max(checkpoints.at(-1)?.size ?? 0, this.anchored()?.size ?? 0);
+    const anchor = options.anchor?.read();
+    const anchored = anchor ? checkOne(anchor, options.pin.get()!) : null;
+    this.lastCheckpointSeq = Math.max(checkpoints.at(-1)?.size ?? 0, anchored?.size ?? 0);
     this.lastWritten = this.head();
     const every = options.checkpointEveryMs ?? 10 * 60_000;
     this.timer = setInterval(() => {
@@ -287,37 +220,10 @@ export class Ledger {
     );
   }
 
-  /** The last checkpoint as the key store keeps it, when it is there and signed by the pinned key. */
-  private anchored(): Checkpoint | null {
-    const text = this.o.anchor?.read();
-    if (!text) return null;
-    return checkOne(text, this.o.pin.get()!);
-  }
-
   private checkpointInput(use: boolean): CheckpointInput | undefined {
-    if (!use) return undefined;
-    const parsed = readCheckpoints(this.o.checkpointFile, this.o.pin.get()!);
-    const invalid = parsed.bad
-      ? `checkpoint file line ${parsed.bad.line}: ${parsed.bad.reason}`
-      : null;
-    const anchor = this.o.anchor?.read() ? this.anchored() : undefined;
-    if (anchor === null)
-      return {
-        list: parsed.checkpoints,
-        invalid: invalid ?? 'the checkpoint kept in the key store is not signed by the pinned key',
-      };
-    const furthest = Math.max(0, ...parsed.checkpoints.map((c) => c.size));
-    if (anchor && furthest < anchor.size) {
-      return {
-        list: [...parsed.checkpoints, anchor],
-        invalid:
-          invalid ??
-          `the checkpoint file is missing or shortened: it reaches row ${furthest}, but the key store holds a checkpoint at row ${anchor.size}`,
-      };
-    }
-    const known =
-      !anchor || parsed.checkpoints.some((c) => c.size === anchor.size && c.head === anchor.head);
-    return { list: known ? parsed.checkpoints : [...parsed.checkpoints, anchor], invalid };
+    return use
+      ? checkpointInput(this.o.checkpointFile, this.o.pin.get()!, this.o.anchor?.read() ?? null)
+      : undefined;
   }
 
   private judge(result: VerifyResult): VerifyResult {
@@ -344,23 +250,7 @@ export class Ledger {
 
   /** Newest first. */
   list(filter: ListFilter = {}): AuditRow[] {
-    const where: string[] = [];
-    const args: Record<string, unknown> = { limit: Math.min(filter.limit ?? 100, 1000) };
-    if (filter.beforeSeq) {
-      where.push('seq < @beforeSeq');
-      args.beforeSeq = filter.beforeSeq;
-    }
-    for (const k of ['kind', 'capability', 'decision'] as const)
-      if (filter[k]) {
-        where.push(`${k} = @${k}`);
-        args[k] = filter[k];
-      }
-    if (filter.changeId) {
-      where.push('change_id = @changeId');
-      args.changeId = filter.changeId;
-    }
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
-    return (this.o.db.prepare(sql).all(args) as RawRow[]).map(toRow);
+    return listRows(this.o.db, filter);
   }
 
   /** Seals new rows with a fresh key from now on; the keyring keeps the old one for verifying. */
@@ -380,25 +270,11 @@ export class Ledger {
 
   /** Writes rows, checkpoints and the public key to DIR, for the independent verifier. */
   exportTo(dir: string): { rows: number } {
-    mkdirSync(dir, { recursive: true });
-    const out = openSync(join(dir, 'audit.jsonl'), 'w', 0o600);
-    let rows = 0;
-    try {
-      for (const r of this.o.db
-        .prepare('SELECT * FROM audit_log ORDER BY seq')
-        .iterate() as IterableIterator<RawRow>) {
-        writeSync(out, `${JSON.stringify(toRow(r))}\n`);
-        rows++;
-      }
-    } finally {
-      closeSync(out);
-    }
-    writeFileSync(join(dir, 'head.json'), JSON.stringify(this.head()));
-    writeFileSync(join(dir, 'public-key.txt'), `${this.o.pin.get()}\n`);
-    if (existsSync(this.o.checkpointFile))
-      copyFileSync(this.o.checkpointFile, join(dir, 'checkpoints.log'));
-    writeFileSync(join(dir, 'README.txt'), EXPORT_README);
-    return { rows };
+    return exportLedger(this.o.db, dir, {
+      head: this.head(),
+      publicKey: this.o.pin.get()!,
+      checkpointFile: this.o.checkpointFile,
+    });
   }
 
   /** Stops the checkpoint timer, signing the head once more so a clean stop leaves no unsigned tail (checkpoint() refuses a head that went backwards). */
