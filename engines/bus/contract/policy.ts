@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { capabilityNames } from '../capabilities.ts';
 import { command, internalCommand } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
+import { costCommands, costEvents } from './costs.ts';
 
 export const riskSchema = z.enum(['low', 'medium', 'high', 'critical']);
 export const decisionSchema = z.enum(['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade']);
@@ -210,51 +211,7 @@ export const policyCommands = {
   ),
   'policy.verify_audit': command(z.object({}), verifyResultSchema, { reads: true }),
   'policy.export_audit': command(z.object({}), actionOutcomeSchema, { effect: 'audit.export' }),
-  'policy.reserve_cost': internalCommand(
-    z.object({
-      provider: z.string().min(1).max(64),
-      cents: z.number().nonnegative(),
-      tokens: z.number().int().nonnegative(),
-    }),
-    z.object({
-      ok: z.boolean(),
-      reservationId: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    { gate: true },
-  ),
-  'policy.settle_cost': internalCommand(
-    z.object({
-      reservationId: z.string(),
-      cents: z.number().nonnegative(),
-      tokens: z.number().int().nonnegative(),
-    }),
-    z.object({ settled: z.boolean() }),
-    { gate: true },
-  ),
-  'policy.release_cost': internalCommand(
-    z.object({ reservationId: z.string() }),
-    z.object({ released: z.boolean() }),
-    { gate: true },
-  ),
-  'policy.get_costs': command(
-    z.object({ provider: z.string().min(1).max(64) }),
-    z.object({
-      caps: z
-        .object({
-          dailyCents: z.number().nullable(),
-          monthlyCents: z.number().nullable(),
-          dailyTokens: z.number().nullable(),
-          monthlyTokens: z.number().nullable(),
-          trippedAt: z.number().nullable(),
-        })
-        .nullable(),
-      daily: z.object({ cents: z.number(), tokens: z.number() }),
-      monthly: z.object({ cents: z.number(), tokens: z.number() }),
-    }),
-    { reads: true },
-  ),
-  /** policy.admin, so a person always says yes first. */
+  ...costCommands,
   'policy.change': command(policyChangeSchema, actionOutcomeSchema, { effect: 'policy.admin' }),
   'policy.explain': command(
     z.object({ seq: z.number().int().positive() }),
@@ -288,15 +245,5 @@ export const policyEvents = {
   'policy.grants_changed': z.object({ reason: z.string() }),
   'policy.audit_appended': z.object({ seq: z.number().int(), kind: z.string() }),
   'policy.health_changed': z.object({ auditHealthy: z.boolean(), problem: z.string().nullable() }),
-  'policy.cost_warning': z.object({
-    provider: z.string(),
-    window: z.enum(['daily', 'monthly']),
-    unit: z.enum(['cents', 'tokens']),
-    percent: z.number(),
-  }),
-  'policy.cost_cap_hit': z.object({
-    provider: z.string(),
-    window: z.enum(['daily', 'monthly']),
-    unit: z.enum(['cents', 'tokens']),
-  }),
+  ...costEvents,
 };

@@ -5,7 +5,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { toErrorInfo, type Bus, type ChatMessage, type GenerationResult } from '../../bus/index.ts';
+import type { Bus, ChatMessage } from '../../bus/index.ts';
+import { apiError, json, sendReply, streamReply } from './openai-replies.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -47,29 +48,6 @@ const requestSchema = z.object({
 export type ApiOptions = { bus: Bus; apiKey: string; ratePerMinute?: number; now?: () => number };
 
 type Bucket = { tokens: number; at: number };
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      ...headers,
-    })
-    .end(JSON.stringify(body));
-}
-
-const apiError = (
-  res: ServerResponse,
-  status: number,
-  message: string,
-  type: string,
-  headers?: Record<string, string>,
-) => json(res, status, { error: { message, type, code: type } }, headers);
 
 function text(content: z.infer<typeof contentSchema> | undefined): string {
   if (!content) return '';
@@ -196,78 +174,9 @@ export function createOpenAiApi(options: ApiOptions) {
       { changeId, origin: 'api' },
     );
 
-    if (!parsed.stream) {
-      try {
-        const r = await generation;
-        json(res, 200, {
-          id,
-          object: 'chat.completion',
-          created,
-          model: r.model,
-          choices: [
-            {
-              index: 0,
-              message: {
-                role: 'assistant',
-                content: r.toolCalls?.length ? null : r.text,
-                ...(r.toolCalls?.length ? toolCalls(r) : {}),
-              },
-              finish_reason: finishReason(r),
-            },
-          ],
-          usage: {
-            prompt_tokens: r.promptTokens,
-            completion_tokens: r.tokens,
-            total_tokens: r.promptTokens + r.tokens,
-          },
-        });
-      } catch (error) {
-        const info = toErrorInfo(error);
-        apiError(res, info.code === 'ModelNotInstalled' ? 503 : 500, info.message, info.code);
-      }
-      return;
-    }
-
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    const chunk = (
-      delta: Record<string, unknown>,
-      finish: string | null,
-      model = parsed.model ?? 'aether',
-    ) =>
-      res.write(
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`,
-      );
-    chunk({ role: 'assistant', content: '' }, null);
-    const tokens = bus.on('router.token', (e) => {
-      if (e.payload.turnId === turnId) chunk({ content: e.payload.text }, null);
-    });
-    let finished = false;
-    // A client that hangs up stops the generation it asked for.
-    res.on('close', () => {
-      if (!finished) void bus.invoke('router.cancel', { turnId }).catch(() => {});
-    });
-    try {
-      const r = await generation;
-      if (r.toolCalls?.length)
-        chunk(
-          { tool_calls: toolCalls(r).tool_calls.map((c, index) => ({ index, ...c })) },
-          null,
-          r.model,
-        );
-      chunk({}, finishReason(r), r.model);
-    } catch (error) {
-      res.write(
-        `data: ${JSON.stringify({ error: { message: toErrorInfo(error).message, type: toErrorInfo(error).code } })}\n\n`,
-      );
-    } finally {
-      finished = true;
-      tokens.dispose();
-      res.end('data: [DONE]\n\n');
-    }
+    const reply = { id, created, model: parsed.model ?? 'aether', turnId };
+    if (parsed.stream) await streamReply(bus, res, reply, generation);
+    else await sendReply(res, reply, generation);
   }
 
   /** Handles /v1/* requests; false for any other path. */
@@ -293,27 +202,4 @@ export function createOpenAiApi(options: ApiOptions) {
     else apiError(res, 404, `no route ${req.method} ${path}`, 'not_found');
     return true;
   };
-}
-
-function finishReason(r: GenerationResult): 'stop' | 'length' | 'tool_calls' {
-  if (r.toolCalls?.length) return 'tool_calls';
-  return r.stopReason === 'max-tokens' ? 'length' : 'stop';
-}
-
-function toolCalls(r: GenerationResult) {
-  return r.toolCalls?.length
-    ? {
-        tool_calls: r.toolCalls.map((c) => ({
-          id: c.id,
-          type: 'function' as const,
-          function: { name: c.name, arguments: c.arguments },
-        })),
-      }
-    : {
-        tool_calls: [] as Array<{
-          id: string;
-          type: 'function';
-          function: { name: string; arguments: string };
-        }>,
-      };
 }

@@ -18,12 +18,8 @@ import {
 export type { AuditEntry, AuditRow, ListFilter } from './rows.ts';
 import { appendCheckpoint, checkOne, readCheckpoints, signCheckpoint } from './checkpoints.ts';
 import type { Keyring, SigningKey } from './keys.ts';
-import {
-  verifyChain,
-  verifyChainParallel,
-  type CheckpointInput,
-  type VerifyResult,
-} from './verify.ts';
+import { verifyChain, type CheckpointInput, type VerifyResult } from './verify.ts';
+import { verifyChainParallel } from './verify-parallel.ts';
 
 export type LedgerOptions = {
   db: Db;

@@ -1,7 +1,8 @@
 // Worker thread for verifyChainParallel: verifies one range of rows on its own connection.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Keyring } from './keys.ts';
-import { openReadOnly, verifyRange } from './verify.ts';
+import { verifyRange } from './verify.ts';
+import { openReadOnly } from './verify-parallel.ts';
 
 const { file, keyring, from, to, heads } = workerData as {
   file: string;
