@@ -89,10 +89,12 @@ const requests = Array.from({ length: 2000 }, (_, i) =>
     : i % 3 === 1
       ? {
           capability: 'process.exec' as const,
-          resource: {
-            kind: 'command' as const,
-            argv: ['tool', `sub${(i * 13) % 10_000}`, '--flag'],
-          },
+          resource: commandResource([
+            'tool',
+            `sub${(i * 13) % 10_000}`,
+            '--flag',
+            `./src/file${i}.ts`,
+          ]),
         }
       : {
           capability: 'web.fetch' as const,

@@ -1,5 +1,5 @@
 // `npm test`: every check and suite, one after another, then one line `N passed, N failed`.
-// Typecheck, formatting, import rules and the build count as one test each; Vitest suites count their tests.
+// Typecheck, formatting, import rules, lint and the build count as one test each; Vitest suites count their tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +70,7 @@ function vitest(name: string, args: string[]): void {
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('format', 'npm', ['run', '--silent', 'format:check']);
 check('import rules', 'npm', ['run', '--silent', 'lint:imports']);
+check('lint', 'npm', ['run', '--silent', 'lint']);
 vitest('unit', []);
 check('build', 'npx', ['electron-vite', 'build']);
 vitest('e2e', ['--config', 'vitest.e2e.config.ts']);

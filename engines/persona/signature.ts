@@ -60,7 +60,7 @@ export function checkSignature(folder: string, text: string, trusted: TrustedKey
   }
   const key = trusted.find((k) => k.publicKey === sig.publicKey);
   const bytes = packBytes(text);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = bytes !== null && ed25519.verify(fromHex(sig.signature), bytes, fromHex(sig.publicKey));
   } catch {

@@ -214,7 +214,7 @@ describe('policy.perform', () => {
 
   it('moves deleted files to the trash, and runs programs without a shell', async () => {
     const { host, workspace, dataDir } = setup();
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     expect(
       await host.bus.invoke('policy.perform', {
         capability: 'files.delete',
@@ -225,7 +225,7 @@ describe('policy.perform', () => {
     ).toMatchObject({ status: 'done' });
     expect(existsSync(join(workspace, 'notes', 'todo.md'))).toBe(false);
     expect(readdirSync(join(dataDir, 'trash')).some((f) => f.endsWith('todo.md'))).toBe(true);
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     const run = await host.bus.invoke('policy.perform', {
       capability: 'process.exec',
       target: 'echo hello $HOME',
@@ -238,7 +238,7 @@ describe('policy.perform', () => {
 
   it('emergency revoke removes every grant and cancels what is waiting or running', async () => {
     const { host } = setup();
-    answerNext(host, 'allow', { duration: 'always' });
+    void answerNext(host, 'allow', { duration: 'always' });
     await read(host, 'notes/todo.md');
     const waiting = read(host, 'notes/todo.md'); // covered by the grant: allowed
     await waiting;
@@ -265,7 +265,7 @@ describe('policy.perform', () => {
 
   it('refuses every side effect once the audit log is found tampered, and says why', async () => {
     const { host, dataDir } = setup();
-    answerNext(host, 'allow', { duration: 'always' });
+    void answerNext(host, 'allow', { duration: 'always' });
     await read(host, 'notes/todo.md');
     const db = new Database(join(dataDir, 'aether.db'));
     db.exec('DROP TRIGGER audit_log_no_update');
@@ -309,7 +309,7 @@ describe('policy.perform', () => {
 
   it('reserves spend against caps, warns, trips, and needs an approved re-arm', async () => {
     const { host, events } = setup();
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     await host.bus.invoke('policy.change', {
       op: 'set_cost_caps',
       provider: 'openai',
@@ -339,7 +339,7 @@ describe('policy.perform', () => {
       why: 't',
     });
     expect(remote).toMatchObject({ status: 'denied', reason: 'cost-cap' });
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     await host.bus.invoke('policy.change', { op: 'rearm_cost_cap', provider: 'openai' });
     expect(
       (await host.bus.invoke('policy.get_costs', { provider: 'openai' })).caps?.trippedAt,
@@ -355,13 +355,13 @@ describe('policy.perform', () => {
 
   it('rotates the audit key; earlier rows still verify with theirs', async () => {
     const { host } = setup();
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     await read(host, 'notes/todo.md');
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     expect(await host.bus.invoke('policy.change', { op: 'rotate_audit_key' })).toMatchObject({
       status: 'done',
     });
-    answerNext(host, 'allow');
+    void answerNext(host, 'allow');
     await read(host, 'notes/todo.md');
     expect(await host.bus.invoke('policy.verify_audit', {})).toMatchObject({ ok: true });
     const { rows } = await host.bus.invoke('policy.list_audit', { limit: 100 });
@@ -370,7 +370,7 @@ describe('policy.perform', () => {
 
   it('grants for an hour expire, and counted grants run out', async () => {
     const { host } = setup();
-    answerNext(host, 'allow', { duration: 'hour', uses: 2 });
+    void answerNext(host, 'allow', { duration: 'hour', uses: 2 });
     expect(await read(host, 'notes/todo.md')).toMatchObject({
       status: 'done',
       reason: 'user-allowed',

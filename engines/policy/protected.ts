@@ -61,7 +61,7 @@ export function protectedInodes(paths: string[]): Set<string> {
     }
     if (st.isFile()) out.add(`${st.dev}:${st.ino}`);
     else if (st.isDirectory() && depth < 4) {
-      let names: string[] = [];
+      let names: string[];
       try {
         names = readdirSync(path);
       } catch {
