@@ -65,9 +65,12 @@ const state: PolicyState = {
   grants: store.index,
   context: { now: Date.now(), sessionId: 'bench', taskId: null, personaId: null },
 };
+// Arguments are made canonical against a real folder (canonicalPath resolves symlinks on disk).
+const factsBase = join(dir, 'projects');
+mkdirSync(factsBase, { recursive: true });
 // A command as canonicalize makes it: the programs that may run and every argument as a path.
 function commandResource(argv: string[]) {
-  const facts = commandFacts(argv, '/home/u/projects');
+  const facts = commandFacts(argv, factsBase);
   return {
     kind: 'command' as const,
     argv,
