@@ -5,28 +5,18 @@ import { createActor } from 'xstate';
 import {
   DisposableSet,
   toErrorInfo,
-  type Bus,
   type Engine,
   type HandlersFor,
   type TurnState,
 } from '../bus/index.ts';
-import type { ConversationStore } from '../storage/index.ts';
 import { chatHandlers } from './handlers/chat.ts';
 import { turnMachine } from './turn-machine.ts';
-import { createTurnRunner } from './turn-runner.ts';
+import { createTurnRunner, type RunnerDeps } from './turn-runner.ts';
 
 export { titleFrom } from './title.ts';
 
-export type InteractionDeps = {
-  bus: Bus;
-  conversations: ConversationStore;
-  /** Wall-clock ms, for stored timestamps. */
-  now: () => number;
-  newId: () => string;
-  maxTokens?: number;
-  /** How many earlier turns of the conversation go into the prompt. */
-  historyTurns?: number;
-};
+/** What the engine is built from: the turn runner's needs, less how it reports back (the machine). */
+export type InteractionDeps = Omit<RunnerDeps, 'send'>;
 
 export function createInteractionEngine(deps: InteractionDeps) {
   const { bus } = deps;

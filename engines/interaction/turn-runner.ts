@@ -17,9 +17,11 @@ import type { SlashAction } from './slash.ts';
 export type RunnerDeps = {
   bus: Bus;
   conversations: ConversationStore;
+  /** Wall-clock ms, for stored timestamps. */
   now: () => number;
   newId: () => string;
   maxTokens?: number;
+  /** How many earlier turns of the conversation go into the prompt. */
   historyTurns?: number;
   /** Tells the turn machine how the turn ended. */
   send: (

@@ -1,4 +1,7 @@
 // L5's spending: reservations before each remote request, settled with what it used, and caps.
+// The reservations are `gate` commands: L5's own bookkeeping of a router.remote action, whose
+// decision and outcome rows (and the router.cost event) already record the request; a cap hit
+// leaves a row of its own, and changing a cap is a policy.admin action.
 import { z } from 'zod';
 import { command, internalCommand } from '../define.ts';
 
