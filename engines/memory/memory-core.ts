@@ -65,6 +65,23 @@ export function createMemoryCore(deps: MemoryDeps) {
     return item;
   }
 
+  /** An item in the user's words, kept until they revoke it; `rest` is what differs by how it came. */
+  const fromWrite = (
+    w: FactWrite,
+    rest: { confidence: number; salience: number; contradicts: string | null; status?: 'proposed' },
+  ) => ({
+    id: deps.newId(),
+    kind: w.kind,
+    content: w.content,
+    privacy: w.privacy,
+    retention: 'until-revoked',
+    expiresAt: null,
+    speaker: 'user',
+    conversationId: w.conversationId,
+    occurredAt: w.occurredAt,
+    ...rest,
+  });
+
   /** Writes a durable fact: a duplicate reinforces the one there; a contradiction is kept, flagged. */
   function writeFact(w: FactWrite): MemoryItem {
     const key = normalize(w.content);
@@ -87,20 +104,11 @@ export function createMemoryCore(deps: MemoryDeps) {
           })?.id ?? null)
         : null;
     const item = store.add(
-      {
-        id: deps.newId(),
-        kind: w.kind,
-        content: w.content,
-        privacy: w.privacy,
-        retention: 'until-revoked',
-        expiresAt: null,
+      fromWrite(w, {
         confidence: w.extractor === 'rules:explicit' ? 1 : 0.7,
         salience: 1.5,
-        speaker: 'user',
-        conversationId: w.conversationId,
-        occurredAt: w.occurredAt,
         contradicts,
-      },
+      }),
       [provenance],
       deps.now(),
     );
@@ -141,21 +149,12 @@ export function createMemoryCore(deps: MemoryDeps) {
       return same.id;
     }
     const p = store.add(
-      {
-        id: deps.newId(),
-        kind: w.kind,
-        content: w.content,
-        privacy: w.privacy,
-        retention: 'until-revoked',
-        expiresAt: null,
+      fromWrite(w, {
         confidence: w.extractor.startsWith('model:') ? 0.6 : 0.8,
         salience: 1,
-        speaker: 'user',
-        conversationId: w.conversationId,
-        occurredAt: w.occurredAt,
         contradicts: null,
         status: 'proposed',
-      },
+      }),
       [provenance],
       deps.now(),
     );

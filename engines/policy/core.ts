@@ -116,6 +116,7 @@ export function createPolicyCore(deps: PolicyDeps) {
     executors,
     workspace: deps.workspace,
     state,
+    hardBlocks: blocks,
     now: deps.now,
     newId: deps.newId,
     personaId: () => trust.personaId(),

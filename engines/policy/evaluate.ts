@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { catalog, type Capability, type Risk } from './catalog.ts';
 import { scopeCovers, type GrantContext, type GrantIndex, type Resource } from './grants.ts';
-import { modeFor, presetAllowing, type Mode, type PresetConfig } from './presets.ts';
+import { modeFor, narrower, presetAllowing, type Mode, type PresetConfig } from './presets.ts';
 import { isInside } from './resources.ts';
 
 export const decisions = ['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade'] as const;
@@ -44,10 +44,6 @@ export type PolicyState = {
   /** The active persona's modes: they may only narrow the preset unless its pack is signed. */
   persona?: { modes: Partial<Record<string, Mode>>; signed: boolean };
 };
-
-const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
-const narrower = (a: Mode, b: Mode): Mode =>
-  STRICTNESS.indexOf(a) <= STRICTNESS.indexOf(b) ? a : b;
 
 export type Verdict = {
   decision: Decision;

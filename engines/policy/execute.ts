@@ -64,7 +64,7 @@ export async function execute(
         verdict.reason !== 'preset-auto',
       guard: (path, info) => {
         const linked = info.isFile() && info.nlink > 1 ? [`${info.dev}:${info.ino}`] : undefined;
-        if (isProtected(path, linked, ctx.state()))
+        if (isProtected(path, linked, ctx))
           throw new AetherError('PolicyDenied', `${path} is protected; nothing was done`);
       },
     });

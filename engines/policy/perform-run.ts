@@ -16,6 +16,8 @@ export type PerformContext = {
   executors: Executors;
   workspace: string;
   state: () => PolicyState;
+  /** The hard blocks alone: what the executors' guard re-applies at the moment of use. */
+  hardBlocks: PolicyState['hardBlocks'];
   now: () => number;
   newId: () => string;
   personaId: () => string | null;

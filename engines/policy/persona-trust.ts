@@ -6,9 +6,7 @@ import { dirname } from 'node:path';
 import { AetherError, type ActionRequest } from '../bus/index.ts';
 import { catalog, isCapability } from './catalog.ts';
 import type { PolicyState } from './evaluate.ts';
-import { modeFor, type Mode, type PresetConfig } from './presets.ts';
-
-const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
+import { isWider, modeFor, type Mode, type PresetConfig } from './presets.ts';
 
 export type PersonaPolicy = {
   id: string;
@@ -20,16 +18,11 @@ export type PersonaPolicy = {
 
 /** "files.write: ask → auto" for every mode the pack sets wider than the preset. */
 export function widenedModes(modes: Record<string, Mode>, preset: PresetConfig): string[] {
-  return Object.entries(modes)
-    .filter(([capability, wanted]) => {
-      if (!isCapability(capability)) return false;
-      const base = modeFor(preset, capability, catalog[capability].risk);
-      return STRICTNESS.indexOf(wanted) > STRICTNESS.indexOf(base);
-    })
-    .map(
-      ([capability, wanted]) =>
-        `${capability}: ${modeFor(preset, capability as keyof typeof catalog, catalog[capability as keyof typeof catalog].risk)} → ${wanted}`,
-    );
+  return Object.entries(modes).flatMap(([capability, wanted]) => {
+    if (!isCapability(capability)) return [];
+    const base = modeFor(preset, capability, catalog[capability].risk);
+    return isWider(wanted, base) ? [`${capability}: ${base} → ${wanted}`] : [];
+  });
 }
 
 type Settings = { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };

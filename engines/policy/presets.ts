@@ -5,6 +5,12 @@ import type { Capability, Risk } from './catalog.ts';
 export const modes = ['auto', 'ask', 'draft-only', 'deny'] as const;
 export type Mode = (typeof modes)[number];
 
+// From the most careful to the least: a persona's mode narrows or widens the preset's by this order.
+const STRICTNESS: Mode[] = ['deny', 'draft-only', 'ask', 'auto'];
+export const isWider = (a: Mode, than: Mode): boolean =>
+  STRICTNESS.indexOf(a) > STRICTNESS.indexOf(than);
+export const narrower = (a: Mode, b: Mode): Mode => (isWider(a, b) ? b : a);
+
 export const presetNames = ['observer', 'assistant', 'operator', 'power-user', 'custom'] as const;
 export type PresetName = (typeof presetNames)[number];
 

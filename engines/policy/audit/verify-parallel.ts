@@ -8,6 +8,7 @@ import {
   finish,
   headsBySize,
   PARALLEL_FROM,
+  unreadable,
   verifyChain,
   type CheckpointInput,
   type RangeResult,
@@ -61,13 +62,7 @@ export async function verifyChainParallel(
     }
     return finish(db, ranges, checkpoints);
   } catch (error) {
-    return {
-      ok: false,
-      rows: 0,
-      kind: 'malformed',
-      seq: null,
-      message: `the ledger could not be read: ${(error as Error).message}`,
-    };
+    return unreadable(error);
   }
 }
 

@@ -224,14 +224,17 @@ export function verifyChain(db: Db, keyring: Keyring, checkpoints?: CheckpointIn
       checkpoints,
     );
   } catch (error) {
-    return {
-      ok: false,
-      rows: 0,
-      kind: 'malformed',
-      seq: null,
-      message: `the ledger could not be read: ${(error as Error).message}`,
-    };
+    return unreadable(error);
   }
 }
+
+/** A ledger that could not be read at all fails verification, naming why. */
+export const unreadable = (error: unknown): VerifyResult => ({
+  ok: false,
+  rows: 0,
+  kind: 'malformed',
+  seq: null,
+  message: `the ledger could not be read: ${(error as Error).message}`,
+});
 
 export const PARALLEL_FROM = 20_000;
