@@ -112,9 +112,9 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^(engines|src-main|src-preload|src-renderer)/',
-        pathNot: '\\.(test|fixture)\\.ts$|^engines/host/testing\\.ts$',
+        pathNot: '\\.(test|fixture)\\.ts$|^(engines/host|src-renderer/ipc)/testing\\.ts$',
       },
-      to: { path: '^engines/host/testing\\.ts$|\\.fixture\\.ts$' },
+      to: { path: '^(engines/host|src-renderer/ipc)/testing\\.ts$|\\.fixture\\.ts$' },
     },
     {
       name: 'no-circular',

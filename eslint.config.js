@@ -13,6 +13,7 @@ const tests = [
   '**/*.test.ts',
   '**/*.fixture.ts',
   'engines/host/testing.ts',
+  'src-renderer/ipc/testing.ts',
   'e2e/**',
   'bench/**',
   'scripts/**',
@@ -51,7 +52,7 @@ export default tseslint.config(
     ignores: tests,
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
-      // A warning, not yet an error: 56 functions (the engines' handler maps, create-host, compile, renderer views) are still longer; `npm run lint` allows no more than those (--max-warnings 56), and issue 11 brings them under 60.
+      // A warning, not yet an error: 50 functions (the engines' handler maps, create-host, compile, renderer views) are still longer; `npm run lint` allows no more than those (--max-warnings 50), and issue 11 brings them under 60.
       'max-lines-per-function': [
         'warn',
         { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true },

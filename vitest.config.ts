@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // generated models, real sockets on 127.0.0.1; nothing of ours is mocked.
 export default defineConfig({
   test: {
-    include: ['engines/**/*.test.ts', 'scripts/**/*.test.ts', 'src-main/**/*.test.ts'],
+    include: [
+      'engines/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'src-main/**/*.test.ts',
+      'src-renderer/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Model processes are heavy on a 2-core machine; files run one at a time.

@@ -22,7 +22,12 @@ export const SLOW = [
 
 export default defineConfig({
   test: {
-    include: ['engines/**/*.test.ts', 'scripts/**/*.test.ts', 'src-main/**/*.test.ts'],
+    include: [
+      'engines/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'src-main/**/*.test.ts',
+      'src-renderer/**/*.test.ts',
+    ],
     exclude: [...configDefaults.exclude, ...SLOW],
     testTimeout: 30_000,
   },

@@ -106,7 +106,9 @@ app
     ipcMain.handle(CHANNELS.invoke, (event, request: unknown) =>
       handlers.invoke(event.senderFrame, request),
     );
-    ipcMain.on(CHANNELS.subscribe, (event) => handlers.subscribe(event.senderFrame, event.sender));
+    ipcMain.on(CHANNELS.subscribe, (event, request: unknown) =>
+      handlers.subscribe(event.senderFrame, event.sender, request),
+    );
     app.on('before-quit', () => {
       handlers.dispose();
       void host?.dispose();

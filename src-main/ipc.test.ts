@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../engines/bus/index.ts';
+import type { BridgeMessage, Envelope } from '../engines/bus/index.ts';
 import { createHost, silentLogger } from '../engines/host/index.ts';
 import { createIpcHandlers, type IpcSender } from './ipc.ts';
 
@@ -23,18 +23,25 @@ const handlers = createIpcHandlers(
 );
 const mainFrame = { url: OWN, parent: null };
 
-function fakeSender(id: number): IpcSender & { got: Envelope[]; destroy(): void } {
+type FakeSender = IpcSender & { got: Envelope[]; gaps: number; destroy(): void };
+
+function fakeSender(id: number): FakeSender {
   let onDestroyed = () => {};
   const got: Envelope[] = [];
-  return {
+  const sender: FakeSender = {
     id,
     got,
-    send: (_c, e) => got.push(e),
+    gaps: 0,
+    send: (_c, m: BridgeMessage) => {
+      if (m.type === 'event') got.push(m.event);
+      else sender.gaps++;
+    },
     once: (_e, fn) => {
       onDestroyed = fn;
     },
     destroy: () => onDestroyed(),
   };
+  return sender;
 }
 
 describe('desktop IPC wrapper', () => {
@@ -96,5 +103,30 @@ describe('desktop IPC wrapper', () => {
     handlers.subscribe({ url: 'https://evil.example/', parent: null }, stranger);
     await handlers.invoke(mainFrame, { id: 9, command: 'chat.create_conversation', input: {} });
     expect(stranger.got).toHaveLength(0);
+  });
+
+  it('replays what a reloaded page missed when it subscribes with afterSeq', async () => {
+    const first = fakeSender(3);
+    handlers.subscribe(mainFrame, first);
+    await handlers.invoke(mainFrame, { id: 10, command: 'chat.create_conversation', input: {} });
+    const seen = first.got.at(-1)!.seq;
+    first.destroy();
+    // The page is gone (a reload) while the host goes on.
+    await handlers.invoke(mainFrame, { id: 11, command: 'chat.create_conversation', input: {} });
+    const reloaded = fakeSender(4);
+    handlers.subscribe(mainFrame, reloaded, { afterSeq: seen });
+    expect(reloaded.got.length).toBeGreaterThan(0);
+    expect(reloaded.got.every((e) => e.seq > seen)).toBe(true);
+    expect(reloaded.gaps).toBe(0);
+    reloaded.destroy();
+  });
+
+  it('refuses a malformed subscribe (no events follow it)', async () => {
+    const odd = fakeSender(6);
+    handlers.subscribe(mainFrame, odd, { afterSeq: -1 });
+    handlers.subscribe(mainFrame, odd, 'all');
+    handlers.subscribe(mainFrame, odd, { afterSeq: 1, extra: true });
+    await handlers.invoke(mainFrame, { id: 12, command: 'chat.create_conversation', input: {} });
+    expect(odd.got).toHaveLength(0);
   });
 });

@@ -3,7 +3,11 @@
 // dispatch (schema-checked, exposed commands only) as the WebSocket transport.
 import type { Host } from '../engines/host/index.ts';
 import { dispatch, type Logger } from '../engines/host/index.ts';
-import type { Envelope, InvokeResult } from '../engines/bus/index.ts';
+import {
+  bridgeSubscribeSchema,
+  type BridgeMessage,
+  type InvokeResult,
+} from '../engines/bus/index.ts';
 
 export const CHANNELS = {
   invoke: 'aether:invoke',
@@ -15,7 +19,7 @@ export const CHANNELS = {
 export type SenderFrame = { url: string; parent: unknown };
 export type IpcSender = {
   id: number;
-  send(channel: string, payload: Envelope): void;
+  send(channel: string, payload: BridgeMessage): void;
   once(event: 'destroyed', fn: () => void): void;
 };
 
@@ -39,16 +43,24 @@ export function createIpcHandlers(
       }
       return dispatch(host.bus, request, 'renderer', log);
     },
-    subscribe(frame: SenderFrame | null, sender: IpcSender): void {
+    subscribe(frame: SenderFrame | null, sender: IpcSender, request: unknown = {}): void {
       if (!isTrusted(frame)) {
         log.warn('transport.rejected', { origin: 'ipc', reason: 'untrusted subscriber' });
         return;
       }
+      const parsed = bridgeSubscribeSchema.safeParse(request);
+      if (!parsed.success) {
+        log.warn('transport.rejected', { origin: 'ipc', reason: 'malformed subscribe' });
+        return;
+      }
+      const { afterSeq } = parsed.data;
       subscriptions.get(sender.id)?.dispose();
-      subscriptions.set(
-        sender.id,
-        host.bus.subscribe((event) => sender.send(CHANNELS.event, event)),
+      const sub = host.bus.subscribe(
+        (event) => sender.send(CHANNELS.event, { type: 'event', event }),
+        afterSeq === undefined ? undefined : { afterSeq },
       );
+      if (sub.gap) sender.send(CHANNELS.event, { type: 'replay_gap', afterSeq: afterSeq ?? 0 });
+      subscriptions.set(sender.id, sub);
       sender.once('destroyed', () => {
         subscriptions.get(sender.id)?.dispose();
         subscriptions.delete(sender.id);

@@ -3,14 +3,14 @@ import { useEffect, useState } from 'react';
 import { ChatView } from './columns/chat-view.tsx';
 import { ConversationList } from './columns/conversation-list.tsx';
 import { RightColumn } from './columns/right-column.tsx';
-import { client, type ConnectionState } from './ipc/client.ts';
-import { useChat } from './stores/chat.ts';
-import { useConversations } from './stores/conversations.ts';
-import { usePersona } from './stores/persona.ts';
-import { usePolicy } from './stores/policy.ts';
-import { loadInitialState, wireEvents } from './stores/wire-events.ts';
+import { useClient, useStores } from './context.tsx';
+import type { ConnectionState } from './ipc/client.ts';
+import { startStores } from './stores/index.ts';
 
 export function App() {
+  const client = useClient();
+  const stores = useStores();
+  const { useChat, useConversations, usePersona, usePolicy } = stores;
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [startError, setStartError] = useState<string | null>(null);
   const activeId = useConversations((s) => s.activeId);
@@ -19,17 +19,16 @@ export function App() {
   const personaToast = usePersona((s) => s.toast);
 
   useEffect(() => {
-    const unwire = wireEvents();
     const unwatch = client.onConnection(setConnection);
-    loadInitialState().catch((e: Error) => setStartError(e.message));
+    const stop = startStores(client, stores, (e) => setStartError(e.message));
     return () => {
-      unwire();
+      stop();
       unwatch();
     };
-  }, []);
+  }, [client, stores]);
   useEffect(() => {
     void useChat.getState().load(activeId);
-  }, [activeId]);
+  }, [useChat, activeId]);
 
   return (
     <div className="workspace" data-connection={connection}>

@@ -149,6 +149,8 @@ export {
   type ClientMessage,
   type InvokeResult,
   type ServerMessage,
+  type BridgeMessage,
+  bridgeSubscribeSchema,
   invokeResultSchema,
 } from './wire.ts';
 export { type ToolRequest, type ToolResult, type ToolExecutor, type Executors } from './tools.ts';

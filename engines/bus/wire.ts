@@ -29,6 +29,14 @@ export type ServerMessage =
   | { type: 'hello'; version: string; lastSeq: number }
   | { type: 'replay_gap'; afterSeq: number };
 
+/** What the desktop preload relays from the main process: events, and a gap in their replay. */
+export type BridgeMessage = Extract<ServerMessage, { type: 'event' | 'replay_gap' }>;
+
+/** The desktop renderer's subscription: like the WebSocket's, with the seq to replay after. */
+export const bridgeSubscribeSchema = z
+  .object({ afterSeq: z.number().int().nonnegative().optional() })
+  .strict();
+
 export const invokeResultSchema = z.union([
   z.object({ id: requestId.nullable(), ok: z.literal(true), output: z.unknown() }),
   z.object({ id: requestId.nullable(), ok: z.literal(false), error: errorInfoSchema }),

@@ -1,10 +1,11 @@
 // The audit log: every decision and outcome, why it was made, and proof the log is intact.
 import { useEffect } from 'react';
-import { usePolicy } from '../stores/policy.ts';
+import { useStores } from '../context.tsx';
 
 const time = (at: number) => new Date(at).toLocaleTimeString();
 
 export function AuditTab() {
+  const { usePolicy } = useStores();
   const {
     audit,
     refreshAudit,

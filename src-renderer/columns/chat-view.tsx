@@ -2,12 +2,9 @@
 // and an input that keeps focus.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Turn } from '../../engines/bus/index.ts';
-import { useChat } from '../stores/chat.ts';
-import { useConversations } from '../stores/conversations.ts';
-import { useInspector } from '../stores/inspector.ts';
-import { usePolicy } from '../stores/policy.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { MessageText } from '../components/message-text.tsx';
+import { useStores } from '../context.tsx';
 
 /** The tool calls of a turn, as compact blocks the user can open. */
 function Steps({ steps }: { steps: Turn['steps'] }) {
@@ -33,6 +30,7 @@ function Steps({ steps }: { steps: Turn['steps'] }) {
 }
 
 function LiveSteps({ turnId }: { turnId: string }) {
+  const { useChat } = useStores();
   const steps = useChat((c) => c.liveSteps[turnId]);
   return steps ? <Steps steps={steps} /> : null;
 }
@@ -74,6 +72,7 @@ function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
 }
 
 export function ChatView() {
+  const { useChat, useConversations, useInspector, usePolicy } = useStores();
   const { turns, live, send, stop, sendError } = useChat();
   const { activeId, create } = useConversations();
   const turnState = useInspector((s) => s.turnState);

@@ -1,9 +1,10 @@
 // Left column: conversations — new, switch, rename, delete (with confirmation).
 import { useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '../../engines/bus/index.ts';
-import { useConversations } from '../stores/conversations.ts';
+import { useStores } from '../context.tsx';
 
 function Row({ conversation, active }: { conversation: Conversation; active: boolean }) {
+  const { useConversations } = useStores();
   const { select, rename, remove } = useConversations();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -92,6 +93,7 @@ function Row({ conversation, active }: { conversation: Conversation; active: boo
 }
 
 export function ConversationList() {
+  const { useConversations } = useStores();
   const { list, activeId, create } = useConversations();
   return (
     <nav className="column left" aria-label="Conversations">

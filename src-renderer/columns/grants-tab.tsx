@@ -1,7 +1,7 @@
 // What Aether may do without asking, and the way to take it back — one by one or all at once.
 import { useEffect } from 'react';
 import type { GrantView } from '../../engines/bus/index.ts';
-import { usePolicy } from '../stores/policy.ts';
+import { useStores } from '../context.tsx';
 
 const DURATION = {
   once: 'once',
@@ -12,6 +12,7 @@ const DURATION = {
 } satisfies Record<GrantView['duration'], string>;
 
 export function GrantsTab() {
+  const { usePolicy } = useStores();
   const { grants, refreshGrants, revoke, revokeAll } = usePolicy();
   useEffect(() => {
     void refreshGrants();

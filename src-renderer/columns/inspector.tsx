@@ -1,11 +1,12 @@
 // Right column: the live turn as the host reports it — state, presence, model and speed.
 import { PresenceFace } from '../components/presence-face.tsx';
-import { useInspector } from '../stores/inspector.ts';
+import { useStores } from '../context.tsx';
 
 const fmt = (n: number | null, unit: string, digits = 0) =>
   n === null ? '—' : `${n.toFixed(digits)} ${unit}`;
 
 export function Inspector() {
+  const { useInspector } = useStores();
   const s = useInspector();
   const routerLine = s.router ? s.router.state : 'connecting';
   return (

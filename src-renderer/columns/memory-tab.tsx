@@ -1,8 +1,8 @@
 // What Aether remembers about you — and the controls to question, correct and erase it.
 import { useEffect, useState } from 'react';
 import type { MemoryHit, MemoryItem } from '../../engines/bus/index.ts';
-import { useConversations } from '../stores/conversations.ts';
-import { day, useMemory } from '../stores/memory.ts';
+import { day } from '../stores/memory.ts';
+import { useStores } from '../context.tsx';
 
 function Item({
   item,
@@ -12,6 +12,7 @@ function Item({
     contradicts?: string | null;
   };
 }) {
+  const { useConversations, useMemory } = useStores();
   const m = useMemory();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(item.content);
@@ -108,6 +109,7 @@ const KINDS: Array<['' | Exclude<MemoryItem['kind'], 'turn'>, string]> = [
 ];
 
 export function MemoryTab() {
+  const { useMemory } = useStores();
   const m = useMemory();
   const [text, setText] = useState(m.query);
   const [kind, setKind] = useState('');

@@ -1,12 +1,13 @@
 // Models: what is installed (and which one answers), what can be downloaded, and progress.
 import { useEffect, useState } from 'react';
 import { RemoteSettings } from '../components/remote-settings.tsx';
-import { useModels } from '../stores/models.ts';
+import { useStores } from '../context.tsx';
 
 const size = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 
 export function ModelsTab() {
+  const { useModels } = useStores();
   const m = useModels();
   const [path, setPath] = useState('');
   // Loaded once when the tab mounts; events keep it current after that.

@@ -2,13 +2,14 @@
 // typing, save with Ctrl/Cmd+S (through L5), start a new one, duplicate, import a character card.
 import { useEffect, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
-import { client } from '../ipc/client.ts';
-import { usePersona } from '../stores/persona.ts';
+import { useClient, useStores } from '../context.tsx';
 
 type Editor = Monaco.editor.IStandaloneCodeEditor;
 
 /** Monaco, created the first time the tab is shown (it is large and needs a visible box). */
 function useMonaco(visible: boolean, box: React.RefObject<HTMLDivElement | null>) {
+  const { usePersona } = useStores();
+  const client = useClient();
   const [loaded, setLoaded] = useState<{ monaco: typeof Monaco; editor: Editor } | null>(null);
   const started = useRef(false);
   useEffect(() => {
@@ -45,6 +46,7 @@ function useMonaco(visible: boolean, box: React.RefObject<HTMLDivElement | null>
 }
 
 function NewForm({ from, onDone }: { from: string; onDone: () => void }) {
+  const { usePersona } = useStores();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   return (
@@ -81,6 +83,7 @@ function NewForm({ from, onDone }: { from: string; onDone: () => void }) {
 }
 
 export function PersonaTab({ visible }: { visible: boolean }) {
+  const { usePersona } = useStores();
   const p = usePersona();
   const box = useRef<HTMLDivElement>(null);
   const file = useRef<HTMLInputElement>(null);

@@ -1,12 +1,12 @@
 // Right column: the live turn, what Aether may do (grants), and what it did (audit).
 import { useState } from 'react';
-import { usePolicy } from '../stores/policy.ts';
 import { AuditTab } from './audit-tab.tsx';
 import { GrantsTab } from './grants-tab.tsx';
 import { Inspector } from './inspector.tsx';
 import { MemoryTab } from './memory-tab.tsx';
 import { ModelsTab } from './models-tab.tsx';
 import { PersonaTab } from './persona-tab.tsx';
+import { useStores } from '../context.tsx';
 
 const TABS = [
   ['inspector', 'Live'],
@@ -20,6 +20,7 @@ const TEST_IDS: Partial<Record<Tab, string>> = { memory: 'memory-tab', persona: 
 type Tab = (typeof TABS)[number][0];
 
 export function RightColumn() {
+  const { usePolicy } = useStores();
   const [tab, setTab] = useState<Tab>('inspector');
   const grants = usePolicy((s) => s.grants.length);
   const notice = usePolicy((s) => s.notice);

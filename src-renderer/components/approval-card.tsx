@@ -2,7 +2,7 @@
 // for which scope and how long. Enter allows once, Escape denies.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Approval, DurationChoice } from '../../engines/bus/index.ts';
-import { usePolicy } from '../stores/policy.ts';
+import { useStores } from '../context.tsx';
 
 const CUSTOM = '__custom';
 // Labels for the contract's durations: a duration added there fails to compile here until labelled.
@@ -18,6 +18,7 @@ const DURATIONS = Object.entries(LABELS) as Array<[DurationChoice, string]>;
 type Duration = DurationChoice;
 
 function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) {
+  const { usePolicy } = useStores();
   const respond = usePolicy((s) => s.respond);
   const [scope, setScope] = useState(approval.scopeOptions[0]?.id ?? '');
   const [custom, setCustom] = useState('');
@@ -176,6 +177,7 @@ function Card({ approval, onDone }: { approval: Approval; onDone: () => void }) 
 }
 
 export function Approvals({ onAnswered }: { onAnswered: () => void }) {
+  const { usePolicy } = useStores();
   const pending = usePolicy((s) => s.pending);
   if (pending.length === 0) return null;
   const [first, ...rest] = pending;

@@ -2,9 +2,11 @@
 // goes to the host once and never comes back; only its fingerprint is shown.
 import { useEffect, useState } from 'react';
 import type { RemoteView as View } from '../../engines/bus/index.ts';
-import { client, ClientError } from '../ipc/client.ts';
+import { say } from '../ipc/client.ts';
+import { useClient } from '../context.tsx';
 
 export function RemoteSettings() {
+  const client = useClient();
   const [view, setView] = useState<View | null>(null);
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
@@ -34,7 +36,7 @@ export function RemoteSettings() {
         'Saved. Every remote request still asks you first, showing exactly what would be sent.',
       );
     } catch (error) {
-      setMessage(error instanceof ClientError ? error.message : String(error));
+      setMessage(say(error));
     }
   };
 

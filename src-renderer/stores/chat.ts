@@ -1,9 +1,9 @@
 // Center column: the open conversation's turns, the reply streaming in, and send/stop.
-import { create } from 'zustand';
 import type { Turn } from '../../engines/bus/index.ts';
-import { client, ClientError } from '../ipc/client.ts';
+import { say, type AetherClient } from '../ipc/client.ts';
+import { boundStore, type Slice } from './bound.ts';
 
-type ChatState = {
+export type ChatState = {
   conversationId: string | null;
   turns: Turn[];
   /** Text of the reply streaming now, keyed by turn id. */
@@ -12,6 +12,7 @@ type ChatState = {
   liveSteps: Record<string, Turn['steps']>;
   sendError: string | null;
   load(conversationId: string | null): Promise<void>;
+  reload(): Promise<void>;
   send(conversationId: string, text: string): Promise<boolean>;
   stop(): Promise<void>;
   turnStarted(turn: Turn): void;
@@ -20,11 +21,12 @@ type ChatState = {
   step(turnId: string, step: Turn['steps'][number]): void;
 };
 
-export const useChat = create<ChatState>((set, get) => ({
+const conversation: Slice<
+  ChatState,
+  'conversationId' | 'turns' | 'sendError' | 'load' | 'reload' | 'send' | 'stop'
+> = (client, set, get) => ({
   conversationId: null,
   turns: [],
-  live: {},
-  liveSteps: {},
   sendError: null,
   async load(conversationId) {
     set({ conversationId, sendError: null });
@@ -36,26 +38,33 @@ export const useChat = create<ChatState>((set, get) => ({
     if (get().conversationId !== conversationId) return;
     // A turn that started while this was loading arrived by event; keep it.
     const known = new Set(turns.map((t) => t.id));
-    set({
-      turns: [
-        ...turns,
-        ...get().turns.filter((t) => !known.has(t.id) && t.conversationId === conversationId),
-      ],
-    });
+    const arrived = get().turns.filter(
+      (t) => !known.has(t.id) && t.conversationId === conversationId,
+    );
+    set({ turns: [...turns, ...arrived] });
   },
+  reload: () => get().load(get().conversationId),
   async send(conversationId, text) {
     set({ sendError: null });
     try {
       await client.invoke('chat.send_message', { conversationId, text });
       return true;
     } catch (error) {
-      set({ sendError: error instanceof ClientError ? error.message : String(error) });
+      set({ sendError: say(error) });
       return false;
     }
   },
   async stop() {
     await client.invoke('chat.cancel_turn', {});
   },
+});
+
+const streaming: Slice<
+  ChatState,
+  'live' | 'liveSteps' | 'turnStarted' | 'turnFinished' | 'token' | 'step'
+> = (client, set, get) => ({
+  live: {},
+  liveSteps: {},
   turnStarted(turn) {
     if (turn.conversationId !== get().conversationId) return;
     set({
@@ -73,13 +82,31 @@ export const useChat = create<ChatState>((set, get) => ({
     }
     set({ turns: get().turns.map((t) => (t.id === turn.id ? turn : t)), live });
   },
-  step(turnId, step) {
-    set({
-      liveSteps: { ...get().liveSteps, [turnId]: [...(get().liveSteps[turnId] ?? []), step] },
-    });
-  },
   token(turnId, text) {
     const live = get().live;
     if (turnId in live) set({ live: { ...live, [turnId]: live[turnId] + text } });
   },
-}));
+
+  step(turnId, step) {
+    const steps = [...(get().liveSteps[turnId] ?? []), step];
+    set({ liveSteps: { ...get().liveSteps, [turnId]: steps } });
+  },
+});
+
+export function createChatStore(client: AetherClient) {
+  return boundStore<ChatState>(
+    (set, get) => ({
+      ...conversation(client, set, get),
+      ...streaming(client, set, get),
+    }),
+    (get) => [
+      client.on('chat.turn_started', (e) => get().turnStarted(e.payload.turn)),
+      client.on('chat.turn_finished', (e) => get().turnFinished(e.payload.turn)),
+      client.on('router.token', (e) => get().token(e.payload.turnId, e.payload.text)),
+      client.on('router.tool_call', (e) => {
+        const { turnId, step: _index, status, ...step } = e.payload;
+        if (status !== 'proposed') get().step(turnId, { ...step, status });
+      }),
+    ],
+  );
+}

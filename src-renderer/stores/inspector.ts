@@ -1,13 +1,14 @@
 // Right column: what the live turn is doing, as the host reports it.
-import { create } from 'zustand';
 import type {
   ActivePersona,
   PresenceState,
   RouterStatus,
   TurnState,
 } from '../../engines/bus/index.ts';
+import type { AetherClient } from '../ipc/client.ts';
+import { boundStore } from './bound.ts';
 
-type InspectorState = {
+type Fields = {
   turnState: TurnState;
   presence: PresenceState;
   router: RouterStatus | null;
@@ -27,10 +28,14 @@ type InspectorState = {
   memoryProblems: Array<{ turnId: string; message: string; at: number }>;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
-  set(patch: Partial<Omit<InspectorState, 'set'>>): void;
 };
 
-export const useInspector = create<InspectorState>((set) => ({
+export type InspectorState = Fields & {
+  set(patch: Partial<Fields>): void;
+  reload(): Promise<void>;
+};
+
+const EMPTY: Fields = {
   turnState: 'idle',
   presence: 'idle',
   router: null,
@@ -43,5 +48,57 @@ export const useInspector = create<InspectorState>((set) => ({
   memories: [],
   memoryProblems: [],
   firstTokenAt: null,
-  set: (patch) => set(patch),
-}));
+};
+
+export function createInspectorStore(client: AetherClient) {
+  return boundStore<InspectorState>(
+    (set) => ({
+      ...EMPTY,
+      set: (patch) => set(patch),
+      async reload() {
+        const [turn, presence, router, persona] = await Promise.all([
+          client.invoke('turn.get_state', {}),
+          client.invoke('presence.get_state', {}),
+          client.invoke('router.get_status', {}),
+          client.invoke('persona.get_active', {}),
+        ]);
+        const { id, displayName, tagline } = persona;
+        set({
+          turnState: turn.state,
+          presence: presence.state,
+          router,
+          model: router.model,
+          persona: { id, displayName, tagline, presence: persona.presence },
+        });
+      },
+    }),
+    (get, set) => [
+      client.on('turn.state_changed', (e) => set({ turnState: e.payload.state })),
+      client.on('presence.state_changed', (e) => set({ presence: e.payload.state })),
+      client.on('router.status_changed', (e) => set({ router: e.payload })),
+      client.on('persona.activated', (e) => set({ persona: e.payload })),
+      client.on('router.route_decided', (e) => set({ route: e.payload })),
+      client.on('router.generation_started', (e) => set({ model: e.payload.model })),
+      client.on('chat.memory_used', (e) => set({ memories: e.payload.items })),
+      client.on('chat.turn_started', () =>
+        set({ ttftMs: null, tokens: 0, tokensPerSecond: null, firstTokenAt: null }),
+      ),
+      client.on('router.first_token', (e) => set({ ttftMs: e.payload.ttftMs, firstTokenAt: e.at })),
+      client.on('router.token', (e) => {
+        const { firstTokenAt } = get();
+        const tokens = e.payload.index + 1;
+        const elapsed = firstTokenAt === null ? 0 : e.at - firstTokenAt;
+        set({ tokens, tokensPerSecond: elapsed > 0 ? ((tokens - 1) * 1000) / elapsed : null });
+      }),
+      client.on('chat.turn_finished', ({ payload: { turn } }) => {
+        if (turn.tokensPerSecond !== null)
+          set({ tokensPerSecond: turn.tokensPerSecond, tokens: turn.tokens });
+      }),
+      client.on('memory.extraction_failed', (e) => {
+        // Shown with the wall-clock time it arrived (the envelope's `at` is host-monotonic).
+        const problem = { ...e.payload, at: Date.now() };
+        set({ memoryProblems: [problem, ...get().memoryProblems].slice(0, 5) });
+      }),
+    ],
+  );
+}

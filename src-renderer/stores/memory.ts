@@ -1,11 +1,11 @@
 // The Memory tab: what Aether remembers, proposals to confirm, search, why, edit, forget, export.
-import { create } from 'zustand';
 import type { MemoryHit, MemoryItem, MemorySettings } from '../../engines/bus/index.ts';
-import { client, ClientError } from '../ipc/client.ts';
+import { say, type AetherClient } from '../ipc/client.ts';
+import { boundStore, coalesce, type Slice } from './bound.ts';
 
 type Why = { itemId: string; lines: string[]; conversations: string[] };
 
-type MemoryState = {
+export type MemoryState = {
   items: MemoryItem[];
   results: MemoryHit[] | null;
   query: string;
@@ -13,6 +13,7 @@ type MemoryState = {
   message: string | null;
   settings: MemorySettings | null;
   refresh(): Promise<void>;
+  reload(): Promise<void>;
   setSettings(patch: Partial<MemorySettings>): Promise<void>;
   search(text: string): Promise<void>;
   explain(id: string): Promise<void>;
@@ -26,12 +27,14 @@ type MemoryState = {
 /** A date as the Memory tab shows it: 2026-11-21. */
 export const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
-export const useMemory = create<MemoryState>((set, get) => ({
+const reading: Slice<
+  MemoryState,
+  'items' | 'results' | 'query' | 'why' | 'settings' | 'refresh' | 'reload' | 'search' | 'explain'
+> = (client, set, get) => ({
   items: [],
   results: null,
   query: '',
   why: null,
-  message: null,
   settings: null,
   async refresh() {
     const [{ items: durable }, { items: proposed }, settings] = await Promise.all([
@@ -43,6 +46,7 @@ export const useMemory = create<MemoryState>((set, get) => ({
     set({ items: [...proposed, ...durable.filter((i) => i.kind !== 'turn')], settings });
     if (get().query) await get().search(get().query);
   },
+  reload: () => get().refresh(),
   async search(text) {
     set({ query: text });
     if (!text.trim()) {
@@ -66,11 +70,18 @@ export const useMemory = create<MemoryState>((set, get) => ({
       },
     });
   },
+});
+
+const changing: Slice<
+  MemoryState,
+  'message' | 'confirm' | 'setSettings' | 'reject' | 'edit' | 'forget' | 'exportAll'
+> = (client, set, get) => ({
+  message: null,
   async confirm(id) {
     try {
       await client.invoke('memory.confirm', { id });
     } catch (e) {
-      set({ message: e instanceof ClientError ? e.message : String(e) });
+      set({ message: say(e) });
     }
     await get().refresh();
   },
@@ -96,4 +107,18 @@ export const useMemory = create<MemoryState>((set, get) => ({
     const r = await client.invoke('memory.export', {});
     set({ message: r.path ? `Exported to ${r.path}` : r.explanation });
   },
-}));
+});
+
+export function createMemoryStore(client: AetherClient) {
+  return boundStore<MemoryState>(
+    (set, get) => ({
+      ...reading(client, set, get),
+      ...changing(client, set, get),
+    }),
+    (get) => {
+      // Memory changes come in bursts (a turn's extraction writes several): one refresh per burst.
+      const refresh = coalesce(150, () => void get().refresh());
+      return [client.on('memory.changed', refresh.schedule), refresh.cancel];
+    },
+  );
+}

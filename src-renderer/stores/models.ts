@@ -1,11 +1,11 @@
 // Models: installed, offered, downloading — as the host's model manager reports them.
-import { create } from 'zustand';
 import type { CatalogEntry, ErrorInfo, InstalledModel } from '../../engines/bus/index.ts';
-import { client } from '../ipc/client.ts';
+import type { AetherClient } from '../ipc/client.ts';
+import { boundStore, type Slice } from './bound.ts';
 
 type Download = { received: number; total: number | null; bytesPerSecond: number };
 
-type ModelsState = {
+export type ModelsState = {
   installed: InstalledModel[];
   catalog: Array<CatalogEntry & { installed: boolean }>;
   defaultChat: string | null;
@@ -14,6 +14,7 @@ type ModelsState = {
   errors: Record<string, string>;
   message: string | null;
   refresh(): Promise<void>;
+  reload(): Promise<void>;
   download(id: string): Promise<void>;
   cancel(id: string): Promise<void>;
   importFile(path: string): Promise<void>;
@@ -30,13 +31,24 @@ const PLAIN: Partial<Record<ErrorInfo['code'], string>> = {
   DiskFull: 'There is not enough free disk space for this model.',
 };
 
-export const useModels = create<ModelsState>((set, get) => ({
+const listing: Slice<
+  ModelsState,
+  | 'installed'
+  | 'catalog'
+  | 'defaultChat'
+  | 'smallChat'
+  | 'message'
+  | 'refresh'
+  | 'reload'
+  | 'importFile'
+  | 'remove'
+  | 'setDefault'
+  | 'setSmall'
+> = (client, set, get) => ({
   installed: [],
   catalog: [],
   defaultChat: null,
   smallChat: null,
-  downloads: {},
-  errors: {},
   message: null,
   async refresh() {
     const r = await client.invoke('models.list', {});
@@ -49,14 +61,7 @@ export const useModels = create<ModelsState>((set, get) => ({
       downloads: { ...get().downloads, ...downloads },
     });
   },
-  async download(id) {
-    set({ errors: { ...get().errors, [id]: '' } });
-    const r = await client.invoke('models.download', { catalogId: id });
-    if (!r.started) set({ errors: { ...get().errors, [id]: r.reason ?? 'not started' } });
-  },
-  async cancel(id) {
-    await client.invoke('models.cancel_download', { catalogId: id });
-  },
+  reload: () => get().refresh(),
   async importFile(path) {
     const r = await client.invoke('models.import', { path });
     set({ message: r.model ? `Added ${r.model.name}.` : `Not added: ${r.reason}` });
@@ -74,6 +79,22 @@ export const useModels = create<ModelsState>((set, get) => ({
     await client.invoke('models.set_small', { id });
     await get().refresh();
   },
+});
+
+const downloading: Slice<
+  ModelsState,
+  'downloads' | 'errors' | 'download' | 'cancel' | 'progress' | 'finished'
+> = (client, set, get) => ({
+  downloads: {},
+  errors: {},
+  async download(id) {
+    set({ errors: { ...get().errors, [id]: '' } });
+    const r = await client.invoke('models.download', { catalogId: id });
+    if (!r.started) set({ errors: { ...get().errors, [id]: r.reason ?? 'not started' } });
+  },
+  async cancel(id) {
+    await client.invoke('models.cancel_download', { catalogId: id });
+  },
   progress: (id, d) => set({ downloads: { ...get().downloads, [id]: d } }),
   finished(id, ok, error) {
     const { [id]: _done, ...downloads } = get().downloads;
@@ -86,4 +107,20 @@ export const useModels = create<ModelsState>((set, get) => ({
     });
     void get().refresh();
   },
-}));
+});
+
+export function createModelsStore(client: AetherClient) {
+  return boundStore<ModelsState>(
+    (set, get) => ({
+      ...listing(client, set, get),
+      ...downloading(client, set, get),
+    }),
+    (get) => [
+      client.on('models.download_progress', (e) => get().progress(e.payload.id, e.payload)),
+      client.on('models.download_finished', ({ payload: p }) =>
+        get().finished(p.id, p.ok, p.error),
+      ),
+      client.on('models.changed', () => void get().refresh()),
+    ],
+  );
+}

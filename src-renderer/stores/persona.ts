@@ -1,7 +1,7 @@
 // The Persona tab: the packs, the one being edited, and what the compiler says about it.
-import { create } from 'zustand';
 import type { PersonaError } from '../../engines/bus/index.ts';
-import { client, ClientError } from '../ipc/client.ts';
+import { say, type AetherClient } from '../ipc/client.ts';
+import { boundStore, type Slice } from './bound.ts';
 
 type Listed = {
   id: string;
@@ -13,7 +13,7 @@ type Listed = {
   error: PersonaError | null;
 };
 
-type PersonaState = {
+export type PersonaState = {
   personas: Listed[];
   selected: string | null;
   text: string;
@@ -28,6 +28,7 @@ type PersonaState = {
   /** A pack that failed to compile on save (here or in another editor): shown wherever the user is. */
   toast: string | null;
   refresh(): Promise<void>;
+  reload(): Promise<void>;
   open(id: string): Promise<void>;
   edited(text: string): void;
   validate(): Promise<void>;
@@ -38,19 +39,18 @@ type PersonaState = {
   failed(id: string, error: PersonaError): void;
 };
 
-const say = (e: unknown) => (e instanceof ClientError ? e.message : String(e));
-
-export const usePersona = create<PersonaState>((set, get) => ({
+const list: Slice<
+  PersonaState,
+  'personas' | 'pending' | 'summary' | 'toast' | 'reload' | 'refresh' | 'failed'
+> = (client, set, get) => ({
   personas: [],
-  selected: null,
-  text: '',
-  loadedAt: 0,
-  errors: [],
-  warnings: [],
-  message: null,
   pending: null,
   summary: [],
   toast: null,
+  // The list is fetched when the Persona tab first opens; until then there is nothing to reload.
+  reload: async () => {
+    if (get().personas.length) await get().refresh();
+  },
   async refresh() {
     const [{ personas, pending }, active] = await Promise.all([
       client.invoke('persona.list', {}),
@@ -62,6 +62,35 @@ export const usePersona = create<PersonaState>((set, get) => ({
       if (active) await get().open(active.id);
     }
   },
+  failed(id, error) {
+    if (id === get().selected) set({ errors: [error] });
+    const toast = `Persona “${id}” was not applied (the one in use stays): line ${error.line}, column ${error.column}: ${error.message}`;
+    set({ toast });
+    setTimeout(() => {
+      if (get().toast === toast) set({ toast: null });
+    }, 10_000);
+  },
+});
+
+const editor: Slice<
+  PersonaState,
+  | 'selected'
+  | 'text'
+  | 'loadedAt'
+  | 'errors'
+  | 'warnings'
+  | 'message'
+  | 'open'
+  | 'edited'
+  | 'validate'
+  | 'save'
+> = (client, set, get) => ({
+  selected: null,
+  text: '',
+  loadedAt: 0,
+  errors: [],
+  warnings: [],
+  message: null,
   async open(id) {
     const { text } = await client.invoke('persona.get_source', { id });
     set({ selected: id, text, loadedAt: Date.now(), errors: [], warnings: [], message: null });
@@ -97,6 +126,9 @@ export const usePersona = create<PersonaState>((set, get) => ({
     }
     await get().refresh();
   },
+});
+
+const changes: Slice<PersonaState, 'activate' | 'create' | 'importCard'> = (client, set, get) => ({
   async activate() {
     const { selected } = get();
     if (!selected) return;
@@ -136,12 +168,18 @@ export const usePersona = create<PersonaState>((set, get) => ({
       set({ message: say(e) });
     }
   },
-  failed(id, error) {
-    if (id === get().selected) set({ errors: [error] });
-    const toast = `Persona “${id}” was not applied (the one in use stays): line ${error.line}, column ${error.column}: ${error.message}`;
-    set({ toast });
-    setTimeout(() => {
-      if (get().toast === toast) set({ toast: null });
-    }, 10_000);
-  },
-}));
+});
+
+export function createPersonaStore(client: AetherClient) {
+  return boundStore<PersonaState>(
+    (set, get) => ({
+      ...list(client, set, get),
+      ...editor(client, set, get),
+      ...changes(client, set, get),
+    }),
+    (get) => [
+      client.on('persona.activated', () => void get().reload()),
+      client.on('persona.failed', (e) => get().failed(e.payload.id, e.payload.error)),
+    ],
+  );
+}

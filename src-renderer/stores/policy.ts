@@ -1,12 +1,14 @@
 // Approvals waiting for the user, grants, the audit log view and the gate's health. The host
 // decides everything; this keeps what the events and commands report.
-import { create } from 'zustand';
 import type { Approval, AuditRowView, GrantView } from '../../engines/bus/index.ts';
-import { client, ClientError } from '../ipc/client.ts';
+import { say, type AetherClient } from '../ipc/client.ts';
+import { boundStore, coalesce, type Slice } from './bound.ts';
 
 export type VerifyView = { ok: boolean; message: string; seq?: number | null };
 
-type PolicyState = {
+type State = PolicyState;
+
+export type PolicyState = {
   pending: Approval[];
   grants: GrantView[];
   audit: AuditRowView[];
@@ -19,6 +21,7 @@ type PolicyState = {
   notice: string | null;
   explained: Record<number, string>;
   load(): Promise<void>;
+  reload(): Promise<void>;
   respond(
     approval: Approval,
     answer: 'allow' | 'deny' | 'draft',
@@ -43,31 +46,12 @@ type PolicyState = {
   health(healthy: boolean, problem: string | null): void;
 };
 
-export const usePolicy = create<PolicyState>((set, get) => ({
+const approvals: Slice<State, 'pending' | 'respond' | 'added' | 'resolved'> = (
+  client,
+  set,
+  get,
+) => ({
   pending: [],
-  grants: [],
-  audit: [],
-  auditFilter: '',
-  verify: null,
-  verifying: false,
-  auditHealthy: true,
-  auditProblem: null,
-  keyWarning: null,
-  notice: null,
-  explained: {},
-  async load() {
-    const [{ approvals }, state] = await Promise.all([
-      client.invoke('policy.list_pending', {}),
-      client.invoke('policy.get_state', {}),
-    ]);
-    set({
-      pending: approvals,
-      auditHealthy: state.auditHealthy,
-      auditProblem: state.auditProblem,
-      keyWarning: state.keyWarning,
-    });
-    await Promise.all([get().refreshGrants(), get().refreshAudit()]);
-  },
   async respond(approval, answer, choice = {}) {
     try {
       const r = await client.invoke('policy.respond_approval', {
@@ -83,13 +67,25 @@ export const usePolicy = create<PolicyState>((set, get) => ({
       if (!r.accepted)
         set({ notice: `That answer was not accepted: ${r.reason ?? 'unknown reason'}` });
     } catch (error) {
-      set({ notice: error instanceof ClientError ? error.message : String(error) });
+      set({ notice: say(error) });
     }
     get().resolved(approval.ticketId);
   },
   added: (approval) =>
-    set({ pending: [...get().pending.filter((a) => a.ticketId !== approval.ticketId), approval] }),
+    set({
+      pending: [...get().pending.filter((a) => a.ticketId !== approval.ticketId), approval],
+    }),
   resolved: (ticketId) => set({ pending: get().pending.filter((a) => a.ticketId !== ticketId) }),
+});
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const grants: Slice<State, 'grants' | 'refreshGrants' | 'revoke' | 'revokeAll'> = (
+  client,
+  set,
+  get,
+) => ({
+  grants: [],
   async refreshGrants() {
     set({ grants: (await client.invoke('policy.list_grants', {})).grants });
   },
@@ -99,11 +95,22 @@ export const usePolicy = create<PolicyState>((set, get) => ({
   },
   async revokeAll() {
     const r = await client.invoke('policy.revoke_all', {});
-    set({
-      notice: `Revoked ${r.revoked} grant${r.revoked === 1 ? '' : 's'} and stopped ${r.cancelled} action${r.cancelled === 1 ? '' : 's'} in ${Math.round(r.ms)} ms.`,
-    });
+    const what = `${plural(r.revoked, 'grant')} and stopped ${plural(r.cancelled, 'action')}`;
+    set({ notice: `Revoked ${what} in ${Math.round(r.ms)} ms.` });
     await get().refreshGrants();
   },
+});
+
+type AuditKeys = 'audit' | 'auditFilter' | 'verify' | 'verifying' | 'explained';
+const auditLog: Slice<
+  State,
+  AuditKeys | 'refreshAudit' | 'setFilter' | 'runVerify' | 'exportAudit' | 'explain'
+> = (client, set, get) => ({
+  audit: [],
+  auditFilter: '',
+  verify: null,
+  verifying: false,
+  explained: {},
   async refreshAudit() {
     const decision = get().auditFilter || undefined;
     set({ audit: (await client.invoke('policy.list_audit', { limit: 200, decision })).rows });
@@ -134,5 +141,50 @@ export const usePolicy = create<PolicyState>((set, get) => ({
     const { text } = await client.invoke('policy.explain', { seq });
     set({ explained: { ...get().explained, [seq]: text } });
   },
+});
+
+const gate: Slice<
+  State,
+  'auditHealthy' | 'auditProblem' | 'keyWarning' | 'notice' | 'load' | 'reload' | 'health'
+> = (client, set, get) => ({
+  auditHealthy: true,
+  auditProblem: null,
+  keyWarning: null,
+  notice: null,
+  reload: () => get().load(),
+  async load() {
+    const [{ approvals }, state] = await Promise.all([
+      client.invoke('policy.list_pending', {}),
+      client.invoke('policy.get_state', {}),
+    ]);
+    const { auditHealthy, auditProblem, keyWarning } = state;
+    set({ pending: approvals, auditHealthy, auditProblem, keyWarning });
+    await Promise.all([get().refreshGrants(), get().refreshAudit()]);
+  },
   health: (healthy, problem) => set({ auditHealthy: healthy, auditProblem: problem }),
-}));
+});
+
+export function createPolicyStore(client: AetherClient) {
+  return boundStore<State>(
+    (set, get) => ({
+      ...gate(client, set, get),
+      ...approvals(client, set, get),
+      ...grants(client, set, get),
+      ...auditLog(client, set, get),
+    }),
+    (get) => {
+      // Audit rows come in bursts (decision, approval, outcome): refresh the list once per burst.
+      const audit = coalesce(150, () => void get().refreshAudit());
+      return [
+        client.on('policy.approval_pending', (e) => get().added(e.payload.approval)),
+        client.on('policy.approval_resolved', (e) => get().resolved(e.payload.ticketId)),
+        client.on('policy.grants_changed', () => void get().refreshGrants()),
+        client.on('policy.health_changed', ({ payload: p }) =>
+          get().health(p.auditHealthy, p.problem),
+        ),
+        client.on('policy.audit_appended', audit.schedule),
+        audit.cancel,
+      ];
+    },
+  );
+}

@@ -1,0 +1,41 @@
+// What every client of the host looks like to the stores (socket, preload bridge, test client).
+import type {
+  CommandInput,
+  CommandOutput,
+  Envelope,
+  ErrorInfo,
+  EventName,
+  ExposedCommandName,
+  InvokeResult,
+} from '../../engines/bus/index.ts';
+import type { ConnectionState, ResyncReason } from './events.ts';
+
+export type AetherClient = {
+  invoke<K extends ExposedCommandName>(
+    command: K,
+    input: CommandInput<K>,
+  ): Promise<CommandOutput<K>>;
+  /** Calls `fn` for each event of that name; returns the unsubscribe. */
+  on<N extends EventName>(name: N, fn: (event: Envelope<N>) => void): () => void;
+  /** After a replay gap or a reconnect: events were missed, so state must be fetched again. */
+  onResync(fn: (reason: ResyncReason) => void): () => void;
+  onConnection(fn: (state: ConnectionState) => void): () => void;
+  close(): void;
+};
+
+export class ClientError extends Error {
+  readonly code: ErrorInfo['code'];
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.code = info.code;
+  }
+}
+
+export function unwrap(result: InvokeResult): unknown {
+  if (result.ok) return result.output;
+  throw new ClientError(result.error);
+}
+
+/** What the UI shows for a failed call. */
+export const say = (error: unknown): string =>
+  error instanceof ClientError || error instanceof Error ? error.message : String(error);
