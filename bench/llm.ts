@@ -147,7 +147,7 @@ async function aetherSide() {
     threads,
     contextSize,
     gpu: 'off',
-    now: () => performance.now(),
+    monotonic: () => performance.now(),
   });
   await provider.load();
   let id = 0;

@@ -2,7 +2,8 @@
 // Compile time of the bundled packs and of a large one (every pool full), against the bare
 // dependencies doing only their part (yaml parse + zod check of the same text), and save-to-active
 // latency at an idle boundary in a real host: persona.save (through L5) → persona.activated, and a
-// file written outside the app → the watcher → persona.activated. Prints JSON.
+// file written outside the app → the watcher → persona.activated; and a save made mid-reply,
+// live once the turn is at rest (persona-midreply.ts). Prints JSON.
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { createHost, sourceResources } from '../engines/host/index.ts';
 import { compile, COMPILE_LIMITS as LIMITS, packSchema } from '../engines/persona/index.ts';
+import { midReplySwaps } from './persona-midreply.ts';
 import { round, summary } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' } } });
@@ -135,6 +137,7 @@ async function swaps(): Promise<{
 }
 
 const swap = await swaps();
+const midReply = await midReplySwaps(10);
 console.log(
   JSON.stringify(
     {
@@ -144,10 +147,17 @@ console.log(
       worstRequest: worst,
       saveToActiveMs: swap.save,
       fileWriteToActiveMs: swap.watcher,
-      targets: { compileP95Ms: '<= 50', saveToActiveMs: '<= 500', worstRequestP95Ms: '<= 100' },
+      midReply,
+      targets: {
+        compileP95Ms: '<= 50',
+        saveToActiveMs: '<= 500',
+        midReplyRestToActiveMs: '<= 500',
+        worstRequestP95Ms: '<= 100',
+      },
       met: {
         compileP95Ms: worstP95 <= 50,
         saveToActiveMs: swap.save.p95 <= 500 && swap.watcher.p95 <= 500,
+        midReplyRestToActiveMs: midReply.restToActiveMs.p95 <= 500,
         worstRequestP95Ms: Object.values(worst).every(
           (w) => (w as { ms: { p95: number } }).ms.p95 <= 100,
         ),

@@ -4,7 +4,7 @@ import { AetherError, createBus, type Envelope } from './index.ts';
 function makeBus(replayLimit?: number) {
   let t = 0;
   let n = 0;
-  return createBus({ now: () => ++t, newId: () => `id-${++n}`, replayLimit });
+  return createBus({ clock: { monotonic: () => ++t }, newId: () => `id-${++n}`, replayLimit });
 }
 
 describe('bus commands', () => {

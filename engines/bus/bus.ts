@@ -1,5 +1,6 @@
 // The in-process bus: typed commands with exactly one handler each, and typed events with a
 // replay buffer so a subscriber that reconnects can catch up from its last seq.
+import type { Clock, NewId } from './clock.ts';
 import type { Source } from './define.ts';
 import type { EngineHealth } from './contract/host.ts';
 import { AetherError } from './errors.ts';
@@ -67,9 +68,9 @@ export type Engine = { start(): void; dispose(): void; health(): EngineHealth };
 export type EmitMeta = { source: Source; changeId?: string; turnId?: string };
 
 export type BusOptions = {
-  /** Monotonic clock in ms. */
-  now: () => number;
-  newId: () => string;
+  /** Stamps each event's `at` (monotonic ms since the host started). */
+  clock: Pick<Clock, 'monotonic'>;
+  newId: NewId;
   /** How many recent events are kept for replay. */
   replayLimit?: number;
 };
@@ -202,7 +203,7 @@ export function createBus(options: BusOptions) {
         payload: checked,
         changeId: meta.changeId ?? '',
         source: meta.source,
-        at: options.now(),
+        at: options.clock.monotonic(),
         v: ENVELOPE_VERSION,
       } as Envelope<K>;
     }
@@ -213,7 +214,7 @@ export function createBus(options: BusOptions) {
       changeId: meta.changeId ?? options.newId(),
       ...(meta.turnId ? { turnId: meta.turnId } : {}),
       source: meta.source,
-      at: options.now(),
+      at: options.clock.monotonic(),
       v: ENVELOPE_VERSION,
     } as Envelope<K>;
     recent.push(envelope as Envelope);

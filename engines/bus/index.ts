@@ -143,6 +143,14 @@ export {
 } from './contract/memory.ts';
 export { DisposableSet, MutableDisposable } from './disposable.ts';
 export {
+  systemClock,
+  randomId,
+  type Clock,
+  type NewId,
+  type TimerHandle,
+  type TimerOptions,
+} from './clock.ts';
+export {
   invokeRequestSchema,
   type InvokeRequest,
   clientMessageSchema,

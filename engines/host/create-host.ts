@@ -1,16 +1,18 @@
 // The composition root: storage, the bus and the engines, built with plain constructor
 // injection and disposed in reverse order. Desktop and headless modes both start here.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import {
   createBus,
   DisposableSet,
+  randomId,
+  systemClock,
   type Bus,
   type CatalogEntry,
+  type Clock,
   type Health,
+  type NewId,
 } from '../bus/index.ts';
 import { createInteractionEngine } from '../interaction/index.ts';
 import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
@@ -52,6 +54,10 @@ export type HostOptions = {
   approvalTimeoutMs?: number;
   /** The models offered for download (the bundled catalog unless given). */
   modelCatalog?: CatalogEntry[];
+  /** Time for every engine: wall clock, monotonic clock and timers (the system's unless given). */
+  clock?: Clock;
+  /** Where ids come from (random UUIDs unless given). */
+  newId?: NewId;
   /** Memory's background timing (tests shorten the quiet periods). */
   memory?: Pick<
     MemoryDeps,
@@ -70,10 +76,10 @@ export type Host = {
 export function createHost(options: HostOptions): Host {
   const resources = { ...sourceResources, ...options.resources };
   const log = options.log ?? silentLogger;
-  const startedAt = performance.now();
-  const now = () => performance.now() - startedAt;
+  const clock = options.clock ?? systemClock();
+  const newId = options.newId ?? randomId;
   const storage = openStorage({ dataDir: options.dataDir, migrationsDir: resources.migrationsDir });
-  const bus = createBus({ now, newId: randomUUID });
+  const bus = createBus({ clock, newId });
 
   const workspace = options.workspace ?? homedir();
   const keyVault = options.keyVault ?? fileVault(vaultDir(options.dataDir));
@@ -83,10 +89,10 @@ export function createHost(options: HostOptions): Host {
     settings: storage.settings,
     dataDir: options.dataDir,
     workspace,
-    sessionId: randomUUID(),
+    sessionId: newId(),
     keyVault,
-    now: Date.now,
-    newId: randomUUID,
+    clock,
+    newId,
     executors: createToolset({
       workspace,
       trashDir: join(options.dataDir, 'trash'),
@@ -101,12 +107,13 @@ export function createHost(options: HostOptions): Host {
     personasDir: resources.personasDir,
     userDir: join(options.dataDir, 'personas'),
     settings: storage.settings,
-    now: Date.now,
+    clock,
   });
   const presence = createPresenceEngine({ bus });
   const router = createRouterEngine({
     bus,
-    now,
+    clock,
+    newId,
     modelPath: options.modelPath ?? null,
     maxTokens: options.maxTokens,
     contextSize: options.contextSize,
@@ -122,8 +129,8 @@ export function createHost(options: HostOptions): Host {
     bus,
     db: storage.db,
     dataDir: options.dataDir,
-    now: Date.now,
-    newId: randomUUID,
+    clock,
+    newId,
     settings: storage.settings,
     ...options.memory,
   });
@@ -135,8 +142,8 @@ export function createHost(options: HostOptions): Host {
   const interaction = createInteractionEngine({
     bus,
     conversations: storage.conversations,
-    now: Date.now,
-    newId: randomUUID,
+    clock,
+    newId,
   });
   const engines = { policy, persona, presence, router, memory, interaction };
 
@@ -173,7 +180,7 @@ export function createHost(options: HostOptions): Host {
     name: 'aether',
     version: VERSION,
     mode: options.mode,
-    uptimeMs: Math.round(now()),
+    uptimeMs: Math.round(clock.monotonic()),
     engines: {
       storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
       interaction: interaction.health(),

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Envelope, EventName } from '../bus/index.ts';
+import type { Clock, Envelope, EventName } from '../bus/index.ts';
 import { createHost, type Host } from './create-host.ts';
 
 /** The next event of this name (that passes `where`). */
@@ -48,4 +48,61 @@ export function hostInTemp(
   if (options.preset) host.storage.settings.set('policy.preset', { name: options.preset });
   hosts.push(host);
   return { host, top, workspace, dataDir };
+}
+
+export type ManualClock = Clock & {
+  /** Moves time forward, running every timer that falls due, in order, letting each settle. */
+  advance(ms: number): Promise<void>;
+  /** How many timers are waiting. */
+  pending(): number;
+};
+
+/** A clock that moves only when the test says: no sleeps, no flaky timing. */
+export function manualClock(startMs = Date.now()): ManualClock {
+  let wall = startMs;
+  let mono = 0;
+  let nextId = 1;
+  const timers = new Map<number, { at: number; fn: () => void; every: number | null }>();
+  const add = (fn: () => void, ms: number, every: number | null) => {
+    const id = nextId++;
+    timers.set(id, { at: mono + Math.max(0, ms), fn, every });
+    return id;
+  };
+  const clear = (timer: unknown) => {
+    timers.delete(timer as number);
+  };
+  // One turn of the event loop: promise chains started by a timer run before the next one.
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const moveTo = (at: number) => {
+    const to = Math.max(mono, at);
+    wall += to - mono;
+    mono = to;
+  };
+  const firstDue = (end: number) =>
+    [...timers.entries()]
+      .filter(([, t]) => t.at <= end)
+      .sort(([a, x], [b, y]) => x.at - y.at || a - b)[0];
+  return {
+    now: () => wall,
+    monotonic: () => mono,
+    setTimeout: (fn, ms) => add(fn, ms, null),
+    setInterval: (fn, ms) => add(fn, ms, Math.max(1, ms)),
+    clearTimeout: clear,
+    clearInterval: clear,
+    sleep: (ms) => new Promise<void>((resolve) => add(resolve, ms, null)),
+    async advance(ms) {
+      const end = mono + ms;
+      for (let due = firstDue(end); due; due = firstDue(end)) {
+        const [id, timer] = due;
+        moveTo(timer.at);
+        if (timer.every) timer.at += timer.every;
+        else timers.delete(id);
+        timer.fn();
+        await settle();
+      }
+      moveTo(end);
+      await settle();
+    },
+    pending: () => timers.size,
+  };
 }

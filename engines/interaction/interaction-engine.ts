@@ -61,7 +61,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
   const handlers = chatHandlers({
     bus,
     conversations: deps.conversations,
-    now: deps.now,
+    clock: deps.clock,
     newId: deps.newId,
     runner,
     machine,
@@ -112,7 +112,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
 
   const engine = {
     start(): void {
-      deps.conversations.markInterrupted(deps.now());
+      deps.conversations.markInterrupted(deps.clock.now());
       disposables.add(bus.handleAll(handlers));
       watch();
       actor.start();

@@ -8,6 +8,8 @@ import {
   type ChatMessage,
   type ErrorInfo,
   type Turn,
+  type Clock,
+  type NewId,
 } from '../bus/index.ts';
 import type { ConversationStore } from '../storage/index.ts';
 import { formatOutcome } from './format-outcome.ts';
@@ -17,9 +19,8 @@ import type { SlashAction } from './slash.ts';
 export type RunnerDeps = {
   bus: Bus;
   conversations: ConversationStore;
-  /** Wall-clock ms, for stored timestamps. */
-  now: () => number;
-  newId: () => string;
+  clock: Clock;
+  newId: NewId;
   maxTokens?: number;
   /** How many earlier turns of the conversation go into the prompt. */
   historyTurns?: number;
@@ -149,7 +150,7 @@ export function createTurnRunner(deps: RunnerDeps) {
         ttftMs: r.ttftMs,
         tokens: r.tokens,
         tokensPerSecond: r.tokensPerSecond,
-        completedAt: deps.now(),
+        completedAt: deps.clock.now(),
         steps: r.steps,
       });
     } catch (error) {
@@ -159,7 +160,7 @@ export function createTurnRunner(deps: RunnerDeps) {
         assistantText: '',
         status: stopped ? 'stopped' : 'error',
         error: stopped ? null : toErrorInfo(error),
-        completedAt: deps.now(),
+        completedAt: deps.clock.now(),
       });
     }
     cancelled.delete(turnId);
@@ -189,7 +190,7 @@ export function createTurnRunner(deps: RunnerDeps) {
       ...EMPTY,
       assistantText: stopped ? '' : formatOutcome(outcome),
       status: stopped ? 'stopped' : 'complete',
-      completedAt: deps.now(),
+      completedAt: deps.clock.now(),
     });
     actions.delete(turnId);
     cancelled.delete(turnId);
@@ -206,14 +207,14 @@ export function createTurnRunner(deps: RunnerDeps) {
     answer: string | (() => Promise<string>),
   ): string {
     const turnId = deps.newId();
-    const turn = conversations.startTurn(turnId, conversationId, userText, deps.now());
+    const turn = conversations.startTurn(turnId, conversationId, userText, deps.clock.now());
     bus.emit('chat.turn_started', { turn }, { source: 'interaction', changeId, turnId });
     const finish = (text: string) => {
       const finished = conversations.finishTurn(turnId, {
         ...EMPTY,
         assistantText: text,
         status: 'complete',
-        completedAt: deps.now(),
+        completedAt: deps.clock.now(),
       });
       if (finished) finishedEvent(finished, changeId);
     };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
 import { createHost, type Host, type HostOptions } from '../host/index.ts';
-import { nextEvent, say } from '../host/testing.ts';
+import { manualClock, nextEvent, say } from '../host/testing.ts';
 import { mergeDuplicates } from './consolidate.ts';
 import { groundedFacts } from './extract-model.ts';
 import { MemoryStore } from './store.ts';
@@ -307,9 +307,11 @@ describe('artifacts, merging and pausing', () => {
   });
 
   it('pauses background upkeep when asked, and remembers that across a restart', async () => {
-    const { host, top } = start({ memory: { consolidateEveryMs: 50 } });
+    // Upkeep runs on a clock the test moves: a paused hour passes in no time and nothing runs.
+    const clock = manualClock();
+    const { host, top } = start({ clock, memory: { consolidateEveryMs: 60_000 } });
     await host.bus.invoke('memory.set_settings', { consolidationPaused: true });
-    const long = Date.now() - 400 * 86_400_000;
+    const long = clock.now() - 400 * 86_400_000;
     const { itemId } = await host.bus.invoke('memory.ingest_turn', {
       turnId: 'old',
       conversationId: 'c',
@@ -317,14 +319,15 @@ describe('artifacts, merging and pausing', () => {
       text: 'an old remark',
       at: long,
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await clock.advance(3_600_000);
     expect((await host.bus.invoke('memory.why', { id: itemId })).item.status).toBe('active');
     await host.dispose();
     const again = createHost({
       mode: 'headless',
       dataDir: join(top, 'data'),
       threads: 1,
-      memory: { consolidateEveryMs: 50 },
+      clock,
+      memory: { consolidateEveryMs: 60_000 },
     });
     hosts.push(again);
     expect(await again.bus.invoke('memory.get_settings', {})).toEqual({
@@ -332,11 +335,8 @@ describe('artifacts, merging and pausing', () => {
       modelExtraction: true,
     });
     await again.bus.invoke('memory.set_settings', { consolidationPaused: false });
-    await expect
-      .poll(async () => (await again.bus.invoke('memory.why', { id: itemId })).item.status, {
-        timeout: 5000,
-      })
-      .toBe('forgotten');
+    await clock.advance(60_000);
+    expect((await again.bus.invoke('memory.why', { id: itemId })).item.status).toBe('forgotten');
   });
 });
 

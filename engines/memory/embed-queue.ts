@@ -1,15 +1,15 @@
 // Embeddings for memory, made in the background in batches when an embedding model is installed
 // (and backfilled for what was written before), and the question's embedding for a query, within
 // the time the query has.
-import { AetherError, type Bus } from '../bus/index.ts';
+import { AetherError, type Bus, type Clock, type TimerHandle } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import type { VectorIndex } from './vectors.ts';
 
-export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
+export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db, clock: Clock) {
   // null = not known yet, false = no embedding model installed (until the models change).
   let embedding: boolean | null = null;
   let queue: Array<{ rowid: number; text: string }> = [];
-  let flushing: ReturnType<typeof setTimeout> | null = null;
+  let flushing: TimerHandle | null = null;
 
   async function flush(): Promise<void> {
     const batch = queue.splice(0, 32);
@@ -34,7 +34,7 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
       );
     }
     if (queue.length)
-      flushing ??= setTimeout(() => {
+      flushing ??= clock.setTimeout(() => {
         flushing = null;
         void flush();
       }, 0);
@@ -46,7 +46,7 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
     const waiting = queue.find((q) => q.rowid === rowid);
     if (waiting) waiting.text = text;
     else queue.push({ rowid, text });
-    flushing ??= setTimeout(() => {
+    flushing ??= clock.setTimeout(() => {
       flushing = null;
       void flush();
     }, 100);
@@ -71,9 +71,9 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
       budgetMs: number,
     ): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
       if (!vectors.available || embedding === false) return undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: TimerHandle | undefined;
       const timeout = new Promise<undefined>((r) => {
-        timer = setTimeout(() => r(undefined), Math.max(1, budgetMs));
+        timer = clock.setTimeout(() => r(undefined), Math.max(1, budgetMs));
       });
       const embedded = bus
         .invoke('router.embed', { texts: [text.slice(0, 2000)] })
@@ -88,11 +88,11 @@ export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db) {
       try {
         return await Promise.race([embedded, timeout]);
       } finally {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
       }
     },
     dispose(): void {
-      if (flushing) clearTimeout(flushing);
+      if (flushing) clock.clearTimeout(flushing);
       queue = [];
     },
   };

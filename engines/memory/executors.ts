@@ -12,7 +12,7 @@ export function memoryExecutors(core: MemoryCore): Executors {
       if (!w) throw new AetherError('BadRequest', 'nothing to remember');
       if ('confirmId' in w) {
         const item = core.require(w.confirmId);
-        queries.setStatus(item.id, 'active', deps.now());
+        queries.setStatus(item.id, 'active', deps.clock.now());
         store.index(item.rowid, item.content);
         changed('confirmed', item.id);
         return { summary: `remembered: ${item.content}`, output: item.id };
@@ -26,7 +26,7 @@ export function memoryExecutors(core: MemoryCore): Executors {
       mkdirSync(dirname(req.path!), { recursive: true });
       const provenance = (id: string) => queries.provenance(id);
       const body = {
-        exportedAt: new Date(deps.now()).toISOString(),
+        exportedAt: new Date(deps.clock.now()).toISOString(),
         items: items.map((i) => ({ ...i, provenance: provenance(i.id) })),
       };
       writeFileSync(req.path!, JSON.stringify(body, null, 2), { mode: 0o600 });

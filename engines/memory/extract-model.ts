@@ -2,7 +2,7 @@
 // a grammar. It waits until the companion has been quiet a while, gives way to any turn (L4 cancels
 // background work when a turn starts) and reports every failure instead of swallowing it.
 import { z } from 'zod';
-import type { Bus, ChatMessage } from '../bus/index.ts';
+import type { Bus, ChatMessage, Clock, TimerHandle } from '../bus/index.ts';
 import { normalize } from './rules.ts';
 
 export const FACTS_SCHEMA = {
@@ -110,6 +110,7 @@ export type ModelExtractorDeps = {
   bus: Bus;
   enabled: () => boolean;
   /** How long the companion must have been quiet before the model is used for this. */
+  clock: Clock;
   idleMs: number;
   maxTokens: number;
   write: (c: Candidate, facts: ExtractedFact[], extractor: string) => Promise<void>;
@@ -117,7 +118,7 @@ export type ModelExtractorDeps = {
 
 export function createModelExtractor(deps: ModelExtractorDeps) {
   const queue: Candidate[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: TimerHandle | null = null;
   let running = false;
   let stopped = false;
 
@@ -184,14 +185,14 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
   /** Waits for a quiet moment again: each new turn pushes the work back. */
   function later(): void {
     if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
+    if (timer) deps.clock.clearTimeout(timer);
+    const quiet = () => {
       timer = null;
       void drain().then(() => {
         if (queue.length > 0 && !running) later();
       });
-    }, deps.idleMs);
-    timer.unref();
+    };
+    timer = deps.clock.setTimeout(quiet, deps.idleMs, { background: true });
   }
 
   return {
@@ -209,7 +210,7 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
     pending: () => queue.length,
     dispose(): void {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      if (timer) deps.clock.clearTimeout(timer);
     },
   };
 }

@@ -1,6 +1,13 @@
 // What L2's handlers share: the store and its queries, vectors, sessions, the persona's memory
 // rules, and the ways a fact is written (through L5), proposed (waiting for the user) or forgotten.
-import { AetherError, type Bus, type FactWrite, type MemoryItem } from '../bus/index.ts';
+import {
+  AetherError,
+  type Bus,
+  type Clock,
+  type FactWrite,
+  type MemoryItem,
+  type NewId,
+} from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { createEmbedQueue } from './embed-queue.ts';
 import { createModelExtractor, type Candidate, type ExtractedFact } from './extract-model.ts';
@@ -14,8 +21,8 @@ export type MemoryDeps = {
   bus: Bus;
   db: Db;
   dataDir: string;
-  now: () => number;
-  newId: () => string;
+  clock: Clock;
+  newId: NewId;
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
   /** How long a forgotten item's tombstone lasts before its content is deleted. */
   graceMs?: number;
@@ -34,7 +41,7 @@ export function createMemoryCore(deps: MemoryDeps) {
   const store = new MemoryStore(db);
   const queries = new MemoryQueries(db);
   const vectors = new VectorIndex(db);
-  const embeddings = createEmbedQueue(bus, vectors, db);
+  const embeddings = createEmbedQueue(bus, vectors, db, deps.clock);
   const sessions = new Sessions(db, store);
   const graceMs = deps.graceMs ?? 7 * DAY;
   // The active persona's memory rules (its L2 artifact): how long turns are kept, and what is
@@ -48,8 +55,8 @@ export function createMemoryCore(deps: MemoryDeps) {
   // The people memory has heard from, so a question naming one favours what they said.
   let speakerCache: { at: number; names: string[] } | null = null;
   const speakers = (): string[] => {
-    if (!speakerCache || deps.now() - speakerCache.at > 60_000)
-      speakerCache = { at: deps.now(), names: queries.speakers() };
+    if (!speakerCache || deps.clock.now() - speakerCache.at > 60_000)
+      speakerCache = { at: deps.clock.now(), names: queries.speakers() };
     return speakerCache.names;
   };
 
@@ -90,8 +97,8 @@ export function createMemoryCore(deps: MemoryDeps) {
     const provenance = { source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor };
     const same = active.find((i) => normalize(i.content) === key);
     if (same) {
-      queries.reinforce(same.id, deps.now());
-      store.addProvenance(same.id, provenance, deps.now());
+      queries.reinforce(same.id, deps.clock.now());
+      store.addProvenance(same.id, provenance, deps.clock.now());
       changed('reinforced', same.id);
       return store.get(same.id)!;
     }
@@ -110,7 +117,7 @@ export function createMemoryCore(deps: MemoryDeps) {
         contradicts,
       }),
       [provenance],
-      deps.now(),
+      deps.clock.now(),
     );
     embeddings.later(item.rowid, item.content);
     changed(contradicts ? 'contradiction' : 'added', item.id);
@@ -145,7 +152,7 @@ export function createMemoryCore(deps: MemoryDeps) {
     const same = queries.liveOfKind(w.kind).find((i) => normalize(i.content) === key);
     const provenance = { source: 'turn', ref: w.turnId ?? 'user', extractor: w.extractor };
     if (same) {
-      store.addProvenance(same.id, provenance, deps.now());
+      store.addProvenance(same.id, provenance, deps.clock.now());
       return same.id;
     }
     const p = store.add(
@@ -156,7 +163,7 @@ export function createMemoryCore(deps: MemoryDeps) {
         status: 'proposed',
       }),
       [provenance],
-      deps.now(),
+      deps.clock.now(),
     );
     changed('proposed', p.id);
     return p.id;
@@ -199,6 +206,7 @@ export function createMemoryCore(deps: MemoryDeps) {
   const extractor = createModelExtractor({
     bus,
     enabled: () => settingsView().modelExtraction,
+    clock: deps.clock,
     idleMs: deps.extractIdleMs ?? 20_000,
     maxTokens: deps.extractMaxTokens ?? 160,
     write: writeExtracted,

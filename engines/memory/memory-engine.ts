@@ -79,7 +79,7 @@ function listen(core: MemoryCore, disposables: DisposableSet): void {
         resource,
         excerpt,
         turnId: event.turnId ?? null,
-        now: deps.now(),
+        now: deps.clock.now(),
         newId: deps.newId,
       });
       core.embeddings.later(item.rowid, item.content);

@@ -34,7 +34,9 @@ export function queryTerms(text: string): string[] {
 export type RetrieveOptions = {
   k: number;
   deadlineMs: number;
+  /** Wall-clock ms (recency); the deadline runs on `monotonic` (the clock's, or performance's). */
   now: number;
+  monotonic?: () => number;
   allowPrivacy?: MemoryItem['privacy'][];
   kinds?: MemoryItem['kind'][];
   /** Names of people, to favour what the person a question names said. */
@@ -55,12 +57,12 @@ const dfCache = new WeakMap<
   { total: number; at: number; terms: Map<string, number> }
 >();
 
-function informative(store: MemoryStore, terms: string[]): string[] {
+function informative(store: MemoryStore, terms: string[], now: number): string[] {
   let c = dfCache.get(store);
-  if (!c || Date.now() - c.at > 60_000) {
+  if (!c || now - c.at > 60_000) {
     c = {
       total: (store.db.prepare(`SELECT count(*) AS n FROM memory_fts`).get() as { n: number }).n,
-      at: Date.now(),
+      at: now,
       terms: new Map(),
     };
     dfCache.set(store, c);
@@ -100,8 +102,9 @@ export function retrieve(
   text: string,
   o: RetrieveOptions,
 ): { hits: MemoryHit[]; partial: boolean } {
-  const started = performance.now();
-  const terms = informative(store, queryTerms(text));
+  const monotonic = o.monotonic ?? (() => performance.now());
+  const started = monotonic();
+  const terms = informative(store, queryTerms(text), o.now);
   if (terms.length === 0 && !o.vector) return { hits: [], partial: false };
   const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
   const lexical: Array<{ rowid: number; item: MemoryItem; score: number }> = [];
@@ -122,7 +125,7 @@ export function retrieve(
     const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
     const rows = lexicalQuery(store).iterate(match, Math.max(50, o.k * 5));
     for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
-      if (performance.now() - started > o.deadlineMs) {
+      if (monotonic() - started > o.deadlineMs) {
         partial = true;
         break;
       }
@@ -153,7 +156,7 @@ export function retrieve(
   for (const [rank, [rowid]] of o.vector.index
     .nearest(o.vector.query, Math.max(20, o.k * 2))
     .entries()) {
-    if (performance.now() - started > o.deadlineMs) {
+    if (monotonic() - started > o.deadlineMs) {
       partial = true;
       break;
     }

@@ -14,13 +14,13 @@ export function startUpkeep(core: MemoryCore, onError: (error: Error) => void): 
     const turn = await deps.bus.invoke('turn.get_state', {}).catch(() => ({ state: 'idle' }));
     // Paused while it waited for the turn state: the pause wins.
     if (paused() || (turn.state !== 'idle' && turn.state !== 'error')) return;
-    const report = consolidate(deps.db, deps.now(), core.graceMs);
+    const report = consolidate(deps.db, deps.clock.now(), core.graceMs);
     for (const rowid of report.purgedRowids) vectors.remove(rowid);
-    const merged = mergeDuplicates(deps.db, deps.now(), core.graceMs);
+    const merged = mergeDuplicates(deps.db, deps.clock.now(), core.graceMs);
     if (report.expired + report.purged + merged.merged > 0) changed('consolidated', null);
     if (paused()) return;
     const summaries = await summarizeQuiet(deps.bus, sessions, {
-      now: deps.now(),
+      now: deps.clock.now(),
       quietMs: deps.summarizeQuietMs ?? 2 * 3_600_000,
       minTurns: 6,
       limit: 3,
@@ -30,11 +30,11 @@ export function startUpkeep(core: MemoryCore, onError: (error: Error) => void): 
     if (summaries.summarized > 0) changed('summarized', null);
   };
   const safely = () => void run().catch(onError);
-  const timer = setInterval(safely, deps.consolidateEveryMs ?? 10 * 60_000);
-  timer.unref();
+  const every = deps.consolidateEveryMs ?? 10 * 60_000;
+  const timer = deps.clock.setInterval(safely, every, { background: true });
   safely();
   return () => {
     stopped = true;
-    clearInterval(timer);
+    deps.clock.clearInterval(timer);
   };
 }

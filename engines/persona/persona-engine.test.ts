@@ -98,10 +98,9 @@ describe('persona hot-reload', () => {
     await host.bus.invoke('chat.cancel_turn', {});
     const swap = await activated;
     expect(swap.payload.displayName).toBe('Juniper');
-    // Swapped at the boundary (the turn at rest), not before it, and within 500 ms of it.
-    const afterRest = swap.at - (await atRest).at;
-    expect(afterRest).toBeGreaterThanOrEqual(0);
-    expect(afterRest).toBeLessThan(500);
+    // Swapped at the boundary (the turn at rest), not before it; how soon after it is
+    // bench:persona's midReply.restToActiveMs (target p95 ≤ 500 ms).
+    expect(swap.seq).toBeGreaterThan((await atRest).seq);
     expect((await done).payload.turn.status).toBe('stopped');
   });
 
@@ -173,9 +172,10 @@ describe('persona hot-reload', () => {
     const secret = Buffer.from(ed25519.utils.randomSecretKey()).toString('hex');
     const folder = join(dataDir, 'personas', 'atlas');
     mkdirSync(folder, { recursive: true });
+    const compiled = nextEvent(host, 'persona.activated', (e) => e.payload.id === 'atlas');
     writeFileSync(join(folder, 'persona.sig'), JSON.stringify(signPack(text, secret, 'Atlas Inc')));
     writeFileSync(join(folder, 'persona.yaml'), text);
-    await new Promise((r) => setTimeout(r, 300)); // the watcher has compiled it: signed, but by nobody trusted yet
+    await compiled; // the watcher has compiled it: signed, but by nobody trusted yet
     expect((await host.bus.invoke('persona.get_active', {})).policy.signed).toBe(false);
     const signed = nextEvent(host, 'persona.activated', (e) => e.payload.policy.signed);
     const publicKey = Buffer.from(ed25519.getPublicKey(Buffer.from(secret, 'hex'))).toString('hex');

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import {
   DisposableSet,
   type Bus,
+  type Clock,
   type Engine,
   type Executors,
   type HandlersFor,
@@ -26,7 +27,8 @@ export type PersonaDeps = {
   userDir: string;
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
   personaId?: string;
-  now: () => number;
+  /** Times the settle delay of saves made outside the app. */
+  clock: Clock;
   /** Watch the folders for saves made outside the app (default on). */
   watch?: boolean;
 };
@@ -61,7 +63,7 @@ export function createPersonaEngine(deps: PersonaDeps) {
       disposables.add(bus.on('turn.state_changed', (e) => live.turnMoved(e.payload.state)));
       live.first();
       if (deps.watch !== false)
-        watchFolders([deps.personasDir, deps.userDir], disposables, {
+        watchFolders([deps.personasDir, deps.userDir], disposables, deps.clock, {
           activeId,
           reload: live.reload,
           degrade: live.degrade,

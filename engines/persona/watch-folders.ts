@@ -1,14 +1,15 @@
 // Saves made outside the app (any editor): a recursive watcher on both persona folders compiles
 // a pack once its burst of writes settles.
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import type { DisposableSet } from '../bus/index.ts';
+import type { Clock, DisposableSet, TimerHandle } from '../bus/index.ts';
 
 export function watchFolders(
   dirs: string[],
   disposables: DisposableSet,
+  clock: Clock,
   o: { activeId: () => string; reload: (id: string) => void; degrade: (detail: string) => void },
 ): void {
-  const timers = new Map<string, NodeJS.Timeout>();
+  const timers = new Map<string, TimerHandle>();
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     let watcher: FSWatcher;
@@ -19,10 +20,10 @@ export function watchFolders(
         const id = first === 'trusted-keys.json' ? o.activeId() : first;
         if (!id || !/^[a-z0-9][a-z0-9-]*$/.test(id)) return;
         // Editors save in bursts (truncate, write, rename): compile once it settles.
-        clearTimeout(timers.get(id));
+        clock.clearTimeout(timers.get(id));
         timers.set(
           id,
-          setTimeout(() => {
+          clock.setTimeout(() => {
             timers.delete(id);
             o.reload(id);
           }, 40),
@@ -35,6 +36,6 @@ export function watchFolders(
     disposables.addFn(() => watcher.close());
   }
   disposables.addFn(() => {
-    for (const t of timers.values()) clearTimeout(t);
+    for (const t of timers.values()) clock.clearTimeout(t);
   });
 }

@@ -49,14 +49,14 @@ export async function askUser(
         label: o.label,
         scope: describeScope(o.scope),
       })),
-      createdAt: ctx.now(),
+      createdAt: ctx.clock.now(),
       expiresAt,
       variants:
         canon.capability === 'router.remote_with_private'
           ? [{ id: 'without-private' as const, label: 'Send without the private parts' }]
           : [],
     }),
-    ctx.now(),
+    ctx.clock.now(),
     request.turnId ?? null,
   );
   ctx.bus.emit('policy.approval_pending', { approval }, meta);
@@ -113,12 +113,14 @@ function recordGrant(
           : 'session';
   const grant = ctx.grants.add({
     id: ctx.newId(),
-    createdAt: ctx.now(),
+    createdAt: ctx.clock.now(),
     capability: canon.capability,
     scope,
     effect: answer.answer === 'deny' ? 'deny' : 'allow',
     duration,
-    expiresAt: timed ? ctx.now() + HOURS[answer.duration as 'hour' | 'day'] * 3_600_000 : null,
+    expiresAt: timed
+      ? ctx.clock.now() + HOURS[answer.duration as 'hour' | 'day'] * 3_600_000
+      : null,
     usesLeft: answer.answer === 'allow' && answer.uses ? answer.uses - 1 : null, // this request is the first use
     taskId: request.taskId ?? request.turnId ?? null,
     personaId: ctx.personaId(),

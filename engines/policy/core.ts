@@ -1,7 +1,7 @@
 // What L5's handlers share: the ledger, grants, approvals, costs and persona trust, the state the
 // evaluator decides on, and the two ways a row is written outside policy.perform.
 import { join } from 'node:path';
-import type { Bus, Executors } from '../bus/index.ts';
+import type { Bus, Clock, Executors, NewId } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { adminExecutor, exportAuditExecutor } from './admin.ts';
 import { loadKeyring, loadSigningKey, type KeyVault } from './audit/keys.ts';
@@ -29,8 +29,8 @@ export type PolicyDeps = {
   sessionId: string;
   keyVault: KeyVault;
   executors: Executors;
-  now: () => number;
-  newId: () => string;
+  clock: Clock;
+  newId: NewId;
   verifyWorkerEntry?: string;
   approvalTimeoutMs?: number;
   /** The bundled personas' folder: its trust list is protected like the user's. */
@@ -55,7 +55,7 @@ export function createPolicyCore(deps: PolicyDeps) {
     keyring: loadKeyring(deps.keyVault),
     signingKey: loadSigningKey(deps.keyVault),
     checkpointFile: join(deps.dataDir, 'audit', 'checkpoints.log'),
-    now: deps.now,
+    clock: deps.clock,
     verifyWorkerEntry: deps.verifyWorkerEntry,
     pin: {
       get: () => settings.get<string>('audit.checkpoint_public_key'),
@@ -68,7 +68,7 @@ export function createPolicyCore(deps: PolicyDeps) {
   });
   const grants = new GrantStore(deps.db, deps.sessionId);
   const costs = new CostLedger(deps.db);
-  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000);
+  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000, deps.clock);
   const inFlight = new Set<AbortController>();
   const preset = () => settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' };
   const trust = createPersonaTrust(settings, preset);
@@ -87,7 +87,7 @@ export function createPolicyCore(deps: PolicyDeps) {
       costs.isTripped(resource.provider),
     grants: grants.index,
     context: {
-      now: deps.now(),
+      now: deps.clock.now(),
       sessionId: deps.sessionId,
       taskId: null,
       personaId: trust.personaId(),
@@ -117,7 +117,7 @@ export function createPolicyCore(deps: PolicyDeps) {
     workspace: deps.workspace,
     state,
     hardBlocks: blocks,
-    now: deps.now,
+    clock: deps.clock,
     newId: deps.newId,
     personaId: () => trust.personaId(),
     inFlight,

@@ -29,7 +29,7 @@ export async function execute(
   const executor = ctx.executors[canon.capability] as ToolExecutor | undefined;
   const abort = new AbortController();
   ctx.inFlight.add(abort);
-  const started = ctx.now();
+  const started = ctx.clock.monotonic();
   const base = {
     decision: verdict.decision,
     reason: verdict.reason,
@@ -42,7 +42,7 @@ export async function execute(
       resource: canon.display,
       decision,
       reason,
-      details: { ...details, durationMs: Math.round(ctx.now() - started) },
+      details: { ...details, durationMs: Math.round(ctx.clock.monotonic() - started) },
     });
   try {
     if (!executor)

@@ -1,6 +1,6 @@
 // One policy.perform in progress: the context it runs in, and how it writes its rows and builds
 // its outcome (every step leaves an audit row; a refusal is a row too).
-import type { ActionOutcome, ActionRequest, Bus, Executors } from '../bus/index.ts';
+import type { ActionOutcome, ActionRequest, Bus, Clock, Executors, NewId } from '../bus/index.ts';
 import type { Ledger } from './audit/ledger.ts';
 import type { PolicyState, Verdict } from './evaluate.ts';
 import { explainDecision } from './explain.ts';
@@ -18,8 +18,8 @@ export type PerformContext = {
   state: () => PolicyState;
   /** The hard blocks alone: what the executors' guard re-applies at the moment of use. */
   hardBlocks: PolicyState['hardBlocks'];
-  now: () => number;
-  newId: () => string;
+  clock: Clock;
+  newId: NewId;
   personaId: () => string | null;
   inFlight: Set<AbortController>;
   /** Turns that already read untrusted content, and what it was. */

@@ -2,7 +2,7 @@
 // name the ticket and the request's hash; a forged, replayed, expired or mismatched answer is
 // refused (and the caller audits it).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Approval } from '../bus/index.ts';
+import type { Approval, Clock, TimerHandle } from '../bus/index.ts';
 
 export type Answer = {
   answer: 'allow' | 'deny' | 'draft';
@@ -18,15 +18,18 @@ type Open = {
   approval: Approval;
   turnId: string | null;
   settle: (a: Settled) => void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 };
 
 export class Tickets {
   private open = new Map<string, Open>();
   private readonly timeoutMs: number;
 
-  constructor(timeoutMs: number) {
+  private readonly clock: Clock;
+
+  constructor(timeoutMs: number, clock: Clock) {
     this.timeoutMs = timeoutMs;
+    this.clock = clock;
   }
 
   issue(
@@ -40,8 +43,8 @@ export class Tickets {
     const answer = new Promise<Settled>((resolve) => {
       settle = resolve;
     });
-    const timer = setTimeout(() => this.close(ticketId, { answer: 'expired' }), this.timeoutMs);
-    timer.unref();
+    const expire = () => this.close(ticketId, { answer: 'expired' });
+    const timer = this.clock.setTimeout(expire, this.timeoutMs, { background: true });
     this.open.set(ticketId, { approval, turnId, settle, timer });
     return { approval, answer };
   }
@@ -75,7 +78,7 @@ export class Tickets {
     const ticket = this.open.get(ticketId);
     if (!ticket) return;
     this.open.delete(ticketId);
-    clearTimeout(ticket.timer);
+    this.clock.clearTimeout(ticket.timer);
     ticket.settle(settled);
   }
 }

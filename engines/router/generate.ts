@@ -32,7 +32,7 @@ type Parts = {
   local: LocalTiers;
   remote: RemoteTier;
   models: ModelManager;
-  now: () => number;
+  monotonic: () => number;
 };
 
 export function createGenerator(p: Parts) {
@@ -65,7 +65,7 @@ export function createGenerator(p: Parts) {
     let lastError: AetherError | null = null;
     for (const [i, tier] of plan.tiers.entries()) {
       const fallbacks = plan.tiers.slice(i + 1);
-      const started = p.now();
+      const started = p.monotonic();
       if (tier === 'local' || tier === 'local-small') {
         const provider = tier === 'local' ? local.main()! : small!;
         const shown = tier === 'local' ? local.status().model : local.smallName();
@@ -97,7 +97,7 @@ export function createGenerator(p: Parts) {
       bus.emit('router.generation_started', { turnId, model: v.model! }, meta);
       const r = await remote.generate({ turnId, messages, ...options }, onToken, changeId);
       if (r.ok) {
-        const ms = p.now() - started;
+        const ms = p.monotonic() - started;
         const tokensPerSecond = r.tokens > 1 && ms > 0 ? (r.tokens * 1000) / ms : null;
         return {
           text: r.text,

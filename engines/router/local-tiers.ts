@@ -17,7 +17,7 @@ export type LocalDeps = {
   threads: number;
   contextSize?: number;
   gpu?: 'auto' | 'off';
-  now: () => number;
+  monotonic: () => number;
 };
 
 export function createLocalTiers(deps: LocalDeps) {
@@ -46,7 +46,7 @@ export function createLocalTiers(deps: LocalDeps) {
       threads: deps.threads,
       contextSize: deps.contextSize ?? 4096,
       gpu: deps.gpu ?? 'auto',
-      now: deps.now,
+      monotonic: deps.monotonic,
       ...extra,
     });
 

@@ -7,10 +7,12 @@ import {
   DisposableSet,
   type Bus,
   type CatalogEntry,
+  type Clock,
   type Engine,
   type EngineHealth,
   type Executors,
   type HandlersFor,
+  type NewId,
 } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { createGenerator } from './generate.ts';
@@ -37,8 +39,8 @@ export type RouterDeps = {
   threads: number;
   contextSize?: number;
   gpu?: 'auto' | 'off';
-  /** Monotonic ms. */
-  now: () => number;
+  clock: Clock;
+  newId: NewId;
   maxTokens?: number;
   temperature?: number;
 };
@@ -46,12 +48,13 @@ export type RouterDeps = {
 export function createRouterEngine(deps: RouterDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
-  const local = createLocalTiers(deps);
+  const local = createLocalTiers({ ...deps, monotonic: deps.clock.monotonic });
   const remote = createRemoteTier({
     bus,
     settings: deps.settings,
     secrets: deps.secrets,
-    now: Date.now,
+    monotonic: deps.clock.monotonic,
+    sleep: deps.clock.sleep,
   });
   const models = new ModelManager({
     bus,
@@ -59,12 +62,19 @@ export function createRouterEngine(deps: RouterDeps) {
     modelsDir: join(deps.dataDir, 'models'),
     catalog: deps.catalog,
     settings: deps.settings,
-    now: Date.now,
+    now: deps.clock.now,
+    newId: deps.newId,
     onDefaultChat: (model) => {
       if (!deps.modelPath) local.useModel(model?.path ?? null);
     },
   });
-  const generator = createGenerator({ bus, local, remote, models, now: deps.now });
+  const generator = createGenerator({
+    bus,
+    local,
+    remote,
+    models,
+    monotonic: deps.clock.monotonic,
+  });
   const handlers = {
     ...routerHandlers({
       bus,
@@ -72,7 +82,7 @@ export function createRouterEngine(deps: RouterDeps) {
       remote,
       models,
       generator,
-      now: deps.now,
+      clock: deps.clock,
       maxTokens: deps.maxTokens,
       temperature: deps.temperature,
     }),

@@ -1,6 +1,13 @@
 // The conversation commands: list, create, rename, delete (audited), read, send, cancel, and the
 // turn machine's state.
-import { AetherError, type Bus, type HandlersFor, type TurnState } from '../../bus/index.ts';
+import {
+  AetherError,
+  type Bus,
+  type Clock,
+  type HandlersFor,
+  type NewId,
+  type TurnState,
+} from '../../bus/index.ts';
 import type { ConversationStore } from '../../storage/index.ts';
 import { memoryPhrase } from '../memory-phrases.ts';
 import { parseSlash } from '../slash.ts';
@@ -22,8 +29,8 @@ type Machine = {
 type Parts = {
   bus: Bus;
   conversations: ConversationStore;
-  now: () => number;
-  newId: () => string;
+  clock: Clock;
+  newId: NewId;
   runner: TurnRunner;
   machine: Machine;
 };
@@ -40,14 +47,18 @@ export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'
   return {
     'chat.list_conversations': () => ({ conversations: conversations.list() }),
     'chat.create_conversation': (input, ctx) => {
-      const conversation = conversations.create(p.newId(), input.title ?? DEFAULT_TITLE, p.now());
+      const conversation = conversations.create(
+        p.newId(),
+        input.title ?? DEFAULT_TITLE,
+        p.clock.now(),
+      );
       changed('created', conversation.id, ctx.changeId);
       return conversation;
     },
     'chat.rename_conversation': (input, ctx) => {
       requireConversation(input.id);
       ctx.note?.({ resource: input.id, details: { title: input.title } });
-      conversations.rename(input.id, input.title, p.now());
+      conversations.rename(input.id, input.title, p.clock.now());
       changed('renamed', input.id, ctx.changeId);
       return requireConversation(input.id);
     },
@@ -78,9 +89,9 @@ export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'
       if (slash?.kind === 'reply')
         return { turnId: runner.reply(conversation.id, input.text, ctx.changeId, slash.text) };
       const turnId = p.newId();
-      const turn = conversations.startTurn(turnId, conversation.id, input.text, p.now());
+      const turn = conversations.startTurn(turnId, conversation.id, input.text, p.clock.now());
       if (conversation.title === DEFAULT_TITLE) {
-        conversations.rename(conversation.id, titleFrom(input.text), p.now());
+        conversations.rename(conversation.id, titleFrom(input.text), p.clock.now());
         changed('renamed', conversation.id, ctx.changeId);
       }
       runner.changeOf.set(turnId, ctx.changeId);

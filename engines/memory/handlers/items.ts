@@ -34,8 +34,8 @@ export function itemHandlers(core: MemoryCore): Items {
     },
     'memory.edit': (input, ctx) => {
       const item = core.require(input.id);
-      const version = store.keepVersion(item.id, item.content, deps.now());
-      queries.setContent(item.id, input.content, deps.now());
+      const version = store.keepVersion(item.id, item.content, deps.clock.now());
+      queries.setContent(item.id, input.content, deps.clock.now());
       if (item.status === 'active') store.index(item.rowid, input.content);
       ctx.note?.({ resource: item.id, details: { version } });
       changed('edited', item.id);
@@ -62,7 +62,7 @@ export function itemHandlers(core: MemoryCore): Items {
     },
     'memory.reject': (input, ctx) => {
       const item = core.require(input.id);
-      queries.setStatus(item.id, 'rejected', deps.now());
+      queries.setStatus(item.id, 'rejected', deps.clock.now());
       ctx.note?.({ resource: item.id });
       changed('rejected', item.id);
       return { item: core.plain(item.id) };
@@ -72,10 +72,10 @@ export function itemHandlers(core: MemoryCore): Items {
       if (item.status === 'forgotten') return { forgotten: false };
       // Forgetting a fact also forgets the words that taught it, or it would be recalled from them.
       const taught = item.kind === 'turn' ? [] : queries.taught(item.id);
-      core.forgetAll([item, ...taught.map(toStored)], deps.now());
+      core.forgetAll([item, ...taught.map(toStored)], deps.clock.now());
       ctx.note?.({
         resource: item.id,
-        details: { kind: item.kind, purgeAfter: deps.now() + core.graceMs },
+        details: { kind: item.kind, purgeAfter: deps.clock.now() + core.graceMs },
       });
       changed('forgotten', item.id);
       return { forgotten: true };
@@ -87,7 +87,7 @@ export function itemHandlers(core: MemoryCore): Items {
         .proposed()
         .filter((p) => terms.every((t) => p.content.toLowerCase().includes(t)));
       const all = [...queries.matching(terms), ...proposed];
-      core.forgetAll(all.map(toStored), deps.now());
+      core.forgetAll(all.map(toStored), deps.clock.now());
       ctx.note?.({ resource: `about: ${input.text}`, details: { count: all.length } });
       changed('forgotten', null);
       return { forgotten: all.length };

@@ -22,7 +22,7 @@ export function settingsHandlers(core: MemoryCore): Settings {
       return settingsView();
     },
     'memory.export': async (_input, ctx) => {
-      const stamp = new Date(deps.now()).toISOString().replace(/[:.]/g, '-');
+      const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
       const path = join(deps.dataDir, 'exports', `memory-${stamp}.json`);
       const o = await deps.bus.invoke(
         'policy.perform',

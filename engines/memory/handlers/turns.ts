@@ -1,6 +1,5 @@
 // What comes in and what is recalled: each turn becomes memory at once (and may teach a fact),
 // and recall answers by a deadline.
-import { performance } from 'node:perf_hooks';
 import type { FactWrite, HandlersFor } from '../../bus/index.ts';
 import { DAY, type MemoryCore } from '../memory-core.ts';
 import { retrieve } from '../retrieve.ts';
@@ -75,11 +74,16 @@ export function turnHandlers(core: MemoryCore): Turns {
           contradicts: null,
         },
         [{ source: 'turn', ref: input.turnId, extractor: 'turn' }],
-        deps.now(),
+        deps.clock.now(),
       );
       core.resetSpeakers();
       embeddings.later(item.rowid, item.content);
-      const session = sessions.roll(input.conversationId, input.turnId, deps.now(), deps.newId);
+      const session = sessions.roll(
+        input.conversationId,
+        input.turnId,
+        deps.clock.now(),
+        deps.newId,
+      );
       if (session?.searchable) embeddings.later(session.rowid, session.content);
       extractor.poke();
       if (input.speaker !== 'user') return { itemId: item.id, proposed: [] };
@@ -90,13 +94,14 @@ export function turnHandlers(core: MemoryCore): Turns {
       return { itemId: item.id, proposed: learn({ ...input, at }, ctx.changeId) };
     },
     'memory.context': async (input) => {
-      const started = performance.now();
+      const started = deps.clock.monotonic();
       const vector = await embeddings.queryVector(input.text, input.deadlineMs * 0.6);
       const { hits, partial } = retrieve(store, input.text, {
         vector,
-        deadlineMs: Math.max(1, input.deadlineMs - (performance.now() - started)),
+        deadlineMs: Math.max(1, input.deadlineMs - (deps.clock.monotonic() - started)),
         k: 12,
-        now: deps.now(),
+        now: deps.clock.now(),
+        monotonic: deps.clock.monotonic,
         allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'],
         speakers: core.speakers(),
       });
@@ -114,22 +119,23 @@ export function turnHandlers(core: MemoryCore): Turns {
       }
       store.touch(
         kept.map((h) => h.id),
-        deps.now(),
+        deps.clock.now(),
       );
       return { hits: kept, partial };
     },
     'memory.query': async (input) => {
-      const started = performance.now();
+      const started = deps.clock.monotonic();
       const deadline = input.deadlineMs ?? 200;
       const vector = await embeddings.queryVector(input.text, deadline * 0.6);
       const r = retrieve(store, input.text, {
         k: input.k ?? 20,
-        deadlineMs: Math.max(1, deadline - (performance.now() - started)),
-        now: deps.now(),
+        deadlineMs: Math.max(1, deadline - (deps.clock.monotonic() - started)),
+        now: deps.clock.now(),
+        monotonic: deps.clock.monotonic,
         speakers: core.speakers(),
         vector,
       });
-      return { ...r, ms: performance.now() - started };
+      return { ...r, ms: deps.clock.monotonic() - started };
     },
   };
 }

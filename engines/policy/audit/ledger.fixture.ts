@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../bus/index.ts';
 import { sourceResources } from '../../host/index.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
 import { fileVault, loadKeyring, loadSigningKey, vaultDir } from './keys.ts';
@@ -38,7 +39,8 @@ export function ledgerFixture(
         get: () => storage.settings.get<string>('audit.checkpoint_public_key'),
         set: (v) => storage.settings.set('audit.checkpoint_public_key', v),
       },
-      now: () => ++t,
+      // Each row a millisecond after the last, so row times are distinct and known.
+      clock: { ...systemClock(), now: () => ++t },
       checkpointEveryRows: options.checkpointEveryRows ?? 10,
       verifyWorkerEntry: VERIFY_WORKER,
       anchor: {

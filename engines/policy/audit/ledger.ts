@@ -1,7 +1,7 @@
 // The audit ledger: every decision and outcome of the policy gate, appended as a sealed,
 // chained row. If a row cannot be written the ledger turns unhealthy, and the gate then denies
 // everything side-effecting.
-import { AetherError } from '../../bus/index.ts';
+import { AetherError, type Clock, type TimerHandle } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
 import { checkpointInput } from './checkpoint-input.ts';
@@ -28,7 +28,7 @@ export type LedgerOptions = {
   checkpointFile: string;
   /** Where the checkpoint public key is pinned (settings). */
   pin: { get(): string | undefined; set(hex: string): void };
-  now: () => number;
+  clock: Clock;
   checkpointEveryRows?: number;
   checkpointEveryMs?: number;
   /** verify-worker's file; with it, large logs verify on worker threads. */
@@ -47,7 +47,7 @@ export class Ledger {
   private lastCheckpointSeq = 0;
   /** The head as this ledger last wrote it: the database's head must still be this one. */
   private lastWritten: { seq: number; hash: string | null };
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private readonly q;
 
   constructor(options: LedgerOptions) {
@@ -75,10 +75,10 @@ export class Ledger {
     this.lastCheckpointSeq = Math.max(checkpoints.at(-1)?.size ?? 0, anchored?.size ?? 0);
     this.lastWritten = this.head();
     const every = options.checkpointEveryMs ?? 10 * 60_000;
-    this.timer = setInterval(() => {
+    const due = () => {
       if (this.head().seq > this.lastCheckpointSeq) this.checkpoint();
-    }, every);
-    this.timer.unref();
+    };
+    this.timer = options.clock.setInterval(due, every, { background: true });
   }
 
   get currentKeyring(): Keyring {
@@ -131,7 +131,7 @@ export class Ledger {
         for (const e of entries) {
           const fields: AuditFields = {
             seq: ++seq,
-            at: Math.round(this.o.now()),
+            at: Math.round(this.o.clock.now()),
             changeId: e.changeId,
             kind: e.kind,
             actor: e.actor,
@@ -189,7 +189,7 @@ export class Ledger {
         this.o.signingKey,
         head.seq,
         head.hash,
-        Math.round(this.o.now()),
+        Math.round(this.o.clock.now()),
       );
       appendCheckpoint(this.o.checkpointFile, signed);
       this.o.anchor?.write(JSON.stringify(signed));
@@ -275,7 +275,7 @@ export class Ledger {
 
   /** Stops the checkpoint timer, signing the head once more so a clean stop leaves no unsigned tail (checkpoint() refuses a head that went backwards). */
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.o.clock.clearInterval(this.timer);
     this.timer = null;
     if (this.o.db.open && this.head().seq > this.lastCheckpointSeq) this.checkpoint();
   }

@@ -13,7 +13,7 @@ export function costHandlers(core: PolicyCore): Costs {
   return {
     'policy.reserve_cost': (input, c) => {
       const meta = { source: 'policy' as const, changeId: c.changeId };
-      const r = costs.reserve(deps.newId(), input.provider, input, deps.now());
+      const r = costs.reserve(deps.newId(), input.provider, input, deps.clock.now());
       if (!r.ok) {
         userRow(
           c.changeId,
@@ -46,7 +46,7 @@ export function costHandlers(core: PolicyCore): Costs {
     'policy.release_cost': (input) => ({ released: costs.release(input.reservationId) }),
     'policy.get_costs': (input) => ({
       caps: costs.caps(input.provider),
-      ...costs.usage(input.provider, deps.now()),
+      ...costs.usage(input.provider, deps.clock.now()),
     }),
   };
 }

@@ -82,7 +82,7 @@ export function gateHandlers(core: PolicyCore): Gate {
         c.changeId,
       ),
     'policy.export_audit': (_input, c) => {
-      const stamp = new Date(deps.now()).toISOString().replace(/[:.]/g, '-');
+      const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
       const target = join(deps.dataDir, 'exports', `audit-${stamp}`);
       return perform(
         ctx,

@@ -1,5 +1,4 @@
 // What the user allowed, and taking it back: one grant, a capability, or everything at once.
-import { performance } from 'node:perf_hooks';
 import { AetherError, type HandlersFor } from '../../bus/index.ts';
 import { isCapability } from '../catalog.ts';
 import type { PolicyCore } from '../core.ts';
@@ -33,7 +32,7 @@ export function grantHandlers(core: PolicyCore): Grants {
       grants: grants.list({ includeRevoked: input.includeRevoked }).map(view),
     }),
     'policy.revoke_grant': (input, c) => {
-      const revoked = grants.revoke(input.id, deps.now(), 'user');
+      const revoked = grants.revoke(input.id, deps.clock.now(), 'user');
       c.note?.({ resource: input.id, details: { revoked } });
       if (revoked) changed('revoked', c.changeId);
       return { revoked };
@@ -41,18 +40,18 @@ export function grantHandlers(core: PolicyCore): Grants {
     'policy.revoke_capability': (input, c) => {
       if (!isCapability(input.capability))
         throw new AetherError('BadRequest', `unknown capability ${input.capability}`);
-      const revoked = grants.revokeCapability(input.capability, deps.now(), 'user');
+      const revoked = grants.revokeCapability(input.capability, deps.clock.now(), 'user');
       c.note?.({ capability: input.capability, details: { count: revoked } });
       changed('revoked', c.changeId);
       return { revoked };
     },
     // Emergency revoke: every grant, every open card and every running action, in one go.
     'policy.revoke_all': (_input, c) => {
-      const started = performance.now();
-      const revoked = grants.revokeAll(deps.now(), 'emergency');
+      const started = deps.clock.monotonic();
+      const revoked = grants.revokeAll(deps.clock.now(), 'emergency');
       const cancelled = tickets.cancelAll() + inFlight.size;
       for (const abort of inFlight) abort.abort();
-      const ms = performance.now() - started;
+      const ms = deps.clock.monotonic() - started;
       c.note?.({ details: { count: revoked, cancelled, ms: Math.round(ms) } });
       changed('revoked-all', c.changeId);
       return { revoked, cancelled, ms };

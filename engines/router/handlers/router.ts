@@ -1,6 +1,12 @@
 // L4's commands: generate (reflex, agent loop, API tools, background), embed, cancel, status,
 // and the remote server's settings (a router.configure action).
-import { AetherError, type Bus, type ChatMessage, type HandlersFor } from '../../bus/index.ts';
+import {
+  AetherError,
+  type Bus,
+  type ChatMessage,
+  type Clock,
+  type HandlersFor,
+} from '../../bus/index.ts';
 import { runAgent } from '../agent/agent-loop.ts';
 import { passThrough, type Generator } from '../generate.ts';
 import { classify } from '../intent.ts';
@@ -14,7 +20,7 @@ type Parts = {
   remote: RemoteTier;
   models: ModelManager;
   generator: Generator;
-  now: () => number;
+  clock: Clock;
   maxTokens?: number;
   temperature?: number;
 };
@@ -30,12 +36,12 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
       const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
       // Time to first token is measured from the request, so it includes any wait for the model
       // (and, in the agent loop, for tools): it is the time until the user sees words.
-      const startedAt = p.now();
+      const startedAt = p.clock.monotonic();
       let ttftMs: number | null = null;
       let visible = 0;
       const onToken = (text: string) => {
         if (visible === 0) {
-          ttftMs = p.now() - startedAt;
+          ttftMs = p.clock.monotonic() - startedAt;
           bus.emit('router.first_token', { turnId, ttftMs }, meta);
         }
         bus.emit('router.token', { turnId, text, index: visible++ }, meta);
@@ -60,7 +66,7 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
       const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
       const intent = classify(
         lastUser,
-        new Date(),
+        new Date(p.clock.now()),
         input.phrases && { ...input.phrases, turn: reflexCount },
       );
       if (intent.kind === 'reflex') reflexCount++;

@@ -19,7 +19,7 @@ function provider(modelPath: string, spawn = forkWorker(sourceResources.workerEn
     threads: 1,
     contextSize: 1024,
     gpu: 'off',
-    now: () => performance.now(),
+    monotonic: () => performance.now(),
     onStateChange: (s) => states.push(s),
   });
   providers.push(p);
@@ -157,7 +157,7 @@ describe('grammars and embeddings', () => {
       threads: 1,
       contextSize: 512,
       gpu: 'off',
-      now: () => performance.now(),
+      monotonic: () => performance.now(),
       purpose: 'embedding',
     });
     providers.push(embedder);

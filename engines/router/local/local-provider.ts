@@ -12,7 +12,7 @@ export type LocalProviderOptions = {
   /** A chat model, or an embedding model (for memory). */
   purpose?: 'chat' | 'embedding';
   /** Monotonic clock in ms, for time to first token. */
-  now: () => number;
+  monotonic: () => number;
   onStateChange?: (state: ProviderState, error: ErrorInfo | null) => void;
 };
 
@@ -92,7 +92,7 @@ export class LocalProvider {
         onToken,
         resolve,
         reject,
-        sentAt: this.options.now(),
+        sentAt: this.options.monotonic(),
         firstTokenAt: null,
         chunks: 0,
       });
@@ -171,7 +171,7 @@ export class LocalProvider {
       case 'token': {
         const p = this.pending.get(message.id);
         if (!p) return;
-        p.firstTokenAt ??= this.options.now();
+        p.firstTokenAt ??= this.options.monotonic();
         p.onToken(message.text, p.chunks++);
         return;
       }
@@ -203,7 +203,7 @@ export class LocalProvider {
           );
           return;
         }
-        const end = this.options.now();
+        const end = this.options.monotonic();
         const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
         p.resolve({
           text: message.text,

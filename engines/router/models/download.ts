@@ -25,7 +25,8 @@ export type DownloadOptions = {
   signal: AbortSignal;
   onProgress: (p: Progress) => void;
   stallMs?: number;
-  now?: () => number;
+  /** Monotonic ms, for the rate shown. */
+  monotonic?: () => number;
 };
 
 async function hashOf(path: string): Promise<ReturnType<typeof createHash>> {
@@ -37,7 +38,7 @@ async function hashOf(path: string): Promise<ReturnType<typeof createHash>> {
 
 /** Resolves with the file's SHA-256 once it is complete and checked, renamed into place. */
 export async function download(o: DownloadOptions): Promise<{ sha256: string; bytes: number }> {
-  const now = o.now ?? Date.now;
+  const now = o.monotonic ?? (() => performance.now());
   const partial = `${o.dest}.partial`;
   let have = existsSync(partial) ? statSync(partial).size : 0;
   if (o.expectedBytes) {

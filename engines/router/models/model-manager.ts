@@ -1,7 +1,6 @@
 // The model manager: what can be downloaded (the catalog), what is installed, which model is
 // the default, and the downloads in progress. Downloads and imports are actions the policy gate
 // runs (through the executors below); removal is Aether tidying its own folder, and is audited.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
@@ -11,6 +10,7 @@ import {
   type CatalogEntry,
   type InstalledModel,
   type ToolExecutor,
+  type NewId,
 } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { download, type Progress } from './download.ts';
@@ -22,7 +22,9 @@ export type ModelManagerDeps = {
   modelsDir: string;
   catalog: CatalogEntry[];
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
+  /** Wall-clock ms (installedAt). */
   now: () => number;
+  newId: NewId;
   /** Called when the default chat model changes (the router switches to it). */
   onDefaultChat: (model: InstalledModel | null) => void;
 };
@@ -234,7 +236,7 @@ export class ModelManager {
     const path = req.path!;
     await readGgufHeader(path);
     const model = this.register({
-      id: `import-${randomUUID().slice(0, 8)}`,
+      id: `import-${this.d.newId().slice(0, 8)}`,
       name: basename(path),
       purpose: /embed/i.test(basename(path)) ? 'embedding' : 'chat',
       path,

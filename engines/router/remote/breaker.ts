@@ -5,17 +5,17 @@ export class CircuitBreaker {
   private openedAt: number | null = null;
   private readonly threshold: number;
   private readonly coolDownMs: number;
-  private readonly now: () => number;
+  private readonly monotonic: () => number;
 
-  constructor(options: { threshold?: number; coolDownMs?: number; now: () => number }) {
+  constructor(options: { threshold?: number; coolDownMs?: number; monotonic: () => number }) {
     this.threshold = options.threshold ?? 3;
     this.coolDownMs = options.coolDownMs ?? 30_000;
-    this.now = options.now;
+    this.monotonic = options.monotonic;
   }
 
   get state(): 'closed' | 'open' | 'half-open' {
     if (this.openedAt === null) return 'closed';
-    return this.now() - this.openedAt >= this.coolDownMs ? 'half-open' : 'open';
+    return this.monotonic() - this.openedAt >= this.coolDownMs ? 'half-open' : 'open';
   }
 
   allows(): boolean {
@@ -29,6 +29,7 @@ export class CircuitBreaker {
 
   failure(): void {
     this.failures++;
-    if (this.state === 'half-open' || this.failures >= this.threshold) this.openedAt = this.now();
+    if (this.state === 'half-open' || this.failures >= this.threshold)
+      this.openedAt = this.monotonic();
   }
 }

@@ -19,7 +19,7 @@ function provider(
   return new RemoteProvider(
     { baseUrl: fake.baseUrl, model: 'gpt-test', apiKey: 'sk-secret' },
     {
-      now: Date.now,
+      monotonic: Date.now,
       random: () => 0.5,
       sleep: async (ms) => {
         waits.push(ms);
@@ -114,7 +114,7 @@ describe('remote OpenAI-compatible provider', () => {
 
   it('opens the circuit after repeated failures and fails fast until it cools down', async () => {
     let t = 0;
-    const breaker = new CircuitBreaker({ threshold: 2, coolDownMs: 1000, now: () => t });
+    const breaker = new CircuitBreaker({ threshold: 2, coolDownMs: 1000, monotonic: () => t });
     fake.script(
       { kind: 'status', status: 500 },
       { kind: 'status', status: 500 },

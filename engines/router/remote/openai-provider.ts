@@ -20,7 +20,7 @@ export type RemoteResult = {
 };
 
 export type RemoteOptions = {
-  now: () => number;
+  monotonic: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   retries?: number;
@@ -53,9 +53,9 @@ export class RemoteProvider {
 
   constructor(config: RemoteConfig, options: RemoteOptions) {
     this.config = { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') };
-    this.breaker = options.breaker ?? new CircuitBreaker({ now: options.now });
+    this.breaker = options.breaker ?? new CircuitBreaker({ monotonic: options.monotonic });
     this.o = {
-      now: options.now,
+      monotonic: options.monotonic,
       random: options.random ?? Math.random,
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       retries: options.retries ?? 3,

@@ -45,11 +45,13 @@ export function createRemoteTier(deps: {
   bus: Bus;
   settings: Settings;
   secrets: Secrets;
-  now: () => number;
+  monotonic: () => number;
+  /** Waits between retries (the clock's, so tests need not wait). */
+  sleep: (ms: number) => Promise<void>;
 }) {
   const { bus, settings } = deps;
   const stored = () => settings.get<Stored>('router.remote') ?? null;
-  const breaker = new CircuitBreaker({ now: deps.now });
+  const breaker = new CircuitBreaker({ monotonic: deps.monotonic });
   // Generations waiting for their executor to run: the executor streams through these.
   const streams = new Map<string, (text: string) => void>();
   const aborts = new Map<string, AbortController>();
@@ -59,7 +61,7 @@ export function createRemoteTier(deps: {
     if (!s) throw new AetherError('RemoteUnavailable', 'no remote model is set up');
     return new RemoteProvider(
       { baseUrl: s.baseUrl, model: s.model, apiKey: deps.secrets.read(KEY_NAME) },
-      { now: deps.now, breaker },
+      { monotonic: deps.monotonic, sleep: deps.sleep, breaker },
     );
   }
 
