@@ -51,6 +51,30 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** Permissions, and the content security policy on every response. */
+function hardenSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(
+      allowPermission(
+        {
+          permission,
+          requestingUrl: details.requestingUrl,
+          mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [],
+        },
+        appUrl,
+      ),
+    ),
+  );
+  session.defaultSession.setPermissionCheckHandler(
+    (_wc, permission, requestingOrigin) => permission === 'media' && requestingOrigin === 'file://',
+  );
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] },
+    }),
+  );
+}
+
 app
   .whenReady()
   .then(() => {
@@ -76,27 +100,7 @@ app
       clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
     });
 
-    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
-      callback(
-        allowPermission(
-          {
-            permission,
-            requestingUrl: details.requestingUrl,
-            mediaTypes: 'mediaTypes' in details ? details.mediaTypes : [],
-          },
-          appUrl,
-        ),
-      ),
-    );
-    session.defaultSession.setPermissionCheckHandler(
-      (_wc, permission, requestingOrigin) =>
-        permission === 'media' && requestingOrigin === 'file://',
-    );
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-      callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] },
-      }),
-    );
+    hardenSession();
 
     const handlers = createIpcHandlers(
       host,

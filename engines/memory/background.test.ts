@@ -123,6 +123,8 @@ describe('model extraction', () => {
       maxTokens: 4000,
       background: true,
     });
+    // No event marks a background generation's tokens (the inspector shows only the user's turns);
+    // with 4,000 to make, it is surely running 300 ms in.
     await new Promise((r) => setTimeout(r, 300));
     const reply = await host.bus.invoke('router.generate', {
       turnId: 'fg',

@@ -1,6 +1,6 @@
 // Center column: the conversation, the reply streaming in, a stop button, errors in place,
 // and an input that keeps focus.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { Turn } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { MessageText } from '../components/message-text.tsx';
@@ -71,24 +71,46 @@ function Reply({ turn, live }: { turn: Turn; live: string | undefined }) {
   );
 }
 
-export function ChatView() {
-  const { useChat, useConversations, useInspector, usePolicy } = useStores();
-  const { turns, live, send, stop, sendError } = useChat();
-  const { activeId, create } = useConversations();
-  const turnState = useInspector((s) => s.turnState);
-  const personaName = useInspector((s) => s.persona?.displayName ?? 'Aether');
-  const [text, setText] = useState('');
-  const input = useRef<HTMLTextAreaElement>(null);
+function Messages({ personaName }: { personaName: string }) {
+  const { useChat } = useStores();
+  const { turns, live } = useChat();
   const end = useRef<HTMLDivElement>(null);
-  const busy = turnState !== 'idle' && turnState !== 'error';
-
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
   }, [turns, live]);
-  useEffect(() => {
-    input.current?.focus();
-  }, [activeId]);
+  return (
+    <div className="messages" aria-live="polite">
+      {turns.length === 0 && <p className="empty">Say something to {personaName}.</p>}
+      {turns.map((turn) => (
+        <div className="turn" key={turn.id}>
+          <div className="message user" data-testid="message-user">
+            {turn.userText}
+          </div>
+          {live[turn.id] !== undefined ? (
+            <LiveSteps turnId={turn.id} />
+          ) : (
+            <Steps steps={turn.steps} />
+          )}
+          <Reply turn={turn} live={live[turn.id]} />
+        </div>
+      ))}
+      <div ref={end} />
+    </div>
+  );
+}
 
+type ComposerProps = {
+  input: RefObject<HTMLTextAreaElement | null>;
+  busy: boolean;
+  personaName: string;
+};
+
+/** The message being typed, and sending it (into a new conversation when none is open). */
+function useDraft(input: ComposerProps['input'], busy: boolean) {
+  const { useChat, useConversations, usePolicy } = useStores();
+  const send = useChat((s) => s.send);
+  const { activeId, create } = useConversations();
+  const [text, setText] = useState('');
   const submit = async () => {
     const message = text.trim();
     if (!message || busy) return;
@@ -98,6 +120,13 @@ export function ChatView() {
     // An approval card that appeared meanwhile keeps the focus: the keyboard answers it.
     if (usePolicy.getState().pending.length === 0) input.current?.focus();
   };
+  return { text, setText, submit };
+}
+
+function Composer({ input, busy, personaName }: ComposerProps) {
+  const { useChat, usePolicy } = useStores();
+  const stop = useChat((s) => s.stop);
+  const { text, setText, submit } = useDraft(input, busy);
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
@@ -112,69 +141,70 @@ export function ChatView() {
   };
 
   return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <textarea
+        ref={input}
+        data-testid="chat-input"
+        value={text}
+        rows={2}
+        autoFocus
+        placeholder={`Message ${personaName}…  (Enter to send, Shift+Enter for a new line)`}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKey}
+        aria-label="Message"
+      />
+      {busy ? (
+        <button
+          type="button"
+          className="stop"
+          data-testid="chat-stop"
+          onClick={() => {
+            void stop();
+            input.current?.focus();
+          }}
+        >
+          Stop
+        </button>
+      ) : (
+        <button type="submit" className="primary" data-testid="chat-send" disabled={!text.trim()}>
+          Send
+        </button>
+      )}
+    </form>
+  );
+}
+
+export function ChatView() {
+  const { useChat, useConversations, useInspector } = useStores();
+  const sendError = useChat((s) => s.sendError);
+  const activeId = useConversations((s) => s.activeId);
+  const turnState = useInspector((s) => s.turnState);
+  const personaName = useInspector((s) => s.persona?.displayName ?? 'Aether');
+  const input = useRef<HTMLTextAreaElement>(null);
+  const busy = turnState !== 'idle' && turnState !== 'error';
+  useEffect(() => {
+    input.current?.focus();
+  }, [activeId]);
+
+  return (
     <main className="column center" aria-label="Chat">
       <header className="column-header">
         <h1>{personaName}</h1>
       </header>
-      <div className="messages" aria-live="polite">
-        {turns.length === 0 && <p className="empty">Say something to {personaName}.</p>}
-        {turns.map((turn) => (
-          <div className="turn" key={turn.id}>
-            <div className="message user" data-testid="message-user">
-              {turn.userText}
-            </div>
-            {live[turn.id] !== undefined ? (
-              <LiveSteps turnId={turn.id} />
-            ) : (
-              <Steps steps={turn.steps} />
-            )}
-            <Reply turn={turn} live={live[turn.id]} />
-          </div>
-        ))}
-        <div ref={end} />
-      </div>
+      <Messages personaName={personaName} />
       {sendError && (
         <div className="send-error" role="alert" data-testid="send-error">
           {sendError}
         </div>
       )}
       <Approvals onAnswered={() => input.current?.focus()} />
-      <form
-        className="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <textarea
-          ref={input}
-          data-testid="chat-input"
-          value={text}
-          rows={2}
-          autoFocus
-          placeholder={`Message ${personaName}…  (Enter to send, Shift+Enter for a new line)`}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKey}
-          aria-label="Message"
-        />
-        {busy ? (
-          <button
-            type="button"
-            className="stop"
-            data-testid="chat-stop"
-            onClick={() => {
-              void stop();
-              input.current?.focus();
-            }}
-          >
-            Stop
-          </button>
-        ) : (
-          <button type="submit" className="primary" data-testid="chat-send" disabled={!text.trim()}>
-            Send
-          </button>
-        )}
-      </form>
+      <Composer input={input} busy={busy} personaName={personaName} />
     </main>
   );
 }

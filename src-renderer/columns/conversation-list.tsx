@@ -3,26 +3,77 @@ import { useState, type KeyboardEvent } from 'react';
 import type { Conversation } from '../../engines/bus/index.ts';
 import { useStores } from '../context.tsx';
 
-function Row({ conversation, active }: { conversation: Conversation; active: boolean }) {
+function TitleEditor({ conversation, done }: { conversation: Conversation; done: () => void }) {
   const { useConversations } = useStores();
-  const { select, rename, remove } = useConversations();
-  const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const rename = useConversations((s) => s.rename);
   const [draft, setDraft] = useState(conversation.title);
-
   const commit = async () => {
-    setEditing(false);
+    done();
     const title = draft.trim();
     if (title && title !== conversation.title) await rename(conversation.id, title);
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') void commit();
-    if (e.key === 'Escape') {
-      setDraft(conversation.title);
-      setEditing(false);
-    }
+    if (e.key === 'Escape') done();
   };
+  return (
+    <input
+      className="rename"
+      data-testid="conversation-rename-input"
+      autoFocus
+      value={draft}
+      maxLength={200}
+      onChange={(e) => setDraft(e.target.value)}
+      onKeyDown={onKey}
+      onBlur={() => void commit()}
+      aria-label="Conversation title"
+    />
+  );
+}
 
+function Actions({ id, onRename }: { id: string; onRename: () => void }) {
+  const { useConversations } = useStores();
+  const remove = useConversations((s) => s.remove);
+  const [confirming, setConfirming] = useState(false);
+  if (confirming)
+    return (
+      <span className="confirm">
+        <button
+          className="danger"
+          data-testid="conversation-delete-confirm"
+          onClick={() => void remove(id)}
+        >
+          Delete
+        </button>
+        <button onClick={() => setConfirming(false)}>Keep</button>
+      </span>
+    );
+  return (
+    <span className="row-actions">
+      <button
+        aria-label="Rename"
+        title="Rename"
+        data-testid="conversation-rename"
+        onClick={onRename}
+      >
+        ✎
+      </button>
+      <button
+        aria-label="Delete"
+        title="Delete"
+        data-testid="conversation-delete"
+        onClick={() => setConfirming(true)}
+      >
+        ✕
+      </button>
+    </span>
+  );
+}
+
+function Row({ conversation, active }: { conversation: Conversation; active: boolean }) {
+  const { useConversations } = useStores();
+  const select = useConversations((s) => s.select);
+  const [editing, setEditing] = useState(false);
   return (
     <li
       className={`conversation ${active ? 'active' : ''}`}
@@ -30,64 +81,18 @@ function Row({ conversation, active }: { conversation: Conversation; active: boo
       data-id={conversation.id}
     >
       {editing ? (
-        <input
-          className="rename"
-          data-testid="conversation-rename-input"
-          autoFocus
-          value={draft}
-          maxLength={200}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKey}
-          onBlur={() => void commit()}
-          aria-label="Conversation title"
-        />
+        <TitleEditor conversation={conversation} done={() => setEditing(false)} />
       ) : (
         <button
           className="title"
           onClick={() => select(conversation.id)}
-          onDoubleClick={() => {
-            setDraft(conversation.title);
-            setEditing(true);
-          }}
+          onDoubleClick={() => setEditing(true)}
           title={conversation.title}
         >
           {conversation.title}
         </button>
       )}
-      {confirming ? (
-        <span className="confirm">
-          <button
-            className="danger"
-            data-testid="conversation-delete-confirm"
-            onClick={() => void remove(conversation.id)}
-          >
-            Delete
-          </button>
-          <button onClick={() => setConfirming(false)}>Keep</button>
-        </span>
-      ) : (
-        <span className="row-actions">
-          <button
-            aria-label="Rename"
-            title="Rename"
-            data-testid="conversation-rename"
-            onClick={() => {
-              setDraft(conversation.title);
-              setEditing(true);
-            }}
-          >
-            ✎
-          </button>
-          <button
-            aria-label="Delete"
-            title="Delete"
-            data-testid="conversation-delete"
-            onClick={() => setConfirming(true)}
-          >
-            ✕
-          </button>
-        </span>
-      )}
+      <Actions id={conversation.id} onRename={() => setEditing(true)} />
     </li>
   );
 }

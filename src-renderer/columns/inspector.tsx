@@ -1,50 +1,50 @@
 // Right column: the live turn as the host reports it — state, presence, model and speed.
 import { PresenceFace } from '../components/presence-face.tsx';
 import { useStores } from '../context.tsx';
+import type { InspectorState } from '../stores/inspector.ts';
 
 const fmt = (n: number | null, unit: string, digits = 0) =>
   n === null ? '—' : `${n.toFixed(digits)} ${unit}`;
 
-export function Inspector() {
-  const { useInspector } = useStores();
-  const s = useInspector();
+const routeLine = (route: NonNullable<InspectorState['route']>) =>
+  route.tier +
+  (route.provider !== 'local' ? ` · ${route.provider}` : '') +
+  (route.fallbacks.length ? ` (then ${route.fallbacks.join(', ')})` : '');
+
+function Facts({ s }: { s: InspectorState }) {
   const routerLine = s.router ? s.router.state : 'connecting';
   return (
-    <div className="tab-body">
-      <div className="presence">
-        <PresenceFace state={s.presence} look={s.persona?.presence} name={s.persona?.displayName} />
-        <div>
-          <div className="persona-name">{s.persona?.displayName ?? 'Aether'}</div>
-          <div className="persona-tagline">{s.persona?.tagline}</div>
-        </div>
-      </div>
-      <dl className="facts">
-        <dt>Turn</dt>
-        <dd data-testid="turn-state" data-state={s.turnState}>
-          {s.turnState}
-        </dd>
-        <dt>Presence</dt>
-        <dd data-testid="presence-state">{s.presence}</dd>
-        <dt>Model</dt>
-        <dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
-        <dt>Route</dt>
-        <dd data-testid="inspector-route" title={s.route?.rationale}>
-          {s.route
-            ? `${s.route.tier}${s.route.provider !== 'local' ? ` · ${s.route.provider}` : ''}${s.route.fallbacks.length ? ` (then ${s.route.fallbacks.join(', ')})` : ''}`
-            : '—'}
-        </dd>
-        <dt>Runtime</dt>
-        <dd data-testid="router-state">
-          {routerLine}
-          {s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}
-        </dd>
-        <dt>First token</dt>
-        <dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>
-        <dt>Speed</dt>
-        <dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
-        <dt>Tokens</dt>
-        <dd>{s.tokens}</dd>
-      </dl>
+    <dl className="facts">
+      <dt>Turn</dt>
+      <dd data-testid="turn-state" data-state={s.turnState}>
+        {s.turnState}
+      </dd>
+      <dt>Presence</dt>
+      <dd data-testid="presence-state">{s.presence}</dd>
+      <dt>Model</dt>
+      <dd data-testid="inspector-model">{s.model ?? s.router?.model ?? 'none'}</dd>
+      <dt>Route</dt>
+      <dd data-testid="inspector-route" title={s.route?.rationale}>
+        {s.route ? routeLine(s.route) : '—'}
+      </dd>
+      <dt>Runtime</dt>
+      <dd data-testid="router-state">
+        {routerLine}
+        {s.router ? ` · ${s.router.threads} thread${s.router.threads === 1 ? '' : 's'}` : ''}
+      </dd>
+      <dt>First token</dt>
+      <dd data-testid="inspector-ttft">{fmt(s.ttftMs, 'ms')}</dd>
+      <dt>Speed</dt>
+      <dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
+      <dt>Tokens</dt>
+      <dd>{s.tokens}</dd>
+    </dl>
+  );
+}
+
+function Memories({ s }: { s: InspectorState }) {
+  return (
+    <>
       <div className="used-memories" data-testid="inspector-memories">
         <h3 className="section">Remembered for this turn</h3>
         {s.memories.length === 0 ? (
@@ -71,6 +71,24 @@ export function Inspector() {
           </ul>
         </div>
       )}
+    </>
+  );
+}
+
+export function Inspector() {
+  const { useInspector } = useStores();
+  const s = useInspector();
+  return (
+    <div className="tab-body">
+      <div className="presence">
+        <PresenceFace state={s.presence} look={s.persona?.presence} name={s.persona?.displayName} />
+        <div>
+          <div className="persona-name">{s.persona?.displayName ?? 'Aether'}</div>
+          <div className="persona-tagline">{s.persona?.tagline}</div>
+        </div>
+      </div>
+      <Facts s={s} />
+      <Memories s={s} />
       {s.router?.error && (
         <p className="router-error" role="status">
           {s.router.error.message}

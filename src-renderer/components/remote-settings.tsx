@@ -5,76 +5,13 @@ import type { RemoteView as View } from '../../engines/bus/index.ts';
 import { say } from '../ipc/client.ts';
 import { useClient } from '../context.tsx';
 
-export function RemoteSettings() {
-  const client = useClient();
-  const [view, setView] = useState<View | null>(null);
-  const [baseUrl, setBaseUrl] = useState('');
-  const [model, setModel] = useState('');
-  const [key, setKey] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+type Save = (patch?: { enabled?: boolean; prefer?: 'local' | 'remote' }) => Promise<void>;
 
-  useEffect(() => {
-    void client.invoke('router.get_remote', {}).then((v) => {
-      setView(v);
-      setBaseUrl(v.baseUrl ?? '');
-      setModel(v.model ?? '');
-    });
-  }, []);
-
-  const save = async (patch: { enabled?: boolean; prefer?: 'local' | 'remote' } = {}) => {
-    try {
-      const v = await client.invoke('router.set_remote', {
-        baseUrl,
-        model,
-        enabled: patch.enabled ?? view?.enabled ?? true,
-        prefer: patch.prefer ?? view?.prefer ?? 'local',
-        ...(key ? { apiKey: key } : {}),
-      });
-      setView(v);
-      setKey('');
-      setMessage(
-        'Saved. Every remote request still asks you first, showing exactly what would be sent.',
-      );
-    } catch (error) {
-      setMessage(say(error));
-    }
-  };
-
+function Switches({ view, disabled, save }: { view: View | null; disabled: boolean; save: Save }) {
   return (
-    <form
-      className="remote"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      data-testid="remote-settings"
-    >
-      <input
-        placeholder="http://127.0.0.1:11434/v1"
-        value={baseUrl}
-        onChange={(e) => setBaseUrl(e.target.value)}
-        aria-label="Server URL"
-      />
-      <input
-        placeholder="model name"
-        value={model}
-        onChange={(e) => setModel(e.target.value)}
-        aria-label="Model"
-      />
-      <input
-        type="password"
-        placeholder={
-          view?.keyFingerprint
-            ? `key ${view.keyFingerprint}… (type to replace)`
-            : 'API key (optional)'
-        }
-        value={key}
-        onChange={(e) => setKey(e.target.value)}
-        aria-label="API key"
-        autoComplete="off"
-      />
+    <>
       <div className="row-buttons">
-        <button type="submit" disabled={!baseUrl || !model}>
+        <button type="submit" disabled={disabled}>
           Save
         </button>
         {view?.baseUrl && (
@@ -97,6 +34,13 @@ export function RemoteSettings() {
           {view.breaker === 'closed' ? 'healthy' : `circuit ${view.breaker}`}
         </span>
       )}
+    </>
+  );
+}
+
+function Notes({ view, message }: { view: View | null; message: string | null }) {
+  return (
+    <>
       {view?.keyWarning && (
         <span className="muted" data-testid="remote-key-warning">
           {view.keyWarning}
@@ -107,6 +51,93 @@ export function RemoteSettings() {
           {message}
         </span>
       )}
+    </>
+  );
+}
+
+type Fields = { baseUrl: string; model: string; key: string };
+
+function Inputs({
+  fields,
+  change,
+  fingerprint,
+}: {
+  fields: Fields;
+  change: (patch: Partial<Fields>) => void;
+  fingerprint: string | null | undefined;
+}) {
+  return (
+    <>
+      <input
+        placeholder="http://127.0.0.1:11434/v1"
+        value={fields.baseUrl}
+        onChange={(e) => change({ baseUrl: e.target.value })}
+        aria-label="Server URL"
+      />
+      <input
+        placeholder="model name"
+        value={fields.model}
+        onChange={(e) => change({ model: e.target.value })}
+        aria-label="Model"
+      />
+      <input
+        type="password"
+        placeholder={fingerprint ? `key ${fingerprint}… (type to replace)` : 'API key (optional)'}
+        value={fields.key}
+        onChange={(e) => change({ key: e.target.value })}
+        aria-label="API key"
+        autoComplete="off"
+      />
+    </>
+  );
+}
+
+export function RemoteSettings() {
+  const client = useClient();
+  const [view, setView] = useState<View | null>(null);
+  const [fields, setFields] = useState<Fields>({ baseUrl: '', model: '', key: '' });
+  const change = (patch: Partial<Fields>) => setFields((f) => ({ ...f, ...patch }));
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    void client.invoke('router.get_remote', {}).then((v) => {
+      setView(v);
+      change({ baseUrl: v.baseUrl ?? '', model: v.model ?? '' });
+    });
+  }, []);
+
+  const save: Save = async (patch = {}) => {
+    const { baseUrl, model, key } = fields;
+    try {
+      const v = await client.invoke('router.set_remote', {
+        baseUrl,
+        model,
+        enabled: patch.enabled ?? view?.enabled ?? true,
+        prefer: patch.prefer ?? view?.prefer ?? 'local',
+        ...(key ? { apiKey: key } : {}),
+      });
+      setView(v);
+      change({ key: '' });
+      setMessage(
+        'Saved. Every remote request still asks you first, showing exactly what would be sent.',
+      );
+    } catch (error) {
+      setMessage(say(error));
+    }
+  };
+
+  return (
+    <form
+      className="remote"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+      data-testid="remote-settings"
+    >
+      <Inputs fields={fields} change={change} fingerprint={view?.keyFingerprint} />
+      <Switches view={view} disabled={!fields.baseUrl || !fields.model} save={save} />
+      <Notes view={view} message={message} />
     </form>
   );
 }

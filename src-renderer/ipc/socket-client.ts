@@ -1,6 +1,11 @@
 // The headless host's client: a WebSocket with the launch token, reconnecting with backoff
 // and replaying from the last seq it saw.
-import type { ClientMessage, InvokeResult, ServerMessage } from '../../engines/bus/index.ts';
+import type {
+  ClientMessage,
+  Envelope,
+  InvokeResult,
+  ServerMessage,
+} from '../../engines/bus/index.ts';
 import { unwrap, type AetherClient } from './aether-client.ts';
 import { emitter, eventHub, type ConnectionState, type ResyncReason } from './events.ts';
 import { loadLastSeq, saveLastSeq } from './last-seq.ts';
@@ -23,78 +28,103 @@ const lost = (id: number): InvokeResult => ({
   error: { code: 'Internal', message: 'connection to Aether was lost' },
 });
 
+type Inbox = {
+  hello(ws: WebSocket, hostSeq: number): void;
+  event(event: Envelope): void;
+  gap(): void;
+  result(result: InvokeResult): void;
+  closed(): void;
+};
+
+/** Opens one socket; resolves once the host said hello. */
+function dial(token: string, inbox: Inbox): { ws: WebSocket; ready: Promise<WebSocket> } {
+  const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+  const ready = new Promise<WebSocket>((resolve) => {
+    ws.onmessage = (m) => {
+      const message = JSON.parse(String(m.data)) as ServerMessage;
+      if (message.type === 'hello') {
+        inbox.hello(ws, message.lastSeq);
+        resolve(ws);
+      } else if (message.type === 'event') inbox.event(message.event);
+      else if (message.type === 'replay_gap') inbox.gap();
+      else inbox.result(message);
+    };
+  });
+  ws.onclose = inbox.closed;
+  return { ws, ready };
+}
+
+const send = (ws: WebSocket, message: ClientMessage) => ws.send(JSON.stringify(message));
+
+/** Invocations waiting for their result; all of them fail when the connection drops. */
+function waiting() {
+  const pending = new Map<number, (r: InvokeResult) => void>();
+  return {
+    add(id: number, resolve: (r: InvokeResult) => void): void {
+      pending.set(id, resolve);
+    },
+    settle(result: InvokeResult): void {
+      if (typeof result.id !== 'number') return;
+      pending.get(result.id)?.(result);
+      pending.delete(result.id);
+    },
+    lose(): void {
+      for (const [id, resolve] of pending) resolve(lost(id));
+      pending.clear();
+    },
+  };
+}
+
 export function socketClient(): AetherClient {
   const token = takeToken();
   const events = eventHub();
   const resync = emitter<ResyncReason>();
   const connection = emitter<ConnectionState>();
-  const pending = new Map<number, (r: InvokeResult) => void>();
-  let socket: WebSocket | null = null;
+  const pending = waiting();
   let lastSeq = loadLastSeq();
   let connectedBefore = false;
   let closed = false;
   let nextId = 1;
   let retry = 0;
-  let opened: Promise<WebSocket>;
 
-  function onHello(ws: WebSocket, hostSeq: number): void {
-    // A seq beyond the host's own belongs to an earlier run of it: start from now.
-    if (lastSeq !== null && lastSeq > hostSeq) lastSeq = null;
-    send(ws, { type: 'subscribe', afterSeq: lastSeq ?? hostSeq });
-    lastSeq ??= hostSeq;
-    retry = 0;
-    connection.emit('open');
-    if (connectedBefore) resync.emit('reconnect');
-    connectedBefore = true;
-  }
-
-  function onClose(): void {
-    connection.emit('closed');
-    for (const [id, resolve] of pending) resolve(lost(id));
-    pending.clear();
-    if (closed) return;
-    const delay = Math.min(5000, 250 * 2 ** retry++);
-    setTimeout(() => {
-      opened = open();
-    }, delay);
-  }
-
-  function open(): Promise<WebSocket> {
+  const inbox: Inbox = {
+    hello(ws, hostSeq) {
+      // A seq beyond the host's own belongs to an earlier run of it: start from now.
+      if (lastSeq !== null && lastSeq > hostSeq) lastSeq = null;
+      send(ws, { type: 'subscribe', afterSeq: lastSeq ?? hostSeq });
+      lastSeq ??= hostSeq;
+      retry = 0;
+      connection.emit('open');
+      if (connectedBefore) resync.emit('reconnect');
+      connectedBefore = true;
+    },
+    event(event) {
+      lastSeq = event.seq;
+      saveLastSeq(lastSeq);
+      events.dispatch(event);
+    },
+    gap: () => resync.emit('replay_gap'),
+    result: pending.settle,
+    closed() {
+      connection.emit('closed');
+      pending.lose();
+      if (closed) return;
+      setTimeout(open, Math.min(5000, 250 * 2 ** retry++));
+    },
+  };
+  let link: ReturnType<typeof dial>;
+  function open(): void {
     connection.emit('connecting');
-    return new Promise((resolve) => {
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
-      ws.onmessage = (m) => {
-        const message = JSON.parse(String(m.data)) as ServerMessage;
-        if (message.type === 'hello') {
-          onHello(ws, message.lastSeq);
-          resolve(ws);
-        } else if (message.type === 'event') {
-          lastSeq = message.event.seq;
-          saveLastSeq(lastSeq);
-          events.dispatch(message.event);
-        } else if (message.type === 'replay_gap') {
-          resync.emit('replay_gap');
-        } else if (typeof message.id === 'number') {
-          pending.get(message.id)?.(message);
-          pending.delete(message.id);
-        }
-      };
-      ws.onclose = onClose;
-      socket = ws;
-    });
+    link = dial(token, inbox);
   }
+  open();
 
-  function send(ws: WebSocket, message: ClientMessage): void {
-    ws.send(JSON.stringify(message));
-  }
-
-  opened = open();
   return {
     async invoke(command, input) {
-      const ws = socket?.readyState === WebSocket.OPEN ? socket : await opened;
+      const ws = link.ws.readyState === WebSocket.OPEN ? link.ws : await link.ready;
       const id = nextId++;
       const result = await new Promise<InvokeResult>((resolve) => {
-        pending.set(id, resolve);
+        pending.add(id, resolve);
         send(ws, { type: 'invoke', id, command, input });
       });
       return unwrap(result) as never;
@@ -104,7 +134,7 @@ export function socketClient(): AetherClient {
     onConnection: connection.add,
     close() {
       closed = true;
-      socket?.close();
+      link.ws.close();
     },
   };
 }
