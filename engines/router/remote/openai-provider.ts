@@ -4,20 +4,13 @@
 // except in the Authorization header.
 import { AetherError, type ChatMessage } from '../../bus/index.ts';
 import { CircuitBreaker } from './breaker.ts';
+import { idleWatch, ReplyParts, type Chunk, type RemoteResult } from './reply-parts.ts';
 import { sseData } from './sse.ts';
 
 export type RemoteConfig = { baseUrl: string; model: string; apiKey: string | null };
 
 export type ToolSpec = { name: string; description: string; parameters: Record<string, unknown> };
-export type ToolCall = { id: string; name: string; arguments: string };
-
-export type RemoteResult = {
-  text: string;
-  toolCalls: ToolCall[];
-  stopReason: 'end' | 'max-tokens' | 'cancelled' | 'tool-calls';
-  promptTokens: number;
-  tokens: number;
-};
+export type { RemoteResult, ToolCall } from './reply-parts.ts';
 
 export type RemoteOptions = {
   monotonic: () => number;
@@ -28,22 +21,6 @@ export type RemoteOptions = {
   headersTimeoutMs?: number;
   idleTimeoutMs?: number;
   breaker?: CircuitBreaker;
-};
-
-type Chunk = {
-  choices?: Array<{
-    delta?: {
-      content?: string | null;
-      tool_calls?: Array<{
-        index: number;
-        id?: string;
-        function?: { name?: string; arguments?: string };
-      }>;
-    };
-    finish_reason?: string | null;
-  }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
-  error?: { message?: string };
 };
 
 export class RemoteProvider {
@@ -189,62 +166,26 @@ export class RemoteProvider {
     signal: AbortSignal,
     stream: AbortController,
   ): Promise<RemoteResult> {
-    let text = '';
-    let finish: string | null = null;
-    let usage: Chunk['usage'];
-    let chunks = 0;
-    const calls = new Map<number, ToolCall>();
+    const reply = new ReplyParts();
     // The stream must keep moving: a silence longer than the idle timeout ends it.
     const idle = new AbortController();
-    const silence = () => {
+    const watch = idleWatch(this.o.idleTimeoutMs, () => {
       idle.abort();
       stream.abort();
-    };
-    let timer = setTimeout(silence, this.o.idleTimeoutMs);
-    const bump = () => {
-      clearTimeout(timer);
-      timer = setTimeout(silence, this.o.idleTimeoutMs);
-    };
+    });
     try {
-      for await (const raw of sseData(response.body!, bump)) {
+      for await (const raw of sseData(response.body!, watch.bump)) {
         const chunk = raw as Chunk;
         if (chunk.error)
           throw new AetherError(
             'RemoteFailed',
             `${this.host()} reported: ${chunk.error.message ?? 'an error'}`,
           );
-        usage = chunk.usage ?? usage;
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const delta = choice.delta ?? {};
-        if (delta.content) {
-          text += delta.content;
-          chunks++;
-          onToken(delta.content);
-        }
-        for (const tc of delta.tool_calls ?? []) {
-          const call = calls.get(tc.index) ?? {
-            id: tc.id ?? `call_${tc.index}`,
-            name: '',
-            arguments: '',
-          };
-          if (tc.id) call.id = tc.id;
-          call.name += tc.function?.name ?? '';
-          call.arguments += tc.function?.arguments ?? '';
-          calls.set(tc.index, call);
-        }
-        finish = choice.finish_reason ?? finish;
+        reply.add(chunk, onToken);
       }
     } catch (error) {
       if (error instanceof AetherError) throw error;
-      if (signal.aborted)
-        return {
-          text,
-          toolCalls: [],
-          stopReason: 'cancelled',
-          promptTokens: usage?.prompt_tokens ?? 0,
-          tokens: usage?.completion_tokens ?? chunks,
-        };
+      if (signal.aborted) return reply.result('cancelled');
       throw new AetherError(
         'RemoteFailed',
         idle.signal.aborted
@@ -252,30 +193,16 @@ export class RemoteProvider {
           : `the connection to ${this.host()} broke off (${(error as Error).message})`,
       );
     } finally {
-      clearTimeout(timer);
+      watch.stop();
     }
-    if (signal.aborted)
-      return {
-        text,
-        toolCalls: [],
-        stopReason: 'cancelled',
-        promptTokens: usage?.prompt_tokens ?? 0,
-        tokens: usage?.completion_tokens ?? chunks,
-      };
+    if (signal.aborted) return reply.result('cancelled');
     if (idle.signal.aborted)
       throw new AetherError('RemoteFailed', `${this.host()} stopped sending`);
-    if (finish === null)
+    if (reply.finish === null)
       throw new AetherError(
         'RemoteFailed',
         `the connection to ${this.host()} ended before the reply did`,
       );
-    return {
-      text,
-      toolCalls: [...calls.values()],
-      stopReason:
-        finish === 'length' ? 'max-tokens' : finish === 'tool_calls' ? 'tool-calls' : 'end',
-      promptTokens: usage?.prompt_tokens ?? 0,
-      tokens: usage?.completion_tokens ?? chunks,
-    };
+    return reply.finished();
   }
 }
