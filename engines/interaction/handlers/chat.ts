@@ -35,15 +35,31 @@ type Parts = {
   machine: Machine;
 };
 
-export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'> {
-  const { bus, conversations, runner, machine } = p;
-  const changed = (reason: 'created' | 'renamed' | 'deleted', id: string, changeId: string) =>
-    bus.emit('chat.conversations_changed', { reason, id }, { source: 'interaction', changeId });
-  const requireConversation = (id: string) => {
-    const conversation = conversations.get(id);
-    if (!conversation) throw new AetherError('NotFound', `no conversation ${id}`);
-    return conversation;
+/** What several commands share: telling the workspace the list changed, and finding one. */
+function helpers({ bus, conversations }: Parts) {
+  return {
+    changed: (reason: 'created' | 'renamed' | 'deleted', id: string, changeId: string) =>
+      bus.emit('chat.conversations_changed', { reason, id }, { source: 'interaction', changeId }),
+    requireConversation(id: string) {
+      const conversation = conversations.get(id);
+      if (!conversation) throw new AetherError('NotFound', `no conversation ${id}`);
+      return conversation;
+    },
   };
+}
+
+function conversationHandlers(
+  p: Parts,
+): Pick<
+  HandlersFor<'chat'> & HandlersFor<'turn'>,
+  | 'chat.list_conversations'
+  | 'chat.create_conversation'
+  | 'chat.rename_conversation'
+  | 'chat.delete_conversation'
+  | 'chat.get_conversation'
+> {
+  const { conversations, machine } = p;
+  const { changed, requireConversation } = helpers(p);
   return {
     'chat.list_conversations': () => ({ conversations: conversations.list() }),
     'chat.create_conversation': (input, ctx) => {
@@ -75,6 +91,18 @@ export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'
       conversation: requireConversation(input.id),
       turns: conversations.turns(input.id),
     }),
+  };
+}
+
+function turnHandlers(
+  p: Parts,
+): Pick<
+  HandlersFor<'chat'> & HandlersFor<'turn'>,
+  'chat.send_message' | 'chat.cancel_turn' | 'turn.get_state'
+> {
+  const { bus, conversations, runner, machine } = p;
+  const { changed, requireConversation } = helpers(p);
+  return {
     'chat.send_message': (input, ctx) => {
       const conversation = requireConversation(input.conversationId);
       if (machine.busy())
@@ -116,5 +144,12 @@ export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'
       return { cancelled: true };
     },
     'turn.get_state': () => ({ state: machine.state(), turnId: machine.turnId() }),
+  };
+}
+
+export function chatHandlers(p: Parts): HandlersFor<'chat'> & HandlersFor<'turn'> {
+  return {
+    ...conversationHandlers(p),
+    ...turnHandlers(p),
   };
 }

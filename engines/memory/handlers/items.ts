@@ -15,7 +15,12 @@ type Items = Pick<
   | 'memory.forget_about'
 >;
 
-export function itemHandlers(core: MemoryCore): Items {
+function reviewHandlers(
+  core: MemoryCore,
+): Pick<
+  HandlersFor<'memory'>,
+  'memory.list' | 'memory.why' | 'memory.edit' | 'memory.confirm' | 'memory.reject'
+> {
   const { store, queries, deps, changed } = core;
   return {
     'memory.list': (input) => ({ items: queries.list(input) }),
@@ -67,6 +72,14 @@ export function itemHandlers(core: MemoryCore): Items {
       changed('rejected', item.id);
       return { item: core.plain(item.id) };
     },
+  };
+}
+
+function forgetHandlers(
+  core: MemoryCore,
+): Pick<HandlersFor<'memory'>, 'memory.forget' | 'memory.forget_about'> {
+  const { queries, deps, changed } = core;
+  return {
     'memory.forget': (input, ctx) => {
       const item = core.require(input.id);
       if (item.status === 'forgotten') return { forgotten: false };
@@ -92,5 +105,12 @@ export function itemHandlers(core: MemoryCore): Items {
       changed('forgotten', null);
       return { forgotten: all.length };
     },
+  };
+}
+
+export function itemHandlers(core: MemoryCore): Items {
+  return {
+    ...reviewHandlers(core),
+    ...forgetHandlers(core),
   };
 }

@@ -7,49 +7,50 @@ import { classifyPrivacy, extract } from '../rules.ts';
 
 type Turns = Pick<HandlersFor<'memory'>, 'memory.ingest_turn' | 'memory.context' | 'memory.query'>;
 
-export function turnHandlers(core: MemoryCore): Turns {
-  const { store, embeddings, sessions, extractor, rules, deps, changed, never } = core;
-
-  /** "Remember that …" goes to L5 as the user's own words; preferences wait for a yes. */
-  function learn(
-    input: { text: string; conversationId: string; turnId: string; at: number },
-    changeId: string,
-  ): string[] {
-    const proposed: string[] = [];
-    const found = extract(input.text);
-    for (const e of found) {
-      const w: FactWrite = {
-        kind: e.kind,
-        content: e.content,
-        privacy: e.privacy,
-        conversationId: input.conversationId,
-        turnId: input.turnId,
-        occurredAt: input.at,
-        extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference',
-      };
-      if (e.kind === 'preference') {
-        proposed.push(core.propose(w));
-        continue;
-      }
-      // The user asked in so many words: that is their confirmation; L5 still decides and audits.
-      void core
-        .askToWrite(w, changeId, { confirmedByUser: true })
-        .then((o) => {
-          if (o.status !== 'done') changed('write-denied', null);
-        })
-        .catch(() => {});
+/** "Remember that …" goes to L5 as the user's own words; preferences wait for a yes. */
+function learn(
+  core: MemoryCore,
+  input: { text: string; conversationId: string; turnId: string; at: number },
+  changeId: string,
+): string[] {
+  const { extractor, changed } = core;
+  const proposed: string[] = [];
+  const found = extract(input.text);
+  for (const e of found) {
+    const w: FactWrite = {
+      kind: e.kind,
+      content: e.content,
+      privacy: e.privacy,
+      conversationId: input.conversationId,
+      turnId: input.turnId,
+      occurredAt: input.at,
+      extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference',
+    };
+    if (e.kind === 'preference') {
+      proposed.push(core.propose(w));
+      continue;
     }
-    // What the rules did not catch, the model may, later and in the background.
-    if (found.length === 0)
-      extractor.add({
-        turnId: input.turnId,
-        conversationId: input.conversationId,
-        text: input.text,
-        at: input.at,
-      });
-    return proposed;
+    // The user asked in so many words: that is their confirmation; L5 still decides and audits.
+    void core
+      .askToWrite(w, changeId, { confirmedByUser: true })
+      .then((o) => {
+        if (o.status !== 'done') changed('write-denied', null);
+      })
+      .catch(() => {});
   }
+  // What the rules did not catch, the model may, later and in the background.
+  if (found.length === 0)
+    extractor.add({
+      turnId: input.turnId,
+      conversationId: input.conversationId,
+      text: input.text,
+      at: input.at,
+    });
+  return proposed;
+}
 
+function ingestHandlers(core: MemoryCore): Pick<HandlersFor<'memory'>, 'memory.ingest_turn'> {
+  const { store, embeddings, sessions, extractor, rules, deps, changed, never } = core;
   return {
     'memory.ingest_turn': (input, ctx) => {
       const at = input.at;
@@ -91,8 +92,16 @@ export function turnHandlers(core: MemoryCore): Turns {
         changed('never-remember', item.id);
         return { itemId: item.id, proposed: [] };
       }
-      return { itemId: item.id, proposed: learn({ ...input, at }, ctx.changeId) };
+      return { itemId: item.id, proposed: learn(core, { ...input, at }, ctx.changeId) };
     },
+  };
+}
+
+function recallHandlers(
+  core: MemoryCore,
+): Pick<HandlersFor<'memory'>, 'memory.context' | 'memory.query'> {
+  const { store, embeddings, deps } = core;
+  return {
     'memory.context': async (input) => {
       const started = deps.clock.monotonic();
       const vector = await embeddings.queryVector(input.text, input.deadlineMs * 0.6);
@@ -137,5 +146,12 @@ export function turnHandlers(core: MemoryCore): Turns {
       });
       return { ...r, ms: deps.clock.monotonic() - started };
     },
+  };
+}
+
+export function turnHandlers(core: MemoryCore): Turns {
+  return {
+    ...ingestHandlers(core),
+    ...recallHandlers(core),
   };
 }

@@ -14,7 +14,13 @@ type Parts = {
   settings: { set(key: string, value: unknown): void };
 };
 
-export function personaHandlers({ bus, packs, live, settings }: Parts): HandlersFor<'persona'> {
+function readHandlers(
+  p: Parts,
+): Pick<
+  HandlersFor<'persona'>,
+  'persona.get_active' | 'persona.list' | 'persona.get_source' | 'persona.validate'
+> {
+  const { packs, live } = p;
   return {
     'persona.get_active': () => live.active(),
     'persona.list': () => {
@@ -43,6 +49,12 @@ export function personaHandlers({ bus, packs, live, settings }: Parts): Handlers
       const r = packs.build(packs.locateOrNew(input.id), input.text);
       return { errors: r.ok ? [] : [r.error], warnings: r.warnings };
     },
+  };
+}
+
+function editHandlers(p: Parts): Pick<HandlersFor<'persona'>, 'persona.save' | 'persona.activate'> {
+  const { bus, packs, live, settings } = p;
+  return {
     'persona.save': async (input, ctx) => {
       const outcome = await bus.invoke(
         'policy.perform',
@@ -86,6 +98,14 @@ export function personaHandlers({ bus, packs, live, settings }: Parts): Handlers
       live.reload(input.id);
       return { id: input.id, pending: live.stagedId() === input.id };
     },
+  };
+}
+
+function packHandlers(
+  p: Parts,
+): Pick<HandlersFor<'persona'>, 'persona.create' | 'persona.import_card' | 'persona.get_schema'> {
+  const { bus, packs } = p;
+  return {
     'persona.create': async (input, ctx) => {
       const from = packs.locate(input.from);
       if (!from) throw new AetherError('NotFound', `no persona '${input.from}'`);
@@ -116,5 +136,13 @@ export function personaHandlers({ bus, packs, live, settings }: Parts): Handlers
       return { id, warnings: [...warnings, ...saved.warnings] };
     },
     'persona.get_schema': () => ({ schema: packJsonSchema() }),
+  };
+}
+
+export function personaHandlers(p: Parts): HandlersFor<'persona'> {
+  return {
+    ...readHandlers(p),
+    ...editHandlers(p),
+    ...packHandlers(p),
   };
 }

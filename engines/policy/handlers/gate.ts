@@ -17,8 +17,13 @@ type Gate = Pick<
   | 'policy.export_audit'
 >;
 
-export function gateHandlers(core: PolicyCore): Gate {
-  const { ctx, tickets, ledger, deps, reportHealth, userRow } = core;
+function askHandlers(
+  core: PolicyCore,
+): Pick<
+  HandlersFor<'policy'>,
+  'policy.perform' | 'policy.respond_approval' | 'policy.list_pending'
+> {
+  const { ctx, tickets, reportHealth, userRow } = core;
   return {
     'policy.perform': async (input, c) => {
       try {
@@ -54,6 +59,14 @@ export function gateHandlers(core: PolicyCore): Gate {
       return { accepted: false, reason: refused };
     },
     'policy.list_pending': () => ({ approvals: tickets.pending() }),
+  };
+}
+
+function recordHandlers(
+  core: PolicyCore,
+): Pick<HandlersFor<'policy'>, 'policy.record' | 'policy.cancel_pending' | 'policy.change'> {
+  const { ctx, tickets, ledger, deps, reportHealth } = core;
+  return {
     'policy.record': (input, c) => {
       try {
         const { kind, actor, resource, reason, details } = input;
@@ -81,6 +94,12 @@ export function gateHandlers(core: PolicyCore): Gate {
         },
         c.changeId,
       ),
+  };
+}
+
+function changeHandlers(core: PolicyCore): Pick<HandlersFor<'policy'>, 'policy.export_audit'> {
+  const { ctx, deps } = core;
+  return {
     'policy.export_audit': (_input, c) => {
       const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
       const target = join(deps.dataDir, 'exports', `audit-${stamp}`);
@@ -95,5 +114,13 @@ export function gateHandlers(core: PolicyCore): Gate {
         c.changeId,
       );
     },
+  };
+}
+
+export function gateHandlers(core: PolicyCore): Gate {
+  return {
+    ...askHandlers(core),
+    ...recordHandlers(core),
+    ...changeHandlers(core),
   };
 }

@@ -1,122 +1,15 @@
 // L4's commands: generate (reflex, agent loop, API tools, background), embed, cancel, status,
 // and the remote server's settings (a router.configure action).
-import {
-  AetherError,
-  type Bus,
-  type ChatMessage,
-  type Clock,
-  type HandlersFor,
-} from '../../bus/index.ts';
-import { runAgent } from '../agent/agent-loop.ts';
-import { passThrough, type Generator } from '../generate.ts';
-import { classify } from '../intent.ts';
-import type { LocalTiers } from '../local-tiers.ts';
+import { AetherError, type HandlersFor } from '../../bus/index.ts';
 import type { ModelManager } from '../models/model-manager.ts';
-import type { RemoteTier } from '../remote/remote-tier.ts';
+import { generateHandler, type GenerateParts } from './generate.ts';
 
-type Parts = {
-  bus: Bus;
-  local: LocalTiers;
-  remote: RemoteTier;
-  models: ModelManager;
-  generator: Generator;
-  clock: Clock;
-  maxTokens?: number;
-  temperature?: number;
-};
+type Parts = GenerateParts & { models: ModelManager };
 
 export function routerHandlers(p: Parts): HandlersFor<'router'> {
-  const { bus, local, remote, generator } = p;
-  let reflexCount = 0;
+  const { bus, local, remote } = p;
   return {
-    'router.generate': async (input, ctx) => {
-      const { turnId } = input;
-      if (input.background) return generator.runBackground(input);
-      generator.cancelBackground();
-      const meta = { source: 'router' as const, changeId: ctx.changeId, turnId };
-      // Time to first token is measured from the request, so it includes any wait for the model
-      // (and, in the agent loop, for tools): it is the time until the user sees words.
-      const startedAt = p.clock.monotonic();
-      let ttftMs: number | null = null;
-      let visible = 0;
-      const onToken = (text: string) => {
-        if (visible === 0) {
-          ttftMs = p.clock.monotonic() - startedAt;
-          bus.emit('router.first_token', { turnId, ttftMs }, meta);
-        }
-        bus.emit('router.token', { turnId, text, index: visible++ }, meta);
-      };
-      const options = {
-        maxTokens: input.maxTokens ?? p.maxTokens ?? 512,
-        temperature: input.temperature ?? p.temperature ?? 0.7,
-        jsonSchema: input.jsonSchema,
-      };
-      let quick = false;
-      const viaApi = ctx.origin === 'api';
-      const once = (messages: ChatMessage[], sink: (text: string) => void) =>
-        generator.generateOnce(
-          turnId,
-          messages,
-          { ...options, quick, hints: input.route, viaApi },
-          sink,
-          ctx.changeId,
-        );
-      if (input.tools?.length)
-        return { ...(await passThrough(input.tools, input.messages, once, onToken)), ttftMs };
-      const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
-      const intent = classify(
-        lastUser,
-        new Date(p.clock.now()),
-        input.phrases && { ...input.phrases, turn: reflexCount },
-      );
-      if (intent.kind === 'reflex') reflexCount++;
-      // The companion's own turns may be answered by reflex (no model, well under 100 ms).
-      if (input.agent && intent.kind === 'reflex') {
-        const note =
-          local.main() || remote.available()
-            ? ''
-            : ' (No model is installed yet: open the Models tab to add one.)';
-        bus.emit(
-          'router.route_decided',
-          {
-            turnId,
-            tier: 'reflex',
-            provider: 'aether',
-            model: null,
-            rationale: 'needs no model',
-            fallbacks: [],
-          },
-          meta,
-        );
-        onToken(intent.reply + note);
-        return {
-          text: intent.reply + note,
-          stopReason: 'end' as const,
-          model: 'reflex',
-          tokens: 0,
-          promptTokens: 0,
-          ttftMs,
-          tokensPerSecond: null,
-        };
-      }
-      quick = intent.kind === 'quick';
-      const agent = input.agent;
-      const result = agent
-        ? await runAgent(
-            {
-              bus,
-              turnId,
-              changeId: ctx.changeId,
-              actor: agent.actor,
-              maxSteps: agent.maxSteps,
-              generate: once,
-              onToken,
-            },
-            input.messages,
-          )
-        : await once(input.messages, onToken);
-      return { ...result, ttftMs };
-    },
+    'router.generate': generateHandler(p),
     'router.embed': async (input) => {
       const model = p.models.defaultEmbedding();
       if (!model)
