@@ -5,23 +5,22 @@ import { createActor } from 'xstate';
 import {
   DisposableSet,
   toErrorInfo,
+  type Bus,
   type Engine,
   type HandlersFor,
   type TurnState,
 } from '../bus/index.ts';
 import { chatHandlers } from './handlers/chat.ts';
 import { turnMachine } from './turn-machine.ts';
-import { createTurnRunner, type RunnerDeps } from './turn-runner.ts';
+import { createTurnRunner, type RunnerDeps, type TurnRunner } from './turn-runner.ts';
 
 export { titleFrom } from './title.ts';
 
 /** What the engine is built from: the turn runner's needs, less how it reports back (the machine). */
 export type InteractionDeps = Omit<RunnerDeps, 'send'>;
 
-export function createInteractionEngine(deps: InteractionDeps) {
-  const { bus } = deps;
-  const disposables = new DisposableSet();
-  const runner = createTurnRunner({ ...deps, send: (event) => actor.send(event) });
+/** The turn machine, its work started by the runner; a failure outside the generation still ends the turn. */
+function turnActor(runner: TurnRunner) {
   const actor = createActor(
     turnMachine.provide({
       actions: {
@@ -50,6 +49,60 @@ export function createInteractionEngine(deps: InteractionDeps) {
       },
     }),
   );
+  return actor;
+}
+
+type TurnActor = ReturnType<typeof turnActor>;
+
+/** Every change of state is an event; the events of other engines move the machine. */
+function watch(bus: Bus, actor: TurnActor, runner: TurnRunner, disposables: DisposableSet): void {
+  const state = () => actor.getSnapshot().value as TurnState;
+  let previous = state();
+  const subscription = actor.subscribe((snapshot) => {
+    const next = snapshot.value as TurnState;
+    if (next === previous) return;
+    const { turnId, conversationId } = snapshot.context;
+    const changeId = turnId ? runner.changeOf.get(turnId) : undefined;
+    bus.emit(
+      'turn.state_changed',
+      { turnId, conversationId, state: next, previous },
+      { source: 'interaction', changeId, ...(turnId ? { turnId } : {}) },
+    );
+    previous = next;
+  });
+  disposables.add({ dispose: () => subscription.unsubscribe() });
+  disposables.add(
+    bus.on('router.first_token', (e) =>
+      actor.send({ type: 'FIRST_TOKEN', turnId: e.payload.turnId }),
+    ),
+  );
+  disposables.add(
+    bus.on('router.tool_call', (e) => {
+      const { turnId, status } = e.payload;
+      actor.send(
+        status === 'proposed'
+          ? { type: 'TOOL_STARTED', turnId }
+          : { type: 'TOOL_FINISHED', turnId },
+      );
+    }),
+  );
+  disposables.add(
+    bus.on('policy.approval_pending', (e) => {
+      if (e.turnId) actor.send({ type: 'APPROVAL_NEEDED', turnId: e.turnId });
+    }),
+  );
+  disposables.add(
+    bus.on('policy.approval_resolved', (e) => {
+      if (e.turnId) actor.send({ type: 'APPROVAL_RESOLVED', turnId: e.turnId });
+    }),
+  );
+}
+
+export function createInteractionEngine(deps: InteractionDeps) {
+  const { bus } = deps;
+  const disposables = new DisposableSet();
+  const runner: TurnRunner = createTurnRunner({ ...deps, send: (event) => actor.send(event) });
+  const actor = turnActor(runner);
   const state = () => actor.getSnapshot().value as TurnState;
   const machine = {
     state,
@@ -67,54 +120,11 @@ export function createInteractionEngine(deps: InteractionDeps) {
     machine,
   }) satisfies HandlersFor<'chat'> & HandlersFor<'turn'>;
 
-  /** Every change of state is an event; the events of other engines move the machine. */
-  function watch(): void {
-    let previous = state();
-    const subscription = actor.subscribe((snapshot) => {
-      const next = snapshot.value as TurnState;
-      if (next === previous) return;
-      const { turnId, conversationId } = snapshot.context;
-      const changeId = turnId ? runner.changeOf.get(turnId) : undefined;
-      bus.emit(
-        'turn.state_changed',
-        { turnId, conversationId, state: next, previous },
-        { source: 'interaction', changeId, ...(turnId ? { turnId } : {}) },
-      );
-      previous = next;
-    });
-    disposables.add({ dispose: () => subscription.unsubscribe() });
-    disposables.add(
-      bus.on('router.first_token', (e) =>
-        actor.send({ type: 'FIRST_TOKEN', turnId: e.payload.turnId }),
-      ),
-    );
-    disposables.add(
-      bus.on('router.tool_call', (e) => {
-        const { turnId, status } = e.payload;
-        actor.send(
-          status === 'proposed'
-            ? { type: 'TOOL_STARTED', turnId }
-            : { type: 'TOOL_FINISHED', turnId },
-        );
-      }),
-    );
-    disposables.add(
-      bus.on('policy.approval_pending', (e) => {
-        if (e.turnId) actor.send({ type: 'APPROVAL_NEEDED', turnId: e.turnId });
-      }),
-    );
-    disposables.add(
-      bus.on('policy.approval_resolved', (e) => {
-        if (e.turnId) actor.send({ type: 'APPROVAL_RESOLVED', turnId: e.turnId });
-      }),
-    );
-  }
-
   const engine = {
     start(): void {
       deps.conversations.markInterrupted(deps.clock.now());
       disposables.add(bus.handleAll(handlers));
-      watch();
+      watch(bus, actor, runner, disposables);
       actor.start();
       disposables.addFn(() => actor.stop());
     },

@@ -1,0 +1,26 @@
+// The turn runner's dependencies and state, shared by its parts.
+import type { Bus, Clock, ErrorInfo, NewId } from '../bus/index.ts';
+import type { ConversationStore } from '../storage/index.ts';
+import type { SlashAction } from './slash.ts';
+
+export type RunnerDeps = {
+  bus: Bus;
+  conversations: ConversationStore;
+  clock: Clock;
+  newId: NewId;
+  maxTokens?: number;
+  /** How many earlier turns of the conversation go into the prompt. */
+  historyTurns?: number;
+  /** Tells the turn machine how the turn ended. */
+  send: (
+    event: { type: 'DONE'; turnId: string } | { type: 'FAIL'; turnId: string; error: ErrorInfo },
+  ) => void;
+};
+
+/** The runner's state: which change each turn belongs to, what was cancelled, pending actions. */
+export type Runner = {
+  deps: RunnerDeps;
+  changeOf: Map<string, string>;
+  cancelled: Set<string>;
+  actions: Map<string, SlashAction>;
+};
