@@ -1,0 +1,62 @@
+// One WebSocket from the page: hello, then subscribe (with replay after a seq) and invoke, each
+// message parsed; a malformed one is answered under the id it carried, when it carried one.
+import type { WebSocket } from 'ws';
+import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../../bus/index.ts';
+import type { Host } from '../create-host.ts';
+import type { Logger } from '../logger.ts';
+import { dispatch } from './dispatch.ts';
+
+const badRequest = (id: string | number | null, message: string): ServerMessage => ({
+  type: 'result',
+  id,
+  ok: false,
+  error: { code: 'BadRequest', message },
+});
+
+/** The message, or what to answer instead. */
+function parse(data: string, log: Logger): ClientMessage | ServerMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return badRequest(null, 'message is not JSON');
+  }
+  const parsed = clientMessageSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  log.warn('transport.rejected', { origin: 'ws', reason: 'malformed message' });
+  const id = (raw as { id?: unknown } | null)?.id;
+  const usable =
+    (typeof id === 'string' && id.length <= 64) ||
+    (typeof id === 'number' && Number.isSafeInteger(id))
+      ? id
+      : null;
+  const issue = parsed.error.issues[0];
+  return badRequest(
+    usable,
+    `malformed message: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+}
+
+export function attach(ws: WebSocket, host: Host, log: Logger): void {
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  let subscription: { dispose(): void } | null = null;
+  send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
+  ws.on('message', async (data) => {
+    const message = parse(data.toString(), log);
+    if (message.type === 'result') return send(message);
+    if (message.type === 'subscribe') {
+      subscription?.dispose();
+      const { afterSeq } = message;
+      const sub = host.bus.subscribe((event) => send({ type: 'event', event }), { afterSeq });
+      if (sub.gap) send({ type: 'replay_gap', afterSeq });
+      subscription = sub;
+      return;
+    }
+    if (message.type === 'invoke')
+      send({ type: 'result', ...(await dispatch(host.bus, message, 'renderer', log)) });
+  });
+  ws.on('close', () => subscription?.dispose());
+  ws.on('error', () => subscription?.dispose());
+}
