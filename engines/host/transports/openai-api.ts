@@ -76,109 +76,111 @@ export function createApiKey(): string {
   return `aether-${randomBytes(24).toString('base64url')}`;
 }
 
-export function createOpenAiApi(options: ApiOptions) {
-  const { bus } = options;
-  const now = options.now ?? Date.now;
-  const perMinute = options.ratePerMinute ?? 120;
-  const buckets = new Map<string, Bucket>();
+type Api = {
+  bus: Bus;
+  apiKey: string;
+  now: () => number;
+  perMinute: number;
+  buckets: Map<string, Bucket>;
+};
+type ApiRequest = z.infer<typeof requestSchema>;
 
-  function authorized(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const expected = Buffer.from(options.apiKey);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  }
+function authorized(api: Api, req: IncomingMessage): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(api.apiKey);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
-  /** Token bucket per key: `perMinute` requests a minute, refilled continuously. */
-  function allow(key: string): number | null {
-    const t = now();
-    const b = buckets.get(key) ?? { tokens: perMinute, at: t };
-    b.tokens = Math.min(perMinute, b.tokens + ((t - b.at) / 60_000) * perMinute);
-    b.at = t;
-    buckets.set(key, b);
-    if (b.tokens < 1) return Math.ceil(((1 - b.tokens) * 60_000) / perMinute / 1000);
-    b.tokens -= 1;
+/** Token bucket per key: `perMinute` requests a minute, refilled continuously. */
+function allow(api: Api, key: string): number | null {
+  const { perMinute } = api;
+  const t = api.now();
+  const b = api.buckets.get(key) ?? { tokens: perMinute, at: t };
+  b.tokens = Math.min(perMinute, b.tokens + ((t - b.at) / 60_000) * perMinute);
+  b.at = t;
+  api.buckets.set(key, b);
+  if (b.tokens < 1) return Math.ceil(((1 - b.tokens) * 60_000) / perMinute / 1000);
+  b.tokens -= 1;
+  return null;
+}
+
+async function models(api: Api, res: ServerResponse): Promise<void> {
+  const status = await api.bus.invoke('router.get_status', {});
+  const data = status.model
+    ? [{ id: status.model, object: 'model', created: 0, owned_by: 'aether' }]
+    : [];
+  json(res, 200, {
+    object: 'list',
+    data: [{ id: 'aether', object: 'model', created: 0, owned_by: 'aether' }, ...data],
+  });
+}
+
+/** The request, or null once the error was answered. */
+async function readRequest(req: IncomingMessage, res: ServerResponse): Promise<ApiRequest | null> {
+  const body = await readBody(req);
+  if (body === null) {
+    apiError(res, 413, `request body is larger than ${MAX_BODY} bytes`, 'request_too_large');
     return null;
   }
-
-  async function models(res: ServerResponse): Promise<void> {
-    const status = await bus.invoke('router.get_status', {});
-    const data = status.model
-      ? [{ id: status.model, object: 'model', created: 0, owned_by: 'aether' }]
-      : [];
-    json(res, 200, {
-      object: 'list',
-      data: [{ id: 'aether', object: 'model', created: 0, owned_by: 'aether' }, ...data],
-    });
+  try {
+    const result = requestSchema.safeParse(JSON.parse(body));
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const why = `invalid request: ${issue?.path.join('.')}: ${issue?.message}`;
+    apiError(res, 400, why, 'invalid_request_error');
+  } catch {
+    apiError(res, 400, 'the body is not JSON', 'invalid_request_error');
   }
+  return null;
+}
 
-  async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    if (body === null)
-      return apiError(
-        res,
-        413,
-        `request body is larger than ${MAX_BODY} bytes`,
-        'request_too_large',
-      );
-    let parsed: z.infer<typeof requestSchema>;
-    try {
-      const result = requestSchema.safeParse(JSON.parse(body));
-      if (!result.success)
-        return apiError(
-          res,
-          400,
-          `invalid request: ${result.error.issues[0]?.path.join('.')}: ${result.error.issues[0]?.message}`,
-          'invalid_request_error',
-        );
-      parsed = result.data;
-    } catch {
-      return apiError(res, 400, 'the body is not JSON', 'invalid_request_error');
-    }
-    const messages: ChatMessage[] = parsed.messages.map((m) => ({
-      role: m.role === 'developer' ? 'system' : m.role === 'tool' ? 'user' : m.role,
-      text: m.role === 'tool' ? `Tool result: ${text(m.content)}` : text(m.content),
-    }));
-    const turnId = `api-${randomUUID()}`;
-    const changeId = randomUUID();
-    const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
-    const created = Math.floor(now() / 1000);
-    await bus.invoke(
-      'policy.record',
-      {
-        kind: 'api.chat_completion',
-        actor: 'api',
-        resource: '/v1/chat/completions',
-        details: {
-          messages: messages.length,
-          stream: Boolean(parsed.stream),
-          model: parsed.model ?? null,
-        },
-      },
-      { changeId },
-    );
-    const tools = parsed.tools?.map((t) => ({
-      name: t.function.name,
-      description: t.function.description ?? '',
-      parameters: t.function.parameters ?? {},
-    }));
-    const generation = bus.invoke(
-      'router.generate',
-      {
-        turnId,
-        messages,
-        maxTokens: parsed.max_completion_tokens ?? parsed.max_tokens,
-        temperature: parsed.temperature,
-        tools,
-      },
-      { changeId, origin: 'api' },
-    );
+const toMessages = (parsed: ApiRequest): ChatMessage[] =>
+  parsed.messages.map((m) => ({
+    role: m.role === 'developer' ? 'system' : m.role === 'tool' ? 'user' : m.role,
+    text: m.role === 'tool' ? `Tool result: ${text(m.content)}` : text(m.content),
+  }));
 
-    const reply = { id, created, model: parsed.model ?? 'aether', turnId };
-    if (parsed.stream) await streamReply(bus, res, reply, generation);
-    else await sendReply(res, reply, generation);
-  }
+async function completions(api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = await readRequest(req, res);
+  if (!parsed) return;
+  const { bus } = api;
+  const messages = toMessages(parsed);
+  const turnId = `api-${randomUUID()}`;
+  const changeId = randomUUID();
+  const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
+  const created = Math.floor(api.now() / 1000);
+  const stream = Boolean(parsed.stream);
+  const details = { messages: messages.length, stream, model: parsed.model ?? null };
+  await bus.invoke(
+    'policy.record',
+    { kind: 'api.chat_completion', actor: 'api', resource: '/v1/chat/completions', details },
+    { changeId },
+  );
+  const tools = parsed.tools?.map((t) => ({
+    name: t.function.name,
+    description: t.function.description ?? '',
+    parameters: t.function.parameters ?? {},
+  }));
+  const maxTokens = parsed.max_completion_tokens ?? parsed.max_tokens;
+  const generation = bus.invoke(
+    'router.generate',
+    { turnId, messages, maxTokens, temperature: parsed.temperature, tools },
+    { changeId, origin: 'api' },
+  );
+  const reply = { id, created, model: parsed.model ?? 'aether', turnId };
+  if (stream) await streamReply(bus, res, reply, generation);
+  else await sendReply(res, reply, generation);
+}
 
+export function createOpenAiApi(options: ApiOptions) {
+  const api: Api = {
+    bus: options.bus,
+    apiKey: options.apiKey,
+    now: options.now ?? Date.now,
+    perMinute: options.ratePerMinute ?? 120,
+    buckets: new Map(),
+  };
   /** Handles /v1/* requests; false for any other path. */
   return async function handle(
     req: IncomingMessage,
@@ -186,19 +188,20 @@ export function createOpenAiApi(options: ApiOptions) {
     path: string,
   ): Promise<boolean> {
     if (!path.startsWith('/v1/')) return false;
-    if (!authorized(req)) {
+    if (!authorized(api, req)) {
       apiError(res, 401, 'missing or wrong API key (Authorization: Bearer …)', 'invalid_api_key');
       return true;
     }
-    const wait = allow('key');
+    const wait = allow(api, 'key');
     if (wait !== null) {
       apiError(res, 429, 'too many requests', 'rate_limit_exceeded', {
         'retry-after': String(wait),
       });
       return true;
     }
-    if (req.method === 'GET' && path === '/v1/models') await models(res);
-    else if (req.method === 'POST' && path === '/v1/chat/completions') await completions(req, res);
+    if (req.method === 'GET' && path === '/v1/models') await models(api, res);
+    else if (req.method === 'POST' && path === '/v1/chat/completions')
+      await completions(api, req, res);
     else apiError(res, 404, `no route ${req.method} ${path}`, 'not_found');
     return true;
   };
