@@ -73,40 +73,56 @@ export type Host = {
   dispose(): Promise<void>;
 };
 
-export function createHost(options: HostOptions): Host {
-  const resources = { ...sourceResources, ...options.resources };
-  const log = options.log ?? silentLogger;
-  const clock = options.clock ?? systemClock();
-  const newId = options.newId ?? randomId;
-  const storage = openStorage({ dataDir: options.dataDir, migrationsDir: resources.migrationsDir });
-  const bus = createBus({ clock, newId });
+/** What every engine is built on. */
+type Base = {
+  options: HostOptions;
+  resources: Resources;
+  clock: Clock;
+  newId: NewId;
+  storage: Storage;
+  bus: Bus;
+  workspace: string;
+  keyVault: KeyVault;
+};
 
-  const workspace = options.workspace ?? homedir();
-  const keyVault = options.keyVault ?? fileVault(vaultDir(options.dataDir));
-  const policy = createPolicyEngine({
+/** L5 first: every other engine's side effects go through it. */
+function createPolicy(b: Base) {
+  const { options, resources, clock, newId, storage, bus, keyVault } = b;
+  const { dataDir } = options;
+  const { db, settings } = storage;
+  return createPolicyEngine({
     bus,
-    db: storage.db,
-    settings: storage.settings,
-    dataDir: options.dataDir,
-    workspace,
-    sessionId: newId(),
+    db,
+    settings,
+    dataDir,
+    workspace: b.workspace,
     keyVault,
     clock,
     newId,
+    sessionId: newId(),
     executors: createToolset({
-      workspace,
-      trashDir: join(options.dataDir, 'trash'),
+      workspace: b.workspace,
+      trashDir: join(dataDir, 'trash'),
       clipboard: options.clipboard,
     }),
     verifyWorkerEntry: resources.auditWorkerEntry,
     approvalTimeoutMs: options.approvalTimeoutMs,
     bundledPersonasDir: resources.personasDir,
   });
+}
+
+/** The engines, in start order (disposed in reverse). */
+function createEngines(b: Base) {
+  const { options, resources, clock, newId, storage, bus, keyVault } = b;
+  const { dataDir } = options;
+  const { db, settings } = storage;
+  const policy = createPolicy(b);
+  const userDir = join(dataDir, 'personas');
   const persona = createPersonaEngine({
     bus,
     personasDir: resources.personasDir,
-    userDir: join(options.dataDir, 'personas'),
-    settings: storage.settings,
+    userDir,
+    settings,
     clock,
   });
   const presence = createPresenceEngine({ bus });
@@ -114,24 +130,24 @@ export function createHost(options: HostOptions): Host {
     bus,
     clock,
     newId,
+    db,
+    settings,
+    dataDir,
+    secrets: keyVault,
     modelPath: options.modelPath ?? null,
     maxTokens: options.maxTokens,
     contextSize: options.contextSize,
-    db: storage.db,
-    settings: storage.settings,
-    dataDir: options.dataDir,
     catalog: options.modelCatalog ?? defaultCatalog(),
-    secrets: keyVault,
     spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
     threads: options.threads ?? defaultThreads(),
   });
   const memory = createMemoryEngine({
     bus,
-    db: storage.db,
-    dataDir: options.dataDir,
+    db,
+    dataDir,
     clock,
     newId,
-    settings: storage.settings,
+    settings,
     ...options.memory,
   });
   policy.registerExecutors({
@@ -139,59 +155,79 @@ export function createHost(options: HostOptions): Host {
     ...memory.executors(),
     ...persona.executors(),
   });
-  const interaction = createInteractionEngine({
-    bus,
-    conversations: storage.conversations,
+  const conversations = storage.conversations;
+  const interaction = createInteractionEngine({ bus, conversations, clock, newId });
+  return { policy, persona, presence, router, memory, interaction };
+}
+
+/** What the host's own log says about routing and turns. */
+function logEvents(bus: Bus, log: Logger, own: DisposableSet): void {
+  own.add(
+    bus.on('router.status_changed', ({ payload: p }) =>
+      log.info('router.status', { state: p.state, model: p.model, error: p.error?.code }),
+    ),
+  );
+  own.add(
+    bus.on('chat.turn_finished', ({ payload: { turn } }) =>
+      log.info('turn.finished', {
+        turnId: turn.id,
+        status: turn.status,
+        error: turn.error?.code,
+        tokens: turn.tokens,
+        ttftMs: turn.ttftMs,
+      }),
+    ),
+  );
+}
+
+function healthOf(b: Base, engines: ReturnType<typeof createEngines>): Health {
+  const schema = b.storage.migrations.current;
+  return {
+    name: 'aether',
+    version: VERSION,
+    mode: b.options.mode,
+    uptimeMs: Math.round(b.clock.monotonic()),
+    engines: {
+      storage: { state: 'ok', detail: `schema ${schema}` },
+      interaction: engines.interaction.health(),
+      presence: engines.presence.health(),
+      router: engines.router.health(),
+      persona: engines.persona.health(),
+      policy: engines.policy.health(),
+      memory: engines.memory.health(),
+    },
+  };
+}
+
+export function createHost(options: HostOptions): Host {
+  const resources = { ...sourceResources, ...options.resources };
+  const log = options.log ?? silentLogger;
+  const clock = options.clock ?? systemClock();
+  const storage = openStorage({ dataDir: options.dataDir, migrationsDir: resources.migrationsDir });
+  const newId = options.newId ?? randomId;
+  const b: Base = {
+    options,
+    resources,
     clock,
     newId,
-  });
-  const engines = { policy, persona, presence, router, memory, interaction };
-
+    storage,
+    bus: createBus({ clock, newId }),
+    workspace: options.workspace ?? homedir(),
+    keyVault: options.keyVault ?? fileVault(vaultDir(options.dataDir)),
+  };
+  const { bus } = b;
+  const engines = createEngines(b);
   const own = new DisposableSet();
-  own.add(
-    bus.on('router.status_changed', (e) =>
-      log.info('router.status', {
-        state: e.payload.state,
-        model: e.payload.model,
-        error: e.payload.error?.code,
-      }),
-    ),
-  );
-  own.add(
-    bus.on('chat.turn_finished', (e) =>
-      log.info('turn.finished', {
-        turnId: e.payload.turn.id,
-        status: e.payload.turn.status,
-        error: e.payload.turn.error?.code,
-        tokens: e.payload.turn.tokens,
-        ttftMs: e.payload.turn.ttftMs,
-      }),
-    ),
-  );
+  logEvents(bus, log, own);
   for (const engine of Object.values(engines)) engine.start();
   log.info('host.started', {
     mode: options.mode,
     version: VERSION,
     schema: storage.migrations.current,
   });
-
-  let disposed = false;
-  const health = (): Health => ({
-    name: 'aether',
-    version: VERSION,
-    mode: options.mode,
-    uptimeMs: Math.round(clock.monotonic()),
-    engines: {
-      storage: { state: 'ok', detail: `schema ${storage.migrations.current}` },
-      interaction: interaction.health(),
-      presence: presence.health(),
-      router: router.health(),
-      persona: persona.health(),
-      policy: policy.health(),
-      memory: memory.health(),
-    },
-  });
+  const health = () => healthOf(b, engines);
   own.add(bus.handle('host.get_health', health));
+  let disposed = false;
   return {
     bus,
     storage,
