@@ -27,6 +27,107 @@ export type CanonicalRequest = {
   scopeOptions: ScopeOption[];
 };
 
+type Shaped = Omit<CanonicalRequest, 'hash' | 'capability' | 'input' | 'escalate'> & {
+  escalate?: boolean;
+};
+
+function pathRequest(capability: Capability, target: string, workspace: string): Shaped {
+  const path = canonicalPath(target, workspace);
+  const folder = capability === 'files.list' ? path : dirname(path);
+  const linked = linkedKey(path);
+  return {
+    path,
+    display: path,
+    resource: { kind: 'path', path, ...(linked ? { linked: [linked] } : {}) },
+    scopeOptions: [
+      {
+        id: 'exact',
+        label: capability === 'files.list' ? 'This folder only' : 'This file',
+        scope: { kind: 'path', root: path },
+      },
+      { id: 'folder', label: `Everything in ${folder}`, scope: { kind: 'path', root: folder } },
+    ],
+  };
+}
+
+function commandRequest(target: string, workspace: string): Shaped {
+  const { argv, shellLike } = canonicalCommand(target);
+  const program = argv.slice(0, Math.min(2, argv.length));
+  const facts = commandFacts(argv, workspace);
+  const programScope = {
+    id: 'program',
+    label: `Any "${program.join(' ')} …" command`,
+    scope: { kind: 'command' as const, prefix: program },
+  };
+  return {
+    argv,
+    escalate: shellLike || facts.critical !== null,
+    escalateReason: shellLike ? 'shell-syntax-needs-a-person' : (facts.critical ?? undefined),
+    display: argv.join(' '),
+    resource: {
+      kind: 'command',
+      argv,
+      programs: facts.programs,
+      argPaths: facts.argPaths,
+      lastUnsafeArg: facts.lastUnsafeArg,
+      linked: facts.argPaths.map(linkedKey).filter((k): k is string => k !== null),
+    },
+    scopeOptions: [
+      { id: 'exact', label: 'This exact command', scope: { kind: 'command', prefix: argv } },
+      ...(argv.length > 2 ? [programScope] : []),
+    ],
+  };
+}
+
+function urlRequest(target: string): Shaped {
+  const { href, host, port, privateAddress } = canonicalUrl(target);
+  return {
+    url: href,
+    display: href,
+    resource: { kind: 'host', host, port, privateAddress },
+    scopeOptions: [
+      { id: 'host', label: `Anything on ${host}:${port}`, scope: { kind: 'host', host, port } },
+    ],
+  };
+}
+
+function modelRequest(target: string): Shaped {
+  const [provider, model = ''] = target.split('/', 2);
+  return {
+    display: target,
+    resource: { kind: 'model', provider, model },
+    scopeOptions: [
+      {
+        id: 'provider',
+        label: `Any model of ${provider}`,
+        scope: { kind: 'model', provider, model: null },
+      },
+    ],
+  };
+}
+
+// Nothing to scope; what is shown is what the request says it is about.
+const otherRequest = (target: string): Shaped => ({
+  display: target.slice(0, 500),
+  resource: { kind: 'none' },
+  scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }],
+});
+
+function shape(capability: Capability, target: string, workspace: string): Shaped {
+  switch (catalog[capability].resource) {
+    case 'path':
+      return pathRequest(capability, target, workspace);
+    case 'command':
+      return commandRequest(target, workspace);
+    case 'url':
+      return urlRequest(target);
+    case 'model':
+      return modelRequest(target);
+    default:
+      return otherRequest(target);
+  }
+}
+
 export function canonicalize(request: ActionRequest, workspace: string): CanonicalRequest {
   if (!isCapability(request.capability))
     throw new AetherError(
@@ -35,119 +136,19 @@ export function canonicalize(request: ActionRequest, workspace: string): Canonic
     );
   const capability = request.capability;
   const parsed = inputSchema(capability).safeParse(request.input);
-  if (!parsed.success)
-    throw new AetherError(
-      'BadRequest',
-      `the input of ${capability} is not valid: ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message}`,
-    );
-  const base = { capability, input: parsed.data as unknown, escalate: false };
-  let out: Omit<CanonicalRequest, 'hash'>;
-  switch (catalog[capability].resource) {
-    case 'path': {
-      const path = canonicalPath(request.target, workspace);
-      const folder = capability === 'files.list' ? path : dirname(path);
-      const linked = linkedKey(path);
-      out = {
-        ...base,
-        path,
-        display: path,
-        resource: { kind: 'path', path, ...(linked ? { linked: [linked] } : {}) },
-        scopeOptions: [
-          {
-            id: 'exact',
-            label: capability === 'files.list' ? 'This folder only' : 'This file',
-            scope: { kind: 'path', root: path },
-          },
-          { id: 'folder', label: `Everything in ${folder}`, scope: { kind: 'path', root: folder } },
-        ],
-      };
-      break;
-    }
-    case 'command': {
-      const { argv, shellLike } = canonicalCommand(request.target);
-      const program = argv.slice(0, Math.min(2, argv.length));
-      const facts = commandFacts(argv, workspace);
-      out = {
-        ...base,
-        argv,
-        escalate: shellLike || facts.critical !== null,
-        escalateReason: shellLike ? 'shell-syntax-needs-a-person' : (facts.critical ?? undefined),
-        display: argv.join(' '),
-        resource: {
-          kind: 'command',
-          argv,
-          programs: facts.programs,
-          argPaths: facts.argPaths,
-          lastUnsafeArg: facts.lastUnsafeArg,
-          linked: facts.argPaths.map(linkedKey).filter((k): k is string => k !== null),
-        },
-        scopeOptions: [
-          { id: 'exact', label: 'This exact command', scope: { kind: 'command', prefix: argv } },
-          ...(argv.length > 2
-            ? [
-                {
-                  id: 'program',
-                  label: `Any "${program.join(' ')} …" command`,
-                  scope: { kind: 'command' as const, prefix: program },
-                },
-              ]
-            : []),
-        ],
-      };
-      break;
-    }
-    case 'url': {
-      const url = canonicalUrl(request.target);
-      out = {
-        ...base,
-        url: url.href,
-        display: url.href,
-        resource: {
-          kind: 'host',
-          host: url.host,
-          port: url.port,
-          privateAddress: url.privateAddress,
-        },
-        scopeOptions: [
-          {
-            id: 'host',
-            label: `Anything on ${url.host}:${url.port}`,
-            scope: { kind: 'host', host: url.host, port: url.port },
-          },
-        ],
-      };
-      break;
-    }
-    case 'model': {
-      const [provider, model = ''] = request.target.split('/', 2);
-      out = {
-        ...base,
-        display: request.target,
-        resource: { kind: 'model', provider, model },
-        scopeOptions: [
-          {
-            id: 'provider',
-            label: `Any model of ${provider}`,
-            scope: { kind: 'model', provider, model: null },
-          },
-        ],
-      };
-      break;
-    }
-    default:
-      // Nothing to scope; what is shown is what the request says it is about.
-      out = {
-        ...base,
-        display: request.target.slice(0, 500),
-        resource: { kind: 'none' },
-        scopeOptions: [{ id: 'any', label: 'Whenever asked', scope: { kind: 'any' } }],
-      };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+    throw new AetherError('BadRequest', `the input of ${capability} is not valid: ${where}`);
   }
+  const input = parsed.data as unknown;
+  const shaped = shape(capability, request.target, workspace);
+  const out = { capability, input, ...shaped, escalate: shaped.escalate ?? false };
   const inputHash =
-    base.input === undefined
+    input === undefined
       ? null
       : createHash('sha256')
-          .update(typeof base.input === 'string' ? base.input : canonicalJson(base.input))
+          .update(typeof input === 'string' ? input : canonicalJson(input))
           .digest('hex');
   const hash = createHash('sha256')
     .update(canonicalJson({ capability, resource: out.resource, input: inputHash }))
