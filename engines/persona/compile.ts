@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { ActivePersona, PersonaError } from '../bus/index.ts';
+import { artifacts, type Signature } from './artifacts.ts';
 import { packSchema, SCHEMA_VERSION, unknownKeys, type Pack } from './schema.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Overrides = { onboarding?: Record<string, unknown>; user?: Record<string, unknown> };
-export type Signature = { valid: boolean; signer: string | null; problem: string | null };
+export type { Signature } from './artifacts.ts';
 
 export type CompileInput = {
   file: string;
@@ -102,48 +103,6 @@ export function canonical(value: unknown): string {
   return JSON.stringify(sort(value));
 }
 
-const VERBOSITY = {
-  terse: 'Answer in as few words as will do.',
-  balanced: 'Keep answers short unless asked for depth.',
-  expansive: 'Explain fully, with examples when they help.',
-};
-const HUMOUR = {
-  none: 'Stay earnest; no jokes.',
-  dry: 'A little dry humour is welcome.',
-  playful: 'Be playful and light-hearted.',
-};
-const EMOJI = {
-  never: 'Never use emoji.',
-  sometimes: 'An emoji now and then is fine.',
-  often: 'Use emoji freely.',
-};
-
-function systemPrompt(p: Pack): string {
-  const level = (x: number) => (x < 0.34 ? 'low' : x < 0.67 ? 'moderate' : 'high');
-  return [
-    p.system_prompt.trim(),
-    '',
-    `You are ${p.display_name}, the user's ${p.identity.relationship}. Warmth: ${level(p.identity.warmth)}; formality: ${level(p.identity.formality)}; initiative: ${level(p.identity.initiative)}.`,
-    `${VERBOSITY[p.style.verbosity]} ${HUMOUR[p.style.humour]} ${EMOJI[p.style.emoji]}`,
-    ...(p.identity.boundaries.length ? [`Boundaries: ${p.identity.boundaries.join('; ')}.`] : []),
-  ].join('\n');
-}
-
-function summary(p: Pack, signature: Signature | undefined): string[] {
-  const modes = Object.entries(p.policy.defaults).sort(([a], [b]) => a.localeCompare(b));
-  return [
-    `${p.display_name}: your ${p.identity.relationship}, ${p.style.verbosity}, humour ${p.style.humour}.`,
-    `Replies prefer the ${p.routing.preferred_tier} model; privacy posture ${p.routing.privacy_posture}.`,
-    `Memories are kept ${p.memory.retention_days} days${p.memory.never_remember.length ? `; never remembered: ${p.memory.never_remember.join(', ')}` : ''}.`,
-    ...(modes.length ? [`Its own rules: ${modes.map(([c, m]) => `${c} ${m}`).join(', ')}.`] : []),
-    signature?.valid
-      ? `Signed by ${signature.signer}: its policy defaults may widen what your preset allows.`
-      : `Not signed by a key you trust${signature?.problem ? ` (${signature.problem})` : ''}: its policy defaults can only make Aether more careful.`,
-  ];
-}
-
-// Bounds that keep one compile well under ~100 ms on a slow machine (bench:persona measures it):
-// the largest real packs are a few KB with a hundred fields.
 export const LIMITS = { bytes: 256 * 1024, fields: 4000, aliases: 100 };
 
 /** Where the text passes the field limit, or null: each `:` or `,` may start one more node. */
@@ -176,125 +135,134 @@ function duplicateKey(doc: Document): number | null {
   return found;
 }
 
-export function compile(input: CompileInput): CompileResult {
-  const warnings: string[] = [];
-  const fail = (line: number, column: number, message: string): CompileResult => ({
-    ok: false,
-    error: { file: input.file, line, column, message },
-    warnings,
-  });
-  const failAt = (offset: number, message: string) => {
-    const at = positionOf(input.text, offset);
-    return fail(at.line, at.column, message);
-  };
-  if (input.text.length > LIMITS.bytes)
-    return failAt(
+type Problem = { problem: { line: number; column: number; message: string } };
+type Doc = ReturnType<typeof parseDocument>;
+
+const problem = (line: number, column: number, message: string): Problem => ({
+  problem: { line, column, message },
+});
+const problemAt = (text: string, offset: number, message: string): Problem => {
+  const at = positionOf(text, offset);
+  return problem(at.line, at.column, message);
+};
+const problemOn = (doc: Doc, text: string, path: Array<string | number>, message: string) => {
+  const at = locate(doc, text, path);
+  return problem(at.line, at.column, message);
+};
+const isProblem = (x: unknown): x is Problem =>
+  typeof x === 'object' && x !== null && 'problem' in x;
+
+/** The YAML, within the limits, as a mapping. */
+function read(text: string): Problem | { doc: Doc; raw: Record<string, unknown> } {
+  if (text.length > LIMITS.bytes)
+    return problemAt(
+      text,
       LIMITS.bytes,
-      `this pack is too large (${input.text.length} characters; at most ${LIMITS.bytes})`,
+      `this pack is too large (${text.length} characters; at most ${LIMITS.bytes})`,
     );
-  const over = overFieldLimit(input.text);
+  const over = overFieldLimit(text);
   if (over !== null)
-    return failAt(over, `this pack is too large (more than ${LIMITS.fields} fields and items)`);
-  const doc = parseDocument(input.text, { prettyErrors: false, uniqueKeys: false });
+    return problemAt(
+      text,
+      over,
+      `this pack is too large (more than ${LIMITS.fields} fields and items)`,
+    );
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const yamlError = doc.errors[0];
-  if (yamlError) return failAt(yamlError.pos[0], yamlError.message.split('\n')[0]);
+  if (yamlError) return problemAt(text, yamlError.pos[0], yamlError.message.split('\n')[0]);
   const duplicate = duplicateKey(doc);
-  if (duplicate !== null) return failAt(duplicate, 'Map keys must be unique');
+  if (duplicate !== null) return problemAt(text, duplicate, 'Map keys must be unique');
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: LIMITS.aliases });
   } catch (error) {
     // The yaml package refuses an alias that expands too far (a "billion laughs" bomb).
-    return fail(
-      1,
-      1,
-      `this pack uses aliases (*name) that expand too far: ${(error as Error).message}`,
-    );
+    const why = (error as Error).message;
+    return problem(1, 1, `this pack uses aliases (*name) that expand too far: ${why}`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    return fail(
+    return problem(
       1,
       1,
       'a persona pack is a mapping of fields (schema_version, id, display_name, …)',
     );
-  const version = (raw as Record<string, unknown>).schema_version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    const at = locate(doc, input.text, ['schema_version']);
-    return fail(
-      at.line,
-      at.column,
+  return { doc, raw: raw as Record<string, unknown> };
+}
+
+function checkVersion(doc: Doc, text: string, raw: Record<string, unknown>): Problem | null {
+  const version = raw.schema_version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    return problemOn(
+      doc,
+      text,
+      ['schema_version'],
       'schema_version: a whole number is required (this Aether reads versions 1 to 2)',
     );
-  }
-  if (version > SCHEMA_VERSION) {
-    const at = locate(doc, input.text, ['schema_version']);
-    return fail(
-      at.line,
-      at.column,
+  if (version > SCHEMA_VERSION)
+    return problemOn(
+      doc,
+      text,
+      ['schema_version'],
       `schema_version ${version} is newer than this Aether understands (up to ${SCHEMA_VERSION}); update Aether to use this pack`,
     );
-  }
-  const migrated = migrate(raw as Record<string, unknown>);
+  return null;
+}
+
+/** Migrated, merged with the user's overrides, checked against the schema and its folder. */
+function validate(
+  doc: Doc,
+  input: CompileInput,
+  raw: Record<string, unknown>,
+  warnings: string[],
+): Problem | Pack {
+  const migrated = migrate(raw);
   for (const key of unknownKeys(migrated))
     warnings.push(`unknown field '${key}' is kept but not used`);
   const merged = deepMerge(deepMerge(migrated, input.overrides?.onboarding), input.overrides?.user);
   const parsed = packSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const at = locate(doc, input.text, issue.path);
-    return fail(at.line, at.column, `${issue.path.join('.') || 'persona'}: ${issue.message}`);
+    return problemOn(
+      doc,
+      input.text,
+      issue.path as Array<string | number>,
+      `${issue.path.join('.') || 'persona'}: ${issue.message}`,
+    );
   }
   const p = parsed.data;
-  if (p.id !== input.folderId) {
-    const at = locate(doc, input.text, ['id']);
-    return fail(at.line, at.column, `id '${p.id}' must match its folder '${input.folderId}'`);
-  }
-  if (p.avatar.motion.min > p.avatar.motion.max) {
-    const at = locate(doc, input.text, ['avatar', 'motion']);
-    return fail(at.line, at.column, 'avatar.motion: min must not be more than max');
-  }
-  const signed = input.signature?.valid ?? false;
-  const body: Omit<ActivePersona, 'hash'> = {
-    id: p.id,
-    displayName: p.display_name,
-    tagline: p.tagline,
-    systemPrompt: systemPrompt(p),
-    phrases: { ...p.phrases },
-    voice: {
-      engine: p.voice.engine,
-      voiceId: p.voice.voice_id,
-      speed: p.voice.speed,
-      pitch: p.voice.pitch,
-    },
-    memory: {
-      retentionDays: p.memory.retention_days,
-      remember: p.memory.remember,
-      neverRemember: p.memory.never_remember,
-    },
-    presence: {
-      faceColour: p.avatar.face_colour,
-      accentColour: p.avatar.accent_colour,
-      shape: p.avatar.shape,
-      blinkPerMinute: p.avatar.blink_per_minute,
-      gaze: p.avatar.gaze,
-      motion: p.avatar.motion,
-    },
-    routing: {
-      preferredTier: p.routing.preferred_tier,
-      temperature: p.routing.temperature,
-      maxOutputTokens: p.routing.max_output_tokens,
-      latencyBudgetMs: p.routing.latency_budget_ms,
-      privacyPosture: p.routing.privacy_posture,
-    },
-    policy: { modes: p.policy.defaults, signed, signer: signed ? input.signature!.signer : null },
-    summary: summary(p, input.signature),
-  };
+  if (p.id !== input.folderId)
+    return problemOn(
+      doc,
+      input.text,
+      ['id'],
+      `id '${p.id}' must match its folder '${input.folderId}'`,
+    );
+  if (p.avatar.motion.min > p.avatar.motion.max)
+    return problemOn(
+      doc,
+      input.text,
+      ['avatar', 'motion'],
+      'avatar.motion: min must not be more than max',
+    );
+  return p;
+}
+
+export function compile(input: CompileInput): CompileResult {
+  const warnings: string[] = [];
+  const failed = (x: Problem): CompileResult => ({
+    ok: false,
+    error: { file: input.file, ...x.problem },
+    warnings,
+  });
+  const got = read(input.text);
+  if (isProblem(got)) return failed(got);
+  const badVersion = checkVersion(got.doc, input.text, got.raw);
+  if (badVersion) return failed(badVersion);
+  const p = validate(got.doc, input, got.raw, warnings);
+  if (isProblem(p)) return failed(p);
+  const body = artifacts(p, input.signature);
   const hash = createHash('sha256').update(canonical(body)).digest('hex');
   // Parsed back from the canonical bytes, so key order too is the same for the same input.
-  return {
-    ok: true,
-    persona: { ...(JSON.parse(canonical(body)) as Omit<ActivePersona, 'hash'>), hash },
-    pack: p,
-    warnings,
-  };
+  const persona = { ...(JSON.parse(canonical(body)) as Omit<ActivePersona, 'hash'>), hash };
+  return { ok: true, persona, pack: p, warnings };
 }
