@@ -10,7 +10,7 @@ import { CostLedger } from './costs.ts';
 import type { PolicyState, Posture } from './evaluate.ts';
 import { GrantStore } from './grant-store.ts';
 import type { PerformContext } from './perform.ts';
-import { createPersonaTrust } from './persona-trust.ts';
+import { createPersonaTrust, type PersonaTrust } from './persona-trust.ts';
 import type { PresetConfig } from './presets.ts';
 import { hardBlocks } from './protected.ts';
 import { Tickets } from './tickets.ts';
@@ -48,12 +48,12 @@ type RowFields = {
   actor?: string;
 };
 
-export function createPolicyCore(deps: PolicyDeps) {
-  const { bus, settings } = deps;
-  const ledger = new Ledger({
+function openLedger(deps: PolicyDeps): Ledger {
+  const { settings, keyVault } = deps;
+  return new Ledger({
     db: deps.db,
-    keyring: loadKeyring(deps.keyVault),
-    signingKey: loadSigningKey(deps.keyVault),
+    keyring: loadKeyring(keyVault),
+    signingKey: loadSigningKey(keyVault),
     checkpointFile: join(deps.dataDir, 'audit', 'checkpoints.log'),
     clock: deps.clock,
     verifyWorkerEntry: deps.verifyWorkerEntry,
@@ -62,30 +62,36 @@ export function createPolicyCore(deps: PolicyDeps) {
       set: (v) => settings.set('audit.checkpoint_public_key', v),
     },
     anchor: {
-      read: () => deps.keyVault.read(ANCHOR),
-      write: (text) => deps.keyVault.write(ANCHOR, text),
+      read: () => keyVault.read(ANCHOR),
+      write: (text) => keyVault.write(ANCHOR, text),
     },
   });
-  const grants = new GrantStore(deps.db, deps.sessionId);
-  const costs = new CostLedger(deps.db);
-  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000, deps.clock);
-  const inFlight = new Set<AbortController>();
-  const preset = () => settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' };
-  const trust = createPersonaTrust(settings, preset);
-  const blocks = hardBlocks(deps.dataDir, deps.bundledPersonasDir);
-  let lastProblem: string | null = ledger.unhealthy;
+}
 
-  const state = (): PolicyState => ({
-    preset: preset(),
-    posture: settings.get<Posture>('policy.posture') ?? 'balanced',
+type Parts = {
+  deps: PolicyDeps;
+  ledger: Ledger;
+  grants: GrantStore;
+  costs: CostLedger;
+  trust: PersonaTrust;
+  preset: () => PresetConfig;
+  blocks: PolicyState['hardBlocks'];
+};
+
+/** What the evaluator decides from, read fresh for every request. */
+function stateOf(p: Parts): PolicyState {
+  const { deps, ledger, costs, trust } = p;
+  return {
+    preset: p.preset(),
+    posture: deps.settings.get<Posture>('policy.posture') ?? 'balanced',
     auditProblem: ledger.unhealthy,
-    hardBlocks: blocks,
+    hardBlocks: p.blocks,
     workspaceRoots: [deps.workspace],
     costCapHit: (capability, resource) =>
       capability.startsWith('router.remote') &&
       resource.kind === 'model' &&
       costs.isTripped(resource.provider),
-    grants: grants.index,
+    grants: p.grants.index,
     context: {
       now: deps.clock.now(),
       sessionId: deps.sessionId,
@@ -93,66 +99,85 @@ export function createPolicyCore(deps: PolicyDeps) {
       personaId: trust.personaId(),
     },
     persona: trust.modes(),
-  });
+  };
+}
 
-  const executors: Executors = {
+/** The engines' executors, and L5's own (audit export, policy changes). */
+function executorsOf(p: Parts): Executors {
+  const { deps, ledger, costs, trust } = p;
+  const { settings, keyVault, dataDir, newId } = deps;
+  return {
     ...deps.executors,
     'audit.export': exportAuditExecutor(ledger),
-    'policy.admin': adminExecutor({
-      settings,
-      costs,
-      ledger,
-      trust,
-      keyVault: deps.keyVault,
-      dataDir: deps.dataDir,
-      newId: deps.newId,
-    }),
+    'policy.admin': adminExecutor({ settings, costs, ledger, trust, keyVault, dataDir, newId }),
   };
-  const ctx: PerformContext = {
-    bus,
-    ledger,
-    grants,
-    tickets,
-    executors,
-    workspace: deps.workspace,
-    state,
-    hardBlocks: blocks,
-    clock: deps.clock,
-    newId: deps.newId,
-    personaId: () => trust.personaId(),
-    inFlight,
-    tainted: new Map(),
-  };
+}
 
-  /** Tells the workspace when the audit log turns (un)healthy. */
-  function reportHealth(): void {
+/** Tells the workspace when the audit log turns (un)healthy. */
+function healthReporter(bus: Bus, ledger: Ledger) {
+  let lastProblem: string | null = ledger.unhealthy;
+  return (): void => {
     if (ledger.unhealthy === lastProblem) return;
     lastProblem = ledger.unhealthy;
-    bus.emit(
-      'policy.health_changed',
-      { auditHealthy: !lastProblem, problem: lastProblem },
-      { source: 'policy' },
-    );
-  }
+    const health = { auditHealthy: !lastProblem, problem: lastProblem };
+    bus.emit('policy.health_changed', health, { source: 'policy' });
+  };
+}
 
-  /** A durable row for something decided outside policy.perform (a refused answer, a cap hit). */
-  function userRow(
+/** A durable row for something decided outside policy.perform (a refused answer, a cap hit). */
+function rowWriter(bus: Bus, ledger: Ledger, reportHealth: () => void) {
+  return (
     changeId: string,
     kind: string,
     details: Record<string, unknown>,
     fields: RowFields = {},
-  ): void {
+  ): void => {
     try {
-      const row = ledger.append(
-        { changeId, kind, actor: 'user', details, ...fields },
-        { durable: true },
-      );
+      const entry = { changeId, kind, actor: 'user', details, ...fields };
+      const row = ledger.append(entry, { durable: true });
       bus.emit('policy.audit_appended', { seq: row.seq, kind }, { source: 'policy', changeId });
     } finally {
       reportHealth();
     }
-  }
+  };
+}
 
+export function createPolicyCore(deps: PolicyDeps) {
+  const { bus, settings } = deps;
+  const ledger = openLedger(deps);
+  const preset = () => settings.get<PresetConfig>('policy.preset') ?? { name: 'assistant' };
+  const trust = createPersonaTrust(settings, preset);
+  const p: Parts = {
+    deps,
+    ledger,
+    grants: new GrantStore(deps.db, deps.sessionId),
+    costs: new CostLedger(deps.db),
+    trust,
+    preset,
+    blocks: hardBlocks(deps.dataDir, deps.bundledPersonasDir),
+  };
+  const tickets = new Tickets(deps.approvalTimeoutMs ?? 10 * 60_000, deps.clock);
+  const inFlight = new Set<AbortController>();
+  const state = () => stateOf(p);
+  const executors = executorsOf(p);
+  const ctx: PerformContext = {
+    bus,
+    ledger,
+    grants: p.grants,
+    tickets,
+    executors,
+    state,
+    inFlight,
+    workspace: deps.workspace,
+    hardBlocks: p.blocks,
+    clock: deps.clock,
+    newId: deps.newId,
+    personaId: () => trust.personaId(),
+    tainted: new Map(),
+  };
+  const reportHealth = healthReporter(bus, ledger);
+  const userRow = rowWriter(bus, ledger, reportHealth);
+  const { grants, costs } = p;
   return {
     deps,
     ledger,

@@ -87,3 +87,5 @@ export function trustKey(file: string, name: string, publicKey: string): void {
   chmodSync(`${file}.partial`, 0o600);
   renameSync(`${file}.partial`, file);
 }
+
+export type PersonaTrust = ReturnType<typeof createPersonaTrust>;

@@ -10,6 +10,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  type WriteStream,
 } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -36,97 +37,109 @@ async function hashOf(path: string): Promise<ReturnType<typeof createHash>> {
   return hash;
 }
 
-/** Resolves with the file's SHA-256 once it is complete and checked, renamed into place. */
-export async function download(o: DownloadOptions): Promise<{ sha256: string; bytes: number }> {
-  const now = o.monotonic ?? (() => performance.now());
-  const partial = `${o.dest}.partial`;
-  let have = existsSync(partial) ? statSync(partial).size : 0;
-  if (o.expectedBytes) {
-    const free = await statfs(dirname(o.dest))
-      .then((s) => s.bavail * s.bsize)
-      .catch(() => Infinity);
-    if (free < (o.expectedBytes - have) * 1.05) {
-      throw new AetherError(
-        'DiskFull',
-        `not enough free disk space: ${Math.round((o.expectedBytes - have) / 1e6)} MB needed, ${Math.round(free / 1e6)} MB free`,
-      );
-    }
-  }
+async function checkRoom(o: DownloadOptions, have: number): Promise<void> {
+  if (!o.expectedBytes) return;
+  const free = await statfs(dirname(o.dest))
+    .then((s) => s.bavail * s.bsize)
+    .catch(() => Infinity);
+  const needed = o.expectedBytes - have;
+  if (free < needed * 1.05)
+    throw new AetherError(
+      'DiskFull',
+      `not enough free disk space: ${Math.round(needed / 1e6)} MB needed, ${Math.round(free / 1e6)} MB free`,
+    );
+}
+
+/** Aborts once `ms` pass without a `bump()`: a download that stops moving is given up. */
+function stallWatch(ms: number) {
   const stall = new AbortController();
-  let stallTimer = setTimeout(() => stall.abort(), o.stallMs ?? 30_000);
-  const signal = AbortSignal.any([o.signal, stall.signal]);
+  let timer = setTimeout(() => stall.abort(), ms);
+  return {
+    signal: stall.signal,
+    bump(): void {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
+/** The response to (re)start from `have`, and where it really starts (a server may ignore Range). */
+async function request(o: DownloadOptions, have: number, signal: AbortSignal) {
   let response: Response;
   try {
     response = await fetch(o.url, { signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
   } catch (error) {
-    clearTimeout(stallTimer);
     if (o.signal.aborted) throw new AetherError('DownloadFailed', 'download cancelled');
+    const host = new URL(o.url).host;
     throw new AetherError(
       'Offline',
-      `cannot reach ${new URL(o.url).host} (offline?): ${(error as Error).message}`,
+      `cannot reach ${host} (offline?): ${(error as Error).message}`,
     );
   }
-  if (response.status === 200 && have > 0)
-    have = 0; // the server ignored the Range: start over
-  else if (response.status === 416) have = 0;
-  else if (response.status !== 200 && response.status !== 206) {
-    clearTimeout(stallTimer);
+  // 200 to a Range request: the server ignored it; 416: nothing past what we have. Start over.
+  if (response.status === 416 || (response.status === 200 && have > 0))
+    return { response, from: 0 };
+  if (response.status !== 200 && response.status !== 206)
     throw new AetherError(
       'DownloadFailed',
       `${new URL(o.url).host} answered ${response.status} ${response.statusText}`,
     );
-  }
-  const length = Number(response.headers.get('content-length') ?? NaN);
-  const total = Number.isFinite(length) ? have + length : o.expectedBytes;
-  const hash = have > 0 ? await hashOf(partial) : createHash('sha256');
-  const out = createWriteStream(partial, { flags: have > 0 ? 'a' : 'w' });
-  let received = have;
+  return { response, from: have };
+}
+
+type Sink = { out: WriteStream; hash: ReturnType<typeof createHash>; received: number };
+
+/** Writes and hashes the body, reporting progress at most every 200 ms. */
+async function receive(
+  o: DownloadOptions,
+  body: Response['body'],
+  sink: Sink,
+  stall: ReturnType<typeof stallWatch>,
+  total: number | null,
+): Promise<void> {
+  const now = o.monotonic ?? (() => performance.now());
+  const from = sink.received;
   const started = now();
   let lastReport = 0;
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => stall.abort(), o.stallMs ?? 30_000);
-      hash.update(chunk);
-      received += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      if (now() - lastReport > 200) {
-        lastReport = now();
-        o.onProgress({
-          received,
-          total,
-          bytesPerSecond: ((received - have) * 1000) / Math.max(1, now() - started),
-        });
-      }
+  const report = () =>
+    o.onProgress({
+      received: sink.received,
+      total,
+      bytesPerSecond: ((sink.received - from) * 1000) / Math.max(1, now() - started),
+    });
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    stall.bump();
+    sink.hash.update(chunk);
+    sink.received += chunk.length;
+    if (!sink.out.write(chunk)) await new Promise<void>((r) => sink.out.once('drain', () => r()));
+    if (now() - lastReport > 200) {
+      lastReport = now();
+      report();
     }
-  } catch (error) {
-    await new Promise<void>((r) => out.end(() => r()));
-    if (o.signal.aborted)
-      throw new AetherError(
-        'DownloadFailed',
-        'download cancelled; it will resume where it stopped',
-      );
-    if (stall.signal.aborted)
-      throw new AetherError('DownloadFailed', 'the download stalled; try again to resume it');
-    throw new AetherError(
-      'DownloadFailed',
-      `the download broke off (${(error as Error).message}); try again to resume it`,
-    );
-  } finally {
-    clearTimeout(stallTimer);
   }
-  await new Promise<void>((r) => out.end(() => r()));
-  o.onProgress({
-    received,
-    total,
-    bytesPerSecond: ((received - have) * 1000) / Math.max(1, now() - started),
-  });
-  if (total !== null && received < total)
+  report();
+}
+
+function brokenOff(o: DownloadOptions, stalled: boolean, error: unknown): AetherError {
+  if (o.signal.aborted)
+    return new AetherError('DownloadFailed', 'download cancelled; it will resume where it stopped');
+  if (stalled)
+    return new AetherError('DownloadFailed', 'the download stalled; try again to resume it');
+  const why = (error as Error).message;
+  return new AetherError(
+    'DownloadFailed',
+    `the download broke off (${why}); try again to resume it`,
+  );
+}
+
+function finish(o: DownloadOptions, partial: string, sink: Sink, total: number | null) {
+  if (total !== null && sink.received < total)
     throw new AetherError(
       'DownloadFailed',
-      `the download ended early (${received} of ${total} bytes); try again to resume it`,
+      `the download ended early (${sink.received} of ${total} bytes); try again to resume it`,
     );
-  const sha256 = hash.digest('hex');
+  const sha256 = sink.hash.digest('hex');
   if (o.expectedSha256 && sha256 !== o.expectedSha256.toLowerCase()) {
     rmSync(partial, { force: true });
     throw new AetherError(
@@ -135,5 +148,32 @@ export async function download(o: DownloadOptions): Promise<{ sha256: string; by
     );
   }
   renameSync(partial, o.dest);
-  return { sha256, bytes: received };
+  return { sha256, bytes: sink.received };
+}
+
+/** Resolves with the file's SHA-256 once it is complete and checked, renamed into place. */
+export async function download(o: DownloadOptions): Promise<{ sha256: string; bytes: number }> {
+  const partial = `${o.dest}.partial`;
+  const had = existsSync(partial) ? statSync(partial).size : 0;
+  await checkRoom(o, had);
+  const stall = stallWatch(o.stallMs ?? 30_000);
+  try {
+    const { response, from } = await request(o, had, AbortSignal.any([o.signal, stall.signal]));
+    const length = Number(response.headers.get('content-length') ?? NaN);
+    const total = Number.isFinite(length) ? from + length : o.expectedBytes;
+    const hash = from > 0 ? await hashOf(partial) : createHash('sha256');
+    const out = createWriteStream(partial, { flags: from > 0 ? 'a' : 'w' });
+    const sink: Sink = { out, hash, received: from };
+    const closed = () => new Promise<void>((r) => out.end(() => r()));
+    try {
+      await receive(o, response.body, sink, stall, total);
+    } catch (error) {
+      await closed();
+      throw brokenOff(o, stall.signal.aborted, error);
+    }
+    await closed();
+    return finish(o, partial, sink, total);
+  } finally {
+    stall.stop();
+  }
 }
