@@ -63,6 +63,61 @@ const PAGE_SQL = `SELECT seq, key_id, CASE WHEN (${WELL_FORMED}) THEN unhex(hex(
 
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
+/** The hash the row before `from` ends with (the genesis value for the first row). */
+function hashBefore(db: Db, from: number): Buffer | Break {
+  if (from <= 1) return GENESIS;
+  const before = db
+    .prepare('SELECT event_hash FROM audit_log WHERE seq = ?')
+    .pluck()
+    .get(from - 1);
+  if (Buffer.isBuffer(before) && before.length === 32) return before;
+  return { kind: 'gap', seq: from - 1, message: `row ${from - 1} is missing or malformed` };
+}
+
+type Expect = { seq: number; prev: Buffer; keyring: Keyring; heads: Map<number, string[]> };
+
+/** One row against what it must be: its event hash, or what is wrong with it. */
+function checkRow(row: [unknown, unknown, unknown], e: Expect): Buffer | Break {
+  const [seq, keyId, material] = row;
+  if (!Number.isSafeInteger(seq) || !Buffer.isBuffer(material)) {
+    const at = typeof seq === 'number' ? seq : null;
+    return { kind: 'malformed', seq: at, message: `row ${String(seq)} has a malformed value` };
+  }
+  const n = seq as number;
+  if (n !== e.seq)
+    return {
+      kind: 'gap',
+      seq: e.seq,
+      message: `row ${e.seq} is missing or out of order (found ${n})`,
+    };
+  const end = material.length;
+  if (!same(material.subarray(0, 32), e.prev))
+    return { kind: 'prev-hash-mismatch', seq: n, message: `row ${n} does not follow row ${n - 1}` };
+  const hash = material.subarray(end - 64, end - 32);
+  const computed = createHash('sha256')
+    .update(material.subarray(0, end - 64))
+    .digest();
+  if (!same(computed, hash))
+    return { kind: 'hash-mismatch', seq: n, message: `row ${n} was changed after it was written` };
+  const key = e.keyring.keys[keyId as string];
+  if (!key)
+    return {
+      kind: 'unknown-key',
+      seq: n,
+      message: `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have`,
+    };
+  if (!same(recordHmac(key, hash), material.subarray(end - 32)))
+    return { kind: 'hmac-mismatch', seq: n, message: `row ${n}'s seal does not match its key` };
+  for (const head of e.heads.get(n) ?? [])
+    if (head !== hash.toString('hex'))
+      return {
+        kind: 'checkpoint-mismatch',
+        seq: n,
+        message: `row ${n} differs from a signed checkpoint`,
+      };
+  return hash;
+}
+
 /** Verifies rows from..to (inclusive); the row before `from` supplies the first prev_hash. */
 export function verifyRange(
   db: Db,
@@ -72,94 +127,27 @@ export function verifyRange(
   checkpointHeads: Map<number, string[]>,
 ): RangeResult {
   let rows = 0;
-  let expectedSeq = from;
+  const e: Expect = { seq: from, prev: GENESIS, keyring, heads: checkpointHeads };
   const result = (problem: Break | null): RangeResult => ({
     rows,
-    last: prev.toString('hex'),
-    lastSeq: expectedSeq - 1,
+    last: e.prev.toString('hex'),
+    lastSeq: e.seq - 1,
     problem,
   });
-  let prev: Buffer = GENESIS;
-  if (from > 1) {
-    const before = db
-      .prepare('SELECT event_hash FROM audit_log WHERE seq = ?')
-      .pluck()
-      .get(from - 1);
-    if (!Buffer.isBuffer(before) || before.length !== 32)
-      return result({
-        kind: 'gap',
-        seq: from - 1,
-        message: `row ${from - 1} is missing or malformed`,
-      });
-    prev = before;
-  }
+  const first = hashBefore(db, from);
+  if (!Buffer.isBuffer(first)) return result(first);
+  e.prev = first;
   const page = db.prepare(PAGE_SQL).raw();
-  for (let after = from - 1; ;) {
+  for (let after = from - 1; ; after = e.seq - 1) {
     const batch = page.all(after, to) as Array<[unknown, unknown, unknown]>;
-    for (const [seq, keyId, material] of batch) {
-      if (!Number.isSafeInteger(seq) || !Buffer.isBuffer(material)) {
-        return result({
-          kind: 'malformed',
-          seq: typeof seq === 'number' ? seq : null,
-          message: `row ${String(seq)} has a malformed value`,
-        });
-      }
-      const n = seq as number;
-      if (n !== expectedSeq)
-        return result({
-          kind: 'gap',
-          seq: expectedSeq,
-          message: `row ${expectedSeq} is missing or out of order (found ${n})`,
-        });
-      const end = material.length;
-      if (!same(material.subarray(0, 32), prev))
-        return result({
-          kind: 'prev-hash-mismatch',
-          seq: n,
-          message: `row ${n} does not follow row ${n - 1}`,
-        });
-      const hash = material.subarray(end - 64, end - 32);
-      if (
-        !same(
-          createHash('sha256')
-            .update(material.subarray(0, end - 64))
-            .digest(),
-          hash,
-        )
-      ) {
-        return result({
-          kind: 'hash-mismatch',
-          seq: n,
-          message: `row ${n} was changed after it was written`,
-        });
-      }
-      const key = keyring.keys[keyId as string];
-      if (!key)
-        return result({
-          kind: 'unknown-key',
-          seq: n,
-          message: `row ${n} is sealed with key ${String(keyId)}, which this keyring does not have`,
-        });
-      if (!same(recordHmac(key, hash), material.subarray(end - 32)))
-        return result({
-          kind: 'hmac-mismatch',
-          seq: n,
-          message: `row ${n}'s seal does not match its key`,
-        });
-      for (const head of checkpointHeads.get(n) ?? []) {
-        if (head !== hash.toString('hex'))
-          return result({
-            kind: 'checkpoint-mismatch',
-            seq: n,
-            message: `row ${n} differs from a signed checkpoint`,
-          });
-      }
-      prev = hash;
-      expectedSeq++;
+    for (const row of batch) {
+      const hash = checkRow(row, e);
+      if (!Buffer.isBuffer(hash)) return result(hash);
+      e.prev = hash;
+      e.seq++;
       rows++;
     }
     if (batch.length < PAGE) return result(null);
-    after = expectedSeq - 1;
   }
 }
 
