@@ -5,95 +5,103 @@ import { AetherError, type Bus, type Clock, type TimerHandle } from '../bus/inde
 import type { Db } from '../storage/index.ts';
 import type { VectorIndex } from './vectors.ts';
 
-export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db, clock: Clock) {
-  // null = not known yet, false = no embedding model installed (until the models change).
-  let embedding: boolean | null = null;
-  let queue: Array<{ rowid: number; text: string }> = [];
-  let flushing: TimerHandle | null = null;
+type Queue = {
+  bus: Bus;
+  vectors: VectorIndex;
+  db: Db;
+  clock: Clock;
+  /** null = not known yet, false = no embedding model installed (until the models change). */
+  embedding: boolean | null;
+  waiting: Array<{ rowid: number; text: string }>;
+  flushing: TimerHandle | null;
+};
 
-  async function flush(): Promise<void> {
-    const batch = queue.splice(0, 32);
-    if (batch.length === 0) return;
-    try {
-      const r = await bus.invoke('router.embed', {
-        texts: batch.map((b) => b.text.slice(0, 8000)),
-      });
-      embedding = true;
-      if (!db.open) return;
-      batch.forEach((b, i) => vectors.put(b.rowid, r.model, Float32Array.from(r.vectors[i])));
-    } catch (error) {
-      if (error instanceof AetherError && error.code === 'ModelNotInstalled') {
-        embedding = false;
-        queue = [];
-        return;
-      }
-      bus.emit(
-        'memory.extraction_failed',
-        { turnId: 'embedding', message: (error as Error).message },
-        { source: 'memory' },
-      );
+const noModel = (error: unknown) =>
+  error instanceof AetherError && error.code === 'ModelNotInstalled';
+
+function flushSoon(q: Queue, ms: number): void {
+  q.flushing ??= q.clock.setTimeout(() => {
+    q.flushing = null;
+    void flush(q);
+  }, ms);
+}
+
+async function flush(q: Queue): Promise<void> {
+  const batch = q.waiting.splice(0, 32);
+  if (batch.length === 0) return;
+  try {
+    const texts = batch.map((b) => b.text.slice(0, 8000));
+    const r = await q.bus.invoke('router.embed', { texts });
+    q.embedding = true;
+    if (!q.db.open) return;
+    batch.forEach((b, i) => q.vectors.put(b.rowid, r.model, Float32Array.from(r.vectors[i])));
+  } catch (error) {
+    if (noModel(error)) {
+      q.embedding = false;
+      q.waiting = [];
+      return;
     }
-    if (queue.length)
-      flushing ??= clock.setTimeout(() => {
-        flushing = null;
-        void flush();
-      }, 0);
+    const message = (error as Error).message;
+    q.bus.emit('memory.extraction_failed', { turnId: 'embedding', message }, { source: 'memory' });
   }
+  if (q.waiting.length) flushSoon(q, 0);
+}
 
-  function later(rowid: number, text: string): void {
-    if (!vectors.available || embedding === false || !text) return;
-    // A session memory changes with every turn: only its latest text is worth embedding.
-    const waiting = queue.find((q) => q.rowid === rowid);
-    if (waiting) waiting.text = text;
-    else queue.push({ rowid, text });
-    flushing ??= clock.setTimeout(() => {
-      flushing = null;
-      void flush();
-    }, 100);
+function later(q: Queue, rowid: number, text: string): void {
+  if (!q.vectors.available || q.embedding === false || !text) return;
+  // A session memory changes with every turn: only its latest text is worth embedding.
+  const waiting = q.waiting.find((w) => w.rowid === rowid);
+  if (waiting) waiting.text = text;
+  else q.waiting.push({ rowid, text });
+  flushSoon(q, 100);
+}
+
+/** The question's embedding, if it comes within the time left; otherwise none (lexical only). */
+async function queryVector(
+  q: Queue,
+  text: string,
+  budgetMs: number,
+): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
+  if (!q.vectors.available || q.embedding === false) return undefined;
+  let timer: TimerHandle | undefined;
+  const timeout = new Promise<undefined>((r) => {
+    timer = q.clock.setTimeout(() => r(undefined), Math.max(1, budgetMs));
+  });
+  const embedded = q.bus
+    .invoke('router.embed', { texts: [text.slice(0, 2000)] })
+    .then((r) => {
+      q.embedding = true;
+      return { query: Float32Array.from(r.vectors[0]), index: q.vectors };
+    })
+    .catch((error: unknown) => {
+      if (noModel(error)) q.embedding = false;
+      return undefined;
+    });
+  try {
+    return await Promise.race([embedded, timeout]);
+  } finally {
+    q.clock.clearTimeout(timer);
   }
+}
 
+export function createEmbedQueue(bus: Bus, vectors: VectorIndex, db: Db, clock: Clock) {
+  const q: Queue = { bus, vectors, db, clock, embedding: null, waiting: [], flushing: null };
   /** Items written before an embedding model was installed get their vectors now. */
-  function backfill(): void {
-    for (const m of vectors.missing(256)) later(m.rowid, m.content);
-  }
-
+  const backfill = () => {
+    for (const m of vectors.missing(256)) later(q, m.rowid, m.content);
+  };
   return {
-    later,
+    later: (rowid: number, text: string) => later(q, rowid, text),
     backfill,
     /** A newly installed embedding model may cover what had none. */
     modelsChanged(): void {
-      embedding = null;
+      q.embedding = null;
       backfill();
     },
-    /** The question's embedding, if it comes within the time left; otherwise none (lexical only). */
-    async queryVector(
-      text: string,
-      budgetMs: number,
-    ): Promise<{ query: Float32Array; index: VectorIndex } | undefined> {
-      if (!vectors.available || embedding === false) return undefined;
-      let timer: TimerHandle | undefined;
-      const timeout = new Promise<undefined>((r) => {
-        timer = clock.setTimeout(() => r(undefined), Math.max(1, budgetMs));
-      });
-      const embedded = bus
-        .invoke('router.embed', { texts: [text.slice(0, 2000)] })
-        .then((r) => {
-          embedding = true;
-          return { query: Float32Array.from(r.vectors[0]), index: vectors };
-        })
-        .catch((error: unknown) => {
-          if (error instanceof AetherError && error.code === 'ModelNotInstalled') embedding = false;
-          return undefined;
-        });
-      try {
-        return await Promise.race([embedded, timeout]);
-      } finally {
-        clock.clearTimeout(timer);
-      }
-    },
+    queryVector: (text: string, budgetMs: number) => queryVector(q, text, budgetMs),
     dispose(): void {
-      if (flushing) clock.clearTimeout(flushing);
-      queue = [];
+      if (q.flushing) clock.clearTimeout(q.flushing);
+      q.waiting = [];
     },
   };
 }

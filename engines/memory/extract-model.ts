@@ -109,12 +109,49 @@ export function worthExtracting(text: string): boolean {
 export type ModelExtractorDeps = {
   bus: Bus;
   enabled: () => boolean;
-  /** How long the companion must have been quiet before the model is used for this. */
   clock: Clock;
+  /** How long the companion must have been quiet before the model is used for this. */
   idleMs: number;
   maxTokens: number;
   write: (c: Candidate, facts: ExtractedFact[], extractor: string) => Promise<void>;
 };
+
+const reportFailure = (bus: Bus, c: Candidate, message: string) =>
+  bus.emit(
+    'memory.extraction_failed',
+    { turnId: c.turnId, message },
+    { source: 'memory', turnId: c.turnId },
+  );
+
+/** One message through the model; false when a turn took the model back (try again later). */
+async function once(deps: ModelExtractorDeps, c: Candidate): Promise<boolean> {
+  const messages: ChatMessage[] = [
+    { role: 'system', text: INSTRUCTIONS },
+    { role: 'user', text: c.text.slice(0, 4000) },
+  ];
+  const r = await deps.bus.invoke('router.generate', {
+    turnId: `extract:${c.turnId}`.slice(0, 64),
+    messages,
+    maxTokens: deps.maxTokens,
+    temperature: 0,
+    jsonSchema: FACTS_SCHEMA,
+    background: true,
+  });
+  if (r.stopReason === 'cancelled') return false;
+  const facts = groundedFacts(r.text, c.text);
+  if (facts === null) {
+    reportFailure(
+      deps.bus,
+      c,
+      r.stopReason === 'max-tokens'
+        ? `the model's answer was cut off after ${r.tokens} tokens`
+        : 'the model did not answer with the JSON asked for',
+    );
+  } else if (facts.length > 0) {
+    await deps.write(c, facts, `model:${r.model}`);
+  }
+  return true;
+}
 
 export function createModelExtractor(deps: ModelExtractorDeps) {
   const queue: Candidate[] = [];
@@ -122,41 +159,7 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
   let running = false;
   let stopped = false;
 
-  const failed = (c: Candidate, message: string) =>
-    deps.bus.emit(
-      'memory.extraction_failed',
-      { turnId: c.turnId, message },
-      { source: 'memory', turnId: c.turnId },
-    );
-
-  /** One message through the model; false when a turn took the model back (try again later). */
-  async function once(c: Candidate): Promise<boolean> {
-    const messages: ChatMessage[] = [
-      { role: 'system', text: INSTRUCTIONS },
-      { role: 'user', text: c.text.slice(0, 4000) },
-    ];
-    const r = await deps.bus.invoke('router.generate', {
-      turnId: `extract:${c.turnId}`.slice(0, 64),
-      messages,
-      maxTokens: deps.maxTokens,
-      temperature: 0,
-      jsonSchema: FACTS_SCHEMA,
-      background: true,
-    });
-    if (r.stopReason === 'cancelled') return false;
-    const facts = groundedFacts(r.text, c.text);
-    if (facts === null) {
-      failed(
-        c,
-        r.stopReason === 'max-tokens'
-          ? `the model's answer was cut off after ${r.tokens} tokens`
-          : 'the model did not answer with the JSON asked for',
-      );
-    } else if (facts.length > 0) {
-      await deps.write(c, facts, `model:${r.model}`);
-    }
-    return true;
-  }
+  const failed = (c: Candidate, message: string) => reportFailure(deps.bus, c, message);
 
   async function drain(): Promise<void> {
     if (running || stopped || !deps.enabled()) return;
@@ -170,7 +173,7 @@ export function createModelExtractor(deps: ModelExtractorDeps) {
         const c = queue[0];
         let done = true;
         try {
-          done = await once(c);
+          done = await once(deps, c);
         } catch (error) {
           failed(c, (error as Error).message);
         }
