@@ -20,95 +20,102 @@ export type LocalDeps = {
   monotonic: () => number;
 };
 
-export function createLocalTiers(deps: LocalDeps) {
-  const main = new MutableDisposable<LocalProvider>();
-  const small = new MutableDisposable<LocalProvider>();
-  const embedder = new MutableDisposable<LocalProvider>();
-  const paths = {
-    main: null as string | null,
-    small: null as string | null,
-    embedder: null as string | null,
-  };
-  let status: RouterStatus = {
-    state: 'no-model',
-    provider: 'local',
-    model: null,
+type Tiers = {
+  deps: LocalDeps;
+  main: MutableDisposable<LocalProvider>;
+  small: MutableDisposable<LocalProvider>;
+  embedder: MutableDisposable<LocalProvider>;
+  paths: { main: string | null; small: string | null; embedder: string | null };
+  status: RouterStatus;
+};
+
+const make = (
+  deps: LocalDeps,
+  modelPath: string,
+  extra: Partial<ConstructorParameters<typeof LocalProvider>[0]> = {},
+) =>
+  new LocalProvider({
+    spawnWorker: deps.spawnWorker,
+    modelPath,
     threads: deps.threads,
-    error: null,
-  };
-  const make = (
-    modelPath: string,
-    extra: Partial<ConstructorParameters<typeof LocalProvider>[0]> = {},
-  ) =>
-    new LocalProvider({
-      spawnWorker: deps.spawnWorker,
-      modelPath,
+    contextSize: deps.contextSize ?? 4096,
+    gpu: deps.gpu ?? 'auto',
+    monotonic: deps.monotonic,
+    ...extra,
+  });
+
+function setStatus(t: Tiers, next: Partial<RouterStatus>): void {
+  t.status = { ...t.status, ...next };
+  t.deps.bus.emit('router.status_changed', t.status, { source: 'router' });
+}
+
+/** Switches the main model: the old process goes, the new model loads in the background. */
+function useModel(t: Tiers, path: string | null): void {
+  t.main.set(null);
+  t.paths.main = path;
+  if (!path) return setStatus(t, { state: 'no-model', model: null, error: null });
+  const next: LocalProvider = make(t.deps, path, {
+    onStateChange: (state: ProviderState, error: ErrorInfo | null) => {
+      if (t.main.value !== next) return; // a model switched away from
+      const working = state === 'ready' || state === 'generating';
+      setStatus(t, { state, error: working ? null : (error ?? t.status.error) });
+    },
+  });
+  t.main.set(next);
+  setStatus(t, { state: 'loading', model: basename(path), error: null });
+  next.load().catch(() => {
+    /* reported through status */
+  });
+}
+
+/** The small chat model, started on first use; none without one, or when it is the main model. */
+function smallFor(t: Tiers, model: InstalledModel | null): LocalProvider | null {
+  if (!model || model.path === t.paths.main) {
+    t.paths.small = null;
+    return t.small.set(null);
+  }
+  if (!t.small.value || t.paths.small !== model.path) {
+    t.paths.small = model.path;
+    t.small.set(make(t.deps, model.path));
+  }
+  return t.small.value;
+}
+
+/** The embedding model's process, started on the first request. */
+function embedderFor(t: Tiers, model: InstalledModel): LocalProvider {
+  if (!t.embedder.value || t.paths.embedder !== model.path) {
+    t.paths.embedder = model.path;
+    t.embedder.set(make(t.deps, model.path, { contextSize: 2048, purpose: 'embedding' }));
+  }
+  return t.embedder.value!;
+}
+
+export function createLocalTiers(deps: LocalDeps) {
+  const t: Tiers = {
+    deps,
+    main: new MutableDisposable<LocalProvider>(),
+    small: new MutableDisposable<LocalProvider>(),
+    embedder: new MutableDisposable<LocalProvider>(),
+    paths: { main: null, small: null, embedder: null },
+    status: {
+      state: 'no-model',
+      provider: 'local',
+      model: null,
       threads: deps.threads,
-      contextSize: deps.contextSize ?? 4096,
-      gpu: deps.gpu ?? 'auto',
-      monotonic: deps.monotonic,
-      ...extra,
-    });
-
-  function setStatus(next: Partial<RouterStatus>): void {
-    status = { ...status, ...next };
-    deps.bus.emit('router.status_changed', status, { source: 'router' });
-  }
-
-  /** Switches the main model: the old process goes, the new model loads in the background. */
-  function useModel(path: string | null): void {
-    main.set(null);
-    paths.main = path;
-    if (!path) return setStatus({ state: 'no-model', model: null, error: null });
-    const next: LocalProvider = make(path, {
-      onStateChange: (state: ProviderState, error: ErrorInfo | null) => {
-        if (main.value !== next) return; // a model switched away from
-        setStatus({
-          state,
-          error: state === 'ready' || state === 'generating' ? null : (error ?? status.error),
-        });
-      },
-    });
-    main.set(next);
-    setStatus({ state: 'loading', model: basename(path), error: null });
-    next.load().catch(() => {
-      /* reported through status */
-    });
-  }
-
-  /** The small chat model, started on first use; none without one, or when it is the main model. */
-  function smallFor(model: InstalledModel | null): LocalProvider | null {
-    if (!model || model.path === paths.main) {
-      paths.small = null;
-      return small.set(null);
-    }
-    if (!small.value || paths.small !== model.path) {
-      paths.small = model.path;
-      small.set(make(model.path));
-    }
-    return small.value;
-  }
-
-  /** The embedding model's process, started on the first request. */
-  function embedderFor(model: InstalledModel): LocalProvider {
-    if (!embedder.value || paths.embedder !== model.path) {
-      paths.embedder = model.path;
-      embedder.set(make(model.path, { contextSize: 2048, purpose: 'embedding' }));
-    }
-    return embedder.value!;
-  }
-
+      error: null,
+    },
+  };
   return {
-    useModel,
-    smallFor,
-    embedderFor,
-    main: () => main.value,
-    smallName: () => (paths.small ? basename(paths.small) : null),
-    status: () => status,
+    useModel: (path: string | null) => useModel(t, path),
+    smallFor: (model: InstalledModel | null) => smallFor(t, model),
+    embedderFor: (model: InstalledModel) => embedderFor(t, model),
+    main: () => t.main.value,
+    smallName: () => (t.paths.small ? basename(t.paths.small) : null),
+    status: () => t.status,
     dispose(): void {
-      main.dispose();
-      small.dispose();
-      embedder.dispose();
+      t.main.dispose();
+      t.small.dispose();
+      t.embedder.dispose();
     },
   };
 }

@@ -49,6 +49,51 @@ function resultText(outcome: ActionOutcome): string {
   return outcome.explanation;
 }
 
+/** What the loop answers with when the model repeats a call: the steps so far. */
+const stepsSummary = (steps: AgentStep[]) =>
+  steps.map((s) => `${s.summary}${s.output ? `\n\`\`\`\n${s.output}\n\`\`\`` : ''}`).join('\n\n');
+
+/** One proposed call through L5, shown as a step while it runs and once it is done. */
+async function callTool(
+  ctx: AgentContext,
+  call: ProposedCall,
+  step: number,
+): Promise<{ done: AgentStep; outcome: ActionOutcome }> {
+  const meta = { source: 'router' as const, changeId: ctx.changeId, turnId: ctx.turnId };
+  const { tool } = call;
+  const target = call.args[tool.target];
+  const shown = { turnId: ctx.turnId, step, name: tool.name, capability: tool.capability, target };
+  ctx.bus.emit('router.tool_call', { ...shown, status: 'proposed', summary: '', output: '' }, meta);
+  const outcome = await ctx.bus.invoke(
+    'policy.perform',
+    {
+      capability: tool.capability,
+      target,
+      input: tool.input ? (call.args[tool.input] ?? '') : undefined,
+      actor: ctx.actor,
+      why: `the model wants to ${tool.description.toLowerCase()}`,
+      turnId: ctx.turnId,
+    },
+    { changeId: ctx.changeId },
+  );
+  const r = outcome.result as { summary?: string; output?: string } | undefined;
+  const done: AgentStep = {
+    name: tool.name,
+    capability: tool.capability,
+    target: outcome.resource || target,
+    status: outcome.status,
+    summary:
+      outcome.status === 'done'
+        ? (r?.summary ?? 'done')
+        : outcome.status === 'failed'
+          ? `failed: ${outcome.error?.message ?? outcome.reason}`
+          : outcome.explanation,
+    output: outcome.status === 'done' ? (r?.output ?? '').slice(0, MAX_RESULT) : '',
+  };
+  ctx.bus.emit('router.tool_call', { turnId: ctx.turnId, step, ...done }, meta);
+  return { done, outcome };
+}
+
 export async function runAgent(
   ctx: AgentContext,
   input: ChatMessage[],
@@ -56,7 +101,6 @@ export async function runAgent(
   const messages = withInstructions(input);
   const steps: AgentStep[] = [];
   const seen = new Set<string>();
-  const meta = { source: 'router' as const, changeId: ctx.changeId, turnId: ctx.turnId };
   let last: GenerationResult | null = null;
   for (let step = 0; step <= ctx.maxSteps; step++) {
     // Text that might be a tool call is held back; once it clearly is not, it streams.
@@ -71,63 +115,15 @@ export async function runAgent(
     const key = JSON.stringify([call.tool.name, call.args]);
     if (seen.has(key)) {
       // The same call again: the model is going round in circles; answer with what we have.
-      const summary = steps
-        .map((s) => `${s.summary}${s.output ? `\n\`\`\`\n${s.output}\n\`\`\`` : ''}`)
-        .join('\n\n');
+      const summary = stepsSummary(steps);
       ctx.onToken(summary);
       return { ...result, text: summary, steps };
     }
     seen.add(key);
-    const target = call.args[call.tool.target];
-    ctx.bus.emit(
-      'router.tool_call',
-      {
-        turnId: ctx.turnId,
-        step,
-        name: call.tool.name,
-        capability: call.tool.capability,
-        target,
-        status: 'proposed',
-        summary: '',
-        output: '',
-      },
-      meta,
-    );
-    const outcome = await ctx.bus.invoke(
-      'policy.perform',
-      {
-        capability: call.tool.capability,
-        target,
-        input: call.tool.input ? (call.args[call.tool.input] ?? '') : undefined,
-        actor: ctx.actor,
-        why: `the model wants to ${call.tool.description.toLowerCase()}`,
-        turnId: ctx.turnId,
-      },
-      { changeId: ctx.changeId },
-    );
-    const r = outcome.result as { summary?: string; output?: string } | undefined;
-    const done: AgentStep = {
-      name: call.tool.name,
-      capability: call.tool.capability,
-      target: outcome.resource || target,
-      status: outcome.status,
-      summary:
-        outcome.status === 'done'
-          ? (r?.summary ?? 'done')
-          : outcome.status === 'failed'
-            ? `failed: ${outcome.error?.message ?? outcome.reason}`
-            : outcome.explanation,
-      output: outcome.status === 'done' ? (r?.output ?? '').slice(0, MAX_RESULT) : '',
-    };
+    const { done, outcome } = await callTool(ctx, call, step);
     steps.push(done);
-    ctx.bus.emit('router.tool_call', { turnId: ctx.turnId, step, ...done }, meta);
-    messages.push(
-      { role: 'assistant', text: call.raw },
-      {
-        role: 'user',
-        text: `<tool_result name="${call.tool.name}">\n${resultText(outcome)}\n</tool_result>`,
-      },
-    );
+    const told = `<tool_result name="${call.tool.name}">\n${resultText(outcome)}\n</tool_result>`;
+    messages.push({ role: 'assistant', text: call.raw }, { role: 'user', text: told });
   }
   return { ...last!, steps };
 }
