@@ -18,74 +18,90 @@ const TAINTING = new Set([
 ]);
 const MAX_TAINTED = 1000;
 
+/** The executor's call: the canonical request, and the guard that re-checks at the moment of use. */
+function call(
+  run: Run,
+  executor: ToolExecutor,
+  canon: CanonicalRequest,
+  verdict: Verdict,
+  o: { signal: AbortSignal; variant?: 'without-private' },
+) {
+  const { ctx } = run;
+  return executor({
+    capability: canon.capability,
+    path: canon.path,
+    argv: canon.argv,
+    url: canon.url,
+    input: canon.input as never,
+    signal: o.signal,
+    variant: o.variant,
+    allowPrivateNetwork:
+      canon.resource.kind === 'host' &&
+      canon.resource.privateAddress &&
+      verdict.reason !== 'preset-auto',
+    guard: (path, info) => {
+      const linked = info.isFile() && info.nlink > 1 ? [`${info.dev}:${info.ino}`] : undefined;
+      if (isProtected(path, linked, ctx))
+        throw new AetherError('PolicyDenied', `${path} is protected; nothing was done`);
+    },
+  });
+}
+
+/** What the action read enters the turn's context: the turn asks again before any further effect. */
+function taint(run: Run, canon: CanonicalRequest): void {
+  const { ctx, request } = run;
+  if (!request.turnId || !TAINTING.has(canon.capability)) return;
+  if (ctx.tainted.size >= MAX_TAINTED) ctx.tainted.delete(ctx.tainted.keys().next().value!);
+  const what = `${catalog[canon.capability].label.toLowerCase()}: ${canon.display}`;
+  ctx.tainted.set(request.turnId, what);
+}
+
 export async function execute(
   run: Run,
   canon: CanonicalRequest,
   verdict: Verdict,
   variant?: 'without-private',
 ): Promise<ActionOutcome> {
-  const { ctx, request, audit, meta } = run;
+  const { ctx, audit, meta } = run;
   // The input was parsed by this capability's schema in canonicalize: the executor's type holds.
   const executor = ctx.executors[canon.capability] as ToolExecutor | undefined;
   const abort = new AbortController();
   ctx.inFlight.add(abort);
   const started = ctx.clock.monotonic();
+  const { capability, display: resource } = canon;
   const base = {
     decision: verdict.decision,
     reason: verdict.reason,
-    resource: canon.display,
-    explanation: explainDecision(canon.capability, canon.display, 'allow', verdict.reason),
+    resource,
+    explanation: explainDecision(capability, resource, 'allow', verdict.reason),
   };
-  const row = (decision: string, reason: string, details: Record<string, unknown>) =>
-    audit('policy.outcome', {
-      capability: canon.capability,
-      resource: canon.display,
+  const row = (decision: string, reason: string, details: Record<string, unknown>) => {
+    const durationMs = Math.round(ctx.clock.monotonic() - started);
+    return audit('policy.outcome', {
+      capability,
+      resource,
       decision,
       reason,
-      details: { ...details, durationMs: Math.round(ctx.clock.monotonic() - started) },
+      details: { ...details, durationMs },
     });
+  };
   try {
     if (!executor)
       throw new AetherError(
         'Unsupported',
-        `nothing can ${catalog[canon.capability].label.toLowerCase()} in this host`,
+        `nothing can ${catalog[capability].label.toLowerCase()} in this host`,
       );
-    const result = await executor({
-      capability: canon.capability,
-      path: canon.path,
-      argv: canon.argv,
-      url: canon.url,
-      input: canon.input as never,
-      signal: abort.signal,
-      variant,
-      allowPrivateNetwork:
-        canon.resource.kind === 'host' &&
-        canon.resource.privateAddress &&
-        verdict.reason !== 'preset-auto',
-      guard: (path, info) => {
-        const linked = info.isFile() && info.nlink > 1 ? [`${info.dev}:${info.ino}`] : undefined;
-        if (isProtected(path, linked, ctx))
-          throw new AetherError('PolicyDenied', `${path} is protected; nothing was done`);
-      },
-    });
-    const seq = row('done', result.summary, {
-      resultSha256: createHash('sha256').update(result.output).digest('hex'),
-    });
-    if (request.turnId && TAINTING.has(canon.capability)) {
-      if (ctx.tainted.size >= MAX_TAINTED) ctx.tainted.delete(ctx.tainted.keys().next().value!);
-      ctx.tainted.set(
-        request.turnId,
-        `${catalog[canon.capability].label.toLowerCase()}: ${canon.display}`,
-      );
-    }
-    const read = canon.capability === 'files.read' || canon.capability === 'web.fetch';
-    const performed = {
-      capability: canon.capability,
-      resource: canon.display,
-      summary: result.summary,
-      excerpt: read ? result.output.slice(0, 2000) : null,
-    };
-    ctx.bus.emit('policy.performed', performed, meta);
+    const result = await call(run, executor, canon, verdict, { signal: abort.signal, variant });
+    const resultSha256 = createHash('sha256').update(result.output).digest('hex');
+    const seq = row('done', result.summary, { resultSha256 });
+    taint(run, canon);
+    const read = capability === 'files.read' || capability === 'web.fetch';
+    const excerpt = read ? result.output.slice(0, 2000) : null;
+    ctx.bus.emit(
+      'policy.performed',
+      { capability, resource, summary: result.summary, excerpt },
+      meta,
+    );
     return { ...base, status: 'done', auditSeq: seq, result, error: null };
   } catch (error) {
     const info = abort.signal.aborted
