@@ -97,6 +97,84 @@ function lexicalQuery(store: MemoryStore) {
   return q;
 }
 
+type Scored = { rowid: number; item: MemoryItem; score: number };
+type Search = { o: RetrieveOptions; overdue: () => boolean };
+
+const admits = (o: RetrieveOptions, item: MemoryItem) =>
+  (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) &&
+  (!o.kinds || o.kinds.includes(item.kind));
+
+/** Salience and confidence nudge; age matters little against relevance (log-scaled). */
+function nudge(o: RetrieveOptions, item: MemoryItem): number {
+  const ageDays = Math.max(0, (o.now - item.occurredAt) / 86_400_000);
+  return (
+    (0.9 + (0.1 * Math.min(item.salience, 3)) / 3) *
+    (0.8 + 0.2 * item.confidence) *
+    (1 / (1 + 0.02 * Math.log1p(ageDays)))
+  );
+}
+
+const toHit = (item: MemoryItem, score: number): MemoryHit => ({
+  id: item.id,
+  kind: item.kind,
+  content: item.content,
+  privacy: item.privacy,
+  speaker: item.speaker,
+  occurredAt: item.occurredAt,
+  confidence: item.confidence,
+  score,
+});
+
+/** BM25 over the informative words, what the named person said boosted; best first. */
+function lexicalHits(store: MemoryStore, s: Search, terms: string[], named: string[]) {
+  const lexical: Scored[] = [];
+  let partial = false;
+  if (terms.length === 0) return { lexical, partial };
+  const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
+  const rows = lexicalQuery(store).iterate(match, Math.max(50, s.o.k * 5));
+  for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
+    if (s.overdue()) {
+      partial = true;
+      break;
+    }
+    const item = toItem(r);
+    if (!admits(s.o, item)) continue;
+    let score = -r.bm;
+    if (named.length === 1 && item.speaker === named[0]) score *= SPEAKER_BOOST;
+    lexical.push({ rowid: r.rowid, item, score: score * nudge(s.o, item) });
+  }
+  lexical.sort((a, b) => b.score - a.score);
+  return { lexical, partial };
+}
+
+/** Hybrid: the lexical and the vector rankings, fused by rank. */
+function fuse(
+  store: MemoryStore,
+  s: Search,
+  lexical: Scored[],
+  vector: NonNullable<RetrieveOptions['vector']>,
+) {
+  const { o } = s;
+  const fused = new Map<number, { item: MemoryItem; score: number }>();
+  lexical.forEach((l, rank) => fused.set(l.rowid, { item: l.item, score: 1 / (RRF_K + rank) }));
+  let partial = false;
+  const nearest = vector.index.nearest(vector.query, Math.max(20, o.k * 2));
+  for (const [rank, [rowid]] of nearest.entries()) {
+    if (s.overdue()) {
+      partial = true;
+      break;
+    }
+    const known = fused.get(rowid);
+    const item = known?.item ?? store.byRowid(rowid);
+    if (!item || !admits(o, item)) continue;
+    fused.set(rowid, { item, score: (known?.score ?? 0) + 1 / (RRF_K + rank) });
+  }
+  const hits = [...fused.values()]
+    .map((f) => toHit(f.item, f.score * nudge(o, f.item)))
+    .sort((a, b) => b.score - a.score);
+  return { hits: hits.slice(0, o.k), partial };
+}
+
 export function retrieve(
   store: MemoryStore,
   text: string,
@@ -104,69 +182,12 @@ export function retrieve(
 ): { hits: MemoryHit[]; partial: boolean } {
   const monotonic = o.monotonic ?? (() => performance.now());
   const started = monotonic();
+  const s: Search = { o, overdue: () => monotonic() - started > o.deadlineMs };
   const terms = informative(store, queryTerms(text), o.now);
   if (terms.length === 0 && !o.vector) return { hits: [], partial: false };
-  const named = (o.speakers ?? []).filter((s) => text.toLowerCase().includes(s.toLowerCase()));
-  const lexical: Array<{ rowid: number; item: MemoryItem; score: number }> = [];
-  let partial = false;
-  const admit = (item: MemoryItem) =>
-    (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) &&
-    (!o.kinds || o.kinds.includes(item.kind));
-  const nudge = (item: MemoryItem) => {
-    // Salience and confidence nudge; age matters little against relevance (log-scaled).
-    const ageDays = Math.max(0, (o.now - item.occurredAt) / 86_400_000);
-    return (
-      (0.9 + (0.1 * Math.min(item.salience, 3)) / 3) *
-      (0.8 + 0.2 * item.confidence) *
-      (1 / (1 + 0.02 * Math.log1p(ageDays)))
-    );
-  };
-  if (terms.length > 0) {
-    const match = terms.map((t) => `"${t.replaceAll('"', '')}"`).join(' OR ');
-    const rows = lexicalQuery(store).iterate(match, Math.max(50, o.k * 5));
-    for (const r of rows as IterableIterator<ItemRow & { bm: number }>) {
-      if (monotonic() - started > o.deadlineMs) {
-        partial = true;
-        break;
-      }
-      const item = toItem(r);
-      if (!admit(item)) continue;
-      let score = -r.bm;
-      if (named.length === 1 && item.speaker === named[0]) score *= SPEAKER_BOOST;
-      lexical.push({ rowid: r.rowid, item, score: score * nudge(item) });
-    }
-    lexical.sort((a, b) => b.score - a.score);
-  }
-  const toHit = (item: MemoryItem, score: number): MemoryHit => ({
-    id: item.id,
-    kind: item.kind,
-    content: item.content,
-    privacy: item.privacy,
-    speaker: item.speaker,
-    occurredAt: item.occurredAt,
-    confidence: item.confidence,
-    score,
-  });
+  const named = (o.speakers ?? []).filter((n) => text.toLowerCase().includes(n.toLowerCase()));
+  const { lexical, partial } = lexicalHits(store, s, terms, named);
   if (!o.vector || partial)
     return { hits: lexical.slice(0, o.k).map((l) => toHit(l.item, l.score)), partial };
-
-  // Hybrid: the lexical and the vector rankings, fused by rank.
-  const fused = new Map<number, { item: MemoryItem; score: number }>();
-  lexical.forEach((l, rank) => fused.set(l.rowid, { item: l.item, score: 1 / (RRF_K + rank) }));
-  for (const [rank, [rowid]] of o.vector.index
-    .nearest(o.vector.query, Math.max(20, o.k * 2))
-    .entries()) {
-    if (monotonic() - started > o.deadlineMs) {
-      partial = true;
-      break;
-    }
-    const known = fused.get(rowid);
-    const item = known?.item ?? store.byRowid(rowid);
-    if (!item || !admit(item)) continue;
-    fused.set(rowid, { item, score: (known?.score ?? 0) + 1 / (RRF_K + rank) });
-  }
-  const hits = [...fused.values()]
-    .map((f) => toHit(f.item, f.score * nudge(f.item)))
-    .sort((a, b) => b.score - a.score);
-  return { hits: hits.slice(0, o.k), partial };
+  return fuse(store, s, lexical, o.vector);
 }

@@ -17,7 +17,7 @@ import {
 import type { Db } from '../storage/index.ts';
 import { createGenerator } from './generate.ts';
 import { routerHandlers } from './handlers/router.ts';
-import { createLocalTiers } from './local-tiers.ts';
+import { createLocalTiers, type LocalTiers } from './local-tiers.ts';
 import type { SpawnWorker } from './local/protocol.ts';
 import { modelHandlers } from './models/handlers.ts';
 import { ModelManager } from './models/model-manager.ts';
@@ -45,47 +45,52 @@ export type RouterDeps = {
   temperature?: number;
 };
 
-export function createRouterEngine(deps: RouterDeps) {
-  const { bus } = deps;
-  const disposables = new DisposableSet();
-  const local = createLocalTiers({ ...deps, monotonic: deps.clock.monotonic });
+/** The router's parts: this machine's models, the remote tier, the model manager, the generator. */
+function createParts(deps: RouterDeps) {
+  const { bus, settings, secrets, clock } = deps;
+  const local = createLocalTiers({ ...deps, monotonic: clock.monotonic });
   const remote = createRemoteTier({
     bus,
-    settings: deps.settings,
-    secrets: deps.secrets,
-    monotonic: deps.clock.monotonic,
-    sleep: deps.clock.sleep,
+    settings,
+    secrets,
+    monotonic: clock.monotonic,
+    sleep: clock.sleep,
   });
   const models = new ModelManager({
     bus,
     db: deps.db,
     modelsDir: join(deps.dataDir, 'models'),
     catalog: deps.catalog,
-    settings: deps.settings,
-    now: deps.clock.now,
+    settings,
+    now: clock.now,
     newId: deps.newId,
     onDefaultChat: (model) => {
       if (!deps.modelPath) local.useModel(model?.path ?? null);
     },
   });
-  const generator = createGenerator({
-    bus,
-    local,
-    remote,
-    models,
-    monotonic: deps.clock.monotonic,
-  });
+  const generator = createGenerator({ bus, local, remote, models, monotonic: clock.monotonic });
+  return { local, remote, models, generator };
+}
+
+function health(local: LocalTiers): EngineHealth {
+  const s = local.status();
+  const state =
+    s.state === 'error'
+      ? 'error'
+      : s.state === 'degraded' || s.state === 'no-model'
+        ? 'degraded'
+        : 'ok';
+  return { state, detail: s.error?.message ?? `${s.state}${s.model ? ` (${s.model})` : ''}` };
+}
+
+export function createRouterEngine(deps: RouterDeps) {
+  const { bus } = deps;
+  const disposables = new DisposableSet();
+  const parts = createParts(deps);
+  const { local, remote, models } = parts;
+  const { clock, maxTokens, temperature } = deps;
   const handlers = {
-    ...routerHandlers({
-      bus,
-      local,
-      remote,
-      models,
-      generator,
-      clock: deps.clock,
-      maxTokens: deps.maxTokens,
-      temperature: deps.temperature,
-    }),
+    ...routerHandlers({ bus, ...parts, clock, maxTokens, temperature }),
     ...modelHandlers(bus, models),
   } satisfies HandlersFor<'router'> & HandlersFor<'models'>;
 
@@ -108,16 +113,7 @@ export function createRouterEngine(deps: RouterDeps) {
       'router.remote_with_private': remote.executor,
       'router.configure': remote.configure.executor,
     }),
-    health(): EngineHealth {
-      const s = local.status();
-      const state =
-        s.state === 'error'
-          ? 'error'
-          : s.state === 'degraded' || s.state === 'no-model'
-            ? 'degraded'
-            : 'ok';
-      return { state, detail: s.error?.message ?? `${s.state}${s.model ? ` (${s.model})` : ''}` };
-    },
+    health: () => health(local),
   } satisfies Engine & Record<string, unknown>;
   return engine;
 }
