@@ -156,18 +156,8 @@ export class LocalProvider {
         this.loadWaiter?.resolve(message.model);
         this.loadWaiter = null;
         return;
-      case 'load_failed': {
-        const error = new AetherError(
-          'ModelLoadFailed',
-          `The model file could not be loaded: ${message.message}`,
-          { model: this.options.modelPath },
-        );
-        const worker = this.worker;
-        this.worker = null;
-        worker?.kill();
-        this.failLoad(error);
-        return;
-      }
+      case 'load_failed':
+        return this.onLoadFailed(message.message);
       case 'token': {
         const p = this.pending.get(message.id);
         if (!p) return;
@@ -175,48 +165,57 @@ export class LocalProvider {
         p.onToken(message.text, p.chunks++);
         return;
       }
-      case 'embedded': {
+      case 'embedded':
         this.embeds.get(message.id)?.resolve(message.vectors);
         this.embeds.delete(message.id);
         return;
-      }
       case 'done':
-      case 'failed': {
-        const e = this.embeds.get(message.id);
-        if (e && message.type === 'failed') {
-          this.embeds.delete(message.id);
-          e.reject(
-            new AetherError('GenerationFailed', `The embedding model failed: ${message.message}`),
-          );
-          return;
-        }
-        const p = this.pending.get(message.id);
-        if (!p) return;
-        this.pending.delete(message.id);
-        if (this.pending.size === 0) this.setState('ready');
-        if (message.type === 'failed') {
-          p.reject(
-            new AetherError(
-              'GenerationFailed',
-              `The model failed while answering: ${message.message}`,
-            ),
-          );
-          return;
-        }
-        const end = this.options.monotonic();
-        const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
-        p.resolve({
-          text: message.text,
-          stopReason: message.stopReason,
-          tokens: message.tokens,
-          promptTokens: message.promptTokens,
-          ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
-          // Tokens after the first, over the time after the first: the steady generation rate.
-          tokensPerSecond:
-            message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,
-        });
-      }
+      case 'failed':
+        return this.onEnded(message);
     }
+  }
+
+  private onLoadFailed(why: string): void {
+    const error = new AetherError('ModelLoadFailed', `The model file could not be loaded: ${why}`, {
+      model: this.options.modelPath,
+    });
+    const worker = this.worker;
+    this.worker = null;
+    worker?.kill();
+    this.failLoad(error);
+  }
+
+  /** A generation or an embedding request ended, well or not. */
+  private onEnded(message: Extract<FromWorker, { type: 'done' | 'failed' }>): void {
+    const e = this.embeds.get(message.id);
+    if (e && message.type === 'failed') {
+      this.embeds.delete(message.id);
+      e.reject(
+        new AetherError('GenerationFailed', `The embedding model failed: ${message.message}`),
+      );
+      return;
+    }
+    const p = this.pending.get(message.id);
+    if (!p) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.setState('ready');
+    if (message.type === 'failed') {
+      const why = `The model failed while answering: ${message.message}`;
+      p.reject(new AetherError('GenerationFailed', why));
+      return;
+    }
+    const end = this.options.monotonic();
+    const streamMs = p.firstTokenAt === null ? 0 : end - p.firstTokenAt;
+    p.resolve({
+      text: message.text,
+      stopReason: message.stopReason,
+      tokens: message.tokens,
+      promptTokens: message.promptTokens,
+      ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
+      // Tokens after the first, over the time after the first: the steady generation rate.
+      tokensPerSecond:
+        message.tokens > 1 && streamMs > 0 ? ((message.tokens - 1) * 1000) / streamMs : null,
+    });
   }
 
   private failLoad(error: AetherError): void {
