@@ -1,5 +1,6 @@
 // Artifacts: a note of each file or page read through L5 (what it was and its first lines), so
 // "that file you read yesterday" can be found again. Reading the same thing again updates the note.
+import type { MemoryItem } from '../bus/index.ts';
 import type { Db } from '../storage/index.ts';
 import { classifyPrivacy } from './rules.ts';
 import type { MemoryStore, StoredItem } from './store.ts';
@@ -28,61 +29,41 @@ export function artifactNote(capability: string, resource: string, excerpt: stri
   return `${what} ${resource} was read. It begins: ${text.length > NOTE_CHARS ? `${text.slice(0, NOTE_CHARS - 1)}…` : text || '(empty)'}`;
 }
 
-/** Adds the note, or updates the one already kept for this resource (its old text becomes a version). */
-export function keepArtifact(
-  db: Db,
-  store: MemoryStore,
-  a: {
-    capability: string;
-    resource: string;
-    excerpt: string;
-    turnId: string | null;
-    now: number;
-    newId: () => string;
-  },
-): { item: StoredItem; added: boolean } {
-  const source = a.capability === 'web.fetch' ? 'url' : 'file';
-  const content = artifactNote(a.capability, a.resource, a.excerpt);
-  const privacy = looksLikeSecret(a.excerpt) ? 'secret' : classifyPrivacy(a.excerpt);
-  const provenance = [
-    { source, ref: a.resource, extractor: 'artifact' },
-    ...(a.turnId ? [{ source: 'turn', ref: a.turnId, extractor: 'artifact' }] : []),
-  ];
-  const existing = db
+type Read = {
+  capability: string;
+  resource: string;
+  excerpt: string;
+  turnId: string | null;
+  now: number;
+  newId: () => string;
+};
+
+/** The artifact already kept for this file or page, if any. */
+function keptFor(db: Db, store: MemoryStore, source: string, resource: string) {
+  const id = db
     .prepare(
       `SELECT m.id FROM memory_items m JOIN memory_provenance p ON p.item_id = m.id
     WHERE m.kind = 'artifact' AND m.status = 'active' AND p.source = ? AND p.ref = ? LIMIT 1`,
     )
     .pluck()
-    .get(source, a.resource) as string | undefined;
-  const current = existing ? store.get(existing) : null;
-  if (!current) {
-    const item = store.add(
-      {
-        id: a.newId(),
-        kind: 'artifact',
-        content,
-        privacy,
-        retention: 'days:90',
-        expiresAt: a.now + 90 * DAY,
-        confidence: 1,
-        salience: 1,
-        speaker: null,
-        conversationId: null,
-        occurredAt: a.now,
-        contradicts: null,
-      },
-      provenance,
-      a.now,
-    );
-    return { item, added: true };
-  }
+    .get(source, resource) as string | undefined;
+  return id ? store.get(id) : null;
+}
+
+/** The new reading replaces the note; the old text is kept as a version. */
+function update(
+  db: Db,
+  store: MemoryStore,
+  current: StoredItem,
+  a: Read,
+  note: { content: string; privacy: MemoryItem['privacy'] },
+) {
   db.transaction(() => {
-    if (current.content !== content) store.keepVersion(current.id, current.content, a.now);
+    if (current.content !== note.content) store.keepVersion(current.id, current.content, a.now);
     db.prepare(
       'UPDATE memory_items SET content = ?, privacy = ?, occurred_at = ?, expires_at = ?, updated_at = ? WHERE id = ?',
-    ).run(content, privacy, a.now, a.now + 90 * DAY, a.now, current.id);
-    store.index(current.rowid, content);
+    ).run(note.content, note.privacy, a.now, a.now + 90 * DAY, a.now, current.id);
+    store.index(current.rowid, note.content);
     if (a.turnId)
       store.addProvenance(
         current.id,
@@ -90,5 +71,43 @@ export function keepArtifact(
         a.now,
       );
   })();
-  return { item: store.get(current.id)!, added: false };
+}
+
+/** Adds the note, or updates the one already kept for this resource (its old text becomes a version). */
+export function keepArtifact(
+  db: Db,
+  store: MemoryStore,
+  a: Read,
+): { item: StoredItem; added: boolean } {
+  const source = a.capability === 'web.fetch' ? 'url' : 'file';
+  const content = artifactNote(a.capability, a.resource, a.excerpt);
+  const privacy = looksLikeSecret(a.excerpt) ? 'secret' : classifyPrivacy(a.excerpt);
+  const current = keptFor(db, store, source, a.resource);
+  if (current) {
+    update(db, store, current, a, { content, privacy });
+    return { item: store.get(current.id)!, added: false };
+  }
+  const provenance = [
+    { source, ref: a.resource, extractor: 'artifact' },
+    ...(a.turnId ? [{ source: 'turn', ref: a.turnId, extractor: 'artifact' }] : []),
+  ];
+  const item = store.add(
+    {
+      id: a.newId(),
+      kind: 'artifact',
+      content,
+      privacy,
+      retention: 'days:90',
+      expiresAt: a.now + 90 * DAY,
+      confidence: 1,
+      salience: 1,
+      speaker: null,
+      conversationId: null,
+      occurredAt: a.now,
+      contradicts: null,
+    },
+    provenance,
+    a.now,
+  );
+  return { item, added: true };
 }

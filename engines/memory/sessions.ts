@@ -38,6 +38,49 @@ const oneLine = (s: string) => {
   return t.length > LINE_CHARS ? `${t.slice(0, LINE_CHARS - 1)}…` : t;
 };
 
+/** The latest turns that fit the window, oldest first, after the summary of what came before. */
+function windowOf(turns: TurnRow[], summary: string | undefined) {
+  const lines: string[] = [];
+  let used = 0;
+  for (const t of turns) {
+    const line = `${t.speaker ?? 'someone'}: ${oneLine(t.content)}`;
+    if (lines.length > 0 && used + line.length > WINDOW_CHARS) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  const content = [summary ? `Earlier: ${summary}` : '', ...lines.reverse()]
+    .filter(Boolean)
+    .join('\n');
+  // As private as the most private turn in it.
+  const privacy = turns.reduce<MemoryItem['privacy']>(
+    (p, t) => (RANK[t.privacy] > RANK[p] ? t.privacy : p),
+    'personal',
+  );
+  return { content, privacy };
+}
+
+const sessionItem = (
+  id: string,
+  conversationId: string,
+  content: string,
+  privacy: MemoryItem['privacy'],
+  occurredAt: number,
+  now: number,
+) => ({
+  id,
+  kind: 'session' as const,
+  content,
+  privacy,
+  retention: 'days:365',
+  expiresAt: now + 365 * DAY,
+  confidence: 1,
+  salience: 1,
+  speaker: null,
+  conversationId,
+  occurredAt,
+  contradicts: null,
+});
+
 export class Sessions {
   private readonly db: Db;
   private readonly store: MemoryStore;
@@ -94,21 +137,7 @@ export class Sessions {
     const row = this.row(conversationId);
     const turns = this.q.recent.all(conversationId, row?.summarized_through ?? 0) as TurnRow[];
     if (turns.length === 0 && !row?.summary) return null;
-    const lines: string[] = [];
-    let used = 0;
-    for (const t of turns) {
-      const line = `${t.speaker ?? 'someone'}: ${oneLine(t.content)}`;
-      if (lines.length > 0 && used + line.length > WINDOW_CHARS) break;
-      lines.push(line);
-      used += line.length + 1;
-    }
-    const content = [row?.summary ? `Earlier: ${row.summary}` : '', ...lines.reverse()]
-      .filter(Boolean)
-      .join('\n');
-    const privacy = turns.reduce<MemoryItem['privacy']>(
-      (p, t) => (RANK[t.privacy] > RANK[p] ? t.privacy : p),
-      'personal',
-    );
+    const { content, privacy } = windowOf(turns, row?.summary);
     const current = row ? this.store.get(row.item_id) : null;
     let item: { id: string; rowid: number };
     const created = !(current && current.status === 'active');
@@ -116,22 +145,15 @@ export class Sessions {
       this.q.update.run(content, privacy, now, current.id);
       item = current;
     } else {
-      const startedAt = turns.at(-1)?.occurred_at ?? now;
       item = this.store.add(
-        {
-          id: newId(),
-          kind: 'session',
+        sessionItem(
+          newId(),
+          conversationId,
           content,
           privacy,
-          retention: 'days:365',
-          expiresAt: now + 365 * DAY,
-          confidence: 1,
-          salience: 1,
-          speaker: null,
-          conversationId,
-          occurredAt: startedAt,
-          contradicts: null,
-        },
+          turns.at(-1)?.occurred_at ?? now,
+          now,
+        ),
         [{ source: 'conversation', ref: conversationId, extractor: 'session:rolling' }],
         now,
       );

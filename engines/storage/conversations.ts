@@ -59,8 +59,9 @@ export type TurnOutcome = Pick<
 
 export type ConversationStore = ReturnType<typeof createConversationStore>;
 
-export function createConversationStore(db: Db) {
-  const q = {
+/** Every statement, prepared once. */
+function prepare(db: Db) {
+  return {
     list: db.prepare('SELECT * FROM conversations ORDER BY updated_at DESC, rowid DESC'),
     get: db.prepare('SELECT * FROM conversations WHERE id = ?'),
     insert: db.prepare(
@@ -80,7 +81,10 @@ export function createConversationStore(db: Db) {
     interrupted: db.prepare(`UPDATE turns SET status = 'error', error_code = 'Interrupted',
       error_message = 'Aether stopped before this reply finished.', completed_at = ? WHERE status = 'streaming'`),
   };
+}
 
+export function createConversationStore(db: Db) {
+  const q = prepare(db);
   return {
     list: (): Conversation[] => (q.list.all() as ConversationRow[]).map(toConversation),
     get: (id: string): Conversation | null => {
