@@ -6,24 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Envelope, EventName } from '../engines/bus/index.ts';
-import { createHost, sourceResources, type Host } from '../engines/host/index.ts';
+import { createHost, sourceResources } from '../engines/host/index.ts';
+import { nextEvent as next } from '../engines/host/testing.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { summary } from './stats.ts';
-
-function next<K extends EventName>(
-  host: Host,
-  name: K,
-  where: (e: Envelope<K>) => boolean = () => true,
-): Promise<Envelope<K>> {
-  return new Promise((resolve) => {
-    const s = host.bus.on(name, (e) => {
-      if (!where(e)) return;
-      s.dispose();
-      resolve(e);
-    });
-  });
-}
 
 export async function midReplySwaps(runs: number) {
   const host = createHost({
