@@ -27,6 +27,7 @@ export const errorCodes = [
   'RemoteUnavailable', // timeouts, 5xx, 429 after retries, or the breaker is open
   'RemoteFailed',
   'SchemaTooNew',
+  'SpeechFailed', // the recogniser failed or did not finish in time
   'Internal',
 ] as const;
 

@@ -52,7 +52,7 @@ describe('a turn through the real host', () => {
     const states = events
       .filter((e): e is Envelope<'turn.state_changed'> => e.name === 'turn.state_changed')
       .map((e) => e.payload.state);
-    expect(states).toEqual(['thinking', 'streaming', 'idle']);
+    expect(states).toEqual(['classifying', 'thinking', 'streaming', 'idle']);
     const presence = events
       .filter((e): e is Envelope<'presence.state_changed'> => e.name === 'presence.state_changed')
       .map((e) => e.payload.state);

@@ -1,7 +1,7 @@
 // L1 interaction: the conversation commands and the one writer of turn state. This file wires the
 // turn machine (xstate, turn-machine.ts) to what runs a turn (turn-runner.ts), the commands
 // (handlers/chat.ts), and the events that move the machine.
-import { createActor } from 'xstate';
+import { createActor, fromPromise } from 'xstate';
 import {
   DisposableSet,
   toErrorInfo,
@@ -46,6 +46,14 @@ function turnActor(runner: TurnRunner) {
         cancelGeneration: ({ context }) => {
           if (context.turnId) runner.cancel(context.turnId);
         },
+      },
+      actors: {
+        classify: fromPromise(({ input }: { input: { turnId: string } }) =>
+          runner.classify(input.turnId),
+        ),
+        answerReflex: fromPromise(({ input }: { input: { turnId: string; reply: string } }) =>
+          runner.answerReflex(input.turnId, input.reply),
+        ),
       },
     }),
   );

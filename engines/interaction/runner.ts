@@ -21,6 +21,8 @@ export type RunnerDeps = {
 export type Runner = {
   deps: RunnerDeps;
   changeOf: Map<string, string>;
+  /** How many reflex replies so far: the persona's phrases rotate with it. */
+  reflexCount: number;
   cancelled: Set<string>;
   actions: Map<string, SlashAction>;
 };

@@ -81,7 +81,7 @@ export async function generate(r: Runner, turn: Turn, changeId: string | undefin
   if (r.cancelled.has(turn.id))
     throw new AetherError('Internal', 'cancelled before generation started');
   const memory = await recall(r, turn, changeId);
-  const { routing, phrases } = persona;
+  const { routing } = persona;
   return bus.invoke(
     'router.generate',
     {
@@ -95,7 +95,6 @@ export async function generate(r: Runner, turn: Turn, changeId: string | undefin
         privacyPosture: routing.privacyPosture,
       },
       agent: { actor: `persona:${persona.id}`, maxSteps: 4 },
-      phrases: { greetings: phrases.greetings, acknowledgements: phrases.acknowledgements },
     },
     { changeId },
   );

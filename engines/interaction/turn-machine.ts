@@ -1,28 +1,33 @@
-// The turn state machine. Transitions are a pure function of (state, event); the engine supplies
-// the effects through `machine.provide`, so tests check transitions with no model or database.
-// A turn is either a chat turn (the model answers) or an action turn (a slash command that goes
-// through the policy gate, possibly waiting for the user's approval).
-import { assign, setup } from 'xstate';
+// The turn state machine of ARCHITECTURE §5. Transitions are a pure function of (state, event);
+// the engine supplies the effects (`actions`) and the work (`actors`) through `machine.provide`,
+// so tests check transitions with no model or database. Work runs as invoked actors, so leaving
+// a state stops it; timers are `after` delays (tested on a simulated clock).
+// A turn is a chat turn (classified: a reflex reply, or the model) or an action turn (a slash
+// command through the policy gate). The voice states are driven by the speech pipeline: listening
+// → transcribing → (the final words become a turn) → … → speaking, with barge-in and repair.
+import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorInfo } from '../bus/index.ts';
+import type { TurnEvent } from './turn-events.ts';
+
+export type { TurnEvent } from './turn-events.ts';
 
 export type TurnContext = {
   /** The current turn, or the last one once the machine is back to idle. */
   turnId: string | null;
   conversationId: string | null;
   error: ErrorInfo | null;
+  /** What a reflex answers (set by classifying). */
+  reply: string | null;
+  /** The generation ended while its speech still plays. */
+  generated: boolean;
 };
 
-export type TurnEvent =
-  | { type: 'SUBMIT'; turnId: string; conversationId: string; kind: 'chat' | 'action' }
-  | { type: 'FIRST_TOKEN'; turnId: string }
-  | { type: 'TOOL_STARTED'; turnId: string }
-  | { type: 'TOOL_FINISHED'; turnId: string }
-  | { type: 'APPROVAL_NEEDED'; turnId: string }
-  | { type: 'APPROVAL_RESOLVED'; turnId: string }
-  | { type: 'DONE'; turnId: string }
-  | { type: 'FAIL'; turnId: string; error: ErrorInfo }
-  | { type: 'CANCEL' }
-  | { type: 'RESET' };
+export type Classified = { kind: 'reflex'; reply: string } | { kind: 'model' };
+
+/** How long a barge-in may go unconfirmed before the reply resumes (a cough, a false start). */
+export const BARGE_IN_CONFIRM_MS = 1500;
+/** How long the recogniser may take for the final words before the turn gives up. */
+export const TRANSCRIBE_TIMEOUT_MS = 10_000;
 
 const ends = {
   DONE: { guard: 'isCurrentTurn', target: 'idle' },
@@ -30,36 +35,97 @@ const ends = {
   CANCEL: { target: 'idle', actions: 'cancelGeneration' },
 } as const;
 
-// The turn's work starts on the way in, so coming back to a state never starts it twice.
+// A turn's work starts on the way in, so coming back to a state never starts it twice.
 const submit = [
   { guard: 'isAction', target: 'executing_tool', actions: ['assignTurn', 'startAction'] },
-  { target: 'thinking', actions: ['assignTurn', 'startGeneration'] },
+  { target: 'classifying', actions: 'assignTurn' },
 ] as const;
 
 export const turnMachine = setup({
   types: { context: {} as TurnContext, events: {} as TurnEvent },
   actions: {
-    // Effects, replaced by the engine: start the turn's work, ask it to stop.
+    // Effects, replaced by the engine.
     startGeneration: () => {},
     startAction: () => {},
     cancelGeneration: () => {},
+    duck: () => {},
+    unduck: () => {},
+    stopSpeaking: () => {},
+    truncateReply: () => {},
     assignTurn: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
-      return { turnId: event.turnId, conversationId: event.conversationId, error: null };
+      const { turnId, conversationId } = event;
+      return { turnId, conversationId, error: null, reply: null, generated: false };
     }),
     assignError: assign(({ event }) => (event.type === 'FAIL' ? { error: event.error } : {})),
+    assignTranscribeTimeout: assign({
+      error: { code: 'SpeechFailed', message: 'the words could not be recognised in time' },
+    }),
+    assignGenerated: assign({ generated: true }),
+  },
+  actors: {
+    // Work, replaced by the engine: what the words need, and saying a reflex reply.
+    classify: fromPromise<Classified, { turnId: string }>(async () => ({ kind: 'model' })),
+    answerReflex: fromPromise<void, { turnId: string; reply: string }>(async () => {}),
   },
   guards: {
     // Late events from a cancelled or earlier turn must not move the current one.
     isCurrentTurn: ({ context, event }) => 'turnId' in event && event.turnId === context.turnId,
     isAction: ({ event }) => event.type === 'SUBMIT' && event.kind === 'action',
+    isGenerated: ({ context }) => context.generated,
   },
+  delays: { bargeInConfirm: BARGE_IN_CONFIRM_MS, transcribeTimeout: TRANSCRIBE_TIMEOUT_MS },
 }).createMachine({
   id: 'turn',
   initial: 'idle',
-  context: { turnId: null, conversationId: null, error: null },
+  context: { turnId: null, conversationId: null, error: null, reply: null, generated: false },
   states: {
-    idle: { on: { SUBMIT: submit } },
+    idle: { on: { SUBMIT: submit, LISTEN_STARTED: 'listening' } },
+    listening: {
+      on: { SPEECH_ENDED: 'transcribing', LISTEN_STOPPED: 'idle', SUBMIT: submit },
+    },
+    transcribing: {
+      on: { SUBMIT: submit, NOTHING_HEARD: 'idle', LISTEN_STOPPED: 'idle' },
+      after: { transcribeTimeout: { target: 'error', actions: 'assignTranscribeTimeout' } },
+    },
+    classifying: {
+      invoke: {
+        id: 'classify',
+        src: 'classify',
+        input: ({ context }) => ({ turnId: context.turnId! }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.kind === 'reflex',
+            target: 'reflex',
+            actions: assign({
+              reply: ({ event }) => (event.output.kind === 'reflex' ? event.output.reply : null),
+            }),
+          },
+          { target: 'thinking', actions: 'startGeneration' },
+        ],
+        // Classification is only a shortcut: when it fails, the model answers.
+        onError: { target: 'thinking', actions: 'startGeneration' },
+      },
+      // Stopped while classifying: the generation starts already cancelled and ends as stopped.
+      on: { CANCEL: { target: 'thinking', actions: ['startGeneration', 'cancelGeneration'] } },
+    },
+    reflex: {
+      invoke: {
+        id: 'answerReflex',
+        src: 'answerReflex',
+        input: ({ context }) => ({ turnId: context.turnId!, reply: context.reply ?? '' }),
+        onDone: 'idle',
+        onError: {
+          target: 'error',
+          actions: assign({
+            error: ({ event }) => ({
+              code: 'Internal' as const,
+              message: (event.error as Error | undefined)?.message ?? 'the reply failed',
+            }),
+          }),
+        },
+      },
+    },
     thinking: {
       on: {
         FIRST_TOKEN: { guard: 'isCurrentTurn', target: 'streaming' },
@@ -68,7 +134,11 @@ export const turnMachine = setup({
       },
     },
     streaming: {
-      on: { TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends },
+      on: {
+        TOOL_STARTED: { guard: 'isCurrentTurn', target: 'executing_tool' },
+        SPEAK_STARTED: { guard: 'isCurrentTurn', target: 'speaking' },
+        ...ends,
+      },
     },
     executing_tool: {
       on: {
@@ -81,6 +151,30 @@ export const turnMachine = setup({
     awaiting_approval: {
       on: { APPROVAL_RESOLVED: { guard: 'isCurrentTurn', target: 'executing_tool' }, ...ends },
     },
-    error: { on: { SUBMIT: submit, RESET: { target: 'idle' } } },
+    speaking: {
+      on: {
+        DONE: { guard: 'isCurrentTurn', actions: 'assignGenerated' },
+        SPEAK_FINISHED: [{ guard: 'isGenerated', target: 'idle' }, { target: 'streaming' }],
+        // Speech over the reply: duck at once, stop only once it is clearly speech.
+        USER_SPEECH: { target: 'barged_in', actions: 'duck' },
+        FAIL: ends.FAIL,
+        CANCEL: { target: 'idle', actions: ['stopSpeaking', 'cancelGeneration'] },
+      },
+    },
+    barged_in: {
+      on: {
+        DONE: { guard: 'isCurrentTurn', actions: 'assignGenerated' },
+        BARGE_CONFIRMED: { target: 'repairing', actions: ['stopSpeaking', 'cancelGeneration'] },
+        CANCEL: { target: 'idle', actions: ['stopSpeaking', 'cancelGeneration'] },
+      },
+      // Not confirmed in time: it was not the user taking the turn; the reply goes on.
+      after: { bargeInConfirm: { target: 'speaking', actions: 'unduck' } },
+    },
+    repairing: {
+      // The reply is cut to what was heard; the user goes on speaking.
+      entry: 'truncateReply',
+      on: { REPAIRED: 'listening', FAIL: ends.FAIL },
+    },
+    error: { on: { SUBMIT: submit, LISTEN_STARTED: 'listening', RESET: { target: 'idle' } } },
   },
 });

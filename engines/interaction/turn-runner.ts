@@ -3,7 +3,9 @@
 // and tells the machine DONE or FAIL.
 import { AetherError, toErrorInfo, type Turn } from '../bus/index.ts';
 import { formatOutcome } from './format-outcome.ts';
+import { classify } from './intent.ts';
 import { generate, remember } from './turn-context.ts';
+import type { Classified } from './turn-machine.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 
 export type { RunnerDeps } from './runner.ts';
@@ -126,14 +128,74 @@ function reply(
   return turnId;
 }
 
+/** The reflex tier: what the words need — a reply in the persona's words, or the model. */
+async function classifyTurn(r: Runner, turnId: string): Promise<Classified> {
+  const turn = r.deps.conversations.turn(turnId);
+  if (!turn) throw new AetherError('NotFound', `turn ${turnId} is gone`);
+  const changeId = r.changeOf.get(turnId);
+  const { phrases } = await r.deps.bus.invoke('persona.get_active', {}, { changeId });
+  const { greetings, acknowledgements } = phrases;
+  const now = new Date(r.deps.clock.now());
+  const intent = classify(turn.userText, now, { greetings, acknowledgements, turn: r.reflexCount });
+  if (intent.kind !== 'reflex') return { kind: 'model' };
+  r.reflexCount++;
+  return intent;
+}
+
+/** Said when no model can answer what the reflex tier cannot. */
+async function missingModelNote(r: Runner): Promise<string> {
+  try {
+    const [status, remote] = await Promise.all([
+      r.deps.bus.invoke('router.get_status', {}),
+      r.deps.bus.invoke('router.get_remote', {}),
+    ]);
+    if (status.state !== 'no-model' || remote.enabled) return '';
+  } catch {
+    return ''; // no router in this host: nothing to suggest
+  }
+  return ' (No model is installed yet: open the Models tab to add one.)';
+}
+
+/** A reflex reply, well under 100 ms: shown as the route taken, kept as the turn, remembered. */
+async function answerReflex(r: Runner, turnId: string, reply: string): Promise<void> {
+  const { deps } = r;
+  const changeId = r.changeOf.get(turnId);
+  const text = reply + (await missingModelNote(r));
+  const route = { turnId, tier: 'reflex' as const, provider: 'aether', model: null };
+  deps.bus.emit(
+    'router.route_decided',
+    { ...route, rationale: 'needs no model', fallbacks: [] },
+    { source: 'interaction', changeId, turnId },
+  );
+  const finished = deps.conversations.finishTurn(turnId, {
+    ...EMPTY,
+    assistantText: text,
+    status: 'complete',
+    model: 'reflex',
+    completedAt: deps.clock.now(),
+  });
+  r.changeOf.delete(turnId);
+  if (!finished) return;
+  finishedEvent(r, finished, changeId);
+  remember(r, finished, changeId);
+}
+
 export function createTurnRunner(deps: RunnerDeps) {
-  const r: Runner = { deps, changeOf: new Map(), cancelled: new Set(), actions: new Map() };
+  const r: Runner = {
+    deps,
+    changeOf: new Map(),
+    reflexCount: 0,
+    cancelled: new Set(),
+    actions: new Map(),
+  };
   return {
     changeOf: r.changeOf,
     actions: r.actions,
     cancel: (turnId: string) => cancel(r, turnId),
     runTurn: (turnId: string) => runTurn(r, turnId),
     runAction: (turnId: string) => runAction(r, turnId),
+    classify: (turnId: string) => classifyTurn(r, turnId),
+    answerReflex: (turnId: string, text: string) => answerReflex(r, turnId, text),
     reply: (...args: Parameters<typeof reply> extends [Runner, ...infer A] ? A : never) =>
       reply(r, ...args),
   };

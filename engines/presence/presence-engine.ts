@@ -10,11 +10,19 @@ import {
 
 const FOR_TURN: Record<TurnState, PresenceState> = {
   idle: 'idle',
+  listening: 'listening',
+  transcribing: 'listening',
+  classifying: 'thinking',
+  reflex: 'speaking',
   thinking: 'thinking',
   streaming: 'speaking',
   executing_tool: 'thinking',
   // Waiting for the user's answer: attentive, like listening.
   awaiting_approval: 'listening',
+  speaking: 'speaking',
+  // The user is talking over the reply: the companion listens.
+  barged_in: 'listening',
+  repairing: 'listening',
   error: 'concerned',
 };
 

@@ -1,5 +1,5 @@
-// L4 router: where a turn's generation runs (reflex · local small · local main · remote, chosen
-// by planRoute), the agent loop, and which models there are. This file wires the parts: the
+// L4 router: where a turn's generation runs (local small · local main · remote, chosen by
+// planRoute), the agent loop, and which models there are. This file wires the parts: the
 // local model processes (local-tiers.ts), the remote tier, the model manager, the generator and
 // the handlers of router.* and models.*.
 import { join } from 'node:path';

@@ -40,7 +40,11 @@ async function say(host: Host, text: string) {
 describe('routing tiers', () => {
   it('answers a greeting by reflex, without a model, and says a model is missing', async () => {
     const host = start(null);
+    const states: string[] = [];
+    host.bus.on('turn.state_changed', (e) => states.push(e.payload.state));
     const { turn, route } = await say(host, 'hello');
+    // L1's reflex tier: the reply moves the turn machine like any other.
+    await expect.poll(() => states).toEqual(['classifying', 'reflex', 'idle']);
     expect(route).toMatchObject({ tier: 'reflex', rationale: 'needs no model' });
     expect(turn).toMatchObject({
       status: 'complete',

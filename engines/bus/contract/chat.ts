@@ -4,12 +4,20 @@ import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 import { agentStepSchema } from './router.ts';
 
+// The turn machine's states (ARCHITECTURE §5; engines/interaction/turn-machine.ts).
 export const turnStates = [
   'idle',
+  'listening',
+  'transcribing',
+  'classifying',
+  'reflex',
   'thinking',
   'streaming',
   'executing_tool',
   'awaiting_approval',
+  'speaking',
+  'barged_in',
+  'repairing',
   'error',
 ] as const;
 export const turnStateSchema = z.enum(turnStates);

@@ -93,10 +93,6 @@ export const routerCommands = {
       agent: z
         .object({ actor: z.string().max(64), maxSteps: z.number().int().min(0).max(8).default(4) })
         .optional(),
-      /** The persona's phrase pools for replies that need no model (greetings, thanks). */
-      phrases: z
-        .object({ greetings: z.array(z.string()), acknowledgements: z.array(z.string()) })
-        .optional(),
       /** Work for an engine, not a reply: this machine's model only, no token events, and any turn
        *  that starts cancels it (the caller tries again later). */
       background: z.boolean().optional(),

@@ -100,6 +100,7 @@ describe('agent loop', () => {
       .filter((e): e is Envelope<'turn.state_changed'> => e.name === 'turn.state_changed')
       .map((e) => e.payload.state);
     expect(states).toEqual([
+      'classifying',
       'thinking',
       'executing_tool',
       'awaiting_approval',

@@ -1,6 +1,6 @@
-// router.generate: background work, tools passed through for API clients, a reflex reply where
-// no model is needed, or the model (with the agent loop for the companion's own turns). Tokens
-// are streamed as events; time to first token counts from the request.
+// router.generate: background work, tools passed through for API clients, or the model (with the
+// agent loop for the companion's own turns). Replies that need no model are L1's (its reflex
+// tier). Tokens are streamed as events; time to first token counts from the request.
 import type {
   Bus,
   ChatMessage,
@@ -12,7 +12,7 @@ import type {
 } from '../../bus/index.ts';
 import { runAgent } from '../agent/agent-loop.ts';
 import { passThrough, type Generator } from '../generate.ts';
-import { classify } from '../intent.ts';
+import { isQuick } from '../quick.ts';
 import type { LocalTiers } from '../local-tiers.ts';
 import type { RemoteTier } from '../remote/remote-tier.ts';
 
@@ -48,28 +48,6 @@ function tokenStream(p: GenerateParts, turnId: string, meta: Meta) {
   };
 }
 
-/** A reply that needs no model (greetings, thanks, the time), said in the persona's words. */
-function reflexReply(p: GenerateParts, reply: string, meta: Meta, onToken: (t: string) => void) {
-  const note =
-    p.local.main() || p.remote.available()
-      ? ''
-      : ' (No model is installed yet: open the Models tab to add one.)';
-  p.bus.emit(
-    'router.route_decided',
-    {
-      turnId: meta.turnId,
-      tier: 'reflex',
-      provider: 'aether',
-      model: null,
-      rationale: 'needs no model',
-      fallbacks: [],
-    },
-    meta,
-  );
-  onToken(reply + note);
-  return { text: reply + note, stopReason: 'end' as const, model: 'reflex', tokens: 0 };
-}
-
 async function fromModel(
   p: GenerateParts,
   input: Input,
@@ -101,8 +79,6 @@ async function fromModel(
 }
 
 export function generateHandler(p: GenerateParts): CommandHandler<'router.generate'> {
-  // How many reflex replies so far: the persona's phrases rotate with it.
-  let reflexCount = 0;
   return async (input, ctx): Promise<GenerationResult> => {
     const { turnId } = input;
     if (input.background) return p.generator.runBackground(input);
@@ -110,17 +86,8 @@ export function generateHandler(p: GenerateParts): CommandHandler<'router.genera
     const meta: Meta = { source: 'router', changeId: ctx.changeId, turnId };
     const stream = tokenStream(p, turnId, meta);
     const lastUser = [...input.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
-    const phrases = input.phrases && { ...input.phrases, turn: reflexCount };
-    const intent = input.tools?.length
-      ? ({ kind: 'deep' } as const)
-      : classify(lastUser, new Date(p.clock.now()), phrases);
-    if (intent.kind === 'reflex') reflexCount++;
-    // The companion's own turns may be answered by reflex (no model, well under 100 ms).
-    if (input.agent && intent.kind === 'reflex') {
-      const reply = reflexReply(p, intent.reply, meta, stream.onToken);
-      return { ...reply, promptTokens: 0, ttftMs: stream.ttftMs(), tokensPerSecond: null };
-    }
-    const result = await fromModel(p, input, ctx, intent.kind === 'quick', stream.onToken);
+    const quick = !input.tools?.length && isQuick(lastUser);
+    const result = await fromModel(p, input, ctx, quick, stream.onToken);
     return { ...result, ttftMs: stream.ttftMs() };
   };
 }

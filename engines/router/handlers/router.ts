@@ -1,4 +1,4 @@
-// L4's commands: generate (reflex, agent loop, API tools, background), embed, cancel, status,
+// L4's commands: generate (agent loop, API tools, background), embed, cancel, status,
 // and the remote server's settings (a router.configure action).
 import { AetherError, type HandlersFor } from '../../bus/index.ts';
 import type { ModelManager } from '../models/model-manager.ts';

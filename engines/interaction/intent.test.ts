@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from './intent.ts';
 
-describe('routing intent', () => {
+describe('reflex intent', () => {
   it('answers greetings, thanks, the time and the date by reflex', () => {
     const now = new Date(2026, 10, 21, 9, 5);
     expect(classify('hello!', now)).toEqual({
@@ -19,14 +19,8 @@ describe('routing intent', () => {
     });
   });
 
-  it('sends short chat to the quick tier and requests for depth to the main one', () => {
-    expect(classify('how was your day').kind).toBe('quick');
-    expect(classify('explain how photosynthesis works').kind).toBe('deep');
-    expect(
-      classify(
-        'I had a long day at work and I want to talk about what happened in the meeting this afternoon',
-      ).kind,
-    ).toBe('deep');
-    expect(classify('hello there, can you write me a poem').kind).toBe('deep');
+  it('leaves everything else to the model', () => {
+    expect(classify('how was your day').kind).toBe('model');
+    expect(classify('hello there, can you write me a poem').kind).toBe('model');
   });
 });

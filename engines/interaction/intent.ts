@@ -1,6 +1,6 @@
-// A cheap intent guess for routing, from the last user message alone: what needs no model at all
-// (a reflex), what a small model can answer fast, and what deserves the main model.
-export type Intent = { kind: 'reflex'; reply: string } | { kind: 'quick' } | { kind: 'deep' };
+// L1's reflex tier: what needs no model at all (greetings, thanks, the time, the date), answered
+// in the persona's words from the user's message alone. Everything else goes to the router.
+export type Intent = { kind: 'reflex'; reply: string } | { kind: 'model' };
 
 const GREETING = /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo)[\s!.,]*$/i;
 const THANKS = /^(thanks|thank you|thx|cheers|ty)[\s!.,]*$/i;
@@ -28,11 +28,5 @@ export function classify(text: string, now: Date = new Date(), phrases?: Phrases
       kind: 'reflex',
       reply: `Today is ${now.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}.`,
     };
-  const words = t.split(/\s+/).filter(Boolean).length;
-  // Short chat without a request for depth goes to the small model, when there is one.
-  const deep =
-    /\b(explain|why|how (do|does|can|should)|compare|write|plan|analy[sz]e|summari[sz]e|code|step by step)\b/i.test(
-      t,
-    );
-  return words <= 12 && !deep ? { kind: 'quick' } : { kind: 'deep' };
+  return { kind: 'model' };
 }
