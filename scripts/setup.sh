@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for Aether: npm packages (Node 22 comes with them as a dev
-# dependency), and with --tests the system packages the UI tests need (Debian's Chromium).
+# dependency), and with --tests the system packages the tests need: Debian's Chromium for the UI,
+# flite and sox for test speech (VOICE-FACTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,15 +10,19 @@ if ! command -v npm >/dev/null; then
   exit 1
 fi
 
-if [ "${1:-}" = "--tests" ] && [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v flite >/dev/null || missing+=(flite)
+command -v sox >/dev/null || missing+=(sox)
+if [ "${1:-}" = "--tests" ] && [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     sudo_cmd=""
     [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-    echo "setup: installing Debian's chromium for the UI tests…"
+    echo "setup: installing ${missing[*]} for the tests…"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: the UI tests need Chromium at /usr/bin/chromium (or set CHROMIUM_PATH)." >&2
+    echo "setup: the tests need ${missing[*]} (Chromium at /usr/bin/chromium, or set CHROMIUM_PATH)." >&2
   fi
 fi
 

@@ -20,6 +20,9 @@ export type Resources = {
   rendererDir: string;
   workerEntry: string;
   auditWorkerEntry: string;
+  speechWorkerEntry: string;
+  /** The bundled voice activity model (Silero, MIT) and its licence. */
+  vadModel: string;
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,4 +33,6 @@ export const sourceResources: Resources = {
   rendererDir: join(root, 'out', 'renderer'),
   workerEntry: join(root, 'engines', 'router', 'local', 'worker.ts'),
   auditWorkerEntry: join(root, 'engines', 'policy', 'audit', 'verify-worker.ts'),
+  speechWorkerEntry: join(root, 'engines', 'interaction', 'speech', 'speech-worker.ts'),
+  vadModel: join(root, 'speech', 'silero-vad', 'silero_vad.onnx'),
 };

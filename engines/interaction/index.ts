@@ -6,3 +6,12 @@ export {
 } from './interaction-engine.ts';
 export { turnMachine, type TurnContext, type TurnEvent } from './turn-machine.ts';
 export { recallMessages } from './recall.ts';
+export {
+  createSpeech,
+  MAX_FRAME_SAMPLES,
+  type Activity,
+  type SpeechDeps,
+  type SpeechProcess,
+} from './speech/speech-process.ts';
+export type { SpawnSpeech, VadConfig } from './speech/protocol.ts';
+export { SAMPLE_RATE } from './speech/protocol.ts';

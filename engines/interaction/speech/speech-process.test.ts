@@ -1,0 +1,93 @@
+// The speech process with the real Silero model and sherpa-onnx, forked as in headless mode:
+// voice activity timing on real (flite) speech, the model checked before loading, a killed
+// process reported and started again, and bad audio refused with a typed error.
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../bus/index.ts';
+import { forkSpeech, sourceResources } from '../../host/index.ts';
+import { createSpeech, MAX_FRAME_SAMPLES, type Activity } from './speech-process.ts';
+import type { SpeechHandle } from './protocol.ts';
+import { energySpan, speechTools, spoken } from './speech.fixture.ts';
+
+const VAD_SHA256 = '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3';
+const running: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  for (const r of running.splice(0)) r.dispose();
+});
+
+function speech(model = sourceResources.vadModel) {
+  const activity: Activity[] = [];
+  const handles: SpeechHandle[] = [];
+  const fork = forkSpeech(sourceResources.speechWorkerEntry);
+  const s = createSpeech({
+    spawn: () => {
+      const h = fork();
+      handles.push(h);
+      return h;
+    },
+    vad: { model, sha256: VAD_SHA256, threshold: 0.5, minSilenceMs: 250, minSpeechMs: 100 },
+    clock: systemClock(),
+    onActivity: (a) => activity.push(a),
+  });
+  running.push(s);
+  return { s, activity, handles };
+}
+
+/** Feeds the audio as a microphone would: 20 ms frames. */
+function feedAll(s: ReturnType<typeof speech>['s'], samples: Float32Array) {
+  for (let i = 0; i < samples.length; i += 320) s.feed(samples.slice(i, i + 320));
+}
+
+describe('speech process', () => {
+  it.skipIf(speechTools)('hears speech begin and end within their windows', async () => {
+    const { s, activity } = speech();
+    await s.start();
+    const audio = spoken('hello there, how are you today');
+    const { onMs, offMs } = energySpan(audio);
+    feedAll(s, audio);
+    await expect.poll(() => activity.some((a) => a.type === 'speech_ended')).toBe(true);
+    const started = activity.find((a) => a.type === 'speech_started')!;
+    const ended = activity.find((a) => a.type === 'speech_ended')!;
+    // Onset: Silero needs about 90 ms of speech (VOICE-FACTS); the end waits for 250 ms of silence.
+    expect(started.atMs - onMs).toBeGreaterThanOrEqual(0);
+    expect(started.atMs - onMs).toBeLessThan(600);
+    expect(ended.type === 'speech_ended' && ended.atMs - offMs).toBeGreaterThan(200);
+    expect(ended.type === 'speech_ended' && ended.atMs - offMs).toBeLessThan(800);
+    expect(activity.filter((a) => a.type === 'speech_ended')).toHaveLength(1);
+  });
+
+  it('refuses a VAD model that is not the expected one, without starting a process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aether-vad-'));
+    const bad = join(dir, 'silero_vad.onnx');
+    copyFileSync(sourceResources.vadModel, bad);
+    const bytes = readFileSync(bad);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(bad, bytes);
+    const { s, handles } = speech(bad);
+    await expect(s.start()).rejects.toMatchObject({ code: 'ChecksumMismatch' });
+    expect(s.health().state).toBe('degraded');
+    expect(handles).toHaveLength(0);
+  });
+
+  it('reports a killed process as degraded and starts it again', async () => {
+    const { s, handles } = speech();
+    await s.start();
+    handles[0].kill();
+    await expect.poll(() => s.health().state).toBe('degraded');
+    await expect.poll(() => s.health().state === 'ok' && handles.length === 2).toBe(true);
+    expect(() => s.feed(new Float32Array(320))).not.toThrow();
+  });
+
+  it('refuses bad audio with a typed error and keeps running', async () => {
+    const { s } = speech();
+    await s.start();
+    expect(() => s.feed([0.1, 0.2])).toThrow(expect.objectContaining({ code: 'BadRequest' }));
+    expect(() => s.feed(new Float32Array(MAX_FRAME_SAMPLES + 1))).toThrow(
+      expect.objectContaining({ code: 'BadRequest' }),
+    );
+    expect(() => s.feed(new Float32Array(320))).not.toThrow();
+    expect(s.health().state).toBe('ok');
+  });
+});
