@@ -7,6 +7,7 @@ import { memoryCommands, memoryEvents } from './contract/memory.ts';
 import { modelCommands, modelEvents } from './contract/models.ts';
 import { policyCommands, policyEvents } from './contract/policy.ts';
 import { presenceCommands, presenceEvents } from './contract/presence.ts';
+import { voiceCommands, voiceEvents } from './contract/voice.ts';
 import { routerCommands, routerEvents } from './contract/router.ts';
 
 export const commands = {
@@ -16,6 +17,7 @@ export const commands = {
   ...memoryCommands,
   ...personaCommands,
   ...presenceCommands,
+  ...voiceCommands,
   ...policyCommands,
   ...hostCommands,
 };
@@ -27,6 +29,7 @@ export const events = {
   ...memoryEvents,
   ...personaEvents,
   ...presenceEvents,
+  ...voiceEvents,
   ...policyEvents,
   ...hostEvents,
 };

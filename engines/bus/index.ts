@@ -141,6 +141,12 @@ export {
   memoryCommands,
   memoryEvents,
 } from './contract/memory.ts';
+export {
+  voiceCommands,
+  voiceEvents,
+  voiceStatusSchema,
+  type VoiceStatus,
+} from './contract/voice.ts';
 export { DisposableSet, MutableDisposable } from './disposable.ts';
 export {
   systemClock,

@@ -27,7 +27,9 @@ export type ServerMessage =
   | ({ type: 'result' } & InvokeResult)
   | { type: 'event'; event: Envelope }
   | { type: 'hello'; version: string; lastSeq: number }
-  | { type: 'replay_gap'; afterSeq: number };
+  | { type: 'replay_gap'; afterSeq: number }
+  /** A binary audio frame was not taken (too large, too fast, no speech process): why. */
+  | { type: 'audio_refused'; error: ErrorInfo };
 
 /** What the desktop preload relays from the main process: events, and a gap in their replay. */
 export type BridgeMessage = Extract<ServerMessage, { type: 'event' | 'replay_gap' }>;

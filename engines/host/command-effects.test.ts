@@ -108,6 +108,7 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'router.get_status': {},
   'router.set_remote': { baseUrl: 'http://127.0.0.1:9/v1', model: 'walk', enabled: false },
   'turn.get_state': {},
+  'voice.get_status': {},
 };
 
 let host: Host;

@@ -14,7 +14,7 @@ import {
   type Health,
   type NewId,
 } from '../bus/index.ts';
-import { createInteractionEngine } from '../interaction/index.ts';
+import { BUNDLED_VAD, createInteractionEngine, type SpawnSpeech } from '../interaction/index.ts';
 import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
@@ -27,7 +27,7 @@ import {
   type SpawnWorker,
 } from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
-import { forkWorker } from './fork-worker.ts';
+import { forkSpeech, forkWorker } from './fork-worker.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { sourceResources, type Resources } from './paths.ts';
 
@@ -58,6 +58,8 @@ export type HostOptions = {
   clock?: Clock;
   /** Where ids come from (random UUIDs unless given). */
   newId?: NewId;
+  /** Starts the speech process (forked from the source tree unless given; null: no voice). */
+  spawnSpeech?: SpawnSpeech | null;
   /** Memory's background timing (tests shorten the quiet periods). */
   memory?: Pick<
     MemoryDeps,
@@ -70,6 +72,8 @@ export type Host = {
   storage: Storage;
   resources: Resources;
   health(): Health;
+  /** A binary audio frame from a transport (16 kHz mono int16); throws a typed error. */
+  audio(frame: Uint8Array): void;
   dispose(): Promise<void>;
 };
 
@@ -156,8 +160,21 @@ function createEngines(b: Base) {
     ...persona.executors(),
   });
   const conversations = storage.conversations;
-  const interaction = createInteractionEngine({ bus, conversations, clock, newId });
+  const interaction = createInteractionEngine({
+    bus,
+    conversations,
+    clock,
+    newId,
+    speech: speechOf(b),
+  });
   return { policy, persona, presence, router, memory, interaction };
+}
+
+/** The speech process and its bundled voice activity model, unless this host has no voice. */
+function speechOf({ options, resources }: Base) {
+  if (options.spawnSpeech === null) return undefined;
+  const spawn = options.spawnSpeech ?? forkSpeech(resources.speechWorkerEntry);
+  return { spawn, vad: { model: resources.vadModel, ...BUNDLED_VAD } };
 }
 
 /** What the host's own log says about routing and turns. */
@@ -233,6 +250,7 @@ export function createHost(options: HostOptions): Host {
     storage,
     resources,
     health,
+    audio: (frame) => engines.interaction.audio(frame),
     async dispose() {
       if (disposed) return;
       disposed = true;

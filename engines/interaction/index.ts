@@ -15,3 +15,5 @@ export {
 } from './speech/speech-process.ts';
 export type { SpawnSpeech, VadConfig } from './speech/protocol.ts';
 export { SAMPLE_RATE } from './speech/protocol.ts';
+export { BUNDLED_VAD } from './speech/bundled.ts';
+export { MAX_FRAME_BYTES } from './voice.ts';

@@ -13,11 +13,12 @@ import {
 import { chatHandlers } from './handlers/chat.ts';
 import { turnMachine } from './turn-machine.ts';
 import { createTurnRunner, type RunnerDeps, type TurnRunner } from './turn-runner.ts';
+import { createVoice, type VoiceDeps } from './voice.ts';
 
 export { titleFrom } from './title.ts';
 
 /** What the engine is built from: the turn runner's needs, less how it reports back (the machine). */
-export type InteractionDeps = Omit<RunnerDeps, 'send'>;
+export type InteractionDeps = Omit<RunnerDeps, 'send'> & { speech?: VoiceDeps['speech'] };
 
 /** The turn machine, its work started by the runner; a failure outside the generation still ends the turn. */
 function turnActor(runner: TurnRunner) {
@@ -127,17 +128,22 @@ export function createInteractionEngine(deps: InteractionDeps) {
     runner,
     machine,
   }) satisfies HandlersFor<'chat'> & HandlersFor<'turn'>;
+  const voice = createVoice({ bus, clock: deps.clock, speech: deps.speech });
+  const voiceHandlers = { 'voice.get_status': () => voice.status() } satisfies HandlersFor<'voice'>;
 
   const engine = {
     start(): void {
       deps.conversations.markInterrupted(deps.clock.now());
-      disposables.add(bus.handleAll(handlers));
+      disposables.add(bus.handleAll({ ...handlers, ...voiceHandlers }));
+      disposables.addFn(() => voice.dispose());
       watch(bus, actor, runner, disposables);
       actor.start();
       disposables.addFn(() => actor.stop());
     },
     dispose: () => disposables.dispose(),
     state,
+    /** A binary audio frame from the transport (16 kHz mono int16); throws a typed error. */
+    audio: (frame: Uint8Array) => voice.audio(frame),
     health: () => ({ state: 'ok' as const, detail: `turn ${state()}` }),
   } satisfies Engine & Record<string, unknown>;
   return engine;

@@ -47,7 +47,8 @@ function dial(token: string, inbox: Inbox): { ws: WebSocket; ready: Promise<WebS
         resolve(ws);
       } else if (message.type === 'event') inbox.event(message.event);
       else if (message.type === 'replay_gap') inbox.gap();
-      else inbox.result(message);
+      else if (message.type === 'result') inbox.result(message);
+      // audio_refused: the microphone's frames are the voice capture's concern (not yet here).
     };
   });
   ws.onclose = inbox.closed;

@@ -1,7 +1,12 @@
 // One WebSocket from the page: hello, then subscribe (with replay after a seq) and invoke, each
 // message parsed; a malformed one is answered under the id it carried, when it carried one.
 import type { WebSocket } from 'ws';
-import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../../bus/index.ts';
+import {
+  clientMessageSchema,
+  toErrorInfo,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../bus/index.ts';
 import type { Host } from '../create-host.ts';
 import type { Logger } from '../logger.ts';
 import { dispatch } from './dispatch.ts';
@@ -37,13 +42,23 @@ function parse(data: string, log: Logger): ClientMessage | ServerMessage {
   );
 }
 
+/** A binary frame is audio for L1's ears; one it refuses is answered, never fatal. */
+function audio(host: Host, data: Buffer | Buffer[], send: (m: ServerMessage) => void): void {
+  try {
+    host.audio(Array.isArray(data) ? Buffer.concat(data) : data);
+  } catch (error) {
+    send({ type: 'audio_refused', error: toErrorInfo(error) });
+  }
+}
+
 export function attach(ws: WebSocket, host: Host, log: Logger): void {
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   let subscription: { dispose(): void } | null = null;
   send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
-  ws.on('message', async (data) => {
+  ws.on('message', async (data, isBinary) => {
+    if (isBinary) return audio(host, data as Buffer | Buffer[], send);
     const message = parse(data.toString(), log);
     if (message.type === 'result') return send(message);
     if (message.type === 'subscribe') {

@@ -14,6 +14,8 @@ export type SpeechDeps = {
   vad: VadConfig & { sha256: string };
   clock: Clock;
   onActivity: (activity: Activity) => void;
+  /** Hears every change of health (started, degraded, restarted). */
+  onHealth?: (health: EngineHealth) => void;
   /** How many times a dead process is started again before giving up. */
   maxRestarts?: number;
 };
@@ -29,6 +31,11 @@ type Speech = {
   disposed: boolean;
 };
 
+function setHealth(s: Speech, health: EngineHealth): void {
+  s.health = health;
+  s.deps.onHealth?.(health);
+}
+
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -37,7 +44,7 @@ async function sha256Of(path: string): Promise<string> {
 
 function onMessage(s: Speech, message: FromSpeech, loaded: (error: Error | null) => void): void {
   if (message.type === 'ready') {
-    s.health = { state: 'ok', detail: 'voice activity detection ready' };
+    setHealth(s, { state: 'ok', detail: 'voice activity detection ready' });
     return loaded(null);
   }
   if (message.type === 'load_failed')
@@ -53,16 +60,16 @@ function onExit(s: Speech, handle: SpeechHandle, code: number | null): void {
   s.handle = null;
   const limit = s.deps.maxRestarts ?? 5;
   if (s.restarts >= limit) {
-    s.health = {
+    setHealth(s, {
       state: 'degraded',
       detail: `the speech process stopped ${limit + 1} times; voice is off`,
-    };
+    });
     return;
   }
-  s.health = {
+  setHealth(s, {
     state: 'degraded',
     detail: `the speech process stopped (exit ${code}); starting it again`,
-  };
+  });
   const delay = 250 * 2 ** s.restarts++;
   s.deps.clock.setTimeout(() => void start(s).catch(() => {}), delay, { background: true });
 }
@@ -71,10 +78,10 @@ async function start(s: Speech): Promise<void> {
   const { vad } = s.deps;
   const actual = await sha256Of(vad.model).catch(() => null);
   if (actual !== vad.sha256) {
-    s.health = {
+    setHealth(s, {
       state: 'degraded',
       detail: 'the VAD model is not the one expected; it was not loaded',
-    };
+    });
     throw new AetherError(
       'ChecksumMismatch',
       actual
@@ -85,7 +92,7 @@ async function start(s: Speech): Promise<void> {
   if (s.disposed) return;
   const handle = s.deps.spawn();
   s.handle = handle;
-  s.health = { state: 'starting' };
+  setHealth(s, { state: 'starting' });
   const { model, threshold, minSilenceMs, minSpeechMs } = vad;
   await new Promise<void>((resolve, reject) => {
     handle.onMessage((m) => onMessage(s, m as FromSpeech, (e) => (e ? reject(e) : resolve())));
