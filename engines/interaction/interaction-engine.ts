@@ -20,6 +20,25 @@ export { titleFrom } from './title.ts';
 /** What the engine is built from: the turn runner's needs, less how it reports back (the machine). */
 export type InteractionDeps = Omit<RunnerDeps, 'send'> & { speech?: VoiceDeps['speech'] };
 
+const NO_RECOGNISER =
+  'I heard you speak, but no speech recogniser is installed yet, so I could not get the words: ' +
+  'add the speech pack in the Models tab. Typing always works.';
+
+/** What the ears hear moves the machine: speech begins (listening) and ends (transcribing). */
+function listen(bus: Bus, actor: TurnActor, disposables: DisposableSet): void {
+  disposables.add(
+    bus.on('voice.activity', (e) => {
+      if (e.payload.kind === 'speech_started') return actor.send({ type: 'LISTEN_STARTED' });
+      actor.send({ type: 'SPEECH_ENDED' });
+      if (!actor.getSnapshot().matches('transcribing')) return;
+      // No recogniser ships with Aether (VOICE-FACTS): say so, and how to get one.
+      actor.send({ type: 'NOTHING_HEARD' });
+      const problem = { reason: 'no-recogniser' as const, message: NO_RECOGNISER };
+      bus.emit('voice.not_understood', problem, { source: 'interaction' });
+    }),
+  );
+}
+
 /** The turn machine, its work started by the runner; a failure outside the generation still ends the turn. */
 function turnActor(runner: TurnRunner) {
   const actor = createActor(
@@ -137,6 +156,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
       disposables.add(bus.handleAll({ ...handlers, ...voiceHandlers }));
       disposables.addFn(() => voice.dispose());
       watch(bus, actor, runner, disposables);
+      listen(bus, actor, disposables);
       actor.start();
       disposables.addFn(() => actor.stop());
     },

@@ -26,4 +26,9 @@ export const voiceEvents = {
       endMs: z.number(),
     }),
   ]),
+  /** What was said could not become words, and what to do about it. */
+  'voice.not_understood': z.object({
+    reason: z.enum(['no-recogniser']),
+    message: z.string(),
+  }),
 };

@@ -71,6 +71,18 @@ describe('audio frames on the WebSocket', () => {
       .poll(() => activity(inbox).map((a) => a.kind), { timeout: 10_000 })
       .toEqual(['speech_started', 'speech_ended']);
     expect(refusals(inbox)).toEqual([]);
+    // The turn machine listened, then had no recogniser to get the words: it says so, and how.
+    const turn = inbox.flatMap((m) =>
+      m.type === 'event' && m.event.name === 'turn.state_changed' ? [m.event.payload.state] : [],
+    );
+    expect(turn).toEqual(['listening', 'transcribing', 'idle']);
+    const problem = inbox.find(
+      (m) => m.type === 'event' && m.event.name === 'voice.not_understood',
+    ) as Extract<ServerMessage, { type: 'event' }> | undefined;
+    expect(problem?.event.payload).toMatchObject({
+      reason: 'no-recogniser',
+      message: expect.stringContaining('the speech pack in the Models tab'),
+    });
   });
 
   it('refuses oversized, odd and too-fast frames with typed answers, and goes on', async () => {
