@@ -113,6 +113,9 @@ app
     ipcMain.on(CHANNELS.subscribe, (event, request: unknown) =>
       handlers.subscribe(event.senderFrame, event.sender, request),
     );
+    ipcMain.on(CHANNELS.audio, (event, frame: unknown) =>
+      handlers.audio(event.senderFrame, event.sender, frame),
+    );
     app.on('before-quit', () => {
       handlers.dispose();
       void host?.dispose();

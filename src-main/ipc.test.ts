@@ -23,7 +23,12 @@ const handlers = createIpcHandlers(
 );
 const mainFrame = { url: OWN, parent: null };
 
-type FakeSender = IpcSender & { got: Envelope[]; gaps: number; destroy(): void };
+type FakeSender = IpcSender & {
+  got: Envelope[];
+  gaps: number;
+  refused: string[];
+  destroy(): void;
+};
 
 function fakeSender(id: number): FakeSender {
   let onDestroyed = () => {};
@@ -32,9 +37,11 @@ function fakeSender(id: number): FakeSender {
     id,
     got,
     gaps: 0,
+    refused: [],
     send: (_c, m: BridgeMessage) => {
       if (m.type === 'event') got.push(m.event);
-      else sender.gaps++;
+      else if (m.type === 'replay_gap') sender.gaps++;
+      else sender.refused.push(m.error.code);
     },
     once: (_e, fn) => {
       onDestroyed = fn;
@@ -128,5 +135,16 @@ describe('desktop IPC wrapper', () => {
     handlers.subscribe(mainFrame, odd, { afterSeq: 1, extra: true });
     await handlers.invoke(mainFrame, { id: 12, command: 'chat.create_conversation', input: {} });
     expect(odd.got).toHaveLength(0);
+  });
+
+  it('takes audio frames only from our page, and answers a refused one with its typed error', () => {
+    const page = fakeSender(7);
+    handlers.audio(mainFrame, page, 'not bytes');
+    handlers.audio(mainFrame, page, new Uint8Array(3));
+    expect(page.refused).toEqual(['BadRequest', 'BadRequest']);
+    const stranger = fakeSender(8);
+    handlers.audio({ url: 'https://evil.example/', parent: null }, stranger, new Uint8Array(640));
+    expect(stranger.refused).toEqual([]);
+    expect(stranger.got).toEqual([]);
   });
 });

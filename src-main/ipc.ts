@@ -1,10 +1,12 @@
-// The one validating wrapper between the renderer and the host in the desktop app: two known
+// The one validating wrapper between the renderer and the host in the desktop app: its known
 // channels, the sender must be our window's main frame, and every payload goes through the same
-// dispatch (schema-checked, exposed commands only) as the WebSocket transport.
+// dispatch (schema-checked, exposed commands only) and the same audio checks as the WebSocket.
 import type { Host } from '../engines/host/index.ts';
 import { dispatch, type Logger } from '../engines/host/index.ts';
 import {
+  AetherError,
   bridgeSubscribeSchema,
+  toErrorInfo,
   type BridgeMessage,
   type InvokeResult,
 } from '../engines/bus/index.ts';
@@ -13,6 +15,7 @@ export const CHANNELS = {
   invoke: 'aether:invoke',
   subscribe: 'aether:subscribe',
   event: 'aether:event',
+  audio: 'aether:audio',
 } as const;
 
 /** The parts of Electron's WebFrameMain we look at; the main frame has no parent. */
@@ -22,6 +25,32 @@ export type IpcSender = {
   send(channel: string, payload: BridgeMessage): void;
   once(event: 'destroyed', fn: () => void): void;
 };
+
+function subscribe(
+  host: Host,
+  subscriptions: Map<number, { dispose(): void }>,
+  sender: IpcSender,
+  request: unknown,
+  log: Logger,
+): void {
+  const parsed = bridgeSubscribeSchema.safeParse(request);
+  if (!parsed.success) {
+    log.warn('transport.rejected', { origin: 'ipc', reason: 'malformed subscribe' });
+    return;
+  }
+  const { afterSeq } = parsed.data;
+  subscriptions.get(sender.id)?.dispose();
+  const sub = host.bus.subscribe(
+    (event) => sender.send(CHANNELS.event, { type: 'event', event }),
+    afterSeq === undefined ? undefined : { afterSeq },
+  );
+  if (sub.gap) sender.send(CHANNELS.event, { type: 'replay_gap', afterSeq: afterSeq ?? 0 });
+  subscriptions.set(sender.id, sub);
+  sender.once('destroyed', () => {
+    subscriptions.get(sender.id)?.dispose();
+    subscriptions.delete(sender.id);
+  });
+}
 
 export function createIpcHandlers(
   host: Host,
@@ -43,28 +72,26 @@ export function createIpcHandlers(
       }
       return dispatch(host.bus, request, 'renderer', log);
     },
-    subscribe(frame: SenderFrame | null, sender: IpcSender, request: unknown = {}): void {
+    subscribe: (frame: SenderFrame | null, sender: IpcSender, request: unknown = {}) => {
       if (!isTrusted(frame)) {
         log.warn('transport.rejected', { origin: 'ipc', reason: 'untrusted subscriber' });
         return;
       }
-      const parsed = bridgeSubscribeSchema.safeParse(request);
-      if (!parsed.success) {
-        log.warn('transport.rejected', { origin: 'ipc', reason: 'malformed subscribe' });
+      subscribe(host, subscriptions, sender, request, log);
+    },
+    /** A binary audio frame (16 kHz mono int16) for L1's ears; a refused one is answered. */
+    audio(frame: SenderFrame | null, sender: IpcSender, payload: unknown): void {
+      if (!isTrusted(frame)) {
+        log.warn('transport.rejected', { origin: 'ipc', reason: 'untrusted audio' });
         return;
       }
-      const { afterSeq } = parsed.data;
-      subscriptions.get(sender.id)?.dispose();
-      const sub = host.bus.subscribe(
-        (event) => sender.send(CHANNELS.event, { type: 'event', event }),
-        afterSeq === undefined ? undefined : { afterSeq },
-      );
-      if (sub.gap) sender.send(CHANNELS.event, { type: 'replay_gap', afterSeq: afterSeq ?? 0 });
-      subscriptions.set(sender.id, sub);
-      sender.once('destroyed', () => {
-        subscriptions.get(sender.id)?.dispose();
-        subscriptions.delete(sender.id);
-      });
+      try {
+        if (!(payload instanceof Uint8Array))
+          throw new AetherError('BadRequest', 'an audio frame is bytes (16-bit samples)');
+        host.audio(payload);
+      } catch (error) {
+        sender.send(CHANNELS.event, { type: 'audio_refused', error: toErrorInfo(error) });
+      }
     },
     dispose(): void {
       for (const s of subscriptions.values()) s.dispose();

@@ -1,5 +1,6 @@
-// The preload exposes exactly two things: invoke a command, and listen to events. No Node,
-// no Electron objects, and no raw ipcRenderer reach the page.
+// The preload exposes exactly three things: invoke a command, listen to events, and send an
+// audio frame (16 kHz mono int16 bytes, checked in the main process like every other payload).
+// No Node, no Electron objects, and no raw ipcRenderer reach the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { BridgeMessage, InvokeResult } from '../engines/bus/index.ts';
 
@@ -15,6 +16,7 @@ const api = {
       ipcRenderer.removeListener('aether:event', relay);
     };
   },
+  audio: (frame: Uint8Array): void => ipcRenderer.send('aether:audio', frame),
 };
 
 contextBridge.exposeInMainWorld('aether', api);

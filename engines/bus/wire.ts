@@ -31,8 +31,12 @@ export type ServerMessage =
   /** A binary audio frame was not taken (too large, too fast, no speech process): why. */
   | { type: 'audio_refused'; error: ErrorInfo };
 
-/** What the desktop preload relays from the main process: events, and a gap in their replay. */
-export type BridgeMessage = Extract<ServerMessage, { type: 'event' | 'replay_gap' }>;
+/** What the desktop preload relays from the main process: events, a gap in their replay, and a
+ * refused audio frame. */
+export type BridgeMessage = Extract<
+  ServerMessage,
+  { type: 'event' | 'replay_gap' | 'audio_refused' }
+>;
 
 /** The desktop renderer's subscription: like the WebSocket's, with the seq to replay after. */
 export const bridgeSubscribeSchema = z

@@ -19,6 +19,8 @@ export function bridgeClient(bridge: AetherBridge): AetherClient {
   const resync = emitter<ResyncReason>();
   const stop = bridge.on((message) => {
     if (message.type === 'replay_gap') return resync.emit('replay_gap');
+    // audio_refused: the microphone's frames are the voice capture's concern (not yet here).
+    if (message.type !== 'event') return;
     saveLastSeq(message.event.seq);
     events.dispatch(message.event);
   }, loadLastSeq() ?? undefined);
