@@ -2,8 +2,8 @@ import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 
-// Three bundles: the Electron main process (with the model worker as its own entry, since it
-// runs in a utility process), the sandboxed preload, and the React renderer.
+// Three bundles: the Electron main process (with the model and speech workers as their own
+// entries, since they run in utility processes), the sandboxed preload, and the React renderer.
 export default defineConfig({
   main: {
     build: {
@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve('src-main/index.ts'),
           'model-worker': resolve('engines/router/local/worker.ts'),
           'audit-verify-worker': resolve('engines/policy/audit/verify-worker.ts'),
+          'speech-worker': resolve('engines/interaction/speech/speech-worker.ts'),
         },
       },
     },

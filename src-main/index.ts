@@ -9,7 +9,7 @@ import { createHost, createLogger, type Host } from '../engines/host/index.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
-import { utilityWorker } from './utility-worker.ts';
+import { utilitySpeech, utilityWorker } from './utility-worker.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererFile = join(here, '../renderer/index.html');
@@ -94,8 +94,10 @@ app
         personasDir: join(appPath, 'personas'),
         rendererDir: join(here, '../renderer'),
         auditWorkerEntry: join(here, 'audit-verify-worker.js'),
+        vadModel: join(appPath, 'speech', 'silero-vad', 'silero_vad.onnx'),
       },
       spawnWorker: utilityWorker(join(here, 'model-worker.js')),
+      spawnSpeech: utilitySpeech(join(here, 'speech-worker.js')),
       keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
       clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
     });

@@ -1,7 +1,7 @@
-// Starts the model process as an Electron utility process, so a native abort in llama.cpp
-// takes down only that process.
+// Starts the model and speech processes as Electron utility processes, so a native abort in
+// llama.cpp or onnxruntime takes down only that process.
 import { utilityProcess } from 'electron';
-import type { SpawnWorker } from '../engines/host/index.ts';
+import type { SpawnSpeech, SpawnWorker } from '../engines/host/index.ts';
 
 export function utilityWorker(entry: string): SpawnWorker {
   return () => {
@@ -25,6 +25,28 @@ export function utilityWorker(entry: string): SpawnWorker {
         child.kill();
       },
       lastError: () => stderrTail.trim().split('\n').at(-1),
+    };
+  };
+}
+
+/** The speech process as a utility process too: a model sherpa cannot use kills only it. */
+export function utilitySpeech(entry: string): SpawnSpeech {
+  return () => {
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'Aether speech',
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    return {
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => {
+        child.on('message', listener);
+      },
+      onExit: (listener) => {
+        child.on('exit', (code) => listener(code));
+      },
+      kill: () => {
+        child.kill();
+      },
     };
   };
 }

@@ -5,4 +5,5 @@ export { forkSpeech, forkWorker } from './fork-worker.ts';
 export { dispatch } from './transports/dispatch.ts';
 export { startServer, type RunningServer } from './transports/http-server.ts';
 export type { SpawnWorker, WorkerHandle } from '../router/index.ts';
+export type { SpawnSpeech } from '../interaction/index.ts';
 export { fileVault, type KeyVault } from '../policy/index.ts';

@@ -14,8 +14,16 @@ type SherpaVad = {
   pop(): void;
 };
 
-const require = createRequire(import.meta.url);
-const send = (message: FromSpeech) => process.send?.(message);
+// Not named `require`: the desktop bundle defines its own (electron-vite's ESM shim).
+const nativeRequire = createRequire(import.meta.url);
+// Forked headless (process.send), or an Electron utility process in the desktop app (parentPort).
+type ParentPort = {
+  postMessage(message: unknown): void;
+  on(event: 'message', fn: (e: { data: ToSpeech }) => void): void;
+};
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+const send = (message: FromSpeech) =>
+  parentPort ? parentPort.postMessage(message) : process.send?.(message);
 const ms = (samples: number) => Math.round((samples * 1000) / SAMPLE_RATE);
 
 let vad: SherpaVad | null = null;
@@ -25,7 +33,7 @@ let pending = new Float32Array(0);
 
 function load(config: VadConfig): void {
   try {
-    const { Vad } = require('sherpa-onnx-node') as {
+    const { Vad } = nativeRequire('sherpa-onnx-node') as {
       Vad: new (c: unknown, s: number) => SherpaVad;
     };
     const silero = {
@@ -71,8 +79,13 @@ function audio(samples: Float32Array): void {
   pending = all.slice(at);
 }
 
-process.on('message', (message: ToSpeech) => {
+function onMessage(message: ToSpeech): void {
   if (message.type === 'load') load(message.vad);
   else if (message.type === 'audio') audio(message.samples);
-});
-process.on('disconnect', () => process.exit(0));
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else {
+  process.on('message', onMessage);
+  process.on('disconnect', () => process.exit(0));
+}
