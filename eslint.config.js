@@ -23,6 +23,8 @@ export default tseslint.config(
   {
     ignores: [
       'out/**',
+      // Served as-is to the audio thread (an AudioWorklet), outside any TypeScript project.
+      'src-renderer/public/**',
       'node_modules/**',
       '.cache/**',
       '*.config.ts',

@@ -7,11 +7,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launch(): Promise<Browser> {
+/** `extraArgs`: e.g. the fake microphone (VOICE-FACTS: a WAV path ending in %noloop plays once). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
+      ...extraArgs,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',

@@ -136,7 +136,8 @@ export function createInteractionEngine(deps: InteractionDeps) {
     state,
     turnId: () => actor.getSnapshot().context.turnId,
     conversationId: () => actor.getSnapshot().context.conversationId,
-    busy: () => state() !== 'idle' && state() !== 'error',
+    // Listening is not busy: typed words (or the final transcript) become the turn.
+    busy: () => !['idle', 'error', 'listening', 'transcribing'].includes(state()),
     send: (event: Parameters<typeof actor.send>[0]) => actor.send(event),
   };
   const handlers = chatHandlers({

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 
 import type { Turn } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { MessageText } from '../components/message-text.tsx';
+import { VoiceState, VoiceToggle } from '../components/voice-controls.tsx';
 import { useStores } from '../context.tsx';
 
 /** The tool calls of a turn, as compact blocks the user can open. */
@@ -159,6 +160,7 @@ function Composer({ input, busy, personaName }: ComposerProps) {
         onKeyDown={onKey}
         aria-label="Message"
       />
+      <VoiceToggle />
       {busy ? (
         <button
           type="button"
@@ -187,7 +189,8 @@ export function ChatView() {
   const turnState = useInspector((s) => s.turnState);
   const personaName = useInspector((s) => s.persona?.displayName ?? 'Aether');
   const input = useRef<HTMLTextAreaElement>(null);
-  const busy = turnState !== 'idle' && turnState !== 'error';
+  // Listening is not busy: typing always works, and the typed words become the turn.
+  const busy = !['idle', 'error', 'listening', 'transcribing'].includes(turnState);
   useEffect(() => {
     input.current?.focus();
   }, [activeId]);
@@ -204,6 +207,7 @@ export function ChatView() {
         </div>
       )}
       <Approvals onAnswered={() => input.current?.focus()} />
+      <VoiceState />
       <Composer input={input} busy={busy} personaName={personaName} />
     </main>
   );

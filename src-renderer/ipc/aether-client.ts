@@ -20,6 +20,8 @@ export type AetherClient = {
   /** After a replay gap or a reconnect: events were missed, so state must be fetched again. */
   onResync(fn: (reason: ResyncReason) => void): () => void;
   onConnection(fn: (state: ConnectionState) => void): () => void;
+  /** An audio frame from the microphone (16 kHz mono int16 bytes), as a binary message. */
+  sendAudio(frame: Uint8Array): void;
   close(): void;
 };
 

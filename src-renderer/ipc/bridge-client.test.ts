@@ -10,6 +10,7 @@ function fakeBridge() {
     afterSeq: [] as Array<number | undefined>,
     push: (_m: BridgeMessage) => {},
     invoke: () => Promise.resolve({ id: 1, ok: true as const, output: { state: 'idle' } }),
+    audio: () => {},
     on(listener: (m: BridgeMessage) => void, afterSeq?: number) {
       bridge.afterSeq.push(afterSeq);
       bridge.push = listener;

@@ -11,6 +11,7 @@ export type { BridgeMessage } from '../../engines/bus/index.ts';
 export type AetherBridge = {
   invoke(request: { id: number; command: string; input: unknown }): Promise<InvokeResult>;
   on(listener: (message: BridgeMessage) => void, afterSeq?: number): () => void;
+  audio(frame: Uint8Array): void;
 };
 
 export function bridgeClient(bridge: AetherBridge): AetherClient {
@@ -34,6 +35,7 @@ export function bridgeClient(bridge: AetherBridge): AetherClient {
       fn('open');
       return () => {};
     },
+    sendAudio: (frame) => bridge.audio(frame),
     close: stop,
   };
 }

@@ -61,13 +61,17 @@ const send = (ws: WebSocket, message: ClientMessage) => ws.send(JSON.stringify(m
 function waiting() {
   const pending = new Map<number, (r: InvokeResult) => void>();
   return {
-    add(id: number, resolve: (r: InvokeResult) => void): void {
-      pending.set(id, resolve);
-    },
     settle(result: InvokeResult): void {
       if (typeof result.id !== 'number') return;
       pending.get(result.id)?.(result);
       pending.delete(result.id);
+    },
+    /** Sends one invocation and waits for its result. */
+    call(ws: WebSocket, id: number, command: string, input: unknown): Promise<InvokeResult> {
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        send(ws, { type: 'invoke', id, command, input });
+      });
     },
     lose(): void {
       for (const [id, resolve] of pending) resolve(lost(id));
@@ -123,16 +127,15 @@ export function socketClient(): AetherClient {
   return {
     async invoke(command, input) {
       const ws = link.ws.readyState === WebSocket.OPEN ? link.ws : await link.ready;
-      const id = nextId++;
-      const result = await new Promise<InvokeResult>((resolve) => {
-        pending.add(id, resolve);
-        send(ws, { type: 'invoke', id, command, input });
-      });
-      return unwrap(result) as never;
+      return unwrap(await pending.call(ws, nextId++, command, input)) as never;
     },
     on: events.on,
     onResync: resync.add,
     onConnection: connection.add,
+    sendAudio(frame) {
+      // Frames while the link is down are dropped: live audio has no use late.
+      if (link.ws.readyState === WebSocket.OPEN) link.ws.send(frame as Uint8Array<ArrayBuffer>);
+    },
     close() {
       closed = true;
       link.ws.close();

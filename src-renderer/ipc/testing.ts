@@ -19,6 +19,8 @@ export type TestHandlers = {
 
 export type TestClient = AetherClient & {
   calls: Array<{ command: ExposedCommandName; input: unknown }>;
+  /** Audio frames the stores sent. */
+  frames: Uint8Array[];
   /** Replaces or adds the answer to one command. */
   answer<K extends ExposedCommandName>(command: K, handler: NonNullable<TestHandlers[K]>): void;
   emit<N extends EventName>(name: N, payload: EventPayload<N>, turnId?: string): void;
@@ -36,9 +38,12 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
   const resyncs = emitter<ResyncReason>();
   const connections = emitter<ConnectionState>();
   const calls: TestClient['calls'] = [];
+  const frames: Uint8Array[] = [];
   let seq = 0;
   return {
     calls,
+    frames,
+    sendAudio: (frame) => frames.push(frame),
     async invoke(command, input) {
       calls.push({ command, input });
       const handler = answers[command] as ((i: unknown) => unknown) | undefined;

@@ -8,6 +8,7 @@ import { createMemoryStore } from './memory.ts';
 import { createModelsStore } from './models.ts';
 import { createPersonaStore } from './persona.ts';
 import { createPolicyStore } from './policy.ts';
+import { createVoiceStore } from './voice.ts';
 
 export function createStores(client: AetherClient) {
   return {
@@ -18,6 +19,7 @@ export function createStores(client: AetherClient) {
     useModels: createModelsStore(client),
     usePersona: createPersonaStore(client),
     usePolicy: createPolicyStore(client),
+    useVoice: createVoiceStore(client),
   };
 }
 

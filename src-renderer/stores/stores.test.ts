@@ -24,6 +24,7 @@ const answers = {
   'policy.list_audit': () => ({ rows: [], head: 0 }),
   'memory.list': () => ({ items: [] }),
   'memory.get_settings': () => ({ enabled: true }) as never,
+  'voice.get_status': () => ({ state: 'off', detail: null }) as const,
   'models.list': () => ({
     installed: [],
     catalog: [],
