@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { UNIT_TESTS } from './vitest.config.ts';
 
 // The edit loop (`npm run test:fast`): every unit test that starts no model process and runs no
 // crash loop, in parallel. The full suite (`npm test`) still runs all of them; the list is
@@ -22,12 +23,7 @@ export const SLOW = [
 
 export default defineConfig({
   test: {
-    include: [
-      'engines/**/*.test.ts',
-      'scripts/**/*.test.ts',
-      'src-main/**/*.test.ts',
-      'src-renderer/**/*.test.ts',
-    ],
+    include: UNIT_TESTS,
     exclude: [...configDefaults.exclude, ...SLOW],
     testTimeout: 30_000,
   },

@@ -95,24 +95,17 @@ async function throughHost(): Promise<Heard[]> {
       sent.push(performance.now());
       await clock.advance(20);
     }
-    const ended = () =>
+    const heard = (kind: 'speech_started' | 'speech_ended') =>
       inbox
         .slice(from)
         .find(
           ({ m }) =>
             m.type === 'event' &&
             m.event.name === 'voice.activity' &&
-            m.event.payload.kind === 'speech_ended',
+            m.event.payload.kind === kind,
         );
-    const started = () =>
-      inbox
-        .slice(from)
-        .find(
-          ({ m }) =>
-            m.type === 'event' &&
-            m.event.name === 'voice.activity' &&
-            m.event.payload.kind === 'speech_started',
-        );
+    const ended = () => heard('speech_ended');
+    const started = () => heard('speech_started');
     for (let i = 0; !ended() && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
     const s = started();
     const e = ended();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../scripts/gguf/cache.ts';
-import { launch, shot } from './support/browser.ts';
+import { launch, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 const TOOL_SCRIPT = [
@@ -28,9 +28,7 @@ beforeAll(async () => {
     model: cachedModel({ preset: 'tiny', type: 'q8_0', script: TOOL_SCRIPT }),
   });
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(host.url);
-  await page.getByTestId('turn-state').waitFor();
+  page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {
   await browser?.close();

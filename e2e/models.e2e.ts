@@ -11,7 +11,7 @@ import {
   type ModelServer,
 } from '../engines/router/models/model-server.fixture.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
-import { launch, shot } from './support/browser.ts';
+import { launch, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 const SCRIPT = ['I', ' arrived', ' over', ' the', ' network.'];
@@ -49,9 +49,7 @@ beforeAll(async () => {
   );
   host = await startHost({ dataDir: join(dir, 'data'), env: { AETHER_MODEL_CATALOG: catalog } });
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(host.url);
-  await page.getByTestId('turn-state').waitFor();
+  page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, shot } from './support/browser.ts';
+import { launch, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 let browser: Browser;
@@ -23,9 +23,7 @@ beforeAll(async () => {
   dataDir = join(top, 'data');
   host = await startHost({ dataDir, workspace });
   browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(host.url);
-  await page.getByTestId('turn-state').waitFor();
+  page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {
   await browser?.close();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { speechTools } from '../engines/interaction/speech/speech.fixture.ts';
-import { launch, shot } from './support/browser.ts';
+import { launch, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 let host: HostProcess;
@@ -29,9 +29,7 @@ beforeAll(async () => {
     '--use-fake-ui-for-media-stream',
     `--use-file-for-fake-audio-capture=${wav}%noloop`,
   ]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(host.url);
-  await page.getByTestId('turn-state').waitFor();
+  page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {
   await browser?.close();

@@ -25,6 +25,14 @@ export async function launch(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
+/** A page on the workspace at `url`, once it has loaded its state (the turn state shows). */
+export async function openWorkspace(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url);
+  await page.getByTestId('turn-state').waitFor();
+  return page;
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../bus/index.ts';
 import { forkSpeech, sourceResources } from '../../host/index.ts';
+import { BUNDLED_VAD } from './bundled.ts';
 import { createSpeech, MAX_FRAME_SAMPLES, type Activity } from './speech-process.ts';
 import type { SpeechHandle } from './protocol.ts';
 import { energySpan, speechTools, spoken } from './speech.fixture.ts';
 
-const VAD_SHA256 = '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3';
 const running: Array<{ dispose(): void }> = [];
 afterEach(() => {
   for (const r of running.splice(0)) r.dispose();
@@ -27,7 +27,7 @@ function speech(model = sourceResources.vadModel) {
       handles.push(h);
       return h;
     },
-    vad: { model, sha256: VAD_SHA256, threshold: 0.5, minSilenceMs: 250, minSpeechMs: 100 },
+    vad: { model, ...BUNDLED_VAD },
     clock: systemClock(),
     onActivity: (a) => activity.push(a),
   });

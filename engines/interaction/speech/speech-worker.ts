@@ -50,7 +50,8 @@ function load(config: VadConfig): void {
   }
 }
 
-function window(samples: Float32Array): void {
+/** One Silero window (512 samples) through the VAD, and what it now says. */
+function acceptWindow(samples: Float32Array): void {
   vad!.acceptWaveform(samples);
   fed += samples.length;
   const detected = vad!.isDetected();
@@ -75,7 +76,7 @@ function audio(samples: Float32Array): void {
   all.set(pending);
   all.set(samples, pending.length);
   let at = 0;
-  for (; at + WINDOW <= all.length; at += WINDOW) window(all.subarray(at, at + WINDOW));
+  for (; at + WINDOW <= all.length; at += WINDOW) acceptWindow(all.subarray(at, at + WINDOW));
   pending = all.slice(at);
 }
 
