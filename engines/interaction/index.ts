@@ -6,14 +6,7 @@ export {
 } from './interaction-engine.ts';
 export { turnMachine, type TurnContext, type TurnEvent } from './turn-machine.ts';
 export { recallMessages } from './recall.ts';
-export {
-  createSpeech,
-  MAX_FRAME_SAMPLES,
-  type Activity,
-  type SpeechDeps,
-  type SpeechProcess,
-} from './speech/speech-process.ts';
-export type { SpawnSpeech, VadConfig } from './speech/protocol.ts';
-export { SAMPLE_RATE } from './speech/protocol.ts';
+export { createSpeech, type Activity } from './speech/speech-process.ts';
+export type { SpawnSpeech } from './speech/protocol.ts';
 export { BUNDLED_VAD } from './speech/bundled.ts';
 export { MAX_FRAME_BYTES } from './voice.ts';

@@ -115,5 +115,3 @@ export function createVoice(deps: VoiceDeps) {
     },
   };
 }
-
-export type VoiceInput = ReturnType<typeof createVoice>;
