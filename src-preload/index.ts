@@ -1,5 +1,6 @@
-// The preload exposes exactly three things: invoke a command, listen to events, and send an
-// audio frame (16 kHz mono int16 bytes, checked in the main process like every other payload).
+// The preload exposes exactly four things: invoke a command, listen to events, send an audio
+// frame (16 kHz mono int16 bytes, checked in the main process like every other payload), and hear
+// the spoken replies (binary speech frames, engines/bus/speech-frame.ts).
 // No Node, no Electron objects, and no raw ipcRenderer reach the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { BridgeMessage, InvokeResult } from '../engines/bus/index.ts';
@@ -17,6 +18,13 @@ const api = {
     };
   },
   audio: (frame: Uint8Array): void => ipcRenderer.send('aether:audio', frame),
+  onSpeech: (listener: (frame: Uint8Array) => void): (() => void) => {
+    const relay = (_e: IpcRendererEvent, frame: Uint8Array) => listener(frame);
+    ipcRenderer.on('aether:speech', relay);
+    return () => {
+      ipcRenderer.removeListener('aether:speech', relay);
+    };
+  },
 };
 
 contextBridge.exposeInMainWorld('aether', api);

@@ -149,6 +149,12 @@ export {
 } from './contract/voice.ts';
 export { DisposableSet, MutableDisposable } from './disposable.ts';
 export {
+  encodeSpeechFrame,
+  decodeSpeechFrame,
+  type SpeechHeader,
+  type SpeechPiece,
+} from './speech-frame.ts';
+export {
   systemClock,
   randomId,
   type Clock,

@@ -26,6 +26,7 @@ const { values } = parseArgs({
     'max-tokens': { type: 'string' },
     workspace: { type: 'string' },
     'context-size': { type: 'string' },
+    speech: { type: 'string', multiple: true },
   },
   strict: true,
 });
@@ -67,6 +68,10 @@ const memory = {
   extractMaxTokens: positive('AETHER_EXTRACT_MAX_TOKENS'),
 };
 
+const speechPacks = (values.speech ?? []).map((dir) => resolve(dir));
+for (const dir of speechPacks)
+  if (!existsSync(resolve(dir, 'pack.json'))) fail(`--speech ${dir}: no pack.json there`);
+
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
 let host;
 try {
@@ -79,6 +84,7 @@ try {
     log,
     workspace: values.workspace ? resolve(values.workspace) : undefined,
     memory,
+    speechPacks,
   });
 } catch (error) {
   fail(

@@ -1,5 +1,6 @@
 // The composition root: storage, the bus and the engines, built with plain constructor
 // injection and disposed in reverse order. Desktop and headless modes both start here.
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,8 @@ export type HostOptions = {
   newId?: NewId;
   /** Starts the speech process (forked from the source tree unless given; null: no voice). */
   spawnSpeech?: SpawnSpeech | null;
+  /** Speech pack folders loaded besides those installed in the data folder (`--speech DIR`). */
+  speechPacks?: string[];
   /** Memory's background timing (tests shorten the quiet periods). */
   memory?: Pick<
     MemoryDeps,
@@ -74,6 +77,8 @@ export type Host = {
   health(): Health;
   /** A binary audio frame from a transport (16 kHz mono int16); throws a typed error. */
   audio(frame: Uint8Array): void;
+  /** Spoken pieces of replies (binary frames, engines/bus/speech-frame.ts); returns the unsubscribe. */
+  onSpeech(listener: (frame: Uint8Array) => void): () => void;
   dispose(): Promise<void>;
 };
 
@@ -174,7 +179,23 @@ function createEngines(b: Base) {
 function speechOf({ options, resources }: Base) {
   if (options.spawnSpeech === null) return undefined;
   const spawn = options.spawnSpeech ?? forkSpeech(resources.speechWorkerEntry);
-  return { spawn, vad: { model: resources.vadModel, ...BUNDLED_VAD } };
+  const packs = [
+    ...installedPacks(join(options.dataDir, 'speech')),
+    ...(options.speechPacks ?? []),
+  ];
+  const vad = { model: resources.vadModel, ...BUNDLED_VAD };
+  return { spawn, vad, fliteWasm: resources.fliteWasm, packs };
+}
+
+/** The speech packs installed in the data folder: each folder there with a pack.json. */
+function installedPacks(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .map((name) => join(dir, name))
+      .filter((p) => existsSync(join(p, 'pack.json')));
+  } catch {
+    return [];
+  }
 }
 
 /** What the host's own log says about routing and turns. */
@@ -251,6 +272,7 @@ export function createHost(options: HostOptions): Host {
     resources,
     health,
     audio: (frame) => engines.interaction.audio(frame),
+    onSpeech: (listener) => engines.interaction.onSpeech(listener),
     async dispose() {
       if (disposed) return;
       disposed = true;

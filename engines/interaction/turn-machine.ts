@@ -110,6 +110,10 @@ export const turnMachine = setup({
       on: { CANCEL: { target: 'thinking', actions: ['startGeneration', 'cancelGeneration'] } },
     },
     reflex: {
+      // A spoken reflex reply: the machine stays in speaking until its audio has played.
+      on: {
+        SPEAK_STARTED: { guard: 'isCurrentTurn', target: 'speaking', actions: 'assignGenerated' },
+      },
       invoke: {
         id: 'answerReflex',
         src: 'answerReflex',

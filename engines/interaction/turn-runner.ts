@@ -39,9 +39,10 @@ async function runTurn(r: Runner, turnId: string): Promise<void> {
   let finished: Turn | null;
   try {
     const g = await generate(r, turn, changeId);
+    const heard = r.cuts.get(turnId);
     finished = conversations.finishTurn(turnId, {
-      assistantText: g.text,
-      status: g.stopReason === 'cancelled' ? 'stopped' : 'complete',
+      assistantText: heard ?? g.text,
+      status: g.stopReason === 'cancelled' || heard !== undefined ? 'stopped' : 'complete',
       error: null,
       model: g.model,
       ttftMs: g.ttftMs,
@@ -54,13 +55,14 @@ async function runTurn(r: Runner, turnId: string): Promise<void> {
     const stopped = cancelled.has(turnId);
     finished = conversations.finishTurn(turnId, {
       ...EMPTY,
-      assistantText: '',
+      assistantText: r.cuts.get(turnId) ?? '',
       status: stopped ? 'stopped' : 'error',
       error: stopped ? null : toErrorInfo(error),
       completedAt: deps.clock.now(),
     });
   }
   cancelled.delete(turnId);
+  r.cuts.delete(turnId);
   // Null: the conversation was deleted while the turn ran; there is nothing left to show.
   if (finished) {
     finishedEvent(r, finished, changeId);
@@ -180,6 +182,18 @@ async function answerReflex(r: Runner, turnId: string, reply: string): Promise<v
   remember(r, finished, changeId);
 }
 
+/** Keeps only what was heard of a reply: now if the turn has ended, else when it ends. */
+function cut(r: Runner, turnId: string, heard: string): void {
+  const turn = r.deps.conversations.turn(turnId);
+  if (!turn) return;
+  if (turn.status === 'streaming') {
+    r.cuts.set(turnId, heard);
+    return;
+  }
+  const changed = r.deps.conversations.cutReply(turnId, heard);
+  if (changed) finishedEvent(r, changed, r.changeOf.get(turnId));
+}
+
 export function createTurnRunner(deps: RunnerDeps) {
   const r: Runner = {
     deps,
@@ -187,6 +201,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     reflexCount: 0,
     cancelled: new Set(),
     actions: new Map(),
+    cuts: new Map(),
   };
   return {
     changeOf: r.changeOf,
@@ -196,6 +211,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     runAction: (turnId: string) => runAction(r, turnId),
     classify: (turnId: string) => classifyTurn(r, turnId),
     answerReflex: (turnId: string, text: string) => answerReflex(r, turnId, text),
+    cut: (turnId: string, heard: string) => cut(r, turnId, heard),
     reply: (...args: Parameters<typeof reply> extends [Runner, ...infer A] ? A : never) =>
       reply(r, ...args),
   };

@@ -1,6 +1,7 @@
-// L1's ears: audio frames from the transport (16 kHz mono int16, binary), checked for size and
-// rate, go to the speech process, which is started on the first frame; what it hears becomes
-// `voice.activity`, and its health `voice.status_changed`.
+// L1's ears and the speech process's life: audio frames from the transport (16 kHz mono int16,
+// binary), checked for size and rate, go to the speech process, which starts on the first frame
+// (or when replies are to be spoken); what it hears becomes `voice.activity` and
+// `voice.transcript`, its health and abilities `voice.status_changed`.
 import {
   AetherError,
   type Bus,
@@ -9,13 +10,28 @@ import {
   type VoiceStatus,
 } from '../bus/index.ts';
 import { SAMPLE_RATE, type SpawnSpeech, type VadConfig } from './speech/protocol.ts';
-import { createSpeech, MAX_FRAME_SAMPLES, type SpeechProcess } from './speech/speech-process.ts';
+import {
+  createSpeech,
+  MAX_FRAME_SAMPLES,
+  type Heard,
+  type SpeechProcess,
+} from './speech/speech-process.ts';
+
+export type SpeechSetup = {
+  spawn: SpawnSpeech;
+  vad: VadConfig & { sha256: string };
+  fliteWasm: string;
+  /** Speech pack folders to load (installed packs and `--speech DIR`). */
+  packs?: string[];
+};
 
 export type VoiceDeps = {
   bus: Bus;
   clock: Clock;
   /** Without one (no speech process in this host) voice stays off. */
-  speech?: { spawn: SpawnSpeech; vad: VadConfig & { sha256: string } };
+  speech?: SpeechSetup;
+  /** What the speech process says it said (spoken pieces, their end). */
+  onSaid: (heard: Extract<Heard, { type: 'spoken' | 'speak_done' }>) => void;
 };
 
 /** Two seconds of int16 audio at most in one frame. */
@@ -27,6 +43,7 @@ const BURST = MAX_FRAME_SAMPLES + SAMPLE_RATE;
 type Voice = {
   deps: VoiceDeps;
   speech: SpeechProcess | null;
+  ready: Promise<void> | null;
   status: VoiceStatus;
   /** Frames that arrived while the process started. */
   waiting: Float32Array[];
@@ -42,34 +59,45 @@ const STATE: Record<EngineHealth['state'], VoiceStatus['state']> = {
   stopped: 'off',
 };
 
-function setStatus(v: Voice, health: EngineHealth): void {
-  const status = { state: STATE[health.state], detail: health.detail ?? null };
-  if (status.state === v.status.state && status.detail === v.status.detail) return;
+function setStatus(v: Voice, change: Partial<VoiceStatus>): void {
+  const abilities = v.speech?.abilities();
+  const status = { ...v.status, ...abilities, ...change };
+  if (JSON.stringify(status) === JSON.stringify(v.status)) return;
   v.status = status;
   v.deps.bus.emit('voice.status_changed', status, { source: 'interaction' });
 }
 
-function startSpeech(v: Voice): void {
+function onHeard(v: Voice, heard: Heard): void {
+  const meta = { source: 'interaction' } as const;
+  if (heard.type === 'spoken' || heard.type === 'speak_done') return v.deps.onSaid(heard);
+  if (heard.type === 'transcript') {
+    const { type: _, ...transcript } = heard;
+    v.deps.bus.emit('voice.transcript', transcript, meta);
+    return;
+  }
+  const { type: kind, ...at } = heard;
+  v.deps.bus.emit('voice.activity', { kind, ...at } as never, meta);
+}
+
+/** Starts the speech process once; resolves when it runs (rejects when it cannot). */
+function ensure(v: Voice): Promise<void> {
   const { speech } = v.deps;
-  if (!speech || v.speech) return;
+  if (!speech) return Promise.reject(new AetherError('Unsupported', 'no speech process'));
+  if (v.ready) return v.ready;
   setStatus(v, { state: 'starting' });
   v.speech = createSpeech({
     ...speech,
     clock: v.deps.clock,
-    onHealth: (h) => setStatus(v, h),
-    onActivity: (a) => {
-      const { type: kind, ...at } = a;
-      v.deps.bus.emit('voice.activity', { kind, ...at } as never, { source: 'interaction' });
-    },
+    onHealth: (h) => setStatus(v, { state: STATE[h.state], detail: h.detail ?? null }),
+    onHeard: (heard) => onHeard(v, heard),
   });
-  v.speech
-    .start()
-    .then(() => {
-      for (const frame of v.waiting.splice(0)) v.speech?.feed(frame);
-    })
-    .catch(() => {
-      v.waiting = []; // the status says why
-    });
+  v.ready = v.speech.start().then(() => {
+    for (const frame of v.waiting.splice(0)) v.speech?.feed(frame);
+  });
+  v.ready.catch(() => {
+    v.waiting = []; // the status says why
+  });
+  return v.ready;
 }
 
 /** int16 little-endian → float samples, after the checks a frame must pass. */
@@ -93,7 +121,7 @@ function samplesOf(v: Voice, frame: Uint8Array): Float32Array {
 function audio(v: Voice, frame: Uint8Array): void {
   if (!v.deps.speech) throw new AetherError('Unsupported', 'this host has no speech process');
   const samples = samplesOf(v, frame);
-  startSpeech(v);
+  void ensure(v).catch(() => {});
   if (v.status.state === 'ready') v.speech!.feed(samples);
   else if (v.status.state === 'starting' && v.waiting.length < 100) v.waiting.push(samples);
 }
@@ -102,16 +130,33 @@ export function createVoice(deps: VoiceDeps) {
   const v: Voice = {
     deps,
     speech: null,
-    status: { state: 'off', detail: deps.speech ? null : 'no speech process in this host' },
+    ready: null,
+    status: {
+      state: 'off',
+      detail: deps.speech ? null : 'no speech process in this host',
+      recogniser: false,
+      voices: [],
+      problems: [],
+      speak: false,
+    },
     waiting: [],
     credit: { samples: BURST, at: deps.clock.monotonic() },
   };
   return {
     status: () => v.status,
     audio: (frame: Uint8Array) => audio(v, frame),
+    /** The running speech process (started if need be), or null when voice cannot run. */
+    process: async (): Promise<SpeechProcess | null> =>
+      ensure(v).then(
+        () => v.speech,
+        () => null,
+      ),
+    setSpeak: (speak: boolean) => setStatus(v, { speak }),
     dispose(): void {
       v.speech?.dispose();
       v.speech = null;
     },
   };
 }
+
+export type VoiceIO = ReturnType<typeof createVoice>;

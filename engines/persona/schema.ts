@@ -49,12 +49,13 @@ export const packSchema = z.object({
     .default({ greetings: [], acknowledgements: [], repairs: [], clarifications: [] }),
   voice: z
     .object({
-      engine: z.enum(['espeak-ng', 'piper', 'kokoro', 'none']).default('espeak-ng'),
-      voice_id: z.string().max(100).default('en-us'),
+      // flite is embedded (decision 0017); espeak-ng is not bundled and is said by flite's slt.
+      engine: z.enum(['flite', 'espeak-ng', 'piper', 'kokoro', 'none']).default('flite'),
+      voice_id: z.string().max(100).default('slt'),
       speed: z.number().min(0.5).max(2).default(1),
       pitch: z.number().min(0.5).max(2).default(1),
     })
-    .default({ engine: 'espeak-ng', voice_id: 'en-us', speed: 1, pitch: 1 }),
+    .default({ engine: 'flite', voice_id: 'slt', speed: 1, pitch: 1 }),
   avatar: z
     .object({
       face_colour: colour.default('#e8eefc'),

@@ -78,6 +78,7 @@ function prepare(db: Db) {
     finishTurn:
       db.prepare(`UPDATE turns SET assistant_text = ?, status = ?, error_code = ?, error_message = ?, model = ?,
       ttft_ms = ?, tokens = ?, tokens_per_second = ?, completed_at = ?, steps = ? WHERE id = ?`),
+    cutReply: db.prepare(`UPDATE turns SET assistant_text = ?, status = 'stopped' WHERE id = ?`),
     interrupted: db.prepare(`UPDATE turns SET status = 'error', error_code = 'Interrupted',
       error_message = 'Aether stopped before this reply finished.', completed_at = ? WHERE status = 'streaming'`),
   };
@@ -127,6 +128,11 @@ export function createConversationStore(db: Db) {
         JSON.stringify(o.steps ?? []),
         id,
       );
+      return this.turn(id);
+    },
+    /** A reply interrupted while it was spoken keeps only what was heard. */
+    cutReply(id: string, assistantText: string): Turn | null {
+      q.cutReply.run(assistantText, id);
       return this.turn(id);
     },
     /** Turns left streaming by a host that stopped mid-reply are marked, never left hanging. */

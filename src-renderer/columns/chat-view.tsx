@@ -4,7 +4,12 @@ import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 
 import type { Turn } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { MessageText } from '../components/message-text.tsx';
-import { VoiceState, VoiceToggle } from '../components/voice-controls.tsx';
+import {
+  VoiceOutputToggle,
+  VoiceState,
+  VoiceToggle,
+  VoiceTranscript,
+} from '../components/voice-controls.tsx';
 import { useStores } from '../context.tsx';
 
 /** The tool calls of a turn, as compact blocks the user can open. */
@@ -124,11 +129,36 @@ function useDraft(input: ComposerProps['input'], busy: boolean) {
   return { text, setText, submit };
 }
 
+/** Space held in an empty box talks (push-to-talk); Escape stops a spoken reply first. */
+function useVoiceKeys(text: string) {
+  const { useVoice } = useStores();
+  const voice = useVoice.getState;
+  const down = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
+    if (e.key === ' ' && !text && !e.repeat) {
+      e.preventDefault();
+      void voice().holdToTalk(true);
+      return true;
+    }
+    if (e.key === ' ' && !text) return (e.preventDefault(), true);
+    if (e.key === 'Escape' && voice().speaking) {
+      void voice().stopSpeaking();
+      return true;
+    }
+    return false;
+  };
+  const up = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === ' ' && voice().pushToTalk) void voice().holdToTalk(false);
+  };
+  return { down, up };
+}
+
 function Composer({ input, busy, personaName }: ComposerProps) {
   const { useChat, usePolicy } = useStores();
   const stop = useChat((s) => s.stop);
   const { text, setText, submit } = useDraft(input, busy);
+  const voiceKeys = useVoiceKeys(text);
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (voiceKeys.down(e)) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       void submit();
@@ -158,9 +188,11 @@ function Composer({ input, busy, personaName }: ComposerProps) {
         placeholder={`Message ${personaName}…  (Enter to send, Shift+Enter for a new line)`}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKey}
+        onKeyUp={voiceKeys.up}
         aria-label="Message"
       />
       <VoiceToggle />
+      <VoiceOutputToggle />
       {busy ? (
         <button
           type="button"
@@ -208,6 +240,7 @@ export function ChatView() {
       )}
       <Approvals onAnswered={() => input.current?.focus()} />
       <VoiceState />
+      <VoiceTranscript />
       <Composer input={input} busy={busy} personaName={personaName} />
     </main>
   );

@@ -22,6 +22,10 @@ export type AetherClient = {
   onConnection(fn: (state: ConnectionState) => void): () => void;
   /** An audio frame from the microphone (16 kHz mono int16 bytes), as a binary message. */
   sendAudio(frame: Uint8Array): void;
+  /** Why the host did not take a microphone frame (too large, too fast, no speech process). */
+  onAudioRefused(fn: (error: ErrorInfo) => void): () => void;
+  /** Each spoken piece of a reply: a binary speech frame (engines/bus/speech-frame.ts). */
+  onSpeech(fn: (frame: Uint8Array) => void): () => void;
   close(): void;
 };
 

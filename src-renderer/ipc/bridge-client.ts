@@ -1,6 +1,6 @@
-// The desktop app's client: the preload's two functions, with the seq this tab last saw so a
+// The desktop app's client: the preload's functions, with the seq this tab last saw so a
 // reloaded page gets what it missed replayed.
-import type { BridgeMessage, InvokeResult } from '../../engines/bus/index.ts';
+import type { BridgeMessage, ErrorInfo, InvokeResult } from '../../engines/bus/index.ts';
 import { unwrap, type AetherClient } from './aether-client.ts';
 import { emitter, eventHub, type ResyncReason } from './events.ts';
 import { loadLastSeq, saveLastSeq } from './last-seq.ts';
@@ -12,16 +12,17 @@ export type AetherBridge = {
   invoke(request: { id: number; command: string; input: unknown }): Promise<InvokeResult>;
   on(listener: (message: BridgeMessage) => void, afterSeq?: number): () => void;
   audio(frame: Uint8Array): void;
+  onSpeech(listener: (frame: Uint8Array) => void): () => void;
 };
 
 export function bridgeClient(bridge: AetherBridge): AetherClient {
   let nextId = 1;
   const events = eventHub();
   const resync = emitter<ResyncReason>();
+  const refused = emitter<ErrorInfo>();
   const stop = bridge.on((message) => {
     if (message.type === 'replay_gap') return resync.emit('replay_gap');
-    // audio_refused: the microphone's frames are the voice capture's concern (not yet here).
-    if (message.type !== 'event') return;
+    if (message.type === 'audio_refused') return refused.emit(message.error);
     saveLastSeq(message.event.seq);
     events.dispatch(message.event);
   }, loadLastSeq() ?? undefined);
@@ -36,6 +37,8 @@ export function bridgeClient(bridge: AetherBridge): AetherClient {
       return () => {};
     },
     sendAudio: (frame) => bridge.audio(frame),
+    onAudioRefused: refused.add,
+    onSpeech: (fn) => bridge.onSpeech(fn),
     close: stop,
   };
 }

@@ -3,6 +3,7 @@
 import type {
   ClientMessage,
   Envelope,
+  ErrorInfo,
   InvokeResult,
   ServerMessage,
 } from '../../engines/bus/index.ts';
@@ -30,6 +31,8 @@ const lost = (id: number): InvokeResult => ({
 
 type Inbox = {
   hello(ws: WebSocket, hostSeq: number): void;
+  speech(frame: Uint8Array): void;
+  refused(error: ErrorInfo): void;
   event(event: Envelope): void;
   gap(): void;
   result(result: InvokeResult): void;
@@ -39,8 +42,11 @@ type Inbox = {
 /** Opens one socket; resolves once the host said hello. */
 function dial(token: string, inbox: Inbox): { ws: WebSocket; ready: Promise<WebSocket> } {
   const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+  ws.binaryType = 'arraybuffer';
   const ready = new Promise<WebSocket>((resolve) => {
     ws.onmessage = (m) => {
+      // Binary messages from the host are spoken pieces of replies.
+      if (m.data instanceof ArrayBuffer) return inbox.speech(new Uint8Array(m.data));
       const message = JSON.parse(String(m.data)) as ServerMessage;
       if (message.type === 'hello') {
         inbox.hello(ws, message.lastSeq);
@@ -48,7 +54,7 @@ function dial(token: string, inbox: Inbox): { ws: WebSocket; ready: Promise<WebS
       } else if (message.type === 'event') inbox.event(message.event);
       else if (message.type === 'replay_gap') inbox.gap();
       else if (message.type === 'result') inbox.result(message);
-      // audio_refused: the microphone's frames are the voice capture's concern (not yet here).
+      else if (message.type === 'audio_refused') inbox.refused(message.error);
     };
   });
   ws.onclose = inbox.closed;
@@ -86,11 +92,9 @@ export function socketClient(): AetherClient {
   const resync = emitter<ResyncReason>();
   const connection = emitter<ConnectionState>();
   const pending = waiting();
+  const binary = { speech: emitter<Uint8Array>(), refused: emitter<ErrorInfo>() };
   let lastSeq = loadLastSeq();
-  let connectedBefore = false;
-  let closed = false;
-  let nextId = 1;
-  let retry = 0;
+  const st = { connectedBefore: false, closed: false, nextId: 1, retry: 0 };
 
   const inbox: Inbox = {
     hello(ws, hostSeq) {
@@ -98,10 +102,10 @@ export function socketClient(): AetherClient {
       if (lastSeq !== null && lastSeq > hostSeq) lastSeq = null;
       send(ws, { type: 'subscribe', afterSeq: lastSeq ?? hostSeq });
       lastSeq ??= hostSeq;
-      retry = 0;
+      st.retry = 0;
       connection.emit('open');
-      if (connectedBefore) resync.emit('reconnect');
-      connectedBefore = true;
+      if (st.connectedBefore) resync.emit('reconnect');
+      st.connectedBefore = true;
     },
     event(event) {
       lastSeq = event.seq;
@@ -109,12 +113,14 @@ export function socketClient(): AetherClient {
       events.dispatch(event);
     },
     gap: () => resync.emit('replay_gap'),
+    speech: binary.speech.emit,
+    refused: binary.refused.emit,
     result: pending.settle,
     closed() {
       connection.emit('closed');
       pending.lose();
-      if (closed) return;
-      setTimeout(open, Math.min(5000, 250 * 2 ** retry++));
+      if (st.closed) return;
+      setTimeout(open, Math.min(5000, 250 * 2 ** st.retry++));
     },
   };
   let link: ReturnType<typeof dial>;
@@ -127,17 +133,18 @@ export function socketClient(): AetherClient {
   return {
     async invoke(command, input) {
       const ws = link.ws.readyState === WebSocket.OPEN ? link.ws : await link.ready;
-      return unwrap(await pending.call(ws, nextId++, command, input)) as never;
+      return unwrap(await pending.call(ws, st.nextId++, command, input)) as never;
     },
     on: events.on,
     onResync: resync.add,
     onConnection: connection.add,
-    sendAudio(frame) {
-      // Frames while the link is down are dropped: live audio has no use late.
-      if (link.ws.readyState === WebSocket.OPEN) link.ws.send(frame as Uint8Array<ArrayBuffer>);
-    },
+    onSpeech: binary.speech.add,
+    onAudioRefused: binary.refused.add,
+    // Frames while the link is down are dropped: live audio has no use late.
+    sendAudio: (frame) =>
+      link.ws.readyState === WebSocket.OPEN && link.ws.send(frame as Uint8Array<ArrayBuffer>),
     close() {
-      closed = true;
+      st.closed = true;
       link.ws.close();
     },
   };

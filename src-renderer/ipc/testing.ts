@@ -6,6 +6,7 @@ import type {
   Envelope,
   EventName,
   EventPayload,
+  ErrorInfo,
   ExposedCommandName,
 } from '../../engines/bus/index.ts';
 import { ClientError, type AetherClient } from './aether-client.ts';
@@ -24,6 +25,9 @@ export type TestClient = AetherClient & {
   /** Replaces or adds the answer to one command. */
   answer<K extends ExposedCommandName>(command: K, handler: NonNullable<TestHandlers[K]>): void;
   emit<N extends EventName>(name: N, payload: EventPayload<N>, turnId?: string): void;
+  /** A spoken piece, as the host would send it. */
+  speak(frame: Uint8Array): void;
+  refuseAudio(error: ErrorInfo): void;
   resync(reason: ResyncReason): void;
   connection(state: ConnectionState): void;
   /** How many listeners an event has now. */
@@ -39,6 +43,8 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
   const connections = emitter<ConnectionState>();
   const calls: TestClient['calls'] = [];
   const frames: Uint8Array[] = [];
+  const speech = emitter<Uint8Array>();
+  const refused = emitter<ErrorInfo>();
   let seq = 0;
   return {
     calls,
@@ -57,6 +63,10 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
     on: events.on,
     onResync: resyncs.add,
     onConnection: connections.add,
+    onSpeech: speech.add,
+    onAudioRefused: refused.add,
+    speak: speech.emit,
+    refuseAudio: refused.emit,
     close() {},
     emit(name, payload, turnId) {
       seq++;

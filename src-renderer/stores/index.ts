@@ -8,18 +8,26 @@ import { createMemoryStore } from './memory.ts';
 import { createModelsStore } from './models.ts';
 import { createPersonaStore } from './persona.ts';
 import { createPolicyStore } from './policy.ts';
-import { createVoiceStore } from './voice.ts';
+import { createVoiceStore, type VoiceParts } from './voice.ts';
 
-export function createStores(client: AetherClient) {
+export function createStores(client: AetherClient, voice: VoiceParts = {}) {
+  const useChat = createChatStore(client);
+  const useConversations = createConversationsStore(client);
+  // The final words of what the user said go to the open conversation (a new one if none is).
+  const sendText = async (text: string) => {
+    const id =
+      useConversations.getState().activeId ?? (await useConversations.getState().create()).id;
+    return useChat.getState().send(id, text);
+  };
   return {
-    useChat: createChatStore(client),
-    useConversations: createConversationsStore(client),
+    useChat,
+    useConversations,
     useInspector: createInspectorStore(client),
     useMemory: createMemoryStore(client),
     useModels: createModelsStore(client),
     usePersona: createPersonaStore(client),
     usePolicy: createPolicyStore(client),
-    useVoice: createVoiceStore(client),
+    useVoice: createVoiceStore(client, { sendText, ...voice }),
   };
 }
 

@@ -24,7 +24,14 @@ const answers = {
   'policy.list_audit': () => ({ rows: [], head: 0 }),
   'memory.list': () => ({ items: [] }),
   'memory.get_settings': () => ({ enabled: true }) as never,
-  'voice.get_status': () => ({ state: 'off', detail: null }) as const,
+  'voice.get_status': () => ({
+    state: 'off',
+    detail: null,
+    recogniser: false,
+    voices: [],
+    problems: [],
+    speak: false,
+  }),
   'models.list': () => ({
     installed: [],
     catalog: [],

@@ -1,19 +1,63 @@
 // @vitest-environment jsdom
-// The voice store against a test client and a stand-in microphone (jsdom has no audio): frames
-// go to the host as they come, a microphone that cannot open is said in plain words, and what
-// the host could not understand is shown until the user speaks again.
+// The voice store against a test client, a stand-in microphone and a stand-in player (jsdom has
+// no audio): frames go to the host as they come, a microphone that cannot open is said in plain
+// words, the final words become a message, spoken pieces play only with voice output on, the
+// host's duck and stop reach the player, and loud speech over a reply ducks it at once.
 import { describe, expect, it } from 'vitest';
+import { decodeSpeechFrame, encodeSpeechFrame, type VoiceStatus } from '../../engines/bus/index.ts';
 import { createTestClient } from '../ipc/testing.ts';
-import type { Capture } from '../voice/capture.ts';
+import type { Capture, OnLevel } from '../voice/capture.ts';
 import { toInt16 } from '../voice/capture.ts';
+import type { Playback, PlaybackReport } from '../voice/playback.ts';
 import { createVoiceStore } from './voice.ts';
 
-function setUp(start: (send: (f: Uint8Array) => void) => Promise<Capture>) {
-  const client = createTestClient({ 'voice.get_status': () => ({ state: 'off', detail: null }) });
-  const voice = createVoiceStore(client, start);
-  voice.bind();
-  return { client, voice };
+const status = (speak: boolean): VoiceStatus => ({
+  state: 'ready',
+  detail: null,
+  recogniser: true,
+  voices: ['flite:slt'],
+  problems: [],
+  speak,
+});
+
+function fakePlayback() {
+  const log: string[] = [];
+  const player: Playback & { log: string[]; report?: (r: PlaybackReport) => void } = {
+    log,
+    play(frame) {
+      log.push('play');
+      return decodeSpeechFrame(frame)?.header ?? null;
+    },
+    duck: (on) => log.push(on ? 'duck' : 'unduck'),
+    stop: () => log.push('stop'),
+    now: () => ({ turnId: 't1', heardMs: 0, ended: false }),
+    close() {},
+  };
+  return player;
 }
+
+function setUp(start: (send: (f: Uint8Array) => void, onLevel?: OnLevel) => Promise<Capture>) {
+  const client = createTestClient({
+    'voice.get_status': () => status(false),
+    'voice.set_output': ({ speak }) => status(speak),
+    'voice.stop_speaking': () => ({ stopped: true }),
+  });
+  const player = fakePlayback();
+  const sent: string[] = [];
+  const voice = createVoiceStore(client, {
+    start,
+    playback: () => player,
+    sendText: async (text) => sent.push(text),
+  });
+  voice.bind();
+  return { client, voice, player, sent };
+}
+
+const piece = (text: string) =>
+  encodeSpeechFrame(
+    { turnId: 't1', seq: 0, sampleRate: 16000, startMs: 0, durationMs: 20, envelope: [0.1], text },
+    new Float32Array(320),
+  );
 
 describe('voice store', () => {
   it('sends the microphone frames while it is on, and stops them when turned off', async () => {
@@ -51,5 +95,59 @@ describe('voice store', () => {
       previous: 'idle',
     });
     expect(voice.getState().problem).toBeNull();
+  });
+
+  it('shows the words as they come, and sends the final ones as a message', async () => {
+    const { client, voice, sent } = setUp(async () => ({ stop() {} }));
+    await voice.getState().toggle();
+    client.emit('voice.transcript', { text: 'WHAT IS', final: false, atMs: 1, decodeMs: 1 });
+    expect(voice.getState().transcript).toBe('WHAT IS');
+    client.emit('voice.transcript', { text: 'WHAT IS IT', final: true, atMs: 2, decodeMs: 1 });
+    expect(voice.getState().transcript).toBeNull();
+    expect(sent).toEqual(['WHAT IS IT']);
+  });
+
+  it('holds the microphone open only while the push-to-talk key is down', async () => {
+    let open = 0;
+    const { voice } = setUp(async () => {
+      open++;
+      return { stop: () => open-- };
+    });
+    await voice.getState().holdToTalk(true);
+    expect(voice.getState()).toMatchObject({ micOn: true, pushToTalk: true });
+    await voice.getState().holdToTalk(false);
+    expect(voice.getState().micOn).toBe(false);
+    expect(open).toBe(0);
+  });
+
+  it('plays spoken pieces only with voice output on, and follows the host', async () => {
+    const { client, voice, player } = setUp(async () => ({ stop() {} }));
+    client.speak(piece('Hello.'));
+    expect(player.log).toEqual([]);
+    await voice.getState().toggleOutput();
+    expect(voice.getState().outputOn).toBe(true);
+    client.speak(piece('Hello.'));
+    expect(voice.getState().speaking).toMatchObject({ turnId: 't1', text: 'Hello.' });
+    client.emit('voice.playback_control', { turnId: 't1', action: 'duck' });
+    client.emit('voice.playback_control', { turnId: 't1', action: 'stop' });
+    expect(player.log).toEqual(['play', 'duck', 'stop']);
+    await voice.getState().stopSpeaking();
+    expect(client.count('voice.stop_speaking')).toBe(1);
+  });
+
+  it('ducks a reply at once when the user speaks loudly over it', async () => {
+    let level!: OnLevel;
+    const { client, voice, player } = setUp(async (_s, onLevel) => {
+      level = onLevel!;
+      return { stop() {} };
+    });
+    await voice.getState().toggleOutput();
+    await voice.getState().toggle();
+    level(0.3); // nothing playing: nothing to duck
+    client.speak(piece('A long reply.'));
+    level(0.001);
+    level(0.3);
+    level(0.3);
+    expect(player.log.filter((l) => l === 'duck')).toHaveLength(1);
   });
 });

@@ -1,6 +1,14 @@
 // The microphone: 16 kHz mono with the browser's echo cancelling, noise suppression and gain
 // control on, cut into 20 ms frames on the audio thread and sent as 16-bit samples.
 export type Capture = { stop(): void };
+/** Hears the loudness (RMS) of each 20 ms frame: the energy gate that ducks a reply at once. */
+export type OnLevel = (rms: number) => void;
+
+export function rmsOf(samples: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
 
 /** Float samples → little-endian int16 bytes, as the host's audio frames are. */
 export function toInt16(samples: Float32Array): Uint8Array {
@@ -12,7 +20,10 @@ export function toInt16(samples: Float32Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-export async function startCapture(send: (frame: Uint8Array) => void): Promise<Capture> {
+export async function startCapture(
+  send: (frame: Uint8Array) => void,
+  onLevel?: OnLevel,
+): Promise<Capture> {
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: {
       channelCount: 1,
@@ -25,7 +36,10 @@ export async function startCapture(send: (frame: Uint8Array) => void): Promise<C
   await context.audioWorklet.addModule('capture-worklet.js');
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, 'aether-capture');
-  node.port.onmessage = (e: MessageEvent<Float32Array>) => send(toInt16(e.data));
+  node.port.onmessage = (e: MessageEvent<Float32Array>) => {
+    onLevel?.(rmsOf(e.data));
+    send(toInt16(e.data));
+  };
   source.connect(node);
   return {
     stop() {

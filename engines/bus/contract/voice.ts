@@ -1,17 +1,46 @@
-// L1 voice's piece of the contract: whether the speech process listens, and what it hears.
-// Audio itself never travels as a command: it comes as binary frames on the transport.
+// L1 voice's piece of the contract: whether the speech process listens, what it hears and
+// recognises, whether replies are spoken, and how playback goes. Audio itself never travels as a
+// command or event: the microphone's frames and the spoken pieces are binary frames.
 import { z } from 'zod';
 import { command } from '../define.ts';
+
+const turnId = z.string().min(1).max(64);
 
 export const voiceStates = ['off', 'starting', 'ready', 'degraded'] as const;
 export const voiceStatusSchema = z.object({
   state: z.enum(voiceStates),
   detail: z.string().nullable(),
+  /** Whether words can be recognised (a speech pack with a recogniser is installed). */
+  recogniser: z.boolean(),
+  /** The voices that can speak: the embedded `flite:*` ones and those of speech packs. */
+  voices: z.array(z.string()),
+  /** What did not load, in words. */
+  problems: z.array(z.string()),
+  /** Whether replies are spoken. */
+  speak: z.boolean(),
 });
 export type VoiceStatus = z.infer<typeof voiceStatusSchema>;
 
 export const voiceCommands = {
   'voice.get_status': command(z.object({}), voiceStatusSchema, { reads: true }),
+  /** Replies spoken or not: a setting of this session, nothing stored. */
+  'voice.set_output': command(z.object({ speak: z.boolean() }), voiceStatusSchema, {
+    reads: true,
+  }),
+  /** How far the page has played a turn's speech; `ended` once it has played all it got. */
+  'voice.playback': command(
+    z.object({
+      turnId,
+      heardMs: z.number().nonnegative().max(3_600_000),
+      ended: z.boolean(),
+    }),
+    z.object({ ok: z.literal(true) }),
+    { reads: true },
+  ),
+  /** Stop speaking now (Escape): the reply is cut to what was heard and its generation stopped. */
+  'voice.stop_speaking': command(z.object({}), z.object({ stopped: z.boolean() }), {
+    conversation: true,
+  }),
 };
 
 export const voiceEvents = {
@@ -26,9 +55,26 @@ export const voiceEvents = {
       endMs: z.number(),
     }),
   ]),
+  /** The words recognised so far (`final: false`) or of the whole utterance. */
+  'voice.transcript': z.object({
+    text: z.string(),
+    final: z.boolean(),
+    atMs: z.number(),
+    decodeMs: z.number(),
+  }),
+  /** What playback should do now: lower the volume (speech over it), restore it, or stop. */
+  'voice.playback_control': z.object({ turnId, action: z.enum(['duck', 'unduck', 'stop']) }),
+  /** A reply's speech began or ended (`heardMs`: how much of it was heard). */
+  'voice.speaking': z.object({
+    turnId,
+    state: z.enum(['started', 'finished', 'stopped']),
+    heardMs: z.number(),
+    /** Time from the end of the user's speech to the first piece ready, when voice started it. */
+    firstAudioMs: z.number().nullable(),
+  }),
   /** What was said could not become words, and what to do about it. */
   'voice.not_understood': z.object({
-    reason: z.enum(['no-recogniser']),
+    reason: z.enum(['no-recogniser', 'no-words']),
     message: z.string(),
   }),
 };

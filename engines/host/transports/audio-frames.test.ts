@@ -31,7 +31,9 @@ async function serve(options: Partial<HostOptions> = {}) {
   });
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
   const inbox: ServerMessage[] = [];
-  ws.on('message', (d) => inbox.push(JSON.parse(d.toString())));
+  ws.on('message', (d, binary) => {
+    if (!binary) inbox.push(JSON.parse(d.toString()));
+  });
   await new Promise((r) => ws.once('open', r));
   await expect.poll(() => inbox.some((m) => m.type === 'hello')).toBe(true);
   ws.send(JSON.stringify({ type: 'subscribe', afterSeq: 0 }));

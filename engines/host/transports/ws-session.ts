@@ -56,6 +56,11 @@ export function attach(ws: WebSocket, host: Host, log: Logger): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   let subscription: { dispose(): void } | null = null;
+  let speech: (() => void) | null = null;
+  const stop = () => {
+    subscription?.dispose();
+    speech?.();
+  };
   send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
   ws.on('message', async (data, isBinary) => {
     if (isBinary) return audio(host, data as Buffer | Buffer[], send);
@@ -67,11 +72,15 @@ export function attach(ws: WebSocket, host: Host, log: Logger): void {
       const sub = host.bus.subscribe((event) => send({ type: 'event', event }), { afterSeq });
       if (sub.gap) send({ type: 'replay_gap', afterSeq });
       subscription = sub;
+      // A page that listens to events hears the spoken replies too, as binary frames.
+      speech ??= host.onSpeech((frame) => {
+        if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+      });
       return;
     }
     if (message.type === 'invoke')
       send({ type: 'result', ...(await dispatch(host.bus, message, 'renderer', log)) });
   });
-  ws.on('close', () => subscription?.dispose());
-  ws.on('error', () => subscription?.dispose());
+  ws.on('close', stop);
+  ws.on('error', stop);
 }

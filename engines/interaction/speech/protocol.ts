@@ -14,14 +14,59 @@ export type VadConfig = {
   minSpeechMs: number;
 };
 
-export type ToSpeech = { type: 'load'; vad: VadConfig } | { type: 'audio'; samples: Float32Array };
+/** A recogniser from a speech pack, with absolute paths to its files. */
+export type RecogniserConfig =
+  | { kind: 'zipformer-ctc'; model: string; tokens: string }
+  | {
+      kind: 'moonshine';
+      preprocessor: string;
+      encoder: string;
+      uncachedDecoder: string;
+      cachedDecoder: string;
+      tokens: string;
+    }
+  | { kind: 'whisper'; encoder: string; decoder: string; tokens: string }
+  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string };
+
+/** A VITS/Piper voice from a speech pack. */
+export type PackVoiceConfig = { id: string; model: string; tokens: string; dataDir: string };
+
+export type LoadConfig = {
+  vad: VadConfig;
+  recogniser: RecogniserConfig | null;
+  voices: PackVoiceConfig[];
+  /** The embedded voice's WebAssembly (flite, decision 0017). */
+  fliteWasm: string;
+};
+
+/** How a reply is said: which voice (`flite:slt` or a pack voice's id), how fast, how high. */
+export type VoiceChoice = { voice: string; speed: number; pitch: number };
+
+export type ToSpeech =
+  | { type: 'load'; config: LoadConfig }
+  | { type: 'audio'; samples: Float32Array }
+  | { type: 'speak'; id: string; text: string; choice: VoiceChoice }
+  | { type: 'cancel'; id: string };
 
 export type FromSpeech =
-  | { type: 'ready' }
+  /** What loaded; `problems` says, in words, what did not (the VAD alone is fatal). */
+  | { type: 'ready'; recogniser: boolean; voices: string[]; problems: string[] }
   | { type: 'load_failed'; message: string }
   /** Times are in ms of audio fed since load (the audio clock, not the wall clock). */
   | { type: 'speech_started'; atMs: number }
-  | { type: 'speech_ended'; startMs: number; endMs: number; atMs: number };
+  | { type: 'speech_ended'; startMs: number; endMs: number; atMs: number }
+  /** Words so far (`final: false`, while the user speaks) or of the whole segment. */
+  | { type: 'transcript'; text: string; final: boolean; atMs: number; decodeMs: number }
+  /** One piece of a spoken reply: 16 kHz mono samples and their loudness per 20 ms. */
+  | {
+      type: 'spoken';
+      id: string;
+      samples: Float32Array;
+      sampleRate: number;
+      envelope: number[];
+      synthMs: number;
+    }
+  | { type: 'speak_done'; id: string; cancelled: boolean; error?: string };
 
 export type SpeechHandle = {
   send(message: ToSpeech): void;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../bus/index.ts';
 import { forkSpeech, sourceResources } from '../../host/index.ts';
 import { BUNDLED_VAD } from './bundled.ts';
-import { createSpeech, MAX_FRAME_SAMPLES, type Activity } from './speech-process.ts';
+import { createSpeech, MAX_FRAME_SAMPLES, type Heard } from './speech-process.ts';
 import type { SpeechHandle } from './protocol.ts';
 import { energySpan, speechTools, spoken } from './speech.fixture.ts';
 
@@ -17,8 +17,8 @@ afterEach(() => {
   for (const r of running.splice(0)) r.dispose();
 });
 
-function speech(model = sourceResources.vadModel) {
-  const activity: Activity[] = [];
+function speech(model = sourceResources.vadModel, packs: string[] = []) {
+  const activity: Heard[] = [];
   const handles: SpeechHandle[] = [];
   const fork = forkSpeech(sourceResources.speechWorkerEntry);
   const s = createSpeech({
@@ -28,8 +28,10 @@ function speech(model = sourceResources.vadModel) {
       return h;
     },
     vad: { model, ...BUNDLED_VAD },
+    fliteWasm: sourceResources.fliteWasm,
+    packs,
     clock: systemClock(),
-    onActivity: (a) => activity.push(a),
+    onHeard: (a) => activity.push(a),
   });
   running.push(s);
   return { s, activity, handles };

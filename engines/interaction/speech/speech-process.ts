@@ -1,19 +1,34 @@
-// The host's side of the speech process: its model checked by SHA-256 before anything loads it,
-// audio in (checked), voice activity out, and a process that dies reported as degraded and
-// started again with backoff — never taking the host with it.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// The host's side of the speech process: its models checked by SHA-256 before anything loads
+// them, audio in (checked), what it hears and says out, and a process that dies reported as
+// degraded and started again with backoff — never taking the host with it.
 import { AetherError, type Clock, type EngineHealth } from '../../bus/index.ts';
-import type { FromSpeech, SpawnSpeech, SpeechHandle, VadConfig } from './protocol.ts';
+import { readPack, sha256Of, type SpeechPack } from './pack.ts';
+import type {
+  FromSpeech,
+  LoadConfig,
+  SpawnSpeech,
+  SpeechHandle,
+  VadConfig,
+  VoiceChoice,
+} from './protocol.ts';
 import { SAMPLE_RATE } from './protocol.ts';
 
-export type Activity = Exclude<FromSpeech, { type: 'ready' | 'load_failed' }>;
+/** What the speech process reports once it runs: activity, words, and spoken pieces. */
+export type Heard = Exclude<FromSpeech, { type: 'ready' | 'load_failed' }>;
+export type Activity = Extract<Heard, { type: 'speech_started' | 'speech_ended' }>;
+
+/** What loaded: whether words can be recognised, which voices speak, and what went wrong. */
+export type SpeechAbilities = { recogniser: boolean; voices: string[]; problems: string[] };
 
 export type SpeechDeps = {
   spawn: SpawnSpeech;
   vad: VadConfig & { sha256: string };
+  /** The embedded voice's WebAssembly. */
+  fliteWasm: string;
+  /** Speech pack folders (recognisers, voices), each checked before it is used. */
+  packs?: string[];
   clock: Clock;
-  onActivity: (activity: Activity) => void;
+  onHeard: (heard: Heard) => void;
   /** Hears every change of health (started, degraded, restarted). */
   onHealth?: (health: EngineHealth) => void;
   /** How many times a dead process is started again before giving up. */
@@ -27,6 +42,7 @@ type Speech = {
   deps: SpeechDeps;
   handle: SpeechHandle | null;
   health: EngineHealth;
+  abilities: SpeechAbilities;
   restarts: number;
   disposed: boolean;
 };
@@ -36,22 +52,21 @@ function setHealth(s: Speech, health: EngineHealth): void {
   s.deps.onHealth?.(health);
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 function onMessage(s: Speech, message: FromSpeech, loaded: (error: Error | null) => void): void {
   if (message.type === 'ready') {
-    setHealth(s, { state: 'ok', detail: 'voice activity detection ready' });
+    const { type: _, ...abilities } = message;
+    s.abilities = { ...abilities, problems: [...s.abilities.problems, ...abilities.problems] };
+    const detail = abilities.recogniser
+      ? 'listening, words recognised'
+      : 'listening, no recogniser';
+    setHealth(s, { state: 'ok', detail });
     return loaded(null);
   }
   if (message.type === 'load_failed')
     return loaded(
       new AetherError('ModelLoadFailed', `the VAD model did not load: ${message.message}`),
     );
-  s.deps.onActivity(message);
+  s.deps.onHeard(message);
 }
 
 /** A process that died is started again after 250 ms, 500 ms, 1 s … until the limit. */
@@ -74,35 +89,67 @@ function onExit(s: Speech, handle: SpeechHandle, code: number | null): void {
   s.deps.clock.setTimeout(() => void start(s).catch(() => {}), delay, { background: true });
 }
 
-async function start(s: Speech): Promise<void> {
+async function checkVad(s: Speech): Promise<void> {
   const { vad } = s.deps;
   const actual = await sha256Of(vad.model).catch(() => null);
-  if (actual !== vad.sha256) {
-    setHealth(s, {
-      state: 'degraded',
-      detail: 'the VAD model is not the one expected; it was not loaded',
-    });
-    throw new AetherError(
-      'ChecksumMismatch',
-      actual
-        ? `the VAD model's SHA-256 is ${actual.slice(0, 12)}…, not the one expected`
-        : 'the VAD model is missing',
-    );
+  if (actual === vad.sha256) return;
+  setHealth(s, {
+    state: 'degraded',
+    detail: 'the VAD model is not the one expected; it was not loaded',
+  });
+  throw new AetherError(
+    'ChecksumMismatch',
+    actual
+      ? `the VAD model's SHA-256 is ${actual.slice(0, 12)}…, not the one expected`
+      : 'the VAD model is missing',
+  );
+}
+
+/** The packs that pass their checks; the others are said in `problems`, not loaded. */
+async function packsOf(s: Speech): Promise<SpeechPack[]> {
+  const packs: SpeechPack[] = [];
+  for (const dir of s.deps.packs ?? []) {
+    try {
+      packs.push(await readPack(dir));
+    } catch (error) {
+      s.abilities.problems.push(
+        `the speech pack in ${dir} was not loaded: ${(error as Error).message}`,
+      );
+    }
   }
+  return packs;
+}
+
+async function start(s: Speech): Promise<void> {
+  await checkVad(s);
+  s.abilities = { recogniser: false, voices: [], problems: [] };
+  const packs = await packsOf(s);
   if (s.disposed) return;
+  const { model, threshold, minSilenceMs, minSpeechMs } = s.deps.vad;
+  const config: LoadConfig = {
+    vad: { model, threshold, minSilenceMs, minSpeechMs },
+    recogniser: packs.find((p) => p.recogniser)?.recogniser ?? null,
+    voices: packs.flatMap((p) => p.voices),
+    fliteWasm: s.deps.fliteWasm,
+  };
   const handle = s.deps.spawn();
   s.handle = handle;
   setHealth(s, { state: 'starting' });
-  const { model, threshold, minSilenceMs, minSpeechMs } = vad;
   await new Promise<void>((resolve, reject) => {
     handle.onMessage((m) => onMessage(s, m as FromSpeech, (e) => (e ? reject(e) : resolve())));
     handle.onExit((code) => {
       reject(new AetherError('ModelCrashed', `the speech process stopped (exit ${code})`));
       onExit(s, handle, code);
     });
-    handle.send({ type: 'load', vad: { model, threshold, minSilenceMs, minSpeechMs } });
+    handle.send({ type: 'load', config });
   });
   s.restarts = 0;
+}
+
+function running(s: Speech): SpeechHandle {
+  if (!s.handle || s.health.state !== 'ok')
+    throw new AetherError('Unsupported', 'the speech process is not running');
+  return s.handle;
 }
 
 function feed(s: Speech, samples: unknown): void {
@@ -113,9 +160,7 @@ function feed(s: Speech, samples: unknown): void {
       'BadRequest',
       `an audio frame may hold at most ${MAX_FRAME_SAMPLES} samples`,
     );
-  if (!s.handle || s.health.state !== 'ok')
-    throw new AetherError('Unsupported', 'voice activity detection is not running');
-  s.handle.send({ type: 'audio', samples });
+  running(s).send({ type: 'audio', samples });
 }
 
 export function createSpeech(deps: SpeechDeps) {
@@ -123,14 +168,20 @@ export function createSpeech(deps: SpeechDeps) {
     deps,
     handle: null,
     health: { state: 'starting' },
+    abilities: { recogniser: false, voices: [], problems: [] },
     restarts: 0,
     disposed: false,
   };
   return {
-    /** Checks the model and starts the process; resolves once it listens. */
+    /** Checks the models and starts the process; resolves once it listens. */
     start: () => start(s),
     feed: (samples: unknown) => feed(s, samples),
+    /** Says a piece of a reply; what is said comes back as `spoken`, then `speak_done`. */
+    speak: (id: string, text: string, choice: VoiceChoice) =>
+      running(s).send({ type: 'speak', id, text, choice }),
+    cancel: (id: string) => s.handle?.send({ type: 'cancel', id }),
     health: (): EngineHealth => s.health,
+    abilities: (): SpeechAbilities => s.abilities,
     dispose(): void {
       s.disposed = true;
       s.handle?.kill();

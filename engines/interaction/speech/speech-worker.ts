@@ -1,9 +1,13 @@
 // The speech process: sherpa-onnx runs here, never in the host, because a model file it cannot
 // use kills the process it is loaded in (VOICE-FACTS). It reports voice activity on the audio
-// clock: onset, and each segment once its silence has lasted long enough.
+// clock (onset, and each segment once its silence has lasted long enough), the words of each
+// segment when a recogniser is installed, and says pieces of replies.
 import { createRequire } from 'node:module';
-import type { FromSpeech, ToSpeech, VadConfig } from './protocol.ts';
+import { createHistory } from './history.ts';
+import type { FromSpeech, LoadConfig, ToSpeech, VadConfig, VoiceChoice } from './protocol.ts';
 import { SAMPLE_RATE, WINDOW } from './protocol.ts';
+import { createRecogniser, type Recogniser } from './recognise.ts';
+import { createVoices, type Voices } from './synthesise.ts';
 
 type Segment = { start: number; samples: Float32Array };
 type SherpaVad = {
@@ -22,52 +26,93 @@ type ParentPort = {
   on(event: 'message', fn: (e: { data: ToSpeech }) => void): void;
 };
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
-const send = (message: FromSpeech) =>
-  parentPort ? parentPort.postMessage(message) : process.send?.(message);
+function send(message: FromSpeech): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
 const ms = (samples: number) => Math.round((samples * 1000) / SAMPLE_RATE);
 
-let vad: SherpaVad | null = null;
-let fed = 0;
-let speaking = false;
-let pending = new Float32Array(0);
+/** The VAD clips the first consonant: recognise from this much earlier. */
+const PRE_ROLL = 0.3 * SAMPLE_RATE;
+/** Partial words while the user speaks, this often (in samples of audio). */
+const PARTIAL_EVERY = 0.6 * SAMPLE_RATE;
 
-function load(config: VadConfig): void {
+let vad: SherpaVad | null = null;
+let recogniser: Recogniser | null = null;
+let voices: Voices | null = null;
+const history = createHistory(30 * SAMPLE_RATE);
+let speechFrom = -1; // where the current utterance began (with pre-roll), or -1
+let lastPartial = 0;
+let pending = new Float32Array(0);
+const cancelled = new Set<string>();
+
+function createVad(config: VadConfig): SherpaVad {
+  const { Vad } = nativeRequire('sherpa-onnx-node') as {
+    Vad: new (c: unknown, s: number) => SherpaVad;
+  };
+  const silero = {
+    model: config.model,
+    threshold: config.threshold,
+    minSilenceDuration: config.minSilenceMs / 1000,
+    minSpeechDuration: config.minSpeechMs / 1000,
+    windowSize: WINDOW,
+  };
+  return new Vad({ sileroVad: silero, sampleRate: SAMPLE_RATE, numThreads: 1, debug: false }, 60);
+}
+
+/** The VAD must load; a recogniser or voice that does not is said, and voice goes on without it. */
+async function load(config: LoadConfig): Promise<void> {
   try {
-    const { Vad } = nativeRequire('sherpa-onnx-node') as {
-      Vad: new (c: unknown, s: number) => SherpaVad;
-    };
-    const silero = {
-      model: config.model,
-      threshold: config.threshold,
-      minSilenceDuration: config.minSilenceMs / 1000,
-      minSpeechDuration: config.minSpeechMs / 1000,
-      windowSize: WINDOW,
-    };
-    vad = new Vad({ sileroVad: silero, sampleRate: SAMPLE_RATE, numThreads: 1, debug: false }, 60);
-    send({ type: 'ready' });
+    vad = createVad(config.vad);
   } catch (error) {
-    send({ type: 'load_failed', message: (error as Error).message });
+    return send({ type: 'load_failed', message: (error as Error).message });
   }
+  const problems: string[] = [];
+  if (config.recogniser)
+    try {
+      recogniser = createRecogniser(config.recogniser);
+    } catch (error) {
+      problems.push(`the speech recogniser did not load: ${(error as Error).message}`);
+    }
+  try {
+    voices = await createVoices(config.fliteWasm, config.voices);
+    problems.push(...voices.problems);
+  } catch (error) {
+    problems.push(`no voice could be loaded: ${(error as Error).message}`);
+  }
+  const ids = voices ? ['flite:slt', ...voices.ids()] : [];
+  send({ type: 'ready', recogniser: recogniser !== null, voices: ids, problems });
+}
+
+function transcribe(from: number, to: number, final: boolean): void {
+  if (!recogniser) return;
+  const { text, decodeMs } = recogniser.decode(history.slice(from, to));
+  send({ type: 'transcript', text, final, atMs: ms(history.end()), decodeMs });
 }
 
 /** One Silero window (512 samples) through the VAD, and what it now says. */
 function acceptWindow(samples: Float32Array): void {
   vad!.acceptWaveform(samples);
-  fed += samples.length;
-  const detected = vad!.isDetected();
-  if (detected && !speaking) send({ type: 'speech_started', atMs: ms(fed) });
-  speaking = detected;
+  history.push(samples);
+  const fed = history.end();
+  if (vad!.isDetected() && speechFrom < 0) {
+    speechFrom = Math.max(0, fed - WINDOW * 4 - PRE_ROLL);
+    lastPartial = fed;
+    send({ type: 'speech_started', atMs: ms(fed) });
+  } else if (speechFrom >= 0 && fed - lastPartial >= PARTIAL_EVERY) {
+    lastPartial = fed;
+    transcribe(speechFrom, fed, false);
+  }
   while (!vad!.isEmpty()) {
     const segment = vad!.front();
-    const startMs = ms(segment.start);
-    send({
-      type: 'speech_ended',
-      startMs,
-      endMs: startMs + ms(segment.samples.length),
-      atMs: ms(fed),
-    });
     vad!.pop();
+    const startMs = ms(segment.start);
+    const endMs = startMs + ms(segment.samples.length);
+    send({ type: 'speech_ended', startMs, endMs, atMs: ms(fed) });
+    speechFrom = -1;
+    transcribe(segment.start - PRE_ROLL, segment.start + segment.samples.length, true);
   }
+  if (!vad!.isDetected() && vad!.isEmpty()) speechFrom = -1;
 }
 
 function audio(samples: Float32Array): void {
@@ -80,9 +125,30 @@ function audio(samples: Float32Array): void {
   pending = all.slice(at);
 }
 
+async function speak(id: string, text: string, choice: VoiceChoice): Promise<void> {
+  if (!voices) return send({ type: 'speak_done', id, cancelled: false, error: 'no voice' });
+  const started = performance.now();
+  try {
+    await voices.say(text, choice, (piece) => {
+      if (cancelled.has(id)) return false;
+      send({ type: 'spoken', id, ...piece, synthMs: Math.round(performance.now() - started) });
+      return true;
+    });
+    send({ type: 'speak_done', id, cancelled: cancelled.delete(id) });
+  } catch (error) {
+    send({ type: 'speak_done', id, cancelled: false, error: (error as Error).message });
+  }
+}
+
 function onMessage(message: ToSpeech): void {
-  if (message.type === 'load') load(message.vad);
+  if (message.type === 'load') void load(message.config);
   else if (message.type === 'audio') audio(message.samples);
+  else if (message.type === 'speak') void speak(message.id, message.text, message.choice);
+  else if (message.type === 'cancel') {
+    // A cancel that came after its piece was said is forgotten eventually, not kept forever.
+    if (cancelled.size > 100) cancelled.clear();
+    cancelled.add(message.id);
+  }
 }
 
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data));

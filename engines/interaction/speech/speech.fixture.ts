@@ -2,9 +2,10 @@
 // offsets (VOICE-FACTS: a real offline round trip). Where flite or sox is missing, `speechTools`
 // says so and the tests that need them are skipped with that reason.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEBIAN_ESPEAK_DATA, makeSpeechPack } from '../../../scripts/speech/make-pack.ts';
 
 const has = (tool: string) => {
   try {
@@ -16,6 +17,70 @@ const has = (tool: string) => {
 };
 
 export const speechTools = has('flite') && has('sox') ? null : 'flite and sox are not installed';
+/** pocketsphinx with its general English model: the open-vocabulary check of what a voice says. */
+export const sphinx = has('pocketsphinx_continuous') ? null : 'pocketsphinx is not installed';
+
+/** The generated test voice phonemises with espeak-ng's data (Debian's espeak-ng-data). */
+export const espeakData = DEBIAN_ESPEAK_DATA ? null : 'espeak-ng-data is not installed';
+
+/** A generated speech pack (scripted recogniser, beeper voice) in a folder of its own. */
+export function testPack(script: string): string {
+  const out = mkdtempSync(join(tmpdir(), 'aether-pack-'));
+  makeSpeechPack({ script, out });
+  return out;
+}
+
+/** Float samples → a 16-bit PCM WAV file. */
+export function writeWav(file: string, samples: Float32Array, sampleRate = 16000): void {
+  const b = Buffer.alloc(44 + samples.length * 2);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(36 + samples.length * 2, 4);
+  b.write('WAVEfmt ', 8, 'ascii');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(sampleRate, 24);
+  b.writeUInt32LE(sampleRate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(samples.length * 2, 40);
+  for (let i = 0; i < samples.length; i++)
+    b.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), 44 + i * 2);
+  writeFileSync(file, b);
+}
+
+/** What pocketsphinx hears in 16 kHz speech. */
+export function heardBySphinx(samples: Float32Array): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'aether-sphinx-')), 'say.wav');
+  writeWav(file, samples);
+  const out = execFileSync('pocketsphinx_continuous', ['-infile', file, '-logfn', '/dev/null'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return out.toString().trim().toLowerCase();
+}
+
+/** Word error rate: word-level edit distance over the reference's length. */
+export function wordErrorRate(reference: string, heard: string): number {
+  const r = reference
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  const h = heard
+    .toLowerCase()
+    .replace(/[^a-z' ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  let row = Array.from({ length: h.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= r.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= h.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[h.length] / r.length;
+}
 
 /** 16-bit PCM WAV → float samples (the data chunk, wherever it is). */
 export function readWav(file: string): Float32Array {

@@ -1,0 +1,26 @@
+// npm run make-test-speech -- --script 'WORDS TO RECOGNISE' --out DIR [--espeak-data DIR]
+// Writes a generated speech pack (a scripted recogniser and a tiny voice) that the host loads
+// like a downloaded one: npm run serve -- --speech DIR.
+import { parseArgs } from 'node:util';
+import { makeSpeechPack } from './speech/make-pack.ts';
+
+const { values } = parseArgs({
+  options: {
+    script: { type: 'string' },
+    out: { type: 'string' },
+    'espeak-data': { type: 'string' },
+  },
+});
+
+if (!values.script || !values.out) {
+  console.error("make-test-speech: --script 'WORDS' and --out DIR are required");
+  process.exit(2);
+}
+const made = makeSpeechPack({
+  script: values.script,
+  out: values.out,
+  espeakData: values['espeak-data'],
+});
+console.log(
+  `wrote ${values.out}/pack.json (recogniser${made.voice ? ' and voice' : '; no espeak-ng-data, so no voice'})`,
+);
