@@ -100,6 +100,10 @@ describe('talking with Aether', () => {
       .poll(() => page.getByTestId('message-user').first().textContent(), { timeout: 20_000 })
       .toBe('WHAT IS THE WEATHER LIKE');
     await expect.poll(() => seen.speaking, { timeout: 15_000 }).toBe(true);
+    // The inspector shows the pipeline: what was heard and the time to the first audio.
+    await expect
+      .poll(() => page.getByTestId('inspector-first-audio').textContent())
+      .toMatch(/^\d+ ms$/);
     await shot(page, 'voice-speaking');
     // Speaking over it: ducked, then stopped, and the reply keeps only what was heard.
     await expect.poll(() => seen.states.has('barged_in'), { timeout: 20_000 }).toBe(true);

@@ -39,6 +39,8 @@ type Said = {
   started: boolean;
   /** The pieces sent, in order, with their length: what truncation cuts from. */
   pieces: Array<{ text: string; ms: number }>;
+  /** Loudness of what was sent, per 20 ms from the start of the turn's audio (echo checks). */
+  loudness: number[];
   seq: number;
   audioMs: number;
   generated: boolean;
@@ -68,6 +70,7 @@ function begin(s: Speaker, turnId: string): Said {
     inFlight: null,
     started: false,
     pieces: [],
+    loudness: [],
     seq: 0,
     audioMs: 0,
     generated: false,
@@ -169,6 +172,9 @@ function onSaid(s: Speaker, heard: Extract<Heard, { type: 'spoken' | 'speak_done
   if (said.playStart === null) said.playStart = now;
   // Audio that arrives after the page ran dry starts playing when it arrives.
   else if (said.playStart + said.audioMs < now) said.playStart = now - said.audioMs;
+  // The piece's loudness at its place in the turn's audio (pieces follow each other).
+  said.loudness.length = Math.round(said.audioMs / 20);
+  said.loudness.push(...heard.envelope);
   said.audioMs += durationMs;
   // A voice may say one piece in several chunks: they add up to the piece's length.
   if (said.inFlight.sent) said.pieces.at(-1)!.ms += durationMs;
@@ -226,6 +232,12 @@ export function createSpeaker(deps: SpeakerDeps) {
         deps.bus.emit('voice.playback_control', { turnId, action }, { source: 'interaction' });
     },
     speaking: () => s.said !== null,
+    /** How loud the reply being said is played at this (monotonic) time, 0 when silent. */
+    playedLevel(at: number): number {
+      const said = s.said;
+      if (!said || said.playStart === null) return 0;
+      return said.loudness[Math.floor((at - said.playStart) / 20)] ?? 0;
+    },
     stop: () => stop(s),
     /** The host is going: timers stop, nothing more is said or sent. */
     dispose(): void {

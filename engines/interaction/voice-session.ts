@@ -10,6 +10,7 @@ import type {
   TimerHandle,
   TurnState,
 } from '../bus/index.ts';
+import { ECHO_CORRELATION, echoScore } from './echo.ts';
 import { createSpeaker } from './speaker.ts';
 import { FLITE_VOICES } from './speech/flite-voices.ts';
 import type { VoiceChoice } from './speech/protocol.ts';
@@ -65,6 +66,21 @@ function clearConfirm(s: Session): void {
   s.confirm = null;
 }
 
+/** The microphone hears the reply itself (from the speakers), not the user. */
+function hearsEcho(s: Session): boolean {
+  const now = s.deps.clock.monotonic();
+  const score = echoScore([...s.voice.levels()], (at) => s.speaker.playedLevel(at), now);
+  return score >= ECHO_CORRELATION;
+}
+
+/** Clearly the user taking the turn: the reply stops. The companion's own echo does not count. */
+function confirmBargeIn(s: Session): void {
+  const { machine } = s.deps;
+  if (machine.state() !== 'barged_in') return;
+  if (hearsEcho(s)) return s.speaker.control('unduck');
+  machine.send({ type: 'BARGE_CONFIRMED' });
+}
+
 /** Speech begins: the user starts a turn, or speaks over the reply (duck, then confirm). */
 function onStarted(s: Session): void {
   const { machine, clock } = s.deps;
@@ -73,7 +89,7 @@ function onStarted(s: Session): void {
   clearConfirm(s);
   s.confirm = clock.setTimeout(() => {
     s.confirm = null;
-    if (machine.state() === 'barged_in') machine.send({ type: 'BARGE_CONFIRMED' });
+    confirmBargeIn(s);
   }, BARGE_IN_SPEECH_MS);
 }
 
@@ -88,7 +104,7 @@ function onEnded(s: Session, startMs: number, endMs: number): void {
   s.lastSpeechEnd = s.deps.clock.monotonic();
   if (machine.state() === 'barged_in') {
     clearConfirm(s);
-    if (endMs - startMs >= BARGE_IN_SPEECH_MS) machine.send({ type: 'BARGE_CONFIRMED' });
+    if (endMs - startMs >= BARGE_IN_SPEECH_MS) confirmBargeIn(s);
     return;
   }
   machine.send({ type: 'SPEECH_ENDED' });

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
 import { decodeSpeechFrame, type Envelope, type SpeechPiece } from '../bus/index.ts';
@@ -52,6 +53,15 @@ const int16 = (samples: Float32Array) => {
   samples.forEach((s, i) => out.writeInt16LE(Math.max(-32768, Math.min(32767, s * 32768)), i * 2));
   return out;
 };
+
+/** The microphone in real time: a 20 ms frame every 20 ms. */
+async function speakLive(host: Host, samples: Float32Array): Promise<void> {
+  const start = performance.now();
+  for (let i = 0, n = 0; i < samples.length; i += 320, n++) {
+    while (performance.now() < start + n * 20) await new Promise((r) => setTimeout(r, 2));
+    host.audio(int16(samples.slice(i, i + 320)));
+  }
+}
 
 /** The microphone: 20 ms frames, all at once (within the host's burst allowance). */
 function speak(host: Host, samples: Float32Array): void {
@@ -129,6 +139,34 @@ describe('a spoken conversation', () => {
     expect(REPLY.join('').startsWith(kept)).toBe(true);
     expect(kept.length).toBeLessThan(REPLY.join('').length / 2);
   });
+
+  it.skipIf(speechTools)(
+    'is not stopped by its own voice coming back through the microphone',
+    async () => {
+      const { host, pieces, events, conversationId } = await voiceHost();
+      const speaking = nextEvent(host, 'voice.speaking', (e) => e.payload.state === 'started');
+      const { turnId } = await host.bus.invoke('chat.send_message', {
+        conversationId,
+        text: 'tell me about the sea',
+      });
+      await speaking;
+      // The speakers' sound reaches the microphone: each piece, as it would be played.
+      for (let fed = 0; fed < 3; fed++) {
+        await expect.poll(() => pieces.length).toBeGreaterThan(fed);
+        await speakLive(
+          host,
+          Float32Array.from(pieces[fed].samples, (v) => (v / 32768) * 0.5),
+        );
+      }
+      const heard = named(events, 'voice.activity').length;
+      expect(heard).toBeGreaterThan(0); // the VAD did hear speech…
+      const controls = named(events, 'voice.playback_control').map((e) => e.payload.action);
+      expect(controls).not.toContain('stop'); // …and knew it for its own
+      expect(states(events)).not.toContain('repairing');
+      await host.bus.invoke('voice.stop_speaking', {});
+      void turnId;
+    },
+  );
 
   it.skipIf(speechTools)('stops speaking on Escape and cuts the reply', async () => {
     const { host, conversationId } = await voiceHost();

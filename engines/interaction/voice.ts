@@ -9,6 +9,7 @@ import {
   type EngineHealth,
   type VoiceStatus,
 } from '../bus/index.ts';
+import type { Level } from './echo.ts';
 import { SAMPLE_RATE, type SpawnSpeech, type VadConfig } from './speech/protocol.ts';
 import {
   createSpeech,
@@ -49,6 +50,8 @@ type Voice = {
   waiting: Float32Array[];
   /** Samples that may arrive now (a bucket that refills at 1.5× real time). */
   credit: { samples: number; at: number };
+  /** The microphone's loudness per 20 ms over the last seconds (monotonic ms), for echo checks. */
+  levels: Level[];
 };
 
 const STATE: Record<EngineHealth['state'], VoiceStatus['state']> = {
@@ -118,9 +121,23 @@ function samplesOf(v: Voice, frame: Uint8Array): Float32Array {
   return out;
 }
 
+/** Loudness per 20 ms of a frame that just arrived (its last 20 ms arrived now). */
+function keepLevels(v: Voice, samples: Float32Array): void {
+  const now = v.deps.clock.monotonic();
+  const chunks = Math.ceil(samples.length / 320);
+  for (let c = 0; c < chunks; c++) {
+    const part = samples.subarray(c * 320, (c + 1) * 320);
+    let sum = 0;
+    for (const s of part) sum += s * s;
+    v.levels.push({ at: now - (chunks - 1 - c) * 20, rms: Math.sqrt(sum / part.length) });
+  }
+  if (v.levels.length > 250) v.levels.splice(0, v.levels.length - 150);
+}
+
 function audio(v: Voice, frame: Uint8Array): void {
   if (!v.deps.speech) throw new AetherError('Unsupported', 'this host has no speech process');
   const samples = samplesOf(v, frame);
+  keepLevels(v, samples);
   void ensure(v).catch(() => {});
   if (v.status.state === 'ready') v.speech!.feed(samples);
   else if (v.status.state === 'starting' && v.waiting.length < 100) v.waiting.push(samples);
@@ -141,10 +158,12 @@ export function createVoice(deps: VoiceDeps) {
     },
     waiting: [],
     credit: { samples: BURST, at: deps.clock.monotonic() },
+    levels: [],
   };
   return {
     status: () => v.status,
     audio: (frame: Uint8Array) => audio(v, frame),
+    levels: (): readonly Level[] => v.levels,
     /** The running speech process (started if need be), or null when voice cannot run. */
     process: async (): Promise<SpeechProcess | null> =>
       ensure(v).then(

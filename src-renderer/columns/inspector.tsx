@@ -75,6 +75,33 @@ function Memories({ s }: { s: InspectorState }) {
   );
 }
 
+/** What the voice pipeline is doing: the VAD, the words heard, the time to the first audio. */
+function Voice() {
+  const { useVoice } = useStores();
+  const { status, pipeline, speaking, micOn, outputOn } = useVoice();
+  if (!micOn && !outputOn) return null;
+  return (
+    <div className="inspector-voice" data-testid="inspector-voice">
+      <h3 className="section">Voice</h3>
+      <dl className="facts">
+        <dt>Speech</dt>
+        <dd>{status ? `${status.state}${status.recogniser ? '' : ' · no recogniser'}` : '—'}</dd>
+        <dt>VAD</dt>
+        <dd data-testid="inspector-vad">{pipeline.vad}</dd>
+        <dt>Heard</dt>
+        <dd data-testid="inspector-heard">
+          {pipeline.heard ?? '—'}
+          {pipeline.decodeMs !== null && ` (${pipeline.decodeMs} ms)`}
+        </dd>
+        <dt>First audio</dt>
+        <dd data-testid="inspector-first-audio">{fmt(pipeline.firstAudioMs, 'ms')}</dd>
+        <dt>Saying</dt>
+        <dd>{speaking?.text ?? '—'}</dd>
+      </dl>
+    </div>
+  );
+}
+
 export function Inspector() {
   const { useInspector } = useStores();
   const s = useInspector();
@@ -88,6 +115,7 @@ export function Inspector() {
         </div>
       </div>
       <Facts s={s} />
+      <Voice />
       <Memories s={s} />
       {s.router?.error && (
         <p className="router-error" role="status">

@@ -107,6 +107,26 @@ describe('voice store', () => {
     expect(sent).toEqual(['WHAT IS IT']);
   });
 
+  it('keeps what the pipeline is doing for the inspector', () => {
+    const { client, voice } = setUp(async () => ({ stop() {} }));
+    client.emit('voice.activity', { kind: 'speech_started', atMs: 100 });
+    expect(voice.getState().pipeline.vad).toBe('speech');
+    client.emit('voice.activity', { kind: 'speech_ended', atMs: 900, startMs: 90, endMs: 600 });
+    client.emit('voice.transcript', { text: 'HELLO', final: true, atMs: 910, decodeMs: 7 });
+    client.emit('voice.speaking', {
+      turnId: 't1',
+      state: 'started',
+      heardMs: 0,
+      firstAudioMs: 850,
+    });
+    expect(voice.getState().pipeline).toEqual({
+      vad: 'quiet',
+      heard: 'HELLO',
+      decodeMs: 7,
+      firstAudioMs: 850,
+    });
+  });
+
   it('holds the microphone open only while the push-to-talk key is down', async () => {
     let open = 0;
     const { voice } = setUp(async () => {

@@ -19,12 +19,26 @@ export type VoiceState = {
   speaking: { turnId: string; text: string; heardMs: number } | null;
   /** What went wrong, in plain words, with what to do about it. */
   problem: string | null;
+  /** For the inspector: what the pipeline is doing and how fast it was. */
+  pipeline: Pipeline;
   toggle(): Promise<void>;
   holdToTalk(down: boolean): Promise<void>;
   toggleOutput(): Promise<void>;
   stopSpeaking(): Promise<void>;
   reload(): Promise<void>;
 };
+
+export type Pipeline = {
+  /** Whether the VAD hears speech now. */
+  vad: 'speech' | 'quiet';
+  /** The latest words recognised (partial or final) and how long decoding them took. */
+  heard: string | null;
+  decodeMs: number | null;
+  /** End of the user's speech to the first spoken piece of the reply. */
+  firstAudioMs: number | null;
+};
+
+const QUIET: Pipeline = { vad: 'quiet', heard: null, decodeMs: null, firstAudioMs: null };
 
 export type VoiceParts = {
   start?: (send: (frame: Uint8Array) => void, onLevel?: OnLevel) => Promise<Capture>;
@@ -130,6 +144,7 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
     (set, get) => ({
       status: null,
       transcript: null,
+      pipeline: QUIET,
       ...microphone(own, parts)(client, set, get),
       ...output(own, parts)(client, set, get),
       reload: async () => set({ status: await client.invoke('voice.get_status', {}) }),
@@ -140,8 +155,13 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
       client.on('turn.state_changed', (e) => {
         if (e.payload.state === 'listening') set({ problem: null });
       }),
+      client.on('voice.activity', ({ payload: a }) => {
+        const vad = a.kind === 'speech_started' ? 'speech' : 'quiet';
+        set({ pipeline: { ...get().pipeline, vad } });
+      }),
       client.on('voice.transcript', ({ payload: t }) => {
-        set({ transcript: t.final ? null : t.text });
+        const pipeline = { ...get().pipeline, heard: t.text, decodeMs: t.decodeMs };
+        set({ transcript: t.final ? null : t.text, pipeline });
         if (t.final && t.text && get().micOn) void parts.sendText(t.text);
       }),
       client.onSpeech((frame) => {
@@ -152,6 +172,8 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
         else own.playback?.duck(c.action === 'duck');
       }),
       client.on('voice.speaking', ({ payload: s }) => {
+        if (s.state === 'started' && s.firstAudioMs !== null)
+          set({ pipeline: { ...get().pipeline, firstAudioMs: s.firstAudioMs } });
         if (s.state !== 'started' && get().speaking?.turnId === s.turnId) set({ speaking: null });
       }),
       client.onAudioRefused((error) => set({ problem: `Voice input stopped: ${error.message}` })),
