@@ -52,6 +52,9 @@ export async function connect(port: number, token: string) {
       ws.send(frame);
       sent.push(performance.now());
     }
+    // Returns when the audio has played out: what comes next follows it, as it would live.
+    const end = start + Math.ceil(audio.length / 320) * 20;
+    while (performance.now() < end) await new Promise((r) => setTimeout(r, 1));
     return sent;
   }
   return { ws, events, pieces, invoke, next, speak, close: () => ws.close() };

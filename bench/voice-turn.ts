@@ -180,7 +180,6 @@ export async function bareSide(modelPath: string, pack: string) {
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   const say = await bareFlite();
   const persona = loadPersona(sourceResources.personasDir, 'default');
-  let run = 0;
   return async (audio: Float32Array): Promise<BareParts> => {
     const vadEndMs = bareEndpoint(audio);
     let t = performance.now();
@@ -190,7 +189,8 @@ export async function bareSide(modelPath: string, pack: string) {
     const text = recognizer.getResult(stream).text;
     const recogniseMs = performance.now() - t;
     t = performance.now();
-    const first = await firstClause(chat, `Conversation ${run++}. ${persona.systemPrompt}`, text);
+    // One conversation, as on the host: the system prompt stays in the model's cache.
+    const first = await firstClause(chat, persona.systemPrompt, text);
     const firstClauseMs = first - t;
     t = performance.now();
     say('Sure,');

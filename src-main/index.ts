@@ -1,6 +1,15 @@
 // Electron main: builds the host, opens one hardened window, binds IPC. Everything else is
 // the same host the headless mode runs.
-import { app, BrowserWindow, clipboard, ipcMain, safeStorage, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  globalShortcut,
+  ipcMain,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createHost, createLogger, type Host } from '../engines/host/index.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
+import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
 import { utilitySpeech, utilityWorker } from './utility-worker.ts';
 
@@ -125,6 +135,9 @@ app
     });
 
     window = createWindow();
+    const pushToTalk = registerPushToTalk(globalShortcut, () => window?.webContents ?? null);
+    if (!pushToTalk.ok) log.warn('shortcut.taken', { accelerator: PUSH_TO_TALK });
+    app.on('will-quit', () => pushToTalk.dispose());
     app.on('second-instance', () => {
       if (window) {
         if (window.isMinimized()) window.restore();

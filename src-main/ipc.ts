@@ -17,6 +17,8 @@ export const CHANNELS = {
   event: 'aether:event',
   audio: 'aether:audio',
   speech: 'aether:speech',
+  /** The desktop's global shortcuts (push-to-talk), pressed while Aether may be in the background. */
+  shortcut: 'aether:shortcut',
 } as const;
 
 /** The parts of Electron's WebFrameMain we look at; the main frame has no parent. */

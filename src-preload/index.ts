@@ -1,6 +1,7 @@
-// The preload exposes exactly four things: invoke a command, listen to events, send an audio
-// frame (16 kHz mono int16 bytes, checked in the main process like every other payload), and hear
-// the spoken replies (binary speech frames, engines/bus/speech-frame.ts).
+// The preload exposes exactly five things: invoke a command, listen to events, send an audio
+// frame (16 kHz mono int16 bytes, checked in the main process like every other payload), hear
+// the spoken replies (binary speech frames, engines/bus/speech-frame.ts), and hear the global
+// push-to-talk shortcut.
 // No Node, no Electron objects, and no raw ipcRenderer reach the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { BridgeMessage, InvokeResult } from '../engines/bus/index.ts';
@@ -23,6 +24,13 @@ const api = {
     ipcRenderer.on('aether:speech', relay);
     return () => {
       ipcRenderer.removeListener('aether:speech', relay);
+    };
+  },
+  onShortcut: (listener: (name: 'push-to-talk') => void): (() => void) => {
+    const relay = (_e: IpcRendererEvent, name: 'push-to-talk') => listener(name);
+    ipcRenderer.on('aether:shortcut', relay);
+    return () => {
+      ipcRenderer.removeListener('aether:shortcut', relay);
     };
   },
 };

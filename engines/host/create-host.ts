@@ -179,7 +179,7 @@ function createEngines(b: Base) {
 function speechOf({ options, resources }: Base) {
   if (options.spawnSpeech === null) return undefined;
   const spawn = options.spawnSpeech ?? forkSpeech(resources.speechWorkerEntry);
-  const packs = [
+  const packs = () => [
     ...installedPacks(join(options.dataDir, 'speech')),
     ...(options.speechPacks ?? []),
   ];

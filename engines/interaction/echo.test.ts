@@ -22,7 +22,7 @@ function speech(seed: number, n: number): number[] {
 
 const asPlayed = (curve: number[], start: number) => (at: number) => {
   const i = Math.floor((at - start) / 20);
-  return i >= 0 && i < curve.length ? curve[i] : 0;
+  return i >= 0 && i < curve.length ? curve[i] : null;
 };
 
 describe('echo of the companion through the microphone', () => {
@@ -69,6 +69,30 @@ describe('echo of the companion through the microphone', () => {
 
   it('is no echo when nothing was played', () => {
     const mic: Level[] = speech(2, 40).map((rms, i) => ({ at: i * 20, rms }));
-    expect(echoScore(mic, () => 0, 800)).toBe(0);
+    expect(echoScore(mic, () => null, 800)).toBe(0);
+  });
+
+  it('does not take the user for the echo when they start to speak as the reply starts', () => {
+    // Quiet, then both the reply and the user begin: two steps that line up by chance.
+    const said = speech(3, 40);
+    const user = speech(9, 15);
+    const mic: Level[] = [
+      ...Array.from({ length: 25 }, (_, i) => ({ at: 1000 + i * 20, rms: 0.002 })),
+      ...user.map((rms, i) => ({ at: 1500 + i * 20, rms })),
+    ];
+    const played = asPlayed(said, 1480);
+    expect(echoScore(mic, played, mic.at(-1)!.at)).toBeLessThan(ECHO_CORRELATION);
+  });
+
+  it('over 40 such starts, never calls the user an echo', () => {
+    const scores = Array.from({ length: 40 }, (_, k) => {
+      const user = speech(k + 500, 15);
+      const mic: Level[] = [
+        ...Array.from({ length: 25 }, (_, i) => ({ at: 1000 + i * 20, rms: 0.002 })),
+        ...user.map((rms, i) => ({ at: 1500 + i * 20, rms })),
+      ];
+      return echoScore(mic, asPlayed(speech(k + 1, 60), 1480), mic.at(-1)!.at);
+    });
+    expect(scores.filter((v) => v >= ECHO_CORRELATION)).toEqual([]);
   });
 });

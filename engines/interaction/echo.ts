@@ -11,10 +11,13 @@ const WINDOW_MS = 800;
 const MAX_LAG_MS = 400;
 const STEP_MS = 20;
 /**
- * Correlation of the two loudness curves above which the microphone is taken to hear the echo:
- * an echo scores ~0.99, a user speaking over the reply up to ~0.65 by chance (echo.test.ts).
+ * Correlation of the two loudness curves at or above which the microphone hears the echo. The
+ * reply coming back unchanged scores ~0.99; with only ~300 ms of the user's speech to compare, a
+ * user speaking over the reply scores up to ~0.95 by chance (echo.test.ts, bench:voice). So this
+ * catches the reply's own audio fed back (no echo canceller, a loopback), and leaves echo through
+ * the air to the browser's canceller (decision 0017).
  */
-export const ECHO_CORRELATION = 0.8;
+export const ECHO_CORRELATION = 0.97;
 
 function correlation(a: number[], b: number[]): number {
   const n = a.length;
@@ -32,19 +35,33 @@ function correlation(a: number[], b: number[]): number {
   return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
 }
 
+/** Fewer moments than this inside the reply's audio are too few to call it an echo. */
+const MIN_SAMPLES = 10;
+
 /**
- * The best correlation between the microphone's recent loudness and what was played (`played`
- * gives the played loudness at a time) over the lags tried; 0 when nothing was played.
+ * The best correlation between the microphone's recent loudness and what was played over the
+ * lags tried. `played` gives the played loudness at a time, or null outside the reply's audio:
+ * only moments inside it count, so the reply starting while the user starts to speak (two steps
+ * from quiet to sound) does not look like an echo. 0 when there is too little to compare.
  */
-export function echoScore(mic: Level[], played: (at: number) => number, now: number): number {
+export function echoScore(
+  mic: Level[],
+  played: (at: number) => number | null,
+  now: number,
+): number {
   const recent = mic.filter((l) => l.at > now - WINDOW_MS);
-  if (recent.length < 10) return 0;
-  const heard = recent.map((l) => l.rms);
   let best = 0;
   for (let lag = 0; lag <= MAX_LAG_MS; lag += STEP_MS) {
-    const said = recent.map((l) => played(l.at - lag));
-    if (said.every((v) => v === 0)) continue;
-    best = Math.max(best, correlation(heard, said));
+    const pairs = recent.flatMap((l) => {
+      const said = played(l.at - lag);
+      return said === null ? [] : [[l.rms, said] as const];
+    });
+    if (pairs.length < MIN_SAMPLES || pairs.every(([, said]) => said === 0)) continue;
+    const r = correlation(
+      pairs.map(([heard]) => heard),
+      pairs.map(([, said]) => said),
+    );
+    best = Math.max(best, r);
   }
   return best;
 }

@@ -39,8 +39,8 @@ type Said = {
   started: boolean;
   /** The pieces sent, in order, with their length: what truncation cuts from. */
   pieces: Array<{ text: string; ms: number }>;
-  /** Loudness of what was sent, per 20 ms from the start of the turn's audio (echo checks). */
-  loudness: number[];
+  /** When each chunk sent plays (monotonic ms, as the host expects) and its loudness per 20 ms. */
+  played: Array<{ at: number; envelope: number[] }>;
   seq: number;
   audioMs: number;
   generated: boolean;
@@ -70,7 +70,7 @@ function begin(s: Speaker, turnId: string): Said {
     inFlight: null,
     started: false,
     pieces: [],
-    loudness: [],
+    played: [],
     seq: 0,
     audioMs: 0,
     generated: false,
@@ -172,9 +172,10 @@ function onSaid(s: Speaker, heard: Extract<Heard, { type: 'spoken' | 'speak_done
   if (said.playStart === null) said.playStart = now;
   // Audio that arrives after the page ran dry starts playing when it arrives.
   else if (said.playStart + said.audioMs < now) said.playStart = now - said.audioMs;
-  // The piece's loudness at its place in the turn's audio (pieces follow each other).
-  said.loudness.length = Math.round(said.audioMs / 20);
-  said.loudness.push(...heard.envelope);
+  // Chunks play one after another; one that comes after the page ran dry plays on arrival.
+  const last = said.played.at(-1);
+  const lastEnd = last ? last.at + last.envelope.length * 20 : now;
+  said.played.push({ at: Math.max(now, lastEnd), envelope: heard.envelope });
   said.audioMs += durationMs;
   // A voice may say one piece in several chunks: they add up to the piece's length.
   if (said.inFlight.sent) said.pieces.at(-1)!.ms += durationMs;
@@ -232,11 +233,13 @@ export function createSpeaker(deps: SpeakerDeps) {
         deps.bus.emit('voice.playback_control', { turnId, action }, { source: 'interaction' });
     },
     speaking: () => s.said !== null,
-    /** How loud the reply being said is played at this (monotonic) time, 0 when silent. */
-    playedLevel(at: number): number {
+    /** How loud the reply being said is played at this (monotonic) time; null outside it. */
+    playedLevel(at: number): number | null {
       const said = s.said;
-      if (!said || said.playStart === null) return 0;
-      return said.loudness[Math.floor((at - said.playStart) / 20)] ?? 0;
+      if (!said || said.played.length === 0 || at < said.played[0].at) return null;
+      const chunk = said.played.findLast((p) => p.at <= at)!;
+      // Between chunks nothing plays: silence, which counts.
+      return chunk.envelope[Math.floor((at - chunk.at) / 20)] ?? 0;
     },
     stop: () => stop(s),
     /** The host is going: timers stop, nothing more is said or sent. */

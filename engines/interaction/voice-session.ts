@@ -58,6 +58,8 @@ type Session = {
   speech: SpeechProcess | null;
   lastSpeechEnd: number | null;
   confirm: TimerHandle | null;
+  /** Speech heard over the reply since it was ducked. */
+  voicedMs: number;
   listeners: Set<(frame: Uint8Array) => void>;
 };
 
@@ -75,22 +77,34 @@ function hearsEcho(s: Session): boolean {
 
 /** Clearly the user taking the turn: the reply stops. The companion's own echo does not count. */
 function confirmBargeIn(s: Session): void {
-  const { machine } = s.deps;
-  if (machine.state() !== 'barged_in') return;
-  if (hearsEcho(s)) return s.speaker.control('unduck');
-  machine.send({ type: 'BARGE_CONFIRMED' });
+  if (s.deps.machine.state() !== 'barged_in') return;
+  if (hearsEcho(s)) {
+    // Its own voice: that speech does not count towards the user's.
+    s.voicedMs = 0;
+    return s.speaker.control('unduck');
+  }
+  s.deps.machine.send({ type: 'BARGE_CONFIRMED' });
 }
 
-/** Speech begins: the user starts a turn, or speaks over the reply (duck, then confirm). */
+/**
+ * Speech begins: the user starts a turn, or speaks over the reply (duck, then confirm once the
+ * speech since the duck adds up to BARGE_IN_SPEECH_MS: "wait, … stop" counts as one).
+ */
 function onStarted(s: Session): void {
   const { machine, clock } = s.deps;
-  if (machine.state() !== 'speaking') return machine.send({ type: 'LISTEN_STARTED' });
-  machine.send({ type: 'USER_SPEECH' });
+  const state = machine.state();
+  if (state !== 'speaking' && state !== 'barged_in')
+    return machine.send({ type: 'LISTEN_STARTED' });
+  if (state === 'speaking') {
+    machine.send({ type: 'USER_SPEECH' });
+    s.voicedMs = 0;
+  }
   clearConfirm(s);
+  const wait = Math.max(0, BARGE_IN_SPEECH_MS - s.voicedMs);
   s.confirm = clock.setTimeout(() => {
     s.confirm = null;
     confirmBargeIn(s);
-  }, BARGE_IN_SPEECH_MS);
+  }, wait);
 }
 
 function nothingHeard(s: Session, message: string): void {
@@ -104,7 +118,8 @@ function onEnded(s: Session, startMs: number, endMs: number): void {
   s.lastSpeechEnd = s.deps.clock.monotonic();
   if (machine.state() === 'barged_in') {
     clearConfirm(s);
-    if (endMs - startMs >= BARGE_IN_SPEECH_MS) confirmBargeIn(s);
+    s.voicedMs += endMs - startMs;
+    if (s.voicedMs >= BARGE_IN_SPEECH_MS) confirmBargeIn(s);
     return;
   }
   machine.send({ type: 'SPEECH_ENDED' });
@@ -129,6 +144,15 @@ function listen(s: Session, disposables: DisposableSet): void {
     bus.on('router.token', (e) => s.speaker.onToken(e.payload.turnId, e.payload.text)),
   );
   disposables.add(bus.on('chat.turn_finished', (e) => s.speaker.onFinished(e.payload.turn)));
+  // A speech pack installed or removed in the Models tab is used without a restart.
+  disposables.add(
+    bus.on('models.changed', (e) => {
+      if (e.payload.reason !== 'installed' && e.payload.reason !== 'removed') return;
+      void s.voice.reload().then(async () => {
+        if (s.speech) s.speech = await s.voice.process();
+      });
+    }),
+  );
 }
 
 /** Stops speech and keeps only what was heard of the reply. */
@@ -163,7 +187,7 @@ function handlersOf(s: Session) {
 
 function sessionOf(deps: VoiceSessionDeps): Session {
   const { bus, clock, machine } = deps;
-  const s = { deps, speech: null, lastSpeechEnd: null, confirm: null } as Session;
+  const s = { deps, speech: null, lastSpeechEnd: null, confirm: null, voicedMs: 0 } as Session;
   s.listeners = new Set();
   s.voice = createVoice({ bus, clock, speech: deps.speech, onSaid: (h) => s.speaker.onSaid(h) });
   s.speaker = createSpeaker({

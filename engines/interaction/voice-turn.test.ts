@@ -25,6 +25,9 @@ const REPLY = [
   ' And the fifth closes the reply.',
 ];
 
+/** Three pieces, each a sentence (the first one a clause). */
+const ECHO_REPLY = ['Sure,', ' the sea is deep and wide.', ' It covers most of the Earth.'];
+
 const hosts: Host[] = [];
 afterEach(async () => {
   for (const h of hosts.splice(0)) await h.dispose();
@@ -61,6 +64,9 @@ async function speakLive(host: Host, samples: Float32Array): Promise<void> {
     while (performance.now() < start + n * 20) await new Promise((r) => setTimeout(r, 2));
     host.audio(int16(samples.slice(i, i + 320)));
   }
+  // Returns when the audio has played out, as a page's next piece starts then.
+  const end = start + Math.ceil(samples.length / 320) * 20;
+  while (performance.now() < end) await new Promise((r) => setTimeout(r, 1));
 }
 
 /** The microphone: 20 ms frames, all at once (within the host's burst allowance). */
@@ -143,16 +149,17 @@ describe('a spoken conversation', () => {
   it.skipIf(speechTools)(
     'is not stopped by its own voice coming back through the microphone',
     async () => {
-      const { host, pieces, events, conversationId } = await voiceHost();
+      const { host, pieces, events, conversationId } = await voiceHost(ECHO_REPLY);
       const speaking = nextEvent(host, 'voice.speaking', (e) => e.payload.state === 'started');
       const { turnId } = await host.bus.invoke('chat.send_message', {
         conversationId,
         text: 'tell me about the sea',
       });
       await speaking;
-      // The speakers' sound reaches the microphone: each piece, as it would be played.
-      for (let fed = 0; fed < 3; fed++) {
-        await expect.poll(() => pieces.length).toBeGreaterThan(fed);
+      // The speakers' sound reaches the microphone, all of the reply: each piece as soon as it
+      // arrives, or right after the one before it, as a page plays them.
+      for (let fed = 0; fed < ECHO_REPLY.length; fed++) {
+        while (pieces.length <= fed) await new Promise((r) => setTimeout(r, 1));
         await speakLive(
           host,
           Float32Array.from(pieces[fed].samples, (v) => (v / 32768) * 0.5),

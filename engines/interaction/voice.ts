@@ -22,8 +22,8 @@ export type SpeechSetup = {
   spawn: SpawnSpeech;
   vad: VadConfig & { sha256: string };
   fliteWasm: string;
-  /** Speech pack folders to load (installed packs and `--speech DIR`). */
-  packs?: string[];
+  /** Speech pack folders to load (installed packs and `--speech DIR`), read at each start. */
+  packs?: () => string[];
 };
 
 export type VoiceDeps = {
@@ -90,6 +90,7 @@ function ensure(v: Voice): Promise<void> {
   setStatus(v, { state: 'starting' });
   v.speech = createSpeech({
     ...speech,
+    packs: speech.packs?.() ?? [],
     clock: v.deps.clock,
     onHealth: (h) => setStatus(v, { state: STATE[h.state], detail: h.detail ?? null }),
     onHeard: (heard) => onHeard(v, heard),
@@ -171,6 +172,14 @@ export function createVoice(deps: VoiceDeps) {
         () => null,
       ),
     setSpeak: (speak: boolean) => setStatus(v, { speak }),
+    /** Packs were installed or removed: a running speech process starts again with them. */
+    async reload(): Promise<void> {
+      if (!v.speech) return;
+      v.speech.dispose();
+      v.speech = null;
+      v.ready = null;
+      await ensure(v).catch(() => {});
+    },
     dispose(): void {
       v.speech?.dispose();
       v.speech = null;

@@ -60,6 +60,7 @@ function createParts(deps: RouterDeps) {
     bus,
     db: deps.db,
     modelsDir: join(deps.dataDir, 'models'),
+    speechDir: join(deps.dataDir, 'speech'),
     catalog: deps.catalog,
     settings,
     now: clock.now,

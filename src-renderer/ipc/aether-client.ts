@@ -26,6 +26,8 @@ export type AetherClient = {
   onAudioRefused(fn: (error: ErrorInfo) => void): () => void;
   /** Each spoken piece of a reply: a binary speech frame (engines/bus/speech-frame.ts). */
   onSpeech(fn: (frame: Uint8Array) => void): () => void;
+  /** The desktop's global shortcuts (push-to-talk); never called in a browser tab. */
+  onShortcut(fn: (name: 'push-to-talk') => void): () => void;
   close(): void;
 };
 

@@ -8,6 +8,7 @@ import { bridgeClient, type AetherBridge } from './bridge-client.ts';
 function fakeBridge() {
   const bridge = {
     onSpeech: () => () => {},
+    onShortcut: () => () => {},
     afterSeq: [] as Array<number | undefined>,
     push: (_m: BridgeMessage) => {},
     invoke: () => Promise.resolve({ id: 1, ok: true as const, output: { state: 'idle' } }),

@@ -13,6 +13,7 @@ export type AetherBridge = {
   on(listener: (message: BridgeMessage) => void, afterSeq?: number): () => void;
   audio(frame: Uint8Array): void;
   onSpeech(listener: (frame: Uint8Array) => void): () => void;
+  onShortcut(listener: (name: 'push-to-talk') => void): () => void;
 };
 
 export function bridgeClient(bridge: AetherBridge): AetherClient {
@@ -39,6 +40,7 @@ export function bridgeClient(bridge: AetherBridge): AetherClient {
     sendAudio: (frame) => bridge.audio(frame),
     onAudioRefused: refused.add,
     onSpeech: (fn) => bridge.onSpeech(fn),
+    onShortcut: (fn) => bridge.onShortcut(fn),
     close: stop,
   };
 }

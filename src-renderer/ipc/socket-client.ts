@@ -140,6 +140,8 @@ export function socketClient(): AetherClient {
     onConnection: connection.add,
     onSpeech: binary.speech.add,
     onAudioRefused: binary.refused.add,
+    // A browser tab has no global shortcuts.
+    onShortcut: () => () => {},
     // Frames while the link is down are dropped: live audio has no use late.
     sendAudio: (frame) =>
       link.ws.readyState === WebSocket.OPEN && link.ws.send(frame as Uint8Array<ArrayBuffer>),

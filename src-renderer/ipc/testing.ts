@@ -28,6 +28,7 @@ export type TestClient = AetherClient & {
   /** A spoken piece, as the host would send it. */
   speak(frame: Uint8Array): void;
   refuseAudio(error: ErrorInfo): void;
+  press(name: 'push-to-talk'): void;
   resync(reason: ResyncReason): void;
   connection(state: ConnectionState): void;
   /** How many listeners an event has now. */
@@ -45,6 +46,7 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
   const frames: Uint8Array[] = [];
   const speech = emitter<Uint8Array>();
   const refused = emitter<ErrorInfo>();
+  const shortcuts = emitter<'push-to-talk'>();
   let seq = 0;
   return {
     calls,
@@ -67,6 +69,8 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
     onAudioRefused: refused.add,
     speak: speech.emit,
     refuseAudio: refused.emit,
+    onShortcut: shortcuts.add,
+    press: shortcuts.emit,
     close() {},
     emit(name, payload, turnId) {
       seq++;

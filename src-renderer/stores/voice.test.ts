@@ -127,6 +127,14 @@ describe('voice store', () => {
     });
   });
 
+  it('opens and closes the microphone from the global shortcut', async () => {
+    const { client, voice } = setUp(async () => ({ stop() {} }));
+    client.press('push-to-talk');
+    await expect.poll(() => voice.getState().micOn).toBe(true);
+    client.press('push-to-talk');
+    await expect.poll(() => voice.getState().micOn).toBe(false);
+  });
+
   it('holds the microphone open only while the push-to-talk key is down', async () => {
     let open = 0;
     const { voice } = setUp(async () => {

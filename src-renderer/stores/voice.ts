@@ -177,6 +177,8 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
         if (s.state !== 'started' && get().speaking?.turnId === s.turnId) set({ speaking: null });
       }),
       client.onAudioRefused((error) => set({ problem: `Voice input stopped: ${error.message}` })),
+      // The desktop's global shortcut: press to talk, press again to stop.
+      client.onShortcut(() => void get().toggle()),
     ],
   );
 }

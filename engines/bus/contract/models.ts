@@ -3,24 +3,39 @@ import { z } from 'zod';
 import { command } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 
+export const modelPurposes = ['chat', 'embedding', 'speech'] as const;
+
+/** One file of a speech pack: where it comes from and where it goes inside the pack's folder. */
+const packFileSchema = z.object({
+  path: z.string(),
+  url: z.string(),
+  sizeBytes: z.number(),
+  sha256: z.string().nullable(),
+});
+
 export const catalogEntrySchema = z.object({
   id: z.string(),
   name: z.string(),
-  purpose: z.enum(['chat', 'embedding']),
+  purpose: z.enum(modelPurposes),
+  /** The file to download (a speech pack: its first file; the gate is asked for this URL). */
   url: z.string(),
+  /** The file's name in the models folder (a speech pack: its folder under DATA/speech). */
   file: z.string(),
   sizeBytes: z.number(),
   sha256: z.string().nullable(),
   licence: z.string(),
   minRamGb: z.number(),
   recommended: z.boolean(),
+  /** A speech pack's files, and its pack.json without the checksums (written after download). */
+  files: z.array(packFileSchema).optional(),
+  pack: z.record(z.string(), z.unknown()).optional(),
 });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
 export const installedModelSchema = z.object({
   id: z.string(),
   name: z.string(),
-  purpose: z.enum(['chat', 'embedding']),
+  purpose: z.enum(modelPurposes),
   path: z.string(),
   sha256: z.string().nullable(),
   sizeBytes: z.number(),

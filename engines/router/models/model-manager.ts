@@ -13,6 +13,7 @@ import {
   type NewId,
 } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
+import { downloadPack } from './download-pack.ts';
 import { download, type Progress } from './download.ts';
 import { readGgufHeader } from './gguf-header.ts';
 
@@ -20,6 +21,8 @@ export type ModelManagerDeps = {
   bus: Bus;
   db: Db;
   modelsDir: string;
+  /** Where speech packs are installed, one folder each (L1 loads them from there). */
+  speechDir: string;
   catalog: CatalogEntry[];
   settings: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void };
   /** Wall-clock ms (installedAt). */
@@ -32,7 +35,7 @@ export type ModelManagerDeps = {
 type Row = {
   id: string;
   name: string;
-  purpose: 'chat' | 'embedding';
+  purpose: InstalledModel['purpose'];
   path: string;
   sha256: string | null;
   size_bytes: number;
@@ -139,7 +142,8 @@ export class ModelManager {
     if (!model) return false;
     this.d.db.prepare('DELETE FROM models WHERE id = ?').run(id);
     // Only files Aether downloaded are deleted; an imported model stays where the user keeps it.
-    if (model.source === 'catalog') later(() => rmSync(model.path, { force: true }));
+    if (model.source === 'catalog')
+      later(() => rmSync(model.path, { force: true, recursive: model.purpose === 'speech' }));
     if (this.d.settings.get<string>('router.default_model') === id) {
       this.d.settings.set('router.default_model', null);
       later(() => this.d.onDefaultChat(null));
@@ -178,20 +182,25 @@ export class ModelManager {
     entry: CatalogEntry,
     state: { abort: AbortController; progress: Progress },
   ): Promise<void> {
-    const dest = join(this.d.modelsDir, entry.file);
+    const speech = entry.purpose === 'speech';
+    const dest = join(speech ? this.d.speechDir : this.d.modelsDir, entry.file);
+    const onProgress = (p: Progress) => {
+      state.progress = p;
+      this.d.bus.emit('models.download_progress', { id: entry.id, ...p }, { source: 'router' });
+    };
+    const signal = state.abort.signal;
     try {
-      const { sha256, bytes } = await download({
-        url: entry.url,
-        dest,
-        expectedSha256: entry.sha256,
-        expectedBytes: entry.sizeBytes,
-        signal: state.abort.signal,
-        onProgress: (p) => {
-          state.progress = p;
-          this.d.bus.emit('models.download_progress', { id: entry.id, ...p }, { source: 'router' });
-        },
-      });
-      await readGgufHeader(dest);
+      const { sha256, bytes } = speech
+        ? { sha256: null, ...(await downloadPack({ entry, dir: dest, signal, onProgress })) }
+        : await download({
+            url: entry.url,
+            dest,
+            expectedSha256: entry.sha256,
+            expectedBytes: entry.sizeBytes,
+            signal,
+            onProgress,
+          });
+      if (!speech) await readGgufHeader(dest);
       this.register({
         id: entry.id,
         name: entry.name,

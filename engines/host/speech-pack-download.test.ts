@@ -1,0 +1,85 @@
+// A speech pack from the catalog, downloaded from a real HTTP server on 127.0.0.1 through the
+// policy gate like a model: its files land in DATA/speech/<pack>, its pack.json gets each file's
+// SHA-256, the Models tab lists it, and the running speech process picks it up without a
+// restart (the voice status says a recogniser is there). Removing it takes the folder away.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Approval, CatalogEntry } from '../bus/index.ts';
+import { createHost, type Host } from './index.ts';
+import { nextEvent } from './testing.ts';
+import { testPack } from '../interaction/speech/speech.fixture.ts';
+import { startModelServer, type ModelServer } from '../router/models/model-server.fixture.ts';
+
+const made = testPack('hello there');
+const FILES = ['stt/model.onnx', 'stt/tokens.txt'];
+let server: ModelServer;
+const hosts: Host[] = [];
+
+beforeAll(async () => {
+  server = await startModelServer(Object.fromEntries(FILES.map((f) => [`/${f}`, join(made, f)])));
+});
+afterAll(() => server.close());
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
+
+function entry(): CatalogEntry {
+  const files = FILES.map((path) => ({
+    path,
+    url: `${server.base}/${path}`,
+    sizeBytes: readFileSync(join(made, path)).length,
+    sha256: null,
+  }));
+  return {
+    id: 'speech-test',
+    name: 'Speech recogniser: test',
+    purpose: 'speech',
+    url: files[0].url,
+    file: 'speech-test',
+    sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
+    sha256: null,
+    licence: 'MIT',
+    minRamGb: 1,
+    recommended: true,
+    files,
+    pack: {
+      format: 1,
+      name: 'Test recogniser',
+      recogniser: { kind: 'zipformer-ctc', model: FILES[0], tokens: FILES[1] },
+      voices: [],
+    },
+  };
+}
+
+describe('speech packs in the Models tab', () => {
+  it('downloads a pack through the gate and the voice uses it at once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aether-speech-dl-'));
+    const host = createHost({ mode: 'headless', dataDir, threads: 1, modelCatalog: [entry()] });
+    hosts.push(host);
+    host.bus.on('policy.approval_pending', (e) => {
+      const a: Approval = e.payload.approval;
+      void host.bus.invoke('policy.respond_approval', {
+        ticketId: a.ticketId,
+        requestHash: a.requestHash,
+        answer: 'allow',
+      });
+    });
+    expect((await host.bus.invoke('voice.set_output', { speak: true })).recogniser).toBe(false);
+    const finished = nextEvent(host, 'models.download_finished');
+    const recognises = nextEvent(host, 'voice.status_changed', (e) => e.payload.recogniser);
+    await host.bus.invoke('models.download', { catalogId: 'speech-test' });
+    expect((await finished).payload).toMatchObject({ ok: true });
+    const folder = join(dataDir, 'speech', 'speech-test');
+    const manifest = JSON.parse(readFileSync(join(folder, 'pack.json'), 'utf8'));
+    expect(Object.keys(manifest.sha256)).toEqual(FILES);
+    await recognises;
+    const list = await host.bus.invoke('models.list', {});
+    expect(list.installed).toMatchObject([{ id: 'speech-test', purpose: 'speech' }]);
+    expect(await host.bus.invoke('models.remove', { id: 'speech-test' })).toEqual({
+      removed: true,
+    });
+    await expect.poll(() => existsSync(folder)).toBe(false);
+  });
+});
