@@ -10,6 +10,7 @@ export const SLOW = [
   'engines/host/host.test.ts',
   'engines/host/transports/openai-api.test.ts',
   'engines/interaction/voice-turn.test.ts',
+  'engines/interaction/preload.test.ts',
   'engines/memory/background.test.ts',
   'engines/memory/vectors.test.ts',
   'engines/persona/persona-engine.test.ts',

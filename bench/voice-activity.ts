@@ -27,13 +27,15 @@ const SENTENCES = [
 
 type Heard = { onsetMs: number; endMs: number; overheadMs?: number };
 
-function bare(audio: Float32Array): Heard {
-  type Vad = {
-    acceptWaveform(s: Float32Array): void;
-    isDetected(): boolean;
-    isEmpty(): boolean;
-    pop(): void;
-  };
+type Vad = {
+  acceptWaveform(s: Float32Array): void;
+  isDetected(): boolean;
+  isEmpty(): boolean;
+  pop(): void;
+};
+
+/** sherpa-onnx's Silero VAD, called bare, with the settings Aether ships. */
+export function bareVad(): Vad {
   const { Vad } = createRequire(import.meta.url)('sherpa-onnx-node') as {
     Vad: new (c: unknown, n: number) => Vad;
   };
@@ -45,7 +47,11 @@ function bare(audio: Float32Array): Heard {
     minSpeechDuration: minSpeechMs / 1000,
     windowSize: 512,
   };
-  const vad = new Vad({ sileroVad: silero, sampleRate: 16000, numThreads: 1, debug: false }, 60);
+  return new Vad({ sileroVad: silero, sampleRate: 16000, numThreads: 1, debug: false }, 60);
+}
+
+function bare(audio: Float32Array): Heard {
+  const vad = bareVad();
   const heard = { onsetMs: NaN, endMs: NaN };
   for (let at = 0; at + 512 <= audio.length; at += 512) {
     vad.acceptWaveform(audio.subarray(at, at + 512));

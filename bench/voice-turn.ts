@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WASI } from 'node:wasi';
-import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
+import { getLlama, LlamaChat, LlamaLogLevel, type ChatHistoryItem } from 'node-llama-cpp';
 import type { Envelope } from '../engines/bus/index.ts';
 import { createHost, silentLogger, sourceResources, startServer } from '../engines/host/index.ts';
-import { BUNDLED_VAD } from '../engines/interaction/index.ts';
 import { energySpan, testPack } from '../engines/interaction/speech/speech.fixture.ts';
 import { loadPersona } from '../engines/persona/index.ts';
+import { bareVad } from './voice-activity.ts';
 import { connect, type VoiceClient } from './voice-client.ts';
 
 export const HEARD = 'tell me about the sea';
@@ -136,19 +136,7 @@ type BareParts = { vadEndMs: number; recogniseMs: number; firstClauseMs: number;
 
 /** The VAD's endpoint on the audio clock (ms after the loud part ends), called bare. */
 function bareEndpoint(audio: Float32Array): number {
-  type Vad = { acceptWaveform(s: Float32Array): void; isEmpty(): boolean; pop(): void };
-  const { Vad } = createRequire(import.meta.url)('sherpa-onnx-node') as {
-    Vad: new (c: unknown, n: number) => Vad;
-  };
-  const { threshold, minSilenceMs, minSpeechMs } = BUNDLED_VAD;
-  const silero = {
-    model: sourceResources.vadModel,
-    threshold,
-    minSilenceDuration: minSilenceMs / 1000,
-    minSpeechDuration: minSpeechMs / 1000,
-    windowSize: 512,
-  };
-  const vad = new Vad({ sileroVad: silero, sampleRate: 16000, numThreads: 1, debug: false }, 60);
+  const vad = bareVad();
   for (let at = 0; at + 512 <= audio.length; at += 512) {
     vad.acceptWaveform(audio.subarray(at, at + 512));
     if (!vad.isEmpty()) return ((at + 512) * 1000) / 16000 - energySpan(audio).offMs;
@@ -180,6 +168,7 @@ export async function bareSide(modelPath: string, pack: string) {
   const chat = new LlamaChat({ contextSequence: context.getSequence() });
   const say = await bareFlite();
   const persona = loadPersona(sourceResources.personasDir, 'default');
+  const earlier: Said = [];
   return async (audio: Float32Array): Promise<BareParts> => {
     const vadEndMs = bareEndpoint(audio);
     let t = performance.now();
@@ -189,8 +178,8 @@ export async function bareSide(modelPath: string, pack: string) {
     const text = recognizer.getResult(stream).text;
     const recogniseMs = performance.now() - t;
     t = performance.now();
-    // One conversation, as on the host: the system prompt stays in the model's cache.
-    const first = await firstClause(chat, persona.systemPrompt, text);
+    // One conversation, as on the host: what was said before stays in the model's cache.
+    const first = await firstClause(chat, persona.systemPrompt, earlier, text);
     const firstClauseMs = first - t;
     t = performance.now();
     say('Sure,');
@@ -198,30 +187,38 @@ export async function bareSide(modelPath: string, pack: string) {
   };
 }
 
-/** When the reply's first clause is out (where the host says its first piece). */
-async function firstClause(chat: LlamaChat, system: string, user: string): Promise<number> {
+type Said = Array<{ user: string; reply: string }>;
+
+/**
+ * When the reply's first clause is out (where the host says its first piece), in a conversation
+ * that grows as the host's does: each earlier question with the clause that was heard.
+ */
+async function firstClause(chat: LlamaChat, system: string, earlier: Said, user: string) {
   let first = 0;
   let text = '';
   const abort = new AbortController();
+  const history: ChatHistoryItem[] = [
+    { type: 'system', text: system },
+    ...earlier.flatMap((t): ChatHistoryItem[] => [
+      { type: 'user', text: t.user },
+      { type: 'model', response: [t.reply] },
+    ]),
+    { type: 'user', text: user },
+    { type: 'model', response: [] },
+  ];
   await chat
-    .generateResponse(
-      [
-        { type: 'system', text: system },
-        { type: 'user', text: user },
-        { type: 'model', response: [] },
-      ],
-      {
-        maxTokens: 16,
-        temperature: 0,
-        signal: abort.signal,
-        onTextChunk: (chunk) => {
-          text += chunk;
-          if (!/[,;:.!?]\s*$/.test(text) && text.split(/\s+/).length < 7) return;
-          first ||= performance.now();
-          abort.abort();
-        },
+    .generateResponse(history, {
+      maxTokens: 16,
+      temperature: 0,
+      signal: abort.signal,
+      onTextChunk: (chunk) => {
+        text += chunk;
+        if (!/[,;:.!?]\s*$/.test(text) && text.split(/\s+/).length < 7) return;
+        first ||= performance.now();
+        abort.abort();
       },
-    )
+    })
     .catch(() => {});
+  earlier.push({ user, reply: text.trim() });
   return first || performance.now();
 }

@@ -4,13 +4,15 @@
 // - turns: end of the user's speech → first spoken piece at the page, p50/p95 over N utterances,
 //   each stage's share, with (a) the tiny scripted model and (b) a Qwen2.5-0.5B-shaped one, and the
 //   same pieces called bare (VAD endpoint + recogniser + model to its first clause + flite);
-// - bargeIn: speech onset → duck and → hard stop; echo: the reply fed back into the microphone.
+// - bargeIn: speech onset → duck and → hard stop; echo: the reply fed back into the microphone;
+// - text turns: send → first token with the words read ahead while typing, against without.
 import { parseArgs } from 'node:util';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { spoken, testPack } from '../engines/interaction/speech/speech.fixture.ts';
 import { round, summary } from './stats.ts';
 import { activityBench } from './voice-activity.ts';
 import { bargeIn, echo } from './voice-barge.ts';
+import { preloadBench } from './voice-preload.ts';
 import { bareSide, HEARD, spokenTurn, voiceHost, type TurnTiming } from './voice-turn.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
@@ -78,6 +80,18 @@ async function barge(modelPath: string) {
   };
 }
 
+async function withHost<T>(
+  model: string,
+  fn: (h: Awaited<ReturnType<typeof voiceHost>>) => Promise<T>,
+) {
+  const h = await voiceHost(model);
+  try {
+    return await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
 const tiny = cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY });
 const qwen = cachedModel({ preset: 'qwen2.5-0.5b', type: 'q4_0', script: REPLY });
 const report = {
@@ -89,13 +103,14 @@ const report = {
     qwen05bShaped: { aether: await turns(qwen), bareSum: await bare(qwen) },
   },
   bargeIn: await barge(tiny),
-  preloadedTextTurns: 'not measured: prompt preloading is not built yet',
+  textTurnsQwen05bShaped: await withHost(qwen, (h) => preloadBench(h, runs)),
   targets: {
     qwenEndOfSpeechToFirstAudio: 'p50 <= 1200 ms, p95 <= 2000 ms',
     overheadOverBare: '<= 10 %',
     onsetToDuck: '<= 100 ms',
     onsetToStop: '<= 600 ms',
     falseBargeInsOnEcho: '0 of 20',
+    readAheadShareOfPlainP50: '<= 0.4',
   },
 };
 const over = (t: typeof report.turns.tinyScripted) =>

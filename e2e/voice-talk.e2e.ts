@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { speechTools, testPack } from '../engines/interaction/speech/speech.fixture.ts';
-import { launch, openWorkspace, shot } from './support/browser.ts';
+import { launchWithMicrophone, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 const REPLY = [
@@ -59,11 +59,7 @@ beforeAll(async () => {
     model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }),
     speech: [testPack('what is the weather like')],
   });
-  browser = await launch([
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}%noloop`,
-  ]);
+  browser = await launchWithMicrophone(wav);
   page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { speechTools } from '../engines/interaction/speech/speech.fixture.ts';
-import { launch, openWorkspace, shot } from './support/browser.ts';
+import { launchWithMicrophone, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 let host: HostProcess;
@@ -24,11 +24,7 @@ beforeAll(async () => {
   execFileSync('flite', ['-t', 'hello there, how are you today', '-o', raw]);
   execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', wav, 'pad', '1', '2']);
   host = await startHost({ dataDir: join(top, 'data') });
-  browser = await launch([
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    `--use-file-for-fake-audio-capture=${wav}%noloop`,
-  ]);
+  browser = await launchWithMicrophone(wav);
   page = await openWorkspace(browser, host.url);
 });
 afterAll(async () => {

@@ -25,6 +25,14 @@ export async function launch(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
+/** Chromium whose microphone plays `wav` once (`%noloop`), with the permission granted. */
+export const launchWithMicrophone = (wav: string): Promise<Browser> =>
+  launch([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}%noloop`,
+  ]);
+
 /** A page on the workspace at `url`, once it has loaded its state (the turn state shows). */
 export async function openWorkspace(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

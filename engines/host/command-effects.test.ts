@@ -109,6 +109,8 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'router.set_remote': { baseUrl: 'http://127.0.0.1:9/v1', model: 'walk', enabled: false },
   'turn.get_state': {},
   'voice.get_status': {},
+  'chat.preload': (f) => ({ conversationId: f.conversationId, text: 'what about' }),
+  'router.preload': { messages: [{ role: 'user', text: 'what about' }] },
   'voice.playback': { turnId: 'none', heardMs: 0, ended: true },
   'voice.set_output': { speak: false },
   'voice.stop_speaking': {},

@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Approval, CatalogEntry } from '../bus/index.ts';
+import type { CatalogEntry } from '../bus/index.ts';
 import { createHost, type Host } from './index.ts';
-import { nextEvent } from './testing.ts';
+import { approveEverything, nextEvent } from './testing.ts';
 import { testPack } from '../interaction/speech/speech.fixture.ts';
 import { startModelServer, type ModelServer } from '../router/models/model-server.fixture.ts';
 
@@ -58,14 +58,7 @@ describe('speech packs in the Models tab', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aether-speech-dl-'));
     const host = createHost({ mode: 'headless', dataDir, threads: 1, modelCatalog: [entry()] });
     hosts.push(host);
-    host.bus.on('policy.approval_pending', (e) => {
-      const a: Approval = e.payload.approval;
-      void host.bus.invoke('policy.respond_approval', {
-        ticketId: a.ticketId,
-        requestHash: a.requestHash,
-        answer: 'allow',
-      });
-    });
+    approveEverything(host);
     expect((await host.bus.invoke('voice.set_output', { speak: true })).recogniser).toBe(false);
     const finished = nextEvent(host, 'models.download_finished');
     const recognises = nextEvent(host, 'voice.status_changed', (e) => e.payload.recogniser);

@@ -21,6 +21,17 @@ export function nextEvent<K extends EventName>(
   });
 }
 
+/** The user allows every approval the host asks for (tests of what comes after the gate). */
+export function approveEverything(host: Host): void {
+  host.bus.on('policy.approval_pending', ({ payload: { approval } }) => {
+    void host.bus.invoke('policy.respond_approval', {
+      ticketId: approval.ticketId,
+      requestHash: approval.requestHash,
+      answer: 'allow',
+    });
+  });
+}
+
 /** Sends a message as the user would and waits for its turn to finish. */
 export async function say(host: Host, conversationId: string, text: string) {
   const done = nextEvent(host, 'chat.turn_finished');

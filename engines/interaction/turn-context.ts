@@ -24,8 +24,16 @@ export function remember(r: Runner, turn: Turn, changeId: string | undefined): v
     });
 }
 
-/** What memory offers for this turn, by a deadline: an empty result is never made up. */
-async function recall(r: Runner, turn: Turn, changeId: string | undefined): Promise<ChatMessage[]> {
+/**
+ * What memory offers for this turn, by a deadline: an empty result is never made up. `shown`:
+ * the turn is real (not a preload), so the inspector hears what was used.
+ */
+async function recall(
+  r: Runner,
+  turn: Pick<Turn, 'id' | 'userText'>,
+  changeId: string | undefined,
+  shown = true,
+): Promise<ChatMessage[]> {
   const { bus } = r.deps;
   try {
     const { hits } = await bus.invoke(
@@ -33,6 +41,7 @@ async function recall(r: Runner, turn: Turn, changeId: string | undefined): Prom
       { text: turn.userText, deadlineMs: 150, budgetTokens: 400 },
       { changeId },
     );
+    if (!shown) return recallMessages(hits);
     const items = hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy }));
     bus.emit(
       'chat.memory_used',
@@ -47,7 +56,7 @@ async function recall(r: Runner, turn: Turn, changeId: string | undefined): Prom
 
 function promptFor(
   r: Runner,
-  turn: Turn,
+  turn: Pick<Turn, 'id' | 'conversationId' | 'userText'>,
   systemPrompt: string,
   memory: ChatMessage[],
 ): ChatMessage[] {
@@ -72,6 +81,20 @@ function promptFor(
     ...history,
     { role: 'user', text: turn.userText },
   ];
+}
+
+/**
+ * The prompt the words so far would get (persona, memory, earlier turns), read by the local model
+ * ahead of the turn, so its reply starts sooner when the words are sent.
+ */
+export async function preload(r: Runner, conversationId: string, text: string): Promise<boolean> {
+  const { bus } = r.deps;
+  const persona = await bus.invoke('persona.get_active', {});
+  const turn = { id: '', conversationId, userText: text };
+  const memory = await recall(r, turn, undefined, false);
+  const messages = promptFor(r, turn, persona.systemPrompt, memory);
+  return (await bus.invoke('router.preload', { messages }).catch(() => ({ preloaded: false })))
+    .preloaded;
 }
 
 export async function generate(r: Runner, turn: Turn, changeId: string | undefined) {

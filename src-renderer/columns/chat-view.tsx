@@ -115,8 +115,13 @@ type ComposerProps = {
 function useDraft(input: ComposerProps['input'], busy: boolean) {
   const { useChat, useConversations, usePolicy } = useStores();
   const send = useChat((s) => s.send);
+  const preload = useChat((s) => s.preload);
   const { activeId, create } = useConversations();
-  const [text, setText] = useState('');
+  const [text, setDraft] = useState('');
+  const setText = (value: string) => {
+    setDraft(value);
+    if (activeId) preload(activeId, value);
+  };
   const submit = async () => {
     const message = text.trim();
     if (!message || busy) return;

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 // The chat store against a test client: no socket, no host; events arrive when the test says.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Turn } from '../../engines/bus/index.ts';
 import { createTestClient } from '../ipc/testing.ts';
 import { createChatStore } from './chat.ts';
@@ -84,6 +84,31 @@ describe('chat store', () => {
     const { chat } = setUp();
     expect(await chat.getState().send('c1', 'hi')).toBe(false);
     expect(chat.getState().sendError).toMatch(/no test answer for chat.send_message/);
+  });
+
+  it('reads the words ahead once typing pauses, and not for a word or two letters', () => {
+    vi.useFakeTimers();
+    try {
+      const client = createTestClient({ 'chat.preload': () => ({ preloaded: true }) });
+      const chat = createChatStore(client);
+      chat.getState().preload('c1', 'wh');
+      vi.advanceTimersByTime(1000);
+      expect(client.count('chat.preload')).toBe(0);
+      for (const text of ['what', 'what is', 'what is the']) chat.getState().preload('c1', text);
+      vi.advanceTimersByTime(299);
+      expect(client.count('chat.preload')).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(client.calls).toEqual([
+        { command: 'chat.preload', input: { conversationId: 'c1', text: 'what is the' } },
+      ]);
+      // The box emptied (the message was sent): what was waiting is dropped.
+      chat.getState().preload('c1', 'and then');
+      chat.getState().preload('c1', '');
+      vi.advanceTimersByTime(1000);
+      expect(client.count('chat.preload')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops hearing events once unbound', () => {

@@ -14,6 +14,8 @@ export type ChatState = {
   load(conversationId: string | null): Promise<void>;
   reload(): Promise<void>;
   send(conversationId: string, text: string): Promise<boolean>;
+  /** The words so far (typed or spoken): the host's model reads them ahead, once typing pauses. */
+  preload(conversationId: string, text: string): void;
   stop(): Promise<void>;
   turnStarted(turn: Turn): void;
   turnFinished(turn: Turn): void;
@@ -93,11 +95,30 @@ const streaming: Slice<
   },
 });
 
+/** Typing paused this long: the words so far are worth reading ahead. */
+const PRELOAD_PAUSE_MS = 300;
+
+function preloader(client: AetherClient): Pick<ChatState, 'preload'> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    preload(conversationId, text) {
+      if (timer) clearTimeout(timer);
+      if (text.trim().length < 3) return;
+      timer = setTimeout(() => {
+        timer = null;
+        // Only a shortcut: when it cannot be done, the turn simply reads it all then.
+        client.invoke('chat.preload', { conversationId, text }).catch(() => {});
+      }, PRELOAD_PAUSE_MS);
+    },
+  };
+}
+
 export function createChatStore(client: AetherClient) {
   return boundStore<ChatState>(
     (set, get) => ({
       ...conversation(client, set, get),
       ...streaming(client, set, get),
+      ...preloader(client),
     }),
     (get) => [
       client.on('chat.turn_started', (e) => get().turnStarted(e.payload.turn)),

@@ -19,6 +19,10 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
       useConversations.getState().activeId ?? (await useConversations.getState().create()).id;
     return useChat.getState().send(id, text);
   };
+  const preloadText = (text: string) => {
+    const id = useConversations.getState().activeId;
+    if (id) useChat.getState().preload(id, text);
+  };
   return {
     useChat,
     useConversations,
@@ -27,7 +31,7 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
     useModels: createModelsStore(client),
     usePersona: createPersonaStore(client),
     usePolicy: createPolicyStore(client),
-    useVoice: createVoiceStore(client, { sendText, ...voice }),
+    useVoice: createVoiceStore(client, { sendText, preloadText, ...voice }),
   };
 }
 

@@ -81,6 +81,12 @@ export const chatCommands = {
     z.object({ turnId: id }),
     { conversation: true },
   ),
+  /** The words being typed or spoken so far: the model reads them ahead of the turn. */
+  'chat.preload': command(
+    z.object({ conversationId: id, text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
+    z.object({ preloaded: z.boolean() }),
+    { reads: true },
+  ),
   'chat.cancel_turn': command(
     z.object({ turnId: id.optional() }),
     z.object({ cancelled: z.boolean() }),

@@ -116,6 +116,15 @@ export const routerCommands = {
     z.object({ model: z.string(), dims: z.number().int(), vectors: z.array(z.array(z.number())) }),
     { reads: true },
   ),
+  /**
+   * Evaluates a prompt in the local model without generating, so the reply to it (or to the
+   * same words completed) starts sooner; superseded by the next preload or any generation.
+   */
+  'router.preload': internalCommand(
+    z.object({ messages: z.array(chatMessageSchema).min(1).max(200) }),
+    z.object({ preloaded: z.boolean() }),
+    { reads: true },
+  ),
   'router.cancel': internalCommand(z.object({ turnId }), z.object({ cancelled: z.boolean() }), {
     conversation: true,
   }),

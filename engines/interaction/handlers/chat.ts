@@ -98,7 +98,7 @@ function turnHandlers(
   p: Parts,
 ): Pick<
   HandlersFor<'chat'> & HandlersFor<'turn'>,
-  'chat.send_message' | 'chat.cancel_turn' | 'turn.get_state'
+  'chat.send_message' | 'chat.cancel_turn' | 'turn.get_state' | 'chat.preload'
 > {
   const { bus, conversations, runner, machine } = p;
   const { changed, requireConversation } = helpers(p);
@@ -144,6 +144,12 @@ function turnHandlers(
       return { cancelled: true };
     },
     'turn.get_state': () => ({ state: machine.state(), turnId: machine.turnId() }),
+    // Only between turns: a preload must never slow the reply being generated.
+    'chat.preload': async (input) => {
+      const conversation = requireConversation(input.conversationId);
+      if (machine.busy() || parseSlash(input.text)) return { preloaded: false };
+      return { preloaded: await runner.preload(conversation.id, input.text) };
+    },
   };
 }
 

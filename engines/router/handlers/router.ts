@@ -20,6 +20,7 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
       const vectors = await local.embedderFor(model).embed(input.texts);
       return { model: model.name, dims: vectors[0]?.length ?? 0, vectors };
     },
+    'router.preload': (input) => ({ preloaded: local.main()?.preload(input.messages) ?? false }),
     'router.cancel': (input) => ({
       cancelled: remote.cancel(input.turnId) || (local.main()?.cancel(input.turnId) ?? false),
     }),

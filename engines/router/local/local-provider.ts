@@ -101,6 +101,13 @@ export class LocalProvider {
     });
   }
 
+  /** Reads a prompt ahead (a loaded, idle model only); false when it cannot now. */
+  preload(messages: ChatMessage[]): boolean {
+    if (!this.worker || this.pending.size > 0) return false;
+    this.worker.send({ type: 'preload', messages });
+    return true;
+  }
+
   /** Embedding vectors for texts (an embedding model's provider only). */
   async embed(texts: string[]): Promise<number[][]> {
     await this.load();

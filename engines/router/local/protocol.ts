@@ -25,6 +25,8 @@ export const toWorker = z.discriminatedUnion('type', [
     jsonSchema: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
+  /** Evaluate these messages into the KV cache, generating nothing worth keeping. */
+  z.object({ type: z.literal('preload'), messages: z.array(chatMessageSchema) }),
   z.object({
     type: z.literal('embed'),
     id: z.string(),

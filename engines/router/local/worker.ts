@@ -147,6 +147,26 @@ async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<voi
   }
 }
 
+/** The preload running or waiting: any newer preload or generation stops it. */
+let preloading: AbortController | null = null;
+
+/** Evaluates the prompt (one token is generated and dropped), so the turn finds it cached. */
+function preload(messages: Extract<ToWorker, { type: 'preload' }>['messages']): void {
+  preloading?.abort();
+  const abort = new AbortController();
+  preloading = abort;
+  queue = queue.then(async () => {
+    if (abort.signal.aborted || !chat) return;
+    await chat
+      .generateResponse(toHistory(messages), {
+        maxTokens: 1,
+        signal: abort.signal,
+        stopOnAbortSignal: true,
+      })
+      .catch(() => {});
+  });
+}
+
 function onMessage(raw: unknown): void {
   const parsed = toWorker.safeParse(raw);
   if (!parsed.success) return;
@@ -155,7 +175,10 @@ function onMessage(raw: unknown): void {
     queue = queue.then(() => load(message));
   } else if (message.type === 'embed') {
     queue = queue.then(() => embed(message));
+  } else if (message.type === 'preload') {
+    preload(message.messages);
   } else if (message.type === 'generate') {
+    preloading?.abort(); // the turn itself comes first
     running.set(message.id, new AbortController());
     queue = queue.then(() => generate(message)).finally(() => running.delete(message.id));
   } else {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
-import type { Approval, CatalogEntry } from '../../bus/index.ts';
+import type { CatalogEntry } from '../../bus/index.ts';
 import { createHost, type Host } from '../../host/index.ts';
-import { nextEvent } from '../../host/testing.ts';
+import { approveEverything, nextEvent } from '../../host/testing.ts';
 import { startModelServer, type ModelServer } from './model-server.fixture.ts';
 
 const SCRIPT = ['Downloaded', ' and', ' ready.'];
@@ -53,14 +53,7 @@ function start(catalog: CatalogEntry[]) {
   });
   hosts.push(host);
   // The user approves every download request in these tests.
-  host.bus.on('policy.approval_pending', (e) => {
-    const a: Approval = e.payload.approval;
-    void host.bus.invoke('policy.respond_approval', {
-      ticketId: a.ticketId,
-      requestHash: a.requestHash,
-      answer: 'allow',
-    });
-  });
+  approveEverything(host);
   return host;
 }
 

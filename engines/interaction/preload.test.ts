@@ -1,0 +1,64 @@
+// Reading ahead: the words typed so far are evaluated by the real local model (a scripted GGUF,
+// real node-llama-cpp in its process) before they are sent; the turn that follows still gives
+// exactly the right reply, a preload while a reply streams is refused, and one for a conversation
+// that does not exist is a typed error.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cachedModel } from '../../scripts/gguf/cache.ts';
+import { createHost, type Host } from '../host/index.ts';
+import { nextEvent, say } from '../host/testing.ts';
+
+const SCRIPT = ['Read', ' ahead,', ' then', ' answered.'];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
+
+async function ready() {
+  const host = createHost({
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-preload-')),
+    modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT }),
+    threads: 1,
+  });
+  hosts.push(host);
+  await expect
+    .poll(async () => (await host.bus.invoke('router.get_status', {})).state, { timeout: 20_000 })
+    .toBe('ready');
+  const { id } = await host.bus.invoke('chat.create_conversation', {});
+  return { host, conversationId: id };
+}
+
+describe('reading the words ahead', () => {
+  it('reads the words so far, and the turn after still answers exactly', async () => {
+    const { host, conversationId } = await ready();
+    const first = await say(host, conversationId, 'tell me a story about the sea');
+    expect(first.assistantText).toBe(SCRIPT.join(''));
+    expect(
+      await host.bus.invoke('chat.preload', { conversationId, text: 'and what about' }),
+    ).toEqual({ preloaded: true });
+    const turn = await say(host, conversationId, 'and what about the mountains');
+    expect(turn.assistantText).toBe(SCRIPT.join(''));
+  });
+
+  it('does not read ahead while a reply is being written', async () => {
+    const { host, conversationId } = await ready();
+    const started = nextEvent(host, 'router.first_token');
+    const done = nextEvent(host, 'chat.turn_finished');
+    await host.bus.invoke('chat.send_message', { conversationId, text: 'tell me about the sea' });
+    await started;
+    expect(await host.bus.invoke('chat.preload', { conversationId, text: 'next' })).toEqual({
+      preloaded: false,
+    });
+    expect((await done).payload.turn.assistantText).toBe(SCRIPT.join(''));
+  });
+
+  it('says plainly when the conversation does not exist', async () => {
+    const { host } = await ready();
+    await expect(
+      host.bus.invoke('chat.preload', { conversationId: 'nope', text: 'hello there' }),
+    ).rejects.toMatchObject({ code: 'NotFound' });
+  });
+});
