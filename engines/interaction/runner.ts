@@ -1,5 +1,5 @@
 // The turn runner's dependencies and state, shared by its parts.
-import type { Bus, Clock, ErrorInfo, NewId } from '../bus/index.ts';
+import type { Bus, Clock, ErrorInfo, MemoryHit, NewId } from '../bus/index.ts';
 import type { ConversationStore } from '../storage/index.ts';
 import type { SlashAction } from './slash.ts';
 
@@ -27,4 +27,6 @@ export type Runner = {
   actions: Map<string, SlashAction>;
   /** Replies interrupted while spoken: what was heard, which is what the turn keeps. */
   cuts: Map<string, string>;
+  /** Per conversation, the words last read ahead and what memory offered for them. */
+  preloaded: Map<string, { text: string; hits: MemoryHit[]; at: number }>;
 };

@@ -24,34 +24,41 @@ export function remember(r: Runner, turn: Turn, changeId: string | undefined): v
     });
 }
 
-/**
- * What memory offers for this turn, by a deadline: an empty result is never made up. `shown`:
- * the turn is real (not a preload), so the inspector hears what was used.
- */
-async function recall(
-  r: Runner,
-  turn: Pick<Turn, 'id' | 'userText'>,
-  changeId: string | undefined,
-  shown = true,
-): Promise<ChatMessage[]> {
-  const { bus } = r.deps;
+type Hits = Parameters<typeof recallMessages>[0];
+
+/** What memory offers for these words, by a deadline: an empty result is never made up. */
+async function memoryFor(r: Runner, text: string, changeId: string | undefined): Promise<Hits> {
   try {
-    const { hits } = await bus.invoke(
-      'memory.context',
-      { text: turn.userText, deadlineMs: 150, budgetTokens: 400 },
-      { changeId },
-    );
-    if (!shown) return recallMessages(hits);
-    const items = hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy }));
-    bus.emit(
-      'chat.memory_used',
-      { turnId: turn.id, items },
-      { source: 'interaction', changeId, turnId: turn.id },
-    );
-    return recallMessages(hits);
+    const context = { text, deadlineMs: 150, budgetTokens: 400 };
+    return (await r.deps.bus.invoke('memory.context', context, { changeId })).hits;
   } catch {
     return []; // no memory engine or it failed: answer without it rather than not at all
   }
+}
+
+/** How long what a preload recalled may stand in for the turn's own recall. */
+const PRELOAD_FRESH_MS = 60_000;
+
+/**
+ * What memory offers for this turn. When the words were read ahead and the turn's words go on
+ * from them, the memory recalled then is used again: the prompt is then the one already in the
+ * model's cache (a new recall would put other memories in front of the words).
+ */
+async function recall(r: Runner, turn: Turn, changeId: string | undefined) {
+  const ahead = r.preloaded.get(turn.conversationId);
+  r.preloaded.delete(turn.conversationId);
+  const fresh = ahead && r.deps.clock.monotonic() - ahead.at < PRELOAD_FRESH_MS;
+  const hits =
+    fresh && turn.userText.startsWith(ahead.text)
+      ? ahead.hits
+      : await memoryFor(r, turn.userText, changeId);
+  const items = hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy }));
+  r.deps.bus.emit(
+    'chat.memory_used',
+    { turnId: turn.id, items },
+    { source: 'interaction', changeId, turnId: turn.id },
+  );
+  return recallMessages(hits);
 }
 
 function promptFor(
@@ -75,10 +82,13 @@ function promptFor(
     { role: 'user', text: t.userText },
     { role: 'assistant', text: t.assistantText },
   ]);
+  // Memory goes after the earlier turns, just before the words it was recalled for: what comes
+  // before it (persona, conversation) stays the same from turn to turn, so the model finds it
+  // in its cache and only reads the memory and the new words.
   return [
     { role: 'system', text: systemPrompt },
-    ...memory,
     ...history,
+    ...memory,
     { role: 'user', text: turn.userText },
   ];
 }
@@ -91,10 +101,12 @@ export async function preload(r: Runner, conversationId: string, text: string): 
   const { bus } = r.deps;
   const persona = await bus.invoke('persona.get_active', {});
   const turn = { id: '', conversationId, userText: text };
-  const memory = await recall(r, turn, undefined, false);
-  const messages = promptFor(r, turn, persona.systemPrompt, memory);
-  return (await bus.invoke('router.preload', { messages }).catch(() => ({ preloaded: false })))
-    .preloaded;
+  const hits = await memoryFor(r, text, undefined);
+  r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
+  const messages = promptFor(r, turn, persona.systemPrompt, recallMessages(hits));
+  // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
+  const ahead = bus.invoke('router.preload', { messages, agent: true });
+  return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
 }
 
 export async function generate(r: Runner, turn: Turn, changeId: string | undefined) {

@@ -202,6 +202,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     cancelled: new Set(),
     actions: new Map(),
     cuts: new Map(),
+    preloaded: new Map(),
   };
   return {
     changeOf: r.changeOf,

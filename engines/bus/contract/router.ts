@@ -121,7 +121,11 @@ export const routerCommands = {
    * same words completed) starts sooner; superseded by the next preload or any generation.
    */
   'router.preload': internalCommand(
-    z.object({ messages: z.array(chatMessageSchema).min(1).max(200) }),
+    z.object({
+      messages: z.array(chatMessageSchema).min(1).max(200),
+      /** For an agent turn: its tool instructions go in, as router.generate puts them. */
+      agent: z.boolean().default(false),
+    }),
     z.object({ preloaded: z.boolean() }),
     { reads: true },
   ),

@@ -33,7 +33,8 @@ export type AgentContext = {
 
 const MAX_RESULT = 4000;
 
-function withInstructions(messages: ChatMessage[]): ChatMessage[] {
+/** The messages as the agent sends them: its tool instructions after the system prompt. */
+export function withInstructions(messages: ChatMessage[]): ChatMessage[] {
   const doc = toolInstructions(AGENT_TOOLS);
   const [first, ...rest] = messages;
   return first?.role === 'system'

@@ -1,6 +1,7 @@
 // L4's commands: generate (agent loop, API tools, background), embed, cancel, status,
 // and the remote server's settings (a router.configure action).
 import { AetherError, type HandlersFor } from '../../bus/index.ts';
+import { withInstructions } from '../agent/agent-loop.ts';
 import type { ModelManager } from '../models/model-manager.ts';
 import { generateHandler, type GenerateParts } from './generate.ts';
 
@@ -20,7 +21,10 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
       const vectors = await local.embedderFor(model).embed(input.texts);
       return { model: model.name, dims: vectors[0]?.length ?? 0, vectors };
     },
-    'router.preload': (input) => ({ preloaded: local.main()?.preload(input.messages) ?? false }),
+    'router.preload': (input) => {
+      const messages = input.agent ? withInstructions(input.messages) : input.messages;
+      return { preloaded: local.main()?.preload(messages) ?? false };
+    },
     'router.cancel': (input) => ({
       cancelled: remote.cancel(input.turnId) || (local.main()?.cancel(input.turnId) ?? false),
     }),
