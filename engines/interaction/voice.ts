@@ -52,6 +52,8 @@ type Voice = {
   credit: { samples: number; at: number };
   /** The microphone's loudness per 20 ms over the last seconds (monotonic ms), for echo checks. */
   levels: Level[];
+  /** The pack folders the running process was started with. */
+  packs: string[];
 };
 
 const STATE: Record<EngineHealth['state'], VoiceStatus['state']> = {
@@ -88,9 +90,10 @@ function ensure(v: Voice): Promise<void> {
   if (!speech) return Promise.reject(new AetherError('Unsupported', 'no speech process'));
   if (v.ready) return v.ready;
   setStatus(v, { state: 'starting' });
+  v.packs = speech.packs?.() ?? [];
   v.speech = createSpeech({
     ...speech,
-    packs: speech.packs?.() ?? [],
+    packs: v.packs,
     clock: v.deps.clock,
     onHealth: (h) => setStatus(v, { state: STATE[h.state], detail: h.detail ?? null }),
     onHeard: (heard) => onHeard(v, heard),
@@ -160,6 +163,7 @@ export function createVoice(deps: VoiceDeps) {
     waiting: [],
     credit: { samples: BURST, at: deps.clock.monotonic() },
     levels: [],
+    packs: [],
   };
   return {
     status: () => v.status,
@@ -174,7 +178,8 @@ export function createVoice(deps: VoiceDeps) {
     setSpeak: (speak: boolean) => setStatus(v, { speak }),
     /** Packs were installed or removed: a running speech process starts again with them. */
     async reload(): Promise<void> {
-      if (!v.speech) return;
+      const packs = deps.speech?.packs?.() ?? [];
+      if (!v.speech || packs.join('\n') === v.packs.join('\n')) return;
       v.speech.dispose();
       v.speech = null;
       v.ready = null;
