@@ -171,11 +171,13 @@ describe('voice store', () => {
     });
     await voice.getState().toggleOutput();
     await voice.getState().toggle();
-    level(0.3); // nothing playing: nothing to duck
+    level(0.3, 20); // nothing playing: nothing to duck
     client.speak(piece('A long reply.'));
-    level(0.001);
-    level(0.3);
-    level(0.3);
+    level(0.001, 40);
+    level(0.3, 60);
+    level(0.3, 80);
     expect(player.log.filter((l) => l === 'duck')).toHaveLength(1);
+    const [mark] = performance.getEntriesByName('aether:duck') as PerformanceMark[];
+    expect(mark.detail).toEqual({ audioMs: 60 });
   });
 });

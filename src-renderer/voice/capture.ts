@@ -1,8 +1,11 @@
 // The microphone: 16 kHz mono with the browser's echo cancelling, noise suppression and gain
 // control on, cut into 20 ms frames on the audio thread and sent as 16-bit samples.
 export type Capture = { stop(): void };
-/** Hears the loudness (RMS) of each 20 ms frame: the energy gate that ducks a reply at once. */
-export type OnLevel = (rms: number) => void;
+/**
+ * Hears the loudness (RMS) of each 20 ms frame, and where it ends on the microphone's clock (ms
+ * since capture began): the energy gate that ducks a reply at once.
+ */
+export type OnLevel = (rms: number, atMs: number) => void;
 
 export function rmsOf(samples: Float32Array): number {
   let sum = 0;
@@ -36,8 +39,9 @@ export async function startCapture(
   await context.audioWorklet.addModule('capture-worklet.js');
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, 'aether-capture');
+  let frames = 0;
   node.port.onmessage = (e: MessageEvent<Float32Array>) => {
-    onLevel?.(rmsOf(e.data));
+    onLevel?.(rmsOf(e.data), ++frames * 20);
     send(toInt16(e.data));
   };
   source.connect(node);

@@ -1,0 +1,107 @@
+// The page's side of barge-in for bench:voice, in Debian's Chromium with the fake microphone: a
+// spoken question, the reply spoken by the page's player, then the user speaking over it. How
+// long after the onset of that speech (on the microphone's clock) the page ducked the reply —
+// its energy gate reads every 20 ms frame, before the host's VAD has heard anything.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { cachedModel } from '../scripts/gguf/cache.ts';
+import { energySpan, readWav, testPack } from '../engines/interaction/speech/speech.fixture.ts';
+import { summary } from './stats.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const root = join(import.meta.dirname, '..');
+
+/** Silence, the question, quiet while the reply plays, then speech over it; where that begins. */
+function microphone(dir: string): { wav: string; overOnsetMs: number } {
+  const say = (words: string, name: string) => {
+    const raw = join(dir, `${name}-raw.wav`);
+    const out = join(dir, `${name}.wav`);
+    execFileSync('flite', ['-t', words, '-o', raw]);
+    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out]);
+    return out;
+  };
+  const question = join(dir, 'question-padded.wav');
+  execFileSync('sox', [say('what is the weather like', 'q'), question, 'pad', '1', '5']);
+  const over = say('wait, stop, that is enough', 'over');
+  const wav = join(dir, 'mic.wav');
+  execFileSync('sox', [question, over, wav, 'pad', '0', '2']);
+  const offset = (readWav(question).length * 1000) / 16000;
+  return { wav, overOnsetMs: offset + energySpan(readWav(over)).onMs };
+}
+
+function serve(
+  model: string,
+  pack: string,
+  dataDir: string,
+): Promise<{ url: string; stop(): void }> {
+  const cli = join(root, 'engines', 'host', 'cli.ts');
+  const args = [cli, '--port', '0', '--data-dir', dataDir, '--model', model, '--speech', pack];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /Aether is running at (\S+)/.exec(out);
+      if (m) resolve({ url: m[1], stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
+
+/** A reply long enough to still be playing when the user speaks over it. */
+const LONG_REPLY = [
+  'Sure,',
+  ' the sea is deep and wide.',
+  ' It covers most of the Earth and holds most of its water.',
+  ' Waves move across it all day and all night, pushed by the wind.',
+  ' Far below, there are mountains, valleys and creatures that glow in the dark.',
+];
+
+export async function pageDuckBench(runs: number) {
+  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+  const model = cachedModel({ preset: 'tiny', type: 'q8_0', script: LONG_REPLY });
+  execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.ts')], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'aether-bench-page-'));
+  const { wav, overOnsetMs } = microphone(dir);
+  const latencies: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const host = await serve(model, testPack('what is the weather like'), join(dir, `data-${i}`));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}%noloop`,
+        '--no-sandbox',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(host.url);
+      await page.getByTestId('voice-output-toggle').click();
+      await page.getByTestId('voice-toggle').click();
+      await page.waitForFunction(
+        () => performance.getEntriesByName('aether:duck').length > 0,
+        null,
+        {
+          timeout: 20_000,
+        },
+      );
+      const ducks = await page.evaluate(() =>
+        performance
+          .getEntriesByName('aether:duck')
+          .map((m) => (m as unknown as { detail: { audioMs: number } }).detail.audioMs),
+      );
+      const duck = ducks.find((ms) => ms >= overOnsetMs - 100);
+      if (duck !== undefined) latencies.push(duck - overOnsetMs);
+    } catch {
+      // this run counts as missed
+    } finally {
+      await browser.close();
+      host.stop();
+    }
+  }
+  return { onsetToPageDuckMs: summary(latencies), missed: runs - latencies.length };
+}
