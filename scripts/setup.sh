@@ -15,7 +15,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v flite >/dev/null || missing+=(flite)
 command -v sox >/dev/null || missing+=(sox)
-ls -d /usr/lib/*/espeak-ng-data /usr/share/espeak-ng-data >/dev/null 2>&1 || missing+=(espeak-ng-data)
+[ -n "$(ls -d /usr/lib/*/espeak-ng-data /usr/share/espeak-ng-data 2>/dev/null)" ] || missing+=(espeak-ng-data)
 command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx pocketsphinx-en-us)
 if [ "${1:-}" = "--tests" ] && [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
