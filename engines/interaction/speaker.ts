@@ -40,11 +40,10 @@ type Said = {
   /** The pieces sent, in order, with their length: what truncation cuts from. */
   pieces: Array<{ text: string; ms: number }>;
   /** When each chunk sent plays (monotonic ms, as the host expects) and its loudness per 20 ms. */
-  played: Array<{ at: number; envelope: number[] }>;
+  played: Array<{ at: number; ms: number; envelope: number[] }>;
   seq: number;
   audioMs: number;
   generated: boolean;
-  playStart: number | null;
   reported: number | null;
   choice: Promise<VoiceChoice | null>;
   timer: TimerHandle | null;
@@ -74,7 +73,6 @@ function begin(s: Speaker, turnId: string): Said {
     seq: 0,
     audioMs: 0,
     generated: false,
-    playStart: null,
     reported: null,
     choice: s.deps.choice(),
     timer: null,
@@ -85,8 +83,8 @@ function begin(s: Speaker, turnId: string): Said {
 
 function heardMs(s: Speaker, said: Said): number {
   if (said.reported !== null) return Math.min(said.reported, said.audioMs);
-  if (said.playStart === null) return 0;
-  return Math.max(0, Math.min(said.audioMs, s.deps.clock.monotonic() - said.playStart));
+  const now = s.deps.clock.monotonic();
+  return said.played.reduce((ms, p) => ms + Math.max(0, Math.min(p.ms, now - p.at)), 0);
 }
 
 function emitSpeaking(s: Speaker, said: Said, state: 'started' | 'finished' | 'stopped'): void {
@@ -111,7 +109,8 @@ function finish(s: Speaker, said: Said): void {
 function maybeFinish(s: Speaker, said: Said): void {
   if (!said.generated || said.queue.length > 0 || said.inFlight) return;
   if (said.timer) s.deps.clock.clearTimeout(said.timer);
-  const playedTo = (said.playStart ?? s.deps.clock.monotonic()) + said.audioMs;
+  const last = said.played.at(-1);
+  const playedTo = last ? last.at + last.ms : s.deps.clock.monotonic();
   const wait = Math.max(0, playedTo - s.deps.clock.monotonic()) + END_SLACK_MS;
   said.timer = s.deps.clock.setTimeout(() => finish(s, said), wait, { background: true });
 }
@@ -168,14 +167,11 @@ function onSaid(s: Speaker, heard: Extract<Heard, { type: 'spoken' | 'speak_done
   const text = said.inFlight.text;
   const header = { turnId: said.turnId, seq: said.seq, sampleRate, startMs: said.audioMs };
   s.deps.out(encodeSpeechFrame({ ...header, durationMs, envelope, text }, heard.samples));
-  const now = s.deps.clock.monotonic();
-  if (said.playStart === null) said.playStart = now;
-  // Audio that arrives after the page ran dry starts playing when it arrives.
-  else if (said.playStart + said.audioMs < now) said.playStart = now - said.audioMs;
   // Chunks play one after another; one that comes after the page ran dry plays on arrival.
+  const now = s.deps.clock.monotonic();
   const last = said.played.at(-1);
-  const lastEnd = last ? last.at + last.envelope.length * 20 : now;
-  said.played.push({ at: Math.max(now, lastEnd), envelope: heard.envelope });
+  const at = Math.max(now, last ? last.at + last.ms : now);
+  said.played.push({ at, ms: durationMs, envelope });
   said.audioMs += durationMs;
   // A voice may say one piece in several chunks: they add up to the piece's length.
   if (said.inFlight.sent) said.pieces.at(-1)!.ms += durationMs;
@@ -232,7 +228,6 @@ export function createSpeaker(deps: SpeakerDeps) {
       if (turnId)
         deps.bus.emit('voice.playback_control', { turnId, action }, { source: 'interaction' });
     },
-    speaking: () => s.said !== null,
     /** How loud the reply being said is played at this (monotonic) time; null outside it. */
     playedLevel(at: number): number | null {
       const said = s.said;
@@ -250,5 +245,3 @@ export function createSpeaker(deps: SpeakerDeps) {
     },
   };
 }
-
-export type SpeakerIO = ReturnType<typeof createSpeaker>;

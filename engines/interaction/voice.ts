@@ -10,6 +10,7 @@ import {
   type VoiceStatus,
 } from '../bus/index.ts';
 import type { Level } from './echo.ts';
+import { envelopeOf } from './speech/envelope.ts';
 import { SAMPLE_RATE, type SpawnSpeech, type VadConfig } from './speech/protocol.ts';
 import {
   createSpeech,
@@ -128,13 +129,8 @@ function samplesOf(v: Voice, frame: Uint8Array): Float32Array {
 /** Loudness per 20 ms of a frame that just arrived (its last 20 ms arrived now). */
 function keepLevels(v: Voice, samples: Float32Array): void {
   const now = v.deps.clock.monotonic();
-  const chunks = Math.ceil(samples.length / 320);
-  for (let c = 0; c < chunks; c++) {
-    const part = samples.subarray(c * 320, (c + 1) * 320);
-    let sum = 0;
-    for (const s of part) sum += s * s;
-    v.levels.push({ at: now - (chunks - 1 - c) * 20, rms: Math.sqrt(sum / part.length) });
-  }
+  const levels = envelopeOf(samples, SAMPLE_RATE);
+  levels.forEach((rms, c) => v.levels.push({ at: now - (levels.length - 1 - c) * 20, rms }));
   if (v.levels.length > 250) v.levels.splice(0, v.levels.length - 150);
 }
 
@@ -191,5 +187,3 @@ export function createVoice(deps: VoiceDeps) {
     },
   };
 }
-
-export type VoiceIO = ReturnType<typeof createVoice>;

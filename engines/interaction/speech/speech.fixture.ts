@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEBIAN_ESPEAK_DATA, makeSpeechPack } from '../../../scripts/speech/make-pack.ts';
+import { decodeWav } from './flite.ts';
 
 const has = (tool: string) => {
   try {
@@ -83,17 +84,7 @@ export function wordErrorRate(reference: string, heard: string): number {
 }
 
 /** 16-bit PCM WAV → float samples (the data chunk, wherever it is). */
-export function readWav(file: string): Float32Array {
-  const b = readFileSync(file);
-  let at = 12;
-  while (at + 8 <= b.length && b.toString('ascii', at, at + 4) !== 'data')
-    at += 8 + b.readUInt32LE(at + 4);
-  const start = at + 8;
-  const n = Math.floor((b.length - start) / 2);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = b.readInt16LE(start + i * 2) / 32768;
-  return out;
-}
+export const readWav = (file: string): Float32Array => decodeWav(readFileSync(file)).samples;
 
 /** The words spoken, with `before` and `after` seconds of silence around them. */
 export function spoken(words: string, before = 1, after = 1.2): Float32Array {

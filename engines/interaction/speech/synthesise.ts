@@ -2,6 +2,7 @@
 // voice (sherpa OfflineTts, kept warm: creating one costs ~0.7 s). Each piece goes out with its
 // loudness per 20 ms (for L3's visemes); a cancelled piece stops at sherpa's next callback.
 import { createRequire } from 'node:module';
+import { envelopeOf } from './envelope.ts';
 import { createFlite, type Flite } from './flite.ts';
 import type { PackVoiceConfig, VoiceChoice } from './protocol.ts';
 
@@ -18,19 +19,6 @@ type Tts = {
 export type Piece = { samples: Float32Array; sampleRate: number; envelope: number[] };
 
 const nativeRequire = createRequire(import.meta.url);
-
-/** RMS per 20 ms, rounded to 3 places. */
-export function envelopeOf(samples: Float32Array, sampleRate: number): number[] {
-  const step = Math.round(sampleRate / 50);
-  const out: number[] = [];
-  for (let at = 0; at < samples.length; at += step) {
-    let sum = 0;
-    const end = Math.min(samples.length, at + step);
-    for (let i = at; i < end; i++) sum += samples[i] * samples[i];
-    out.push(Math.round(Math.sqrt(sum / (end - at)) * 1000) / 1000);
-  }
-  return out;
-}
 
 function packVoice(config: PackVoiceConfig): Tts {
   const { OfflineTts } = nativeRequire('sherpa-onnx-node') as {
