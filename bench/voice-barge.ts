@@ -5,7 +5,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Envelope } from '../engines/bus/index.ts';
 import { energySpan } from '../engines/interaction/speech/speech.fixture.ts';
-import type { VoiceClient } from './voice-client.ts';
 import { HEARD, type voiceHost } from './voice-turn.ts';
 
 type Host = Awaited<ReturnType<typeof voiceHost>>;
@@ -26,15 +25,6 @@ async function replyPlaying(h: Host, text: string) {
   return { turnId, from, started };
 }
 
-const settle = async (client: VoiceClient) => {
-  await client.invoke('voice.stop_speaking', {});
-  for (;;) {
-    const { state } = (await client.invoke('turn.get_state', {})) as { state: string };
-    if (state === 'idle' || state === 'error') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 /** Speech over the reply: onset → duck, onset → stop; null when the reply never played. */
 export async function bargeIn(h: Host, over: Float32Array) {
   const { client } = h;
@@ -43,7 +33,7 @@ export async function bargeIn(h: Host, over: Float32Array) {
   const frames = await client.speak(over);
   const duck = await client.next('voice.playback_control', from, (e) => action(e) === 'duck');
   const stop = await client.next('voice.playback_control', from, (e) => action(e) === 'stop');
-  await settle(client);
+  await client.idle();
   const onset = frames[Math.floor(energySpan(over).onMs / 20)];
   return {
     duckMs: duck ? duck.at - onset : NaN,
@@ -69,6 +59,6 @@ export async function echo(h: Host): Promise<boolean | null> {
   const stopped = client.events
     .slice(from)
     .some((e) => e.value.name === 'voice.playback_control' && action(e.value) === 'stop');
-  await settle(client);
+  await client.idle();
   return stopped;
 }

@@ -57,7 +57,16 @@ export async function connect(port: number, token: string) {
     while (performance.now() < end) await new Promise((r) => setTimeout(r, 1));
     return sent;
   }
-  return { ws, events, pieces, invoke, next, speak, close: () => ws.close() };
+  /** Stops whatever is being said and waits for the turn to end. */
+  async function idle(): Promise<void> {
+    await invoke('voice.stop_speaking', {});
+    for (;;) {
+      const { state } = (await invoke('turn.get_state', {})) as { state: string };
+      if (state === 'idle' || state === 'error') return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  return { ws, events, pieces, invoke, next, speak, idle, close: () => ws.close() };
 }
 
 export type VoiceClient = Awaited<ReturnType<typeof connect>>;

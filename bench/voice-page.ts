@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { cachedModel } from '../scripts/gguf/cache.ts';
-import { energySpan, readWav, testPack } from '../engines/interaction/speech/speech.fixture.ts';
+import {
+  energySpan,
+  microphoneWav,
+  spoken,
+  testPack,
+} from '../engines/interaction/speech/speech.fixture.ts';
 import { summary } from './stats.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,20 +21,10 @@ const root = join(import.meta.dirname, '..');
 
 /** Silence, the question, quiet while the reply plays, then speech over it; where that begins. */
 function microphone(dir: string): { wav: string; overOnsetMs: number } {
-  const say = (words: string, name: string) => {
-    const raw = join(dir, `${name}-raw.wav`);
-    const out = join(dir, `${name}.wav`);
-    execFileSync('flite', ['-t', words, '-o', raw]);
-    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out]);
-    return out;
-  };
-  const question = join(dir, 'question-padded.wav');
-  execFileSync('sox', [say('what is the weather like', 'q'), question, 'pad', '1', '5']);
-  const over = say('wait, stop, that is enough', 'over');
   const wav = join(dir, 'mic.wav');
-  execFileSync('sox', [question, over, wav, 'pad', '0', '2']);
-  const offset = (readWav(question).length * 1000) / 16000;
-  return { wav, overOnsetMs: offset + energySpan(readWav(over)).onMs };
+  const over = spoken('wait, stop, that is enough', 0, 2);
+  const [, overAt] = microphoneWav(wav, [spoken('what is the weather like', 1, 5), over]);
+  return { wav, overOnsetMs: overAt + energySpan(over).onMs };
 }
 
 function serve(

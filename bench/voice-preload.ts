@@ -9,15 +9,6 @@ import type { voiceHost } from './voice-turn.ts';
 type Host = Awaited<ReturnType<typeof voiceHost>>;
 const TOPICS = ['the sea', 'the moon', 'rainbows', 'volcanoes', 'old trees', 'bees', 'rivers'];
 
-async function idle(h: Host): Promise<void> {
-  await h.client.invoke('voice.stop_speaking', {});
-  for (;;) {
-    const { state } = (await h.client.invoke('turn.get_state', {})) as { state: string };
-    if (state === 'idle' || state === 'error') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function firstToken(h: Host, text: string, readAhead: boolean): Promise<number> {
   const { client, conversationId } = h;
   if (readAhead) {
@@ -32,7 +23,7 @@ async function firstToken(h: Host, text: string, readAhead: boolean): Promise<nu
     turnId: string;
   };
   const first = await client.next('router.first_token', from, (e: Envelope) => e.turnId === turnId);
-  await idle(h);
+  await client.idle();
   return first ? first.at - sent : NaN;
 }
 

@@ -51,14 +51,6 @@ export async function voiceHost(modelPath: string) {
   };
 }
 
-const waitIdle = async (client: VoiceClient) => {
-  for (;;) {
-    const { state } = (await client.invoke('turn.get_state', {})) as { state: string };
-    if (state === 'idle' || state === 'error') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 /** One spoken turn; the page sends the final words at once, and stops the reply at its first piece. */
 export async function spokenTurn(
   h: Awaited<ReturnType<typeof voiceHost>>,
@@ -78,7 +70,7 @@ export async function spokenTurn(
   const piece = await firstPiece(client, sent.turnId);
   await client.invoke('voice.stop_speaking', {});
   const frames = await speaking;
-  await waitIdle(client);
+  await client.idle();
   const ended = await client.next('voice.activity', from, (e) => kindOf(e) === 'speech_ended');
   const started = await client.next('chat.turn_started', from, ofTurn);
   if (!ended || !started || !firstToken || piece === null) return null;

@@ -3,14 +3,18 @@
 // aloud, sees the words as they are recognised, the words become the message by themselves, the
 // reply is spoken (pieces played through the page's player), and speaking over the long reply
 // ducks it, stops it, and leaves in the conversation only what was heard.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../scripts/gguf/cache.ts';
-import { speechTools, testPack } from '../engines/interaction/speech/speech.fixture.ts';
+import {
+  microphoneWav,
+  speechTools,
+  spoken,
+  testPack,
+} from '../engines/interaction/speech/speech.fixture.ts';
 import { launchWithMicrophone, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
@@ -28,24 +32,11 @@ let browser: Browser;
 let page: Page;
 
 /** One second of quiet, the question, six seconds while the reply plays, then speech over it. */
-function microphoneWav(top: string): string {
-  const say = (words: string, name: string) => {
-    const raw = join(top, `${name}-raw.wav`);
-    const out = join(top, `${name}.wav`);
-    execFileSync('flite', ['-t', words, '-o', raw]);
-    execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', out]);
-    return out;
-  };
-  const question = join(top, 'question-padded.wav');
-  execFileSync('sox', [say('what is the weather like', 'question'), question, 'pad', '1', '6']);
+function microphone(top: string): string {
   const wav = join(top, 'mic.wav');
-  execFileSync('sox', [
-    question,
-    say('wait, stop, that is enough, thank you', 'over'),
-    wav,
-    'pad',
-    '0',
-    '2',
+  microphoneWav(wav, [
+    spoken('what is the weather like', 1, 6),
+    spoken('wait, stop, that is enough, thank you', 0, 2),
   ]);
   return wav;
 }
@@ -53,7 +44,7 @@ function microphoneWav(top: string): string {
 beforeAll(async () => {
   if (speechTools) return;
   const top = mkdtempSync(join(tmpdir(), 'aether-e2e-talk-'));
-  const wav = microphoneWav(top);
+  const wav = microphone(top);
   host = await startHost({
     dataDir: join(top, 'data'),
     model: cachedModel({ preset: 'tiny', type: 'q8_0', script: REPLY }),

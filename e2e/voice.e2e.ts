@@ -2,13 +2,16 @@
 // microphone opens, the words travel as binary frames to the host's speech process, the turn
 // listens and transcribes, and — no recogniser ships with Aether — the companion says so in plain
 // words and how to get one, while typing keeps working.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { speechTools } from '../engines/interaction/speech/speech.fixture.ts';
+import {
+  microphoneWav,
+  speechTools,
+  spoken,
+} from '../engines/interaction/speech/speech.fixture.ts';
 import { launchWithMicrophone, openWorkspace, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
@@ -19,10 +22,8 @@ let page: Page;
 beforeAll(async () => {
   if (speechTools) return;
   const top = mkdtempSync(join(tmpdir(), 'aether-e2e-voice-'));
-  const raw = join(top, 'raw.wav');
   const wav = join(top, 'speech.wav');
-  execFileSync('flite', ['-t', 'hello there, how are you today', '-o', raw]);
-  execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', wav, 'pad', '1', '2']);
+  microphoneWav(wav, [spoken('hello there, how are you today', 1, 2)]);
   host = await startHost({ dataDir: join(top, 'data') });
   browser = await launchWithMicrophone(wav);
   page = await openWorkspace(browser, host.url);

@@ -12,6 +12,9 @@ const speaking: TurnEvent[] = [
   { type: 'SPEAK_STARTED', turnId: 't1' },
 ];
 
+/** A spoken turn up to its streaming reply. */
+const SPOKEN_TURN = ['idle', 'listening', 'transcribing', 'classifying', 'thinking', 'streaming'];
+
 describe('turn machine, voice', () => {
   it('listens, transcribes, and turns the final words into a turn; silence goes back to idle', async () => {
     const r = await run([
@@ -21,15 +24,7 @@ describe('turn machine, voice', () => {
       { type: 'FIRST_TOKEN', turnId: 'v1' },
       { type: 'DONE', turnId: 'v1' },
     ]);
-    expect(r.states).toEqual([
-      'idle',
-      'listening',
-      'transcribing',
-      'classifying',
-      'thinking',
-      'streaming',
-      'idle',
-    ]);
+    expect(r.states).toEqual([...SPOKEN_TURN, 'idle']);
     const quiet = await run([
       { type: 'LISTEN_STARTED' },
       { type: 'SPEECH_ENDED' },
@@ -115,18 +110,7 @@ describe('turn machine, voice', () => {
       }
       return states;
     };
-    const expected = [
-      'idle',
-      'listening',
-      'transcribing',
-      'classifying',
-      'thinking',
-      'streaming',
-      'speaking',
-      'barged_in',
-      'repairing',
-      'listening',
-    ];
+    const expected = [...SPOKEN_TURN, 'speaking', 'barged_in', 'repairing', 'listening'];
     expect(replay()).toEqual(expected);
     expect(replay()).toEqual(replay());
     // Pure: the effects are returned, not run (no generation started, nothing ducked).

@@ -51,6 +51,23 @@ export function writeWav(file: string, samples: Float32Array, sampleRate = 16000
   writeFileSync(file, b);
 }
 
+/**
+ * A recording for Chromium's fake microphone: the parts (from `spoken`, silences included) one
+ * after another in one WAV; returns where each part begins, in ms.
+ */
+export function microphoneWav(file: string, parts: Float32Array[]): number[] {
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const starts: number[] = [];
+  let at = 0;
+  for (const part of parts) {
+    starts.push((at * 1000) / 16000);
+    all.set(part, at);
+    at += part.length;
+  }
+  writeWav(file, all);
+  return starts;
+}
+
 /** What pocketsphinx hears in 16 kHz speech. */
 export function heardBySphinx(samples: Float32Array): string {
   const file = join(mkdtempSync(join(tmpdir(), 'aether-sphinx-')), 'say.wav');
