@@ -43,6 +43,24 @@ describe('reading the words ahead', () => {
     expect(turn.assistantText).toBe(SCRIPT.join(''));
   });
 
+  // The earlier turns are in the prompt already: recalled again as memories they would be read
+  // twice, and the memory block before the new words would move each turn, so the model would
+  // read the last reply again instead of finding it in its cache.
+  it('does not recall as memories the turns the prompt already holds', async () => {
+    const { host, conversationId } = await ready();
+    await say(host, conversationId, 'the old lighthouse was painted red');
+    const used = nextEvent(host, 'chat.memory_used');
+    await say(host, conversationId, 'what colour was the old lighthouse painted');
+    const texts = (await used).payload.items.map((i) => i.content).join(' | ');
+    expect(texts).not.toMatch(/lighthouse was painted red|Read ahead/);
+    // In another conversation those words are not in the prompt: they are recalled.
+    const other = await host.bus.invoke('chat.create_conversation', {});
+    const elsewhere = nextEvent(host, 'chat.memory_used');
+    await say(host, other.id, 'what colour was the old lighthouse painted');
+    const recalled = (await elsewhere).payload.items.map((i) => i.content);
+    expect(recalled.join(' | ')).toMatch(/lighthouse was painted red/);
+  });
+
   it('does not read ahead while a reply is being written', async () => {
     const { host, conversationId } = await ready();
     const started = nextEvent(host, 'router.first_token');

@@ -25,11 +25,37 @@ export function remember(r: Runner, turn: Turn, changeId: string | undefined): v
 }
 
 type Hits = Parameters<typeof recallMessages>[0];
+type Asked = Pick<Turn, 'id' | 'conversationId' | 'userText'>;
 
-/** What memory offers for these words, by a deadline: an empty result is never made up. */
-async function memoryFor(r: Runner, text: string, changeId: string | undefined): Promise<Hits> {
+/** The conversation's earlier turns that go into the prompt, oldest first. */
+function earlierTurns(r: Runner, turn: Asked): Turn[] {
+  return r.deps.conversations
+    .turns(turn.conversationId)
+    .filter(
+      (t) =>
+        t.id !== turn.id &&
+        (t.status === 'complete' || t.status === 'stopped') &&
+        t.assistantText.length > 0,
+    )
+    .slice(-(r.deps.historyTurns ?? 40));
+}
+
+/**
+ * What memory offers for these words, by a deadline: an empty result is never made up. The
+ * conversation's turns from the oldest one in the prompt on are not recalled: the prompt holds
+ * them already, and recalled again they would move the memory block each turn, so the model
+ * would read the last reply again instead of finding it in its cache.
+ */
+async function memoryFor(
+  r: Runner,
+  turn: Asked,
+  earlier: Turn[],
+  changeId: string | undefined,
+): Promise<Hits> {
+  const since = earlier[0]?.createdAt ?? r.deps.clock.now();
+  const inPrompt = { conversationId: turn.conversationId, since };
   try {
-    const context = { text, deadlineMs: 150, budgetTokens: 400 };
+    const context = { text: turn.userText, deadlineMs: 150, budgetTokens: 400, inPrompt };
     return (await r.deps.bus.invoke('memory.context', context, { changeId })).hits;
   } catch {
     return []; // no memory engine or it failed: answer without it rather than not at all
@@ -44,14 +70,14 @@ const PRELOAD_FRESH_MS = 60_000;
  * from them, the memory recalled then is used again: the prompt is then the one already in the
  * model's cache (a new recall would put other memories in front of the words).
  */
-async function recall(r: Runner, turn: Turn, changeId: string | undefined) {
+async function recall(r: Runner, turn: Turn, earlier: Turn[], changeId: string | undefined) {
   const ahead = r.preloaded.get(turn.conversationId);
   r.preloaded.delete(turn.conversationId);
   const fresh = ahead && r.deps.clock.monotonic() - ahead.at < PRELOAD_FRESH_MS;
   const hits =
     fresh && turn.userText.startsWith(ahead.text)
       ? ahead.hits
-      : await memoryFor(r, turn.userText, changeId);
+      : await memoryFor(r, turn, earlier, changeId);
   const items = hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy }));
   r.deps.bus.emit(
     'chat.memory_used',
@@ -62,22 +88,11 @@ async function recall(r: Runner, turn: Turn, changeId: string | undefined) {
 }
 
 function promptFor(
-  r: Runner,
-  turn: Pick<Turn, 'id' | 'conversationId' | 'userText'>,
+  turn: Asked,
+  earlier: Turn[],
   systemPrompt: string,
   memory: ChatMessage[],
 ): ChatMessage[] {
-  const { deps } = r;
-  const { conversations } = deps;
-  const earlier = conversations
-    .turns(turn.conversationId)
-    .filter(
-      (t) =>
-        t.id !== turn.id &&
-        (t.status === 'complete' || t.status === 'stopped') &&
-        t.assistantText.length > 0,
-    )
-    .slice(-(deps.historyTurns ?? 40));
   const history = earlier.flatMap((t): ChatMessage[] => [
     { role: 'user', text: t.userText },
     { role: 'assistant', text: t.assistantText },
@@ -101,9 +116,10 @@ export async function preload(r: Runner, conversationId: string, text: string): 
   const { bus } = r.deps;
   const persona = await bus.invoke('persona.get_active', {});
   const turn = { id: '', conversationId, userText: text };
-  const hits = await memoryFor(r, text, undefined);
+  const earlier = earlierTurns(r, turn);
+  const hits = await memoryFor(r, turn, earlier, undefined);
   r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
-  const messages = promptFor(r, turn, persona.systemPrompt, recallMessages(hits));
+  const messages = promptFor(turn, earlier, persona.systemPrompt, recallMessages(hits));
   // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
   const ahead = bus.invoke('router.preload', { messages, agent: true });
   return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
@@ -115,13 +131,14 @@ export async function generate(r: Runner, turn: Turn, changeId: string | undefin
   const persona = await bus.invoke('persona.get_active', {}, { changeId });
   if (r.cancelled.has(turn.id))
     throw new AetherError('Internal', 'cancelled before generation started');
-  const memory = await recall(r, turn, changeId);
+  const earlier = earlierTurns(r, turn);
+  const memory = await recall(r, turn, earlier, changeId);
   const { routing } = persona;
   return bus.invoke(
     'router.generate',
     {
       turnId: turn.id,
-      messages: promptFor(r, turn, persona.systemPrompt, memory),
+      messages: promptFor(turn, earlier, persona.systemPrompt, memory),
       maxTokens: deps.maxTokens ?? routing.maxOutputTokens ?? undefined,
       temperature: routing.temperature ?? undefined,
       route: {

@@ -39,6 +39,8 @@ export type RetrieveOptions = {
   monotonic?: () => number;
   allowPrivacy?: MemoryItem['privacy'][];
   kinds?: MemoryItem['kind'][];
+  /** Turns of this conversation from `since` on are in the prompt already. */
+  inPrompt?: { conversationId: string; since: number };
   /** Names of people, to favour what the person a question names said. */
   speakers?: string[];
   /** The question's embedding and the index to search with it (hybrid retrieval). */
@@ -100,9 +102,16 @@ function lexicalQuery(store: MemoryStore) {
 type Scored = { rowid: number; item: MemoryItem; score: number };
 type Search = { o: RetrieveOptions; overdue: () => boolean };
 
+const inPrompt = ({ inPrompt: p }: RetrieveOptions, item: MemoryItem) =>
+  !!p &&
+  item.kind === 'turn' &&
+  item.conversationId === p.conversationId &&
+  item.occurredAt >= p.since;
+
 const admits = (o: RetrieveOptions, item: MemoryItem) =>
   (!o.allowPrivacy || o.allowPrivacy.includes(item.privacy)) &&
-  (!o.kinds || o.kinds.includes(item.kind));
+  (!o.kinds || o.kinds.includes(item.kind)) &&
+  !inPrompt(o, item);
 
 /** Salience and confidence nudge; age matters little against relevance (log-scaled). */
 function nudge(o: RetrieveOptions, item: MemoryItem): number {

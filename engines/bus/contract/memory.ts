@@ -127,6 +127,8 @@ export const memoryCommands = {
       deadlineMs: z.number().int().positive(),
       budgetTokens: z.number().int().positive(),
       allowPrivacy: z.array(z.enum(privacyClasses)).optional(),
+      /** The turns of this conversation since then are in the prompt already: not recalled. */
+      inPrompt: z.object({ conversationId: z.string(), since: z.number() }).optional(),
     }),
     z.object({ hits: z.array(memoryHitSchema), partial: z.boolean() }),
     { reads: 'counts' },

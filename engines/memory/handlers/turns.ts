@@ -113,6 +113,7 @@ function recallHandlers(
         monotonic: deps.clock.monotonic,
         allowPrivacy: input.allowPrivacy ?? ['public', 'personal', 'sensitive'],
         speakers: core.speakers(),
+        inPrompt: input.inPrompt,
       });
       // Durable knowledge first, then what was said; within the token budget (≈ 4 characters a token).
       const ordered = [
