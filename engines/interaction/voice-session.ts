@@ -60,6 +60,8 @@ type Session = {
   confirm: TimerHandle | null;
   /** Speech heard over the reply since it was ducked. */
   voicedMs: number;
+  /** What the speech process was last told: a reply is playing. */
+  replyPlaying: boolean;
   listeners: Set<(frame: Uint8Array) => void>;
 };
 
@@ -88,9 +90,10 @@ function confirmBargeIn(s: Session): void {
 
 /**
  * Speech begins: the user starts a turn, or speaks over the reply (duck, then confirm once the
- * speech since the duck adds up to BARGE_IN_SPEECH_MS: "wait, … stop" counts as one).
+ * speech since the duck adds up to BARGE_IN_SPEECH_MS: "wait, … stop" counts as one). Over the
+ * reply, speech counts only once it has lasted a while (`heardMs`): that part counts too.
  */
-function onStarted(s: Session): void {
+function onStarted(s: Session, heardMs: number): void {
   const { machine, clock } = s.deps;
   const state = machine.state();
   if (state !== 'speaking' && state !== 'barged_in')
@@ -99,6 +102,7 @@ function onStarted(s: Session): void {
     machine.send({ type: 'USER_SPEECH' });
     s.voicedMs = 0;
   }
+  s.voicedMs += heardMs;
   clearConfirm(s);
   const wait = Math.max(0, BARGE_IN_SPEECH_MS - s.voicedMs);
   s.confirm = clock.setTimeout(() => {
@@ -131,8 +135,16 @@ function listen(s: Session, disposables: DisposableSet): void {
   const { bus, machine } = s.deps;
   disposables.add(
     bus.on('voice.activity', ({ payload: a }) =>
-      a.kind === 'speech_started' ? onStarted(s) : onEnded(s, a.startMs, a.endMs),
+      a.kind === 'speech_started' ? onStarted(s, a.heardMs) : onEnded(s, a.startMs, a.endMs),
     ),
+  );
+  // While the reply plays, the speech process hears the user only when surer (VOICE-FACTS).
+  disposables.add(
+    bus.on('turn.state_changed', ({ payload: { state } }) => {
+      const playing = state === 'speaking' || state === 'barged_in';
+      if (playing !== s.replyPlaying) s.speech?.replyPlaying(playing);
+      s.replyPlaying = playing;
+    }),
   );
   // The final words become the turn on the page (it knows the conversation); none: say so.
   disposables.add(
@@ -187,7 +199,14 @@ function handlersOf(s: Session) {
 
 function sessionOf(deps: VoiceSessionDeps): Session {
   const { bus, clock, machine } = deps;
-  const s = { deps, speech: null, lastSpeechEnd: null, confirm: null, voicedMs: 0 } as Session;
+  const s = {
+    deps,
+    speech: null,
+    lastSpeechEnd: null,
+    confirm: null,
+    voicedMs: 0,
+    replyPlaying: false,
+  } as Session;
   s.listeners = new Set();
   s.voice = createVoice({ bus, clock, speech: deps.speech, onSaid: (h) => s.speaker.onSaid(h) });
   s.speaker = createSpeaker({

@@ -109,7 +109,7 @@ describe('voice store', () => {
 
   it('keeps what the pipeline is doing for the inspector', () => {
     const { client, voice } = setUp(async () => ({ stop() {} }));
-    client.emit('voice.activity', { kind: 'speech_started', atMs: 100 });
+    client.emit('voice.activity', { kind: 'speech_started', atMs: 100, heardMs: 0 });
     expect(voice.getState().pipeline.vad).toBe('speech');
     client.emit('voice.activity', { kind: 'speech_ended', atMs: 900, startMs: 90, endMs: 600 });
     client.emit('voice.transcript', { text: 'HELLO', final: true, atMs: 910, decodeMs: 7 });

@@ -47,7 +47,8 @@ export const voiceEvents = {
   'voice.status_changed': voiceStatusSchema,
   /** On the audio clock: ms of audio received since the speech process started. */
   'voice.activity': z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('speech_started'), atMs: z.number() }),
+    /** `heardMs`: how long the speech had lasted when it counted (over a reply, it must last). */
+    z.object({ kind: z.literal('speech_started'), atMs: z.number(), heardMs: z.number() }),
     z.object({
       kind: z.literal('speech_ended'),
       atMs: z.number(),

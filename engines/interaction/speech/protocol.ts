@@ -12,6 +12,8 @@ export type VadConfig = {
   minSilenceMs: number;
   /** Speech shorter than this is not a segment (a click, a cough). */
   minSpeechMs: number;
+  /** While a reply plays: the surer threshold, and how long speech must last before it counts. */
+  overReply: { threshold: number; holdMs: number };
 };
 
 /** A recogniser from a speech pack, with absolute paths to its files. */
@@ -46,14 +48,17 @@ export type ToSpeech =
   | { type: 'load'; config: LoadConfig }
   | { type: 'audio'; samples: Float32Array }
   | { type: 'speak'; id: string; text: string; choice: VoiceChoice }
-  | { type: 'cancel'; id: string };
+  | { type: 'cancel'; id: string }
+  /** A reply is playing (or no longer): speech must then pass `overReply` to count. */
+  | { type: 'reply_playing'; on: boolean };
 
 export type FromSpeech =
   /** What loaded; `problems` says, in words, what did not (the VAD alone is fatal). */
   | { type: 'ready'; recogniser: boolean; voices: string[]; problems: string[] }
   | { type: 'load_failed'; message: string }
   /** Times are in ms of audio fed since load (the audio clock, not the wall clock). */
-  | { type: 'speech_started'; atMs: number }
+  /** `heardMs`: how long the speech had lasted when it counted (0 unless a reply played). */
+  | { type: 'speech_started'; atMs: number; heardMs: number }
   | { type: 'speech_ended'; startMs: number; endMs: number; atMs: number }
   /** Words so far (`final: false`, while the user speaks) or of the whole segment. */
   | { type: 'transcript'; text: string; final: boolean; atMs: number; decodeMs: number }

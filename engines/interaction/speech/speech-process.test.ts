@@ -60,6 +60,41 @@ describe('speech process', () => {
     expect(activity.filter((a) => a.type === 'speech_ended')).toHaveLength(1);
   });
 
+  // The reply comes back through the speakers: over it, speech must be surer and last 150 ms
+  // before it counts, and a burst of 150 ms (a click, the reply's own plosive), heard as speech
+  // when no reply plays, leaves no trace. Silero's audio is deterministic, so are these.
+  it.skipIf(speechTools)(
+    'over a playing reply, hears only speech that is sure and lasts',
+    async () => {
+      const { s, activity } = speech();
+      await s.start();
+      const audio = spoken('hello there, how are you today');
+      const { onMs } = energySpan(audio);
+      const at = (ms: number) => Math.round((ms * 16000) / 1000);
+      const burst = new Float32Array(at(1000));
+      burst.set(audio.subarray(at(onMs), at(onMs + 150)), at(300));
+      const heard = async (samples: Float32Array) => {
+        activity.length = 0;
+        feedAll(s, samples);
+        feedAll(s, new Float32Array(at(800))); // silence: what was heard ends
+        await new Promise((r) => setTimeout(r, 500));
+        return activity.filter((a) => a.type === 'speech_started' || a.type === 'speech_ended');
+      };
+      const plain = await heard(audio);
+      const plainBurst = await heard(burst);
+      s.replyPlaying(true);
+      const over = await heard(audio);
+      const overBurst = await heard(burst);
+      expect(plain[0]).toMatchObject({ type: 'speech_started', heardMs: 0 });
+      expect(plainBurst.map((a) => a.type)).toContain('speech_started');
+      expect(overBurst).toEqual([]);
+      const [started, ended] = over;
+      expect(started).toMatchObject({ type: 'speech_started' });
+      expect(started.type === 'speech_started' && started.heardMs).toBeGreaterThanOrEqual(150);
+      expect(ended.type).toBe('speech_ended');
+    },
+  );
+
   it('refuses a VAD model that is not the expected one, without starting a process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aether-vad-'));
     const bad = join(dir, 'silero_vad.onnx');

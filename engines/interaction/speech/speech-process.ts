@@ -125,9 +125,9 @@ async function start(s: Speech): Promise<void> {
   s.abilities = { recogniser: false, voices: [], problems: [] };
   const packs = await packsOf(s);
   if (s.disposed) return;
-  const { model, threshold, minSilenceMs, minSpeechMs } = s.deps.vad;
+  const { model, threshold, minSilenceMs, minSpeechMs, overReply } = s.deps.vad;
   const config: LoadConfig = {
-    vad: { model, threshold, minSilenceMs, minSpeechMs },
+    vad: { model, threshold, minSilenceMs, minSpeechMs, overReply },
     recogniser: packs.find((p) => p.recogniser)?.recogniser ?? null,
     voices: packs.flatMap((p) => p.voices),
     fliteWasm: s.deps.fliteWasm,
@@ -180,6 +180,8 @@ export function createSpeech(deps: SpeechDeps) {
     speak: (id: string, text: string, choice: VoiceChoice) =>
       running(s).send({ type: 'speak', id, text, choice }),
     cancel: (id: string) => s.handle?.send({ type: 'cancel', id }),
+    /** A reply is playing or not; a process started again hears as if none were. */
+    replyPlaying: (on: boolean) => s.handle?.send({ type: 'reply_playing', on }),
     health: (): EngineHealth => s.health,
     abilities: (): SpeechAbilities => s.abilities,
     dispose(): void {

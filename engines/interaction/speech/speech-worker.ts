@@ -38,6 +38,11 @@ const PRE_ROLL = 0.3 * SAMPLE_RATE;
 const PARTIAL_EVERY = 0.6 * SAMPLE_RATE;
 
 let vad: SherpaVad | null = null;
+/** The same audio at the surer threshold, for speech over a playing reply. */
+let sureVad: SherpaVad | null = null;
+let overReply = { holdSamples: 0, playing: false };
+let sureFrom = -1; // where the sure VAD's current speech began, or -1
+let onsetSent = false; // the current utterance counted (speech_started was sent)
 let recogniser: Recogniser | null = null;
 let voices: Voices | null = null;
 const history = createHistory(30 * SAMPLE_RATE);
@@ -46,7 +51,9 @@ let lastPartial = 0;
 let pending = new Float32Array(0);
 const cancelled = new Set<string>();
 
-function createVad(config: VadConfig): SherpaVad {
+type Listening = Pick<VadConfig, 'model' | 'threshold' | 'minSilenceMs' | 'minSpeechMs'>;
+
+function createVad(config: Listening): SherpaVad {
   const { Vad } = nativeRequire('sherpa-onnx-node') as {
     Vad: new (c: unknown, s: number) => SherpaVad;
   };
@@ -63,7 +70,17 @@ function createVad(config: VadConfig): SherpaVad {
 /** The VAD must load; a recogniser or voice that does not is said, and voice goes on without it. */
 async function load(config: LoadConfig): Promise<void> {
   try {
-    vad = createVad(config.vad);
+    const { overReply: over, ...listening } = config.vad;
+    vad = createVad(listening);
+    // Silero detects only once speech has lasted minSpeech; a short silence ends it, so it says
+    // "sure speech, lasting" now rather than holding on through the pause after a click.
+    sureVad = createVad({
+      ...listening,
+      threshold: over.threshold,
+      minSpeechMs: over.holdMs,
+      minSilenceMs: 64,
+    });
+    overReply = { holdSamples: (over.holdMs * SAMPLE_RATE) / 1000, playing: false };
   } catch (error) {
     return send({ type: 'load_failed', message: (error as Error).message });
   }
@@ -90,29 +107,57 @@ function transcribe(from: number, to: number, final: boolean): void {
   send({ type: 'transcript', text, final, atMs: ms(history.end()), decodeMs });
 }
 
-/** One Silero window (512 samples) through the VAD, and what it now says. */
+/** How long the speech has lasted when it counts: while a reply plays, once sure and lasting. */
+function heardSoFar(fed: number): number | null {
+  if (!vad!.isDetected()) return null;
+  if (!overReply.playing) return 0;
+  return sureFrom < 0 ? null : fed - sureFrom;
+}
+
+function followSure(samples: Float32Array, fed: number): void {
+  sureVad!.acceptWaveform(samples);
+  while (!sureVad!.isEmpty()) sureVad!.pop(); // only its onsets are used
+  if (!sureVad!.isDetected()) sureFrom = -1;
+  else if (sureFrom < 0) sureFrom = fed - overReply.holdSamples;
+}
+
+/** The VAD's finished segments; one that never counted (the reply's echo) leaves no trace. */
+function endSegments(fed: number): void {
+  while (!vad!.isEmpty()) {
+    const segment = vad!.front();
+    vad!.pop();
+    const counted = onsetSent;
+    speechFrom = -1;
+    onsetSent = false;
+    if (!counted) continue;
+    const startMs = ms(segment.start);
+    const endMs = startMs + ms(segment.samples.length);
+    send({ type: 'speech_ended', startMs, endMs, atMs: ms(fed) });
+    transcribe(segment.start - PRE_ROLL, segment.start + segment.samples.length, true);
+  }
+}
+
+/** One Silero window (512 samples) through the VADs, and what they now say. */
 function acceptWindow(samples: Float32Array): void {
   vad!.acceptWaveform(samples);
   history.push(samples);
   const fed = history.end();
-  if (vad!.isDetected() && speechFrom < 0) {
-    speechFrom = Math.max(0, fed - WINDOW * 4 - PRE_ROLL);
+  followSure(samples, fed);
+  const heard = onsetSent ? null : heardSoFar(fed);
+  if (heard !== null) {
+    onsetSent = true;
+    speechFrom = Math.max(0, fed - heard - WINDOW * 4 - PRE_ROLL);
     lastPartial = fed;
-    send({ type: 'speech_started', atMs: ms(fed) });
-  } else if (speechFrom >= 0 && fed - lastPartial >= PARTIAL_EVERY) {
+    send({ type: 'speech_started', atMs: ms(fed), heardMs: ms(heard) });
+  } else if (onsetSent && fed - lastPartial >= PARTIAL_EVERY) {
     lastPartial = fed;
     transcribe(speechFrom, fed, false);
   }
-  while (!vad!.isEmpty()) {
-    const segment = vad!.front();
-    vad!.pop();
-    const startMs = ms(segment.start);
-    const endMs = startMs + ms(segment.samples.length);
-    send({ type: 'speech_ended', startMs, endMs, atMs: ms(fed) });
+  endSegments(fed);
+  if (!vad!.isDetected() && vad!.isEmpty()) {
     speechFrom = -1;
-    transcribe(segment.start - PRE_ROLL, segment.start + segment.samples.length, true);
+    onsetSent = false;
   }
-  if (!vad!.isDetected() && vad!.isEmpty()) speechFrom = -1;
 }
 
 function audio(samples: Float32Array): void {
@@ -144,6 +189,7 @@ function onMessage(message: ToSpeech): void {
   if (message.type === 'load') void load(message.config);
   else if (message.type === 'audio') audio(message.samples);
   else if (message.type === 'speak') void speak(message.id, message.text, message.choice);
+  else if (message.type === 'reply_playing') overReply.playing = message.on;
   else if (message.type === 'cancel') {
     // A cancel that came after its piece was said is forgotten eventually, not kept forever.
     if (cancelled.size > 100) cancelled.clear();
