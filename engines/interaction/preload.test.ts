@@ -61,6 +61,40 @@ describe('reading the words ahead', () => {
     expect(recalled.join(' | ')).toMatch(/lighthouse was painted red/);
   });
 
+  // Spoken over before a word of the reply was heard, the question still was asked: it stays in
+  // the prompt (and so is not recalled as a memory, which would move the memory block each turn).
+  it('keeps in the prompt a question whose reply was stopped before any of it was heard', async () => {
+    const { host, conversationId } = await ready();
+    const finished = nextEvent(host, 'chat.turn_finished');
+    const { turnId } = await host.bus.invoke('chat.send_message', {
+      conversationId,
+      text: 'the old lighthouse was painted red',
+    });
+    await host.bus.invoke('chat.cancel_turn', { turnId });
+    expect((await finished).payload.turn).toMatchObject({ status: 'stopped', assistantText: '' });
+    const used = nextEvent(host, 'chat.memory_used');
+    await say(host, conversationId, 'what colour was the old lighthouse painted');
+    const texts = (await used).payload.items.map((i) => i.content).join(' | ');
+    expect(texts).not.toMatch(/lighthouse was painted red/);
+  });
+
+  it("reads the persona's prompt once the model is ready: the first reply finds it cached", async () => {
+    const { host } = await ready();
+    const persona = await host.bus.invoke('persona.get_active', {});
+    const first = await host.bus.invoke('router.generate', {
+      turnId: 'first-reply',
+      messages: [
+        { role: 'system', text: persona.systemPrompt },
+        { role: 'user', text: 'hello there' },
+      ],
+      agent: { actor: `persona:${persona.id}`, maxSteps: 0 },
+    });
+    expect(first.text).toBe(SCRIPT.join(''));
+    // The persona's prompt and the tool instructions: far more than the user's two words.
+    expect(first.cachedTokens).toBeGreaterThan(100);
+    expect(first.cachedTokens).toBeLessThan(first.promptTokens);
+  });
+
   it('does not read ahead while a reply is being written', async () => {
     const { host, conversationId } = await ready();
     const started = nextEvent(host, 'router.first_token');

@@ -27,15 +27,17 @@ export function remember(r: Runner, turn: Turn, changeId: string | undefined): v
 type Hits = Parameters<typeof recallMessages>[0];
 type Asked = Pick<Turn, 'id' | 'conversationId' | 'userText'>;
 
-/** The conversation's earlier turns that go into the prompt, oldest first. */
+/**
+ * The conversation's earlier turns that go into the prompt, oldest first: answered ones, and
+ * stopped ones even when none of the reply was heard — the question was still asked.
+ */
 function earlierTurns(r: Runner, turn: Asked): Turn[] {
   return r.deps.conversations
     .turns(turn.conversationId)
     .filter(
       (t) =>
         t.id !== turn.id &&
-        (t.status === 'complete' || t.status === 'stopped') &&
-        t.assistantText.length > 0,
+        (t.status === 'stopped' || (t.status === 'complete' && t.assistantText.length > 0)),
     )
     .slice(-(r.deps.historyTurns ?? 40));
 }
@@ -95,7 +97,7 @@ function promptFor(
 ): ChatMessage[] {
   const history = earlier.flatMap((t): ChatMessage[] => [
     { role: 'user', text: t.userText },
-    { role: 'assistant', text: t.assistantText },
+    ...(t.assistantText ? [{ role: 'assistant' as const, text: t.assistantText }] : []),
   ]);
   // Memory goes after the earlier turns, just before the words it was recalled for: what comes
   // before it (persona, conversation) stays the same from turn to turn, so the model finds it
@@ -121,6 +123,19 @@ export async function preload(r: Runner, conversationId: string, text: string): 
   r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
   const messages = promptFor(turn, earlier, persona.systemPrompt, recallMessages(hits));
   // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
+  const ahead = bus.invoke('router.preload', { messages, agent: true });
+  return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
+}
+
+/**
+ * The persona's prompt read by the local model before anyone asks (once the model is ready, and
+ * when the persona changes): every conversation starts with it, so the first reply does not wait.
+ */
+export async function warm(r: Runner): Promise<boolean> {
+  const { bus } = r.deps;
+  const persona = await bus.invoke('persona.get_active', {}).catch(() => null);
+  if (!persona) return false;
+  const messages = [{ role: 'system' as const, text: persona.systemPrompt }];
   const ahead = bus.invoke('router.preload', { messages, agent: true });
   return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
 }
