@@ -69,6 +69,20 @@ function turnActor(runner: TurnRunner, voice: () => VoiceSession) {
 
 type TurnActor = ReturnType<typeof turnActor>;
 
+/** The persona's prompt is read ahead when the model becomes ready and when the persona changes. */
+function warmUp(bus: Bus, runner: TurnRunner, idle: () => boolean, disposables: DisposableSet) {
+  let ready = false;
+  const warm = () => void (idle() && runner.warm());
+  disposables.add(
+    bus.on('router.status_changed', ({ payload: { state } }) => {
+      const now = state === 'ready' || state === 'generating';
+      if (now && !ready) warm();
+      ready = now;
+    }),
+  );
+  disposables.add(bus.on('persona.activated', () => ready && warm()));
+}
+
 /** Every change of state is an event; the events of other engines move the machine. */
 function watch(bus: Bus, actor: TurnActor, runner: TurnRunner, disposables: DisposableSet): void {
   const state = () => actor.getSnapshot().value as TurnState;
@@ -149,6 +163,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
       disposables.add(bus.handleAll({ ...handlers, ...voice.handlers }));
       disposables.addFn(() => voice.dispose());
       watch(bus, actor, runner, disposables);
+      warmUp(bus, runner, () => !machine.busy(), disposables);
       voice.listen(disposables);
       actor.start();
       disposables.addFn(() => actor.stop());

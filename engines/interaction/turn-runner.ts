@@ -4,7 +4,7 @@
 import { AetherError, toErrorInfo, type Turn } from '../bus/index.ts';
 import { formatOutcome } from './format-outcome.ts';
 import { classify } from './intent.ts';
-import { generate, preload, remember } from './turn-context.ts';
+import { generate, preload, remember, warm } from './turn-context.ts';
 import type { Classified } from './turn-machine.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
 
@@ -214,6 +214,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     answerReflex: (turnId: string, text: string) => answerReflex(r, turnId, text),
     cut: (turnId: string, heard: string) => cut(r, turnId, heard),
     preload: (conversationId: string, text: string) => preload(r, conversationId, text),
+    warm: () => warm(r),
     reply: (...args: Parameters<typeof reply> extends [Runner, ...infer A] ? A : never) =>
       reply(r, ...args),
   };

@@ -45,6 +45,8 @@ export const generationResultSchema = z.object({
   model: z.string(),
   tokens: z.number().int().nonnegative(),
   promptTokens: z.number().int().nonnegative(),
+  /** Of the prompt, the tokens the local model found already read (its KV cache). */
+  cachedTokens: z.number().int().nonnegative().optional(),
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
   steps: z.array(agentStepSchema).optional(),

@@ -31,6 +31,7 @@ export type LocalGeneration = {
   stopReason: 'end' | 'max-tokens' | 'cancelled';
   tokens: number;
   promptTokens: number;
+  cachedTokens: number;
   ttftMs: number | null;
   tokensPerSecond: number | null;
 };
@@ -218,6 +219,7 @@ export class LocalProvider {
       stopReason: message.stopReason,
       tokens: message.tokens,
       promptTokens: message.promptTokens,
+      cachedTokens: message.cachedTokens,
       ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
       // Tokens after the first, over the time after the first: the steady generation rate.
       tokensPerSecond:

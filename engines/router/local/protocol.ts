@@ -50,6 +50,7 @@ export const fromWorker = z.discriminatedUnion('type', [
     text: z.string(),
     tokens: z.number(),
     promptTokens: z.number(),
+    cachedTokens: z.number(),
     stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   }),
   z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),

@@ -91,11 +91,13 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
       text: '',
       tokens: 0,
       promptTokens: 0,
+      cachedTokens: 0,
       stopReason: 'cancelled',
     });
     return;
   }
   let tokens = 0;
+  const before = [...chat.sequence.contextTokens];
   try {
     // The sequence keeps the conversation's KV cache: LlamaChat re-evaluates only the tokens
     // that differ from what the sequence already holds, so later turns start fast.
@@ -118,18 +120,27 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
       onTextChunk: (text) => send({ type: 'token', id: request.id, text }),
     });
     const reason = result.metadata.stopReason;
+    // What the sequence holds now, less what was generated: the prompt as evaluated.
+    const promptTokens = Math.max(0, chat.sequence.contextTokens.length - tokens);
     send({
       type: 'done',
       id: request.id,
       text: result.response,
       tokens,
-      // What the sequence holds now, less what was generated: the prompt as evaluated.
-      promptTokens: Math.max(0, chat.sequence.contextTokens.length - tokens),
+      promptTokens,
+      cachedTokens: Math.min(promptTokens, kept(before, chat.sequence.contextTokens)),
       stopReason: reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end',
     });
   } catch (error) {
     send({ type: 'failed', id: request.id, message: (error as Error).message });
   }
+}
+
+/** How many tokens from the start the sequence kept: what it did not have to read again. */
+function kept(before: readonly number[], after: readonly number[]): number {
+  let n = 0;
+  while (n < before.length && n < after.length && before[n] === after[n]) n++;
+  return n;
 }
 
 async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<void> {
@@ -147,14 +158,26 @@ async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<voi
   }
 }
 
-/** The preload running or waiting: any newer preload or generation stops it. */
-let preloading: AbortController | null = null;
+type Messages = Extract<ToWorker, { type: 'preload' }>['messages'];
+
+/** The preload running or waiting: a newer preload, or a generation it does not lead to, stops it. */
+let preloading: { abort: AbortController; messages: Messages } | null = null;
+
+/** The generation's prompt goes on from the preload's: what the preload reads, it needs. */
+function leadsTo(ahead: Messages, prompt: Messages): boolean {
+  if (prompt.length < ahead.length) return false;
+  return ahead.every((m, i) => {
+    const p = prompt[i];
+    if (p.role !== m.role) return false;
+    return i === ahead.length - 1 ? p.text.startsWith(m.text) : p.text === m.text;
+  });
+}
 
 /** Evaluates the prompt (one token is generated and dropped), so the turn finds it cached. */
-function preload(messages: Extract<ToWorker, { type: 'preload' }>['messages']): void {
-  preloading?.abort();
+function preload(messages: Messages): void {
+  preloading?.abort.abort();
   const abort = new AbortController();
-  preloading = abort;
+  preloading = { abort, messages };
   queue = queue.then(async () => {
     if (abort.signal.aborted || !chat) return;
     await chat
@@ -178,7 +201,8 @@ function onMessage(raw: unknown): void {
   } else if (message.type === 'preload') {
     preload(message.messages);
   } else if (message.type === 'generate') {
-    preloading?.abort(); // the turn itself comes first
+    // The turn comes first, unless the preload is reading the start of its very prompt.
+    if (preloading && !leadsTo(preloading.messages, message.messages)) preloading.abort.abort();
     running.set(message.id, new AbortController());
     queue = queue.then(() => generate(message)).finally(() => running.delete(message.id));
   } else {
