@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
+import type { ChatMessage } from '../bus/index.ts';
 import { createHost, type Host } from '../host/index.ts';
 import { nextEvent, say } from '../host/testing.ts';
 
@@ -93,6 +94,31 @@ describe('reading the words ahead', () => {
     // The persona's prompt and the tool instructions: far more than the user's two words.
     expect(first.cachedTokens).toBeGreaterThan(100);
     expect(first.cachedTokens).toBeLessThan(first.promptTokens);
+  });
+
+  // Memory's extraction and summaries run on the same model between turns: on the conversation's
+  // own sequence they would push it out of the cache, and the next reply would read it all again.
+  it('keeps the conversation cached across background work', async () => {
+    const { host } = await ready();
+    const system = { role: 'system' as const, text: 'You are a kind companion. '.repeat(20) };
+    const ask = (turnId: string, messages: ChatMessage[]) =>
+      host.bus.invoke('router.generate', { turnId, messages });
+    const first = await ask('t1', [system, { role: 'user', text: 'tell me about the sea' }]);
+    await host.bus.invoke('router.generate', {
+      turnId: 'extract',
+      background: true,
+      messages: [
+        { role: 'system', text: 'List the facts in the text.' },
+        { role: 'user', text: 'my sister is called Ada' },
+      ],
+    });
+    const next = await ask('t2', [
+      system,
+      { role: 'user', text: 'tell me about the sea' },
+      { role: 'assistant', text: first.text },
+      { role: 'user', text: 'and the mountains?' },
+    ]);
+    expect(next.cachedTokens).toBeGreaterThanOrEqual(first.promptTokens);
   });
 
   it('does not read ahead while a reply is being written', async () => {

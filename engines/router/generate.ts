@@ -147,6 +147,7 @@ async function runBackground(
       maxTokens: input.maxTokens ?? 256,
       temperature: input.temperature ?? 0,
       jsonSchema: input.jsonSchema,
+      lane: 'background' as const,
     };
     const r = await provider.generate(request, () => {});
     return { ...r, model, ttftMs: null };

@@ -24,6 +24,8 @@ export type GenerateRequest = {
   maxTokens: number;
   temperature: number;
   jsonSchema?: Record<string, unknown>;
+  /** Engine work (memory extraction, summaries): on its own sequence, away from the conversation's. */
+  lane?: 'turn' | 'background';
 };
 
 export type LocalGeneration = {

@@ -23,6 +23,8 @@ export const toWorker = z.discriminatedUnion('type', [
     temperature: z.number(),
     /** Constrain the reply to JSON matching this schema (a llama.cpp grammar). */
     jsonSchema: z.record(z.string(), z.unknown()).optional(),
+    /** Engine work runs on a sequence of its own, so the conversation's stays in the cache. */
+    lane: z.enum(['turn', 'background']).optional(),
   }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
   /** Evaluate these messages into the KV cache, generating nothing worth keeping. */

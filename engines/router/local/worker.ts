@@ -28,9 +28,10 @@ function send(message: FromWorker): void {
 let llama: Llama | null = null;
 let model: LlamaModel | null = null;
 let context: LlamaContext | null = null;
-let chat: LlamaChat | null = null;
+let conversation: LlamaChat | null = null;
+/** Engine work's own sequence: the conversation's KV cache is left as it was. */
+let background: LlamaChat | null = null;
 let embedding: LlamaEmbeddingContext | null = null;
-// Grammars are compiled once per schema; the same schema comes back turn after turn.
 const grammars = new Map<string, Promise<LlamaGrammar>>();
 const running = new Map<string, AbortController>();
 // Generations run one at a time on the single context sequence; the queue keeps their order.
@@ -50,8 +51,9 @@ async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void>
     if (request.purpose === 'embedding') {
       embedding = await model.createEmbeddingContext({ contextSize, threads: request.threads });
     } else {
-      context = await model.createContext({ contextSize, threads: request.threads });
-      chat = new LlamaChat({ contextSequence: context.getSequence() });
+      context = await model.createContext({ contextSize, threads: request.threads, sequences: 2 });
+      conversation = new LlamaChat({ contextSequence: context.getSequence() });
+      background = new LlamaChat({ contextSequence: context.getSequence() });
     }
     send({
       type: 'loaded',
@@ -78,8 +80,17 @@ function toHistory(
   return history;
 }
 
+/** Grammars are compiled once per schema; the same schema comes back turn after turn. */
+async function grammarFor(schema: Record<string, unknown> | undefined) {
+  if (!schema || !llama) return undefined;
+  const key = JSON.stringify(schema);
+  if (!grammars.has(key)) grammars.set(key, llama.createGrammarForJsonSchema(schema as never));
+  return grammars.get(key)!;
+}
+
 async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
   const abort = running.get(request.id)!;
+  const chat = request.lane === 'background' ? background : conversation;
   if (!chat) {
     send({ type: 'failed', id: request.id, message: 'model is not loaded' });
     return;
@@ -101,15 +112,8 @@ async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promi
   try {
     // The sequence keeps the conversation's KV cache: LlamaChat re-evaluates only the tokens
     // that differ from what the sequence already holds, so later turns start fast.
-    let grammar: LlamaGrammar | undefined;
-    if (request.jsonSchema && llama) {
-      const key = JSON.stringify(request.jsonSchema);
-      if (!grammars.has(key))
-        grammars.set(key, llama.createGrammarForJsonSchema(request.jsonSchema as never));
-      grammar = await grammars.get(key)!;
-    }
     const result = await chat.generateResponse(toHistory(request.messages), {
-      grammar,
+      grammar: await grammarFor(request.jsonSchema),
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       signal: abort.signal,
@@ -179,8 +183,8 @@ function preload(messages: Messages): void {
   const abort = new AbortController();
   preloading = { abort, messages };
   queue = queue.then(async () => {
-    if (abort.signal.aborted || !chat) return;
-    await chat
+    if (abort.signal.aborted || !conversation) return;
+    await conversation
       .generateResponse(toHistory(messages), {
         maxTokens: 1,
         signal: abort.signal,
