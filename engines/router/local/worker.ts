@@ -34,7 +34,7 @@ let background: LlamaChat | null = null;
 let embedding: LlamaEmbeddingContext | null = null;
 const grammars = new Map<string, Promise<LlamaGrammar>>();
 const running = new Map<string, AbortController>();
-// Generations run one at a time on the single context sequence; the queue keeps their order.
+// Generations run one at a time (either sequence); the queue keeps their order.
 let queue: Promise<void> = Promise.resolve();
 
 async function load(request: Extract<ToWorker, { type: 'load' }>): Promise<void> {
