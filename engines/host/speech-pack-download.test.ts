@@ -1,7 +1,8 @@
 // A speech pack from the catalog, downloaded from a real HTTP server on 127.0.0.1 through the
 // policy gate like a model: its files land in DATA/speech/<pack>, its pack.json gets each file's
 // SHA-256, the Models tab lists it, and the running speech process picks it up without a
-// restart (the voice status says a recogniser is there). Removing it takes the folder away.
+// restart (the voice status says a recogniser is there). Removing it takes the folder away. A pack
+// folder the user keeps on disk is added the same way (models.import) and left where it is.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,5 +75,29 @@ describe('speech packs in the Models tab', () => {
       removed: true,
     });
     await expect.poll(() => existsSync(folder)).toBe(false);
+  });
+
+  it('adds a pack folder from disk, refuses a folder that is not one, and leaves it on removal', async () => {
+    const host = createHost({
+      mode: 'headless',
+      dataDir: mkdtempSync(join(tmpdir(), 'aether-speech-import-')),
+      threads: 1,
+    });
+    hosts.push(host);
+    approveEverything(host);
+    expect((await host.bus.invoke('voice.set_output', { speak: true })).recogniser).toBe(false);
+    const notPack = mkdtempSync(join(tmpdir(), 'aether-not-a-pack-'));
+    const refused = await host.bus.invoke('models.import', { path: notPack });
+    expect(refused).toMatchObject({
+      model: null,
+      reason: expect.stringMatching(/not a speech pack/),
+    });
+    const recognises = nextEvent(host, 'voice.status_changed', (e) => e.payload.recogniser);
+    const { model } = await host.bus.invoke('models.import', { path: made });
+    expect(model).toMatchObject({ purpose: 'speech', source: 'import', path: made });
+    expect(model!.sizeBytes).toBeGreaterThan(0);
+    await recognises;
+    expect(await host.bus.invoke('models.remove', { id: model!.id })).toEqual({ removed: true });
+    expect(existsSync(join(made, 'pack.json'))).toBe(true);
   });
 });

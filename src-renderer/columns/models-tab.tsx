@@ -105,11 +105,11 @@ function ImportForm({ m }: { m: ModelsState }) {
       }}
     >
       <input
-        placeholder="/path/to/model.gguf"
+        placeholder="/path/to/model.gguf or a speech pack folder"
         value={path}
         onChange={(e) => setPath(e.target.value)}
         data-testid="model-import-path"
-        aria-label="Model file path"
+        aria-label="Model file or speech pack folder"
       />
       <button type="submit">Add</button>
     </form>

@@ -14,6 +14,7 @@ import {
 } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { downloadPack } from './download-pack.ts';
+import { readPackFolder } from './import-pack.ts';
 import { download, type Progress } from './download.ts';
 import { readGgufHeader } from './gguf-header.ts';
 
@@ -240,20 +241,38 @@ export class ModelManager {
     }
   }
 
-  /** L5's executor for models.import: checks the GGUF header, then offers the file where it is. */
+  /**
+   * L5's executor for models.import: a GGUF file (its header checked) or a speech pack folder,
+   * offered where the user keeps it.
+   */
   readonly importExecutor: ToolExecutor<'models.import'> = async (req) => {
     const path = req.path!;
-    await readGgufHeader(path);
     const model = this.register({
       id: `import-${this.d.newId().slice(0, 8)}`,
-      name: basename(path),
-      purpose: /embed/i.test(basename(path)) ? 'embedding' : 'chat',
+      ...(await importedFrom(path)),
       path,
       sha256: null,
-      sizeBytes: statSync(path).size,
       source: 'import',
       installedAt: this.d.now(),
     });
-    return { summary: `imported ${model.name}`, output: model.id };
+    const what = model.purpose === 'speech' ? `the speech pack ${model.name}` : model.name;
+    return { summary: `imported ${what}`, output: model.id };
+  };
+}
+
+/** What a file or folder the user offers is: its header or pack.json checked. */
+async function importedFrom(
+  path: string,
+): Promise<Pick<InstalledModel, 'name' | 'purpose' | 'sizeBytes'>> {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    const pack = readPackFolder(path);
+    return { name: pack.name, purpose: 'speech', sizeBytes: pack.sizeBytes };
+  }
+  await readGgufHeader(path);
+  const name = basename(path);
+  return {
+    name,
+    purpose: /embed/i.test(name) ? 'embedding' : 'chat',
+    sizeBytes: statSync(path).size,
   };
 }
