@@ -69,8 +69,16 @@ function turnActor(runner: TurnRunner, voice: () => VoiceSession) {
 
 type TurnActor = ReturnType<typeof turnActor>;
 
-/** The persona's prompt is read ahead when the model becomes ready and when the persona changes. */
-function warmUp(bus: Bus, runner: TurnRunner, idle: () => boolean, disposables: DisposableSet) {
+/**
+ * The persona's prompt is read ahead when the model becomes ready and when the persona changes;
+ * the memories kept in prompts follow what the user does to them.
+ */
+function keepPromptsReady(
+  bus: Bus,
+  runner: TurnRunner,
+  idle: () => boolean,
+  disposables: DisposableSet,
+) {
   let ready = false;
   const warm = () => void (idle() && runner.warm());
   disposables.add(
@@ -81,6 +89,10 @@ function warmUp(bus: Bus, runner: TurnRunner, idle: () => boolean, disposables: 
     }),
   );
   disposables.add(bus.on('persona.activated', () => ready && warm()));
+  // A memory forgotten or edited must not stay in a prompt as it was.
+  disposables.add(
+    bus.on('memory.changed', ({ payload: p }) => runner.memoryChanged(p.reason, p.id)),
+  );
 }
 
 /** Every change of state is an event; the events of other engines move the machine. */
@@ -163,7 +175,7 @@ export function createInteractionEngine(deps: InteractionDeps) {
       disposables.add(bus.handleAll({ ...handlers, ...voice.handlers }));
       disposables.addFn(() => voice.dispose());
       watch(bus, actor, runner, disposables);
-      warmUp(bus, runner, () => !machine.busy(), disposables);
+      keepPromptsReady(bus, runner, () => !machine.busy(), disposables);
       voice.listen(disposables);
       actor.start();
       disposables.addFn(() => actor.stop());

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
 import type { ChatMessage } from '../bus/index.ts';
 import { createHost, type Host } from '../host/index.ts';
-import { nextEvent, say } from '../host/testing.ts';
+import { approveEverything, nextEvent, say } from '../host/testing.ts';
 
 const SCRIPT = ['Read', ' ahead,', ' then', ' answered.'];
 const hosts: Host[] = [];
@@ -119,6 +119,36 @@ describe('reading the words ahead', () => {
       { role: 'user', text: 'and the mountains?' },
     ]);
     expect(next.cachedTokens).toBeGreaterThanOrEqual(first.promptTokens);
+  });
+
+  // What an earlier turn was offered stays at its place in the prompt: the next turn finds it in
+  // the model's cache instead of reading it again before its words. Forgotten, it leaves.
+  it('keeps what earlier turns recalled in place, and takes out what the user forgets', async () => {
+    const { host, conversationId } = await ready();
+    approveEverything(host);
+    const elsewhere = await host.bus.invoke('chat.create_conversation', {});
+    await say(host, elsewhere.id, 'remember that my sister is called Ada');
+    await expect
+      .poll(async () => (await host.bus.invoke('memory.list', { kind: 'fact' })).items.length)
+      .toBe(1);
+    const turn = async (text: string) => {
+      const used = nextEvent(host, 'chat.memory_used');
+      const read = nextEvent(host, 'router.prompt_read');
+      await say(host, conversationId, text);
+      const items = (await used).payload.items.map((i) => i.content);
+      return { items, ...(await read).payload };
+    };
+    const first = await turn('tell me about my sister Ada');
+    expect(first.items).toContain('my sister is called Ada');
+    const second = await turn('is my sister Ada older than me');
+    expect(second.items).not.toContain('my sister is called Ada');
+    expect(second.cachedTokens).toBeGreaterThanOrEqual(first.promptTokens);
+    const [fact] = (await host.bus.invoke('memory.list', { kind: 'fact' })).items;
+    await host.bus.invoke('memory.forget', { id: fact.id });
+    // The prompt changes where the first turn's memories were: read again from there.
+    const third = await turn('and how old is my sister Ada');
+    expect(third.items).not.toContain('my sister is called Ada');
+    expect(third.cachedTokens).toBeLessThan(first.promptTokens - 5);
   });
 
   it('does not read ahead while a reply is being written', async () => {

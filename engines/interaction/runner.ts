@@ -1,6 +1,7 @@
 // The turn runner's dependencies and state, shared by its parts.
 import type { Bus, Clock, ErrorInfo, MemoryHit, NewId } from '../bus/index.ts';
 import type { ConversationStore } from '../storage/index.ts';
+import type { Recalled } from './recalled.ts';
 import type { SlashAction } from './slash.ts';
 
 export type RunnerDeps = {
@@ -29,4 +30,6 @@ export type Runner = {
   cuts: Map<string, string>;
   /** Per conversation, the words last read ahead and what memory offered for them. */
   preloaded: Map<string, { text: string; hits: MemoryHit[]; at: number }>;
+  /** What memory offered each turn, kept in the prompt at that turn's place. */
+  recalled: Recalled;
 };

@@ -46,7 +46,8 @@ function earlierTurns(r: Runner, turn: Asked): Turn[] {
  * What memory offers for these words, by a deadline: an empty result is never made up. The
  * conversation's turns from the oldest one in the prompt on are not recalled: the prompt holds
  * them already, and recalled again they would move the memory block each turn, so the model
- * would read the last reply again instead of finding it in its cache.
+ * would read the last reply again instead of finding it in its cache. Nor is what an earlier
+ * turn in the prompt was offered: it is still there, at that turn's place.
  */
 async function memoryFor(
   r: Runner,
@@ -58,7 +59,9 @@ async function memoryFor(
   const inPrompt = { conversationId: turn.conversationId, since };
   try {
     const context = { text: turn.userText, deadlineMs: 150, budgetTokens: 400, inPrompt };
-    return (await r.deps.bus.invoke('memory.context', context, { changeId })).hits;
+    const { hits } = await r.deps.bus.invoke('memory.context', context, { changeId });
+    const held = r.recalled.idsIn(earlier);
+    return hits.filter((h) => !held.has(h.id));
   } catch {
     return []; // no memory engine or it failed: answer without it rather than not at all
   }
@@ -80,6 +83,7 @@ async function recall(r: Runner, turn: Turn, earlier: Turn[], changeId: string |
     fresh && turn.userText.startsWith(ahead.text)
       ? ahead.hits
       : await memoryFor(r, turn, earlier, changeId);
+  r.recalled.keep(turn.id, hits);
   const items = hits.map((h) => ({ id: h.id, content: h.content, privacy: h.privacy }));
   r.deps.bus.emit(
     'chat.memory_used',
@@ -90,18 +94,20 @@ async function recall(r: Runner, turn: Turn, earlier: Turn[], changeId: string |
 }
 
 function promptFor(
+  r: Runner,
   turn: Asked,
   earlier: Turn[],
   systemPrompt: string,
   memory: ChatMessage[],
 ): ChatMessage[] {
   const history = earlier.flatMap((t): ChatMessage[] => [
+    ...recallMessages(r.recalled.of(t.id)),
     { role: 'user', text: t.userText },
     ...(t.assistantText ? [{ role: 'assistant' as const, text: t.assistantText }] : []),
   ]);
-  // Memory goes after the earlier turns, just before the words it was recalled for: what comes
-  // before it (persona, conversation) stays the same from turn to turn, so the model finds it
-  // in its cache and only reads the memory and the new words.
+  // Each turn's memory goes just before its words, the new turn's after the earlier turns: what
+  // comes before it (persona, conversation, what earlier turns were offered) stays the same from
+  // turn to turn, so the model finds it in its cache and reads only the new memories and words.
   return [
     { role: 'system', text: systemPrompt },
     ...history,
@@ -121,7 +127,7 @@ export async function preload(r: Runner, conversationId: string, text: string): 
   const earlier = earlierTurns(r, turn);
   const hits = await memoryFor(r, turn, earlier, undefined);
   r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
-  const messages = promptFor(turn, earlier, persona.systemPrompt, recallMessages(hits));
+  const messages = promptFor(r, turn, earlier, persona.systemPrompt, recallMessages(hits));
   // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
   const ahead = bus.invoke('router.preload', { messages, agent: true });
   return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
@@ -153,7 +159,7 @@ export async function generate(r: Runner, turn: Turn, changeId: string | undefin
     'router.generate',
     {
       turnId: turn.id,
-      messages: promptFor(turn, earlier, persona.systemPrompt, memory),
+      messages: promptFor(r, turn, earlier, persona.systemPrompt, memory),
       maxTokens: deps.maxTokens ?? routing.maxOutputTokens ?? undefined,
       temperature: routing.temperature ?? undefined,
       route: {

@@ -4,6 +4,7 @@
 import { AetherError, toErrorInfo, type Turn } from '../bus/index.ts';
 import { formatOutcome } from './format-outcome.ts';
 import { classify } from './intent.ts';
+import { createRecalled } from './recalled.ts';
 import { generate, preload, remember, warm } from './turn-context.ts';
 import type { Classified } from './turn-machine.ts';
 import type { Runner, RunnerDeps } from './runner.ts';
@@ -203,6 +204,7 @@ export function createTurnRunner(deps: RunnerDeps) {
     actions: new Map(),
     cuts: new Map(),
     preloaded: new Map(),
+    recalled: createRecalled(),
   };
   return {
     changeOf: r.changeOf,
@@ -215,6 +217,8 @@ export function createTurnRunner(deps: RunnerDeps) {
     cut: (turnId: string, heard: string) => cut(r, turnId, heard),
     preload: (conversationId: string, text: string) => preload(r, conversationId, text),
     warm: () => warm(r),
+    /** A memory changed: prompts stop holding it as it was. */
+    memoryChanged: (reason: string, id: string | null) => r.recalled.changed(reason, id),
     reply: (...args: Parameters<typeof reply> extends [Runner, ...infer A] ? A : never) =>
       reply(r, ...args),
   };

@@ -171,6 +171,12 @@ export const routerEvents = {
   }),
   'router.status_changed': routerStatusSchema,
   'router.generation_started': z.object({ turnId, model: z.string() }),
+  /** A local generation's prompt: how much of it the model found already read (its cache). */
+  'router.prompt_read': z.object({
+    turnId,
+    promptTokens: z.number().int().nonnegative(),
+    cachedTokens: z.number().int().nonnegative(),
+  }),
   'router.first_token': z.object({ turnId, ttftMs: z.number() }),
   'router.token': z.object({ turnId, text: z.string(), index: z.number().int().nonnegative() }),
   'router.tool_call': z.object({
