@@ -51,6 +51,24 @@ export async function voiceHost(modelPath: string) {
   };
 }
 
+/** As the page does: the words so far at a pause are read ahead at once (chat.preload). */
+function readAtPauses(h: Awaited<ReturnType<typeof voiceHost>>, from: number) {
+  let seen = from;
+  let done = false;
+  void (async () => {
+    while (!done) {
+      for (const { value: e } of h.client.events.slice(seen)) {
+        const t = e.payload as { text?: string; pause?: boolean };
+        if (e.name === 'voice.transcript' && t.pause && t.text)
+          void h.client.invoke('chat.preload', { conversationId: h.conversationId, text: t.text });
+      }
+      seen = h.client.events.length;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  return () => (done = true);
+}
+
 /** One spoken turn; the page sends the final words at once, and stops the reply at its first piece. */
 export async function spokenTurn(
   h: Awaited<ReturnType<typeof voiceHost>>,
@@ -58,8 +76,10 @@ export async function spokenTurn(
 ): Promise<TurnTiming | null> {
   const { client } = h;
   const from = client.events.length;
+  const stopReading = readAtPauses(h, from);
   const speaking = client.speak(audio);
   const final = await client.next('voice.transcript', from, (e) => isFinal(e));
+  stopReading();
   if (!final) return null;
   const sent = (await client.invoke('chat.send_message', {
     conversationId: h.conversationId,

@@ -106,6 +106,15 @@ describe('chat store', () => {
       chat.getState().preload('c1', '');
       vi.advanceTimersByTime(1000);
       expect(client.count('chat.preload')).toBe(1);
+      // The speaker paused: read at once, and what typing had waiting is dropped.
+      chat.getState().preload('c1', 'and then what');
+      chat.getState().preload('c1', 'tell me more', true);
+      expect(client.calls.at(-1)).toEqual({
+        command: 'chat.preload',
+        input: { conversationId: 'c1', text: 'tell me more' },
+      });
+      vi.advanceTimersByTime(1000);
+      expect(client.count('chat.preload')).toBe(2);
     } finally {
       vi.useRealTimers();
     }

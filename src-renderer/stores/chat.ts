@@ -15,7 +15,8 @@ export type ChatState = {
   reload(): Promise<void>;
   send(conversationId: string, text: string): Promise<boolean>;
   /** The words so far (typed or spoken): the host's model reads them ahead, once typing pauses. */
-  preload(conversationId: string, text: string): void;
+  /** Reads the words ahead once typing pauses, or at once (`now`: the speaker paused). */
+  preload(conversationId: string, text: string, now?: boolean): void;
   stop(): Promise<void>;
   turnStarted(turn: Turn): void;
   turnFinished(turn: Turn): void;
@@ -101,13 +102,16 @@ const PRELOAD_PAUSE_MS = 300;
 function preloader(client: AetherClient): Pick<ChatState, 'preload'> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   return {
-    preload(conversationId, text) {
+    preload(conversationId, text, now = false) {
       if (timer) clearTimeout(timer);
+      timer = null;
       if (text.trim().length < 3) return;
+      // Only a shortcut: when it cannot be done, the turn simply reads it all then.
+      const read = () => client.invoke('chat.preload', { conversationId, text }).catch(() => {});
+      if (now) return void read();
       timer = setTimeout(() => {
         timer = null;
-        // Only a shortcut: when it cannot be done, the turn simply reads it all then.
-        client.invoke('chat.preload', { conversationId, text }).catch(() => {});
+        void read();
       }, PRELOAD_PAUSE_MS);
     },
   };

@@ -19,9 +19,9 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
       useConversations.getState().activeId ?? (await useConversations.getState().create()).id;
     return useChat.getState().send(id, text);
   };
-  const preloadText = (text: string) => {
+  const preloadText = (text: string, now?: boolean) => {
     const id = useConversations.getState().activeId;
-    if (id) useChat.getState().preload(id, text);
+    if (id) useChat.getState().preload(id, text, now);
   };
   return {
     useChat,

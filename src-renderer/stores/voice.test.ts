@@ -44,13 +44,15 @@ function setUp(start: (send: (f: Uint8Array) => void, onLevel?: OnLevel) => Prom
   });
   const player = fakePlayback();
   const sent: string[] = [];
+  const read: Array<[string, boolean | undefined]> = [];
   const voice = createVoiceStore(client, {
     start,
     playback: () => player,
     sendText: async (text) => sent.push(text),
+    preloadText: (text, now) => read.push([text, now]),
   });
   voice.bind();
-  return { client, voice, player, sent };
+  return { client, voice, player, sent, read };
 }
 
 const piece = (text: string) =>
@@ -105,6 +107,19 @@ describe('voice store', () => {
     client.emit('voice.transcript', { text: 'WHAT IS IT', final: true, atMs: 2, decodeMs: 1 });
     expect(voice.getState().transcript).toBeNull();
     expect(sent).toEqual(['WHAT IS IT']);
+  });
+
+  it('reads the words so far ahead, at once when the speaker paused', async () => {
+    const { client, voice, read } = setUp(async () => ({ stop() {} }));
+    await voice.getState().toggle();
+    client.emit('voice.transcript', { text: 'WHAT IS', final: false, atMs: 1, decodeMs: 1 });
+    const paused = { text: 'WHAT IS IT', final: false, atMs: 2, decodeMs: 1, pause: true };
+    client.emit('voice.transcript', paused);
+    client.emit('voice.transcript', { text: 'WHAT IS IT', final: true, atMs: 3, decodeMs: 1 });
+    expect(read).toEqual([
+      ['WHAT IS', false],
+      ['WHAT IS IT', true],
+    ]);
   });
 
   it('keeps what the pipeline is doing for the inspector', () => {

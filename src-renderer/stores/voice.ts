@@ -45,8 +45,8 @@ export type VoiceParts = {
   playback?: (report: (r: PlaybackReport) => void) => Playback;
   /** The final words become a message in the open conversation, as if typed. */
   sendText?: (text: string) => Promise<unknown>;
-  /** The words so far, read ahead by the model while the user still speaks. */
-  preloadText?: (text: string) => void;
+  /** The words so far, read ahead by the model while the user still speaks (at once: paused). */
+  preloadText?: (text: string, now?: boolean) => void;
 };
 
 /** Microphone loudness (RMS) that counts as the user starting to speak over the reply. */
@@ -168,7 +168,7 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
       client.on('voice.transcript', ({ payload: t }) => {
         const pipeline = { ...get().pipeline, heard: t.text, decodeMs: t.decodeMs };
         set({ transcript: t.final ? null : t.text, pipeline });
-        if (!t.final && t.text) parts.preloadText(t.text);
+        if (!t.final && t.text) parts.preloadText(t.text, t.pause === true);
         if (t.final && t.text && get().micOn) void parts.sendText(t.text);
       }),
       client.onSpeech((frame) => {

@@ -62,6 +62,8 @@ export const voiceEvents = {
     final: z.boolean(),
     atMs: z.number(),
     decodeMs: z.number(),
+    /** Words so far at the moment the user paused: likely the final ones, worth reading now. */
+    pause: z.boolean().optional(),
   }),
   /** What playback should do now: lower the volume (speech over it), restore it, or stop. */
   'voice.playback_control': z.object({ turnId, action: z.enum(['duck', 'unduck', 'stop']) }),

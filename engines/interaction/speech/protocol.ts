@@ -61,7 +61,15 @@ export type FromSpeech =
   | { type: 'speech_started'; atMs: number; heardMs: number }
   | { type: 'speech_ended'; startMs: number; endMs: number; atMs: number }
   /** Words so far (`final: false`, while the user speaks) or of the whole segment. */
-  | { type: 'transcript'; text: string; final: boolean; atMs: number; decodeMs: number }
+  | {
+      type: 'transcript';
+      text: string;
+      final: boolean;
+      atMs: number;
+      decodeMs: number;
+      /** A partial sent the moment the user paused (the end is confirmed only later). */
+      pause?: boolean;
+    }
   /** One piece of a spoken reply: 16 kHz mono samples and their loudness per 20 ms. */
   | {
       type: 'spoken';

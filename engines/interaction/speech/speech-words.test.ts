@@ -70,6 +70,10 @@ describe('speech packs in the speech process', () => {
     // The final words come after the end of speech, not before.
     const ended = heard.findIndex((h) => h.type === 'speech_ended');
     expect(heard.findIndex((h) => h.type === 'transcript' && h.final)).toBeGreaterThan(ended);
+    // When the speaker paused, the words so far came at once, well before the end was confirmed.
+    const paused = transcripts.filter((t) => t.pause).at(-1);
+    expect(paused).toMatchObject({ text: 'OPEN MY NOTES FILE', final: false });
+    expect(transcripts.at(-1)!.atMs - paused!.atMs).toBeGreaterThanOrEqual(100);
   });
 
   it('refuses a pack whose model was changed, and listens without it', async () => {

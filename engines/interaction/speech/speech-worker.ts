@@ -101,10 +101,11 @@ async function load(config: LoadConfig): Promise<void> {
   send({ type: 'ready', recogniser: recogniser !== null, voices: ids, problems });
 }
 
-function transcribe(from: number, to: number, final: boolean): void {
+function transcribe(from: number, to: number, final: boolean, pause = false): void {
   if (!recogniser) return;
   const { text, decodeMs } = recogniser.decode(history.slice(from, to));
-  send({ type: 'transcript', text, final, atMs: ms(history.end()), decodeMs });
+  const atMs = ms(history.end());
+  send({ type: 'transcript', text, final, atMs, decodeMs, ...(pause ? { pause } : {}) });
 }
 
 /** How long the speech has lasted when it counts: while a reply plays, once sure and lasting. */
@@ -114,11 +115,20 @@ function heardSoFar(fed: number): number | null {
   return sureFrom < 0 ? null : fed - sureFrom;
 }
 
+/**
+ * The sure VAD ends ~100 ms after speech stops, well before the segment does (250 ms of
+ * silence): then the words so far are sent at once, so the reply's prompt can be read while the
+ * end is being confirmed.
+ */
 function followSure(samples: Float32Array, fed: number): void {
   sureVad!.acceptWaveform(samples);
-  while (!sureVad!.isEmpty()) sureVad!.pop(); // only its onsets are used
-  if (!sureVad!.isDetected()) sureFrom = -1;
-  else if (sureFrom < 0) sureFrom = fed - overReply.holdSamples;
+  while (!sureVad!.isEmpty()) sureVad!.pop(); // only its onsets and ends are used
+  if (sureVad!.isDetected()) {
+    if (sureFrom < 0) sureFrom = fed - overReply.holdSamples;
+    return;
+  }
+  if (sureFrom >= 0 && onsetSent && !overReply.playing) transcribe(speechFrom, fed, false, true);
+  sureFrom = -1;
 }
 
 /** The VAD's finished segments; one that never counted (the reply's echo) leaves no trace. */
