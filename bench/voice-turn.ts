@@ -60,7 +60,11 @@ function readAtPauses(h: Awaited<ReturnType<typeof voiceHost>>, from: number) {
       for (const { value: e } of h.client.events.slice(seen)) {
         const t = e.payload as { text?: string; pause?: boolean };
         if (e.name === 'voice.transcript' && t.pause && t.text)
-          void h.client.invoke('chat.preload', { conversationId: h.conversationId, text: t.text });
+          void h.client.invoke('chat.preload', {
+            conversationId: h.conversationId,
+            text: t.text,
+            pause: true,
+          });
       }
       seen = h.client.events.length;
       await new Promise((r) => setTimeout(r, 2));

@@ -17,11 +17,11 @@ afterEach(async () => {
   for (const h of hosts.splice(0)) await h.dispose();
 });
 
-async function ready() {
+async function ready(script = SCRIPT) {
   const host = createHost({
     mode: 'headless',
     dataDir: mkdtempSync(join(tmpdir(), 'aether-preload-')),
-    modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT }),
+    modelPath: cachedModel({ preset: 'tiny', type: 'q8_0', script }),
     threads: 1,
   });
   hosts.push(host);
@@ -149,6 +149,33 @@ describe('reading the words ahead', () => {
     const third = await turn('and how old is my sister Ada');
     expect(third.items).not.toContain('my sister is called Ada');
     expect(third.cachedTokens).toBeLessThan(first.promptTokens - 5);
+  });
+
+  // At a speaker's pause the reply's first words are generated ahead; the turn that asks exactly
+  // those words goes on from them (the reply whole, nothing twice), and any other drops them.
+  it('starts the reply at a pause, and the turn with those words goes on from it', async () => {
+    // Longer than what is generated ahead (12 tokens), each piece distinct (a scripted model's rule).
+    const long =
+      'Waves roll over deep blue water, carrying salt and light across every shore we know.';
+    const script = long.split(/(?= )/);
+    const { host, conversationId } = await ready(script);
+    const turn = async (ahead: string, text: string) => {
+      await host.bus.invoke('chat.preload', { conversationId, text: ahead, pause: true });
+      const read = nextEvent(host, 'router.prompt_read');
+      let streamed = '';
+      const off = host.bus.on('router.token', (e) => (streamed += e.payload.text));
+      const { assistantText } = await say(host, conversationId, text);
+      off.dispose();
+      // What the page was sent piece by piece is the reply, too.
+      expect(streamed).toBe(assistantText);
+      return { assistantText, aheadTokens: (await read).payload.aheadTokens };
+    };
+    const same = await turn('tell me about the sea', 'tell me about the sea');
+    expect(same.assistantText).toBe(long);
+    expect(same.aheadTokens).toBeGreaterThan(5);
+    // The user went on after the pause: what was generated ahead is dropped.
+    const more = await turn('and the moon', 'and the moon and the stars');
+    expect(more).toEqual({ assistantText: long, aheadTokens: 0 });
   });
 
   it('does not read ahead while a reply is being written', async () => {

@@ -116,11 +116,21 @@ function promptFor(
   ];
 }
 
+/** At a speaker's pause, this much of the reply is generated ahead: about its first clause. */
+const SPECULATE_TOKENS = 12;
+
 /**
  * The prompt the words so far would get (persona, memory, earlier turns), read by the local model
- * ahead of the turn, so its reply starts sooner when the words are sent.
+ * ahead of the turn, so its reply starts sooner when the words are sent. At a speaker's pause the
+ * words are likely final: the reply's first words are generated too, and kept for a turn that
+ * asks exactly this (if the user goes on, they are dropped).
  */
-export async function preload(r: Runner, conversationId: string, text: string): Promise<boolean> {
+export async function preload(
+  r: Runner,
+  conversationId: string,
+  text: string,
+  pause = false,
+): Promise<boolean> {
   const { bus } = r.deps;
   const persona = await bus.invoke('persona.get_active', {});
   const turn = { id: '', conversationId, userText: text };
@@ -129,7 +139,14 @@ export async function preload(r: Runner, conversationId: string, text: string): 
   r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
   const messages = promptFor(r, turn, earlier, persona.systemPrompt, recallMessages(hits));
   // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
-  const ahead = bus.invoke('router.preload', { messages, agent: true });
+  const speculate = pause ? SPECULATE_TOKENS : 0;
+  const { temperature } = persona.routing;
+  const ahead = bus.invoke('router.preload', {
+    messages,
+    agent: true,
+    speculate,
+    temperature: temperature ?? undefined,
+  });
   return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
 }
 

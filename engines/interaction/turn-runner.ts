@@ -215,7 +215,8 @@ export function createTurnRunner(deps: RunnerDeps) {
     classify: (turnId: string) => classifyTurn(r, turnId),
     answerReflex: (turnId: string, text: string) => answerReflex(r, turnId, text),
     cut: (turnId: string, heard: string) => cut(r, turnId, heard),
-    preload: (conversationId: string, text: string) => preload(r, conversationId, text),
+    preload: (conversationId: string, text: string, pause = false) =>
+      preload(r, conversationId, text, pause),
     warm: () => warm(r),
     /** A memory changed: prompts stop holding it as it was. */
     memoryChanged: (reason: string, id: string | null) => r.recalled.changed(reason, id),

@@ -79,8 +79,8 @@ async function onLocal(
   const model = await provider.load();
   p.bus.emit('router.generation_started', { turnId, model }, metaOf(c));
   const r = await provider.generate({ id: turnId, messages, ...options }, (t) => c.onToken(t));
-  const { promptTokens, cachedTokens } = r;
-  p.bus.emit('router.prompt_read', { turnId, promptTokens, cachedTokens }, metaOf(c));
+  const { promptTokens, cachedTokens, aheadTokens } = r;
+  p.bus.emit('router.prompt_read', { turnId, promptTokens, cachedTokens, aheadTokens }, metaOf(c));
   return { ...r, model };
 }
 

@@ -111,7 +111,7 @@ describe('chat store', () => {
       chat.getState().preload('c1', 'tell me more', true);
       expect(client.calls.at(-1)).toEqual({
         command: 'chat.preload',
-        input: { conversationId: 'c1', text: 'tell me more' },
+        input: { conversationId: 'c1', text: 'tell me more', pause: true },
       });
       vi.advanceTimersByTime(1000);
       expect(client.count('chat.preload')).toBe(2);

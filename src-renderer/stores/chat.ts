@@ -107,8 +107,9 @@ function preloader(client: AetherClient): Pick<ChatState, 'preload'> {
       timer = null;
       if (text.trim().length < 3) return;
       // Only a shortcut: when it cannot be done, the turn simply reads it all then.
-      const read = () => client.invoke('chat.preload', { conversationId, text }).catch(() => {});
-      if (now) return void read();
+      const read = (pause?: boolean) =>
+        client.invoke('chat.preload', { conversationId, text, pause }).catch(() => {});
+      if (now) return void read(true);
       timer = setTimeout(() => {
         timer = null;
         void read();

@@ -83,7 +83,12 @@ export const chatCommands = {
   ),
   /** The words being typed or spoken so far: the model reads them ahead of the turn. */
   'chat.preload': command(
-    z.object({ conversationId: id, text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
+    z.object({
+      conversationId: id,
+      text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+      /** The speaker paused: these are likely the final words; the reply's start is generated too. */
+      pause: z.boolean().optional(),
+    }),
     z.object({ preloaded: z.boolean() }),
     { reads: true },
   ),

@@ -127,6 +127,9 @@ export const routerCommands = {
       messages: z.array(chatMessageSchema).min(1).max(200),
       /** For an agent turn: its tool instructions go in, as router.generate puts them. */
       agent: z.boolean().default(false),
+      /** Also generate this many tokens of the reply, for a turn that asks exactly this prompt. */
+      speculate: z.number().int().min(0).max(64).default(0),
+      temperature: z.number().min(0).max(2).optional(),
     }),
     z.object({ preloaded: z.boolean() }),
     { reads: true },
@@ -176,6 +179,8 @@ export const routerEvents = {
     turnId,
     promptTokens: z.number().int().nonnegative(),
     cachedTokens: z.number().int().nonnegative(),
+    /** Tokens of the reply generated ahead, at the speaker's pause, and used. */
+    aheadTokens: z.number().int().nonnegative(),
   }),
   'router.first_token': z.object({ turnId, ttftMs: z.number() }),
   'router.token': z.object({ turnId, text: z.string(), index: z.number().int().nonnegative() }),

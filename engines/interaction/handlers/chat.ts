@@ -148,7 +148,7 @@ function turnHandlers(
     'chat.preload': async (input) => {
       const conversation = requireConversation(input.conversationId);
       if (machine.busy() || parseSlash(input.text)) return { preloaded: false };
-      return { preloaded: await runner.preload(conversation.id, input.text) };
+      return { preloaded: await runner.preload(conversation.id, input.text, input.pause) };
     },
   };
 }

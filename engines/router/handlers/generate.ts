@@ -27,6 +27,10 @@ export type GenerateParts = {
 };
 
 type Input = ParsedInput<'router.generate'>;
+
+/** The temperature a reply is sampled at: the caller's, else this host's, else 0.7. */
+export const temperatureOf = (p: Pick<GenerateParts, 'temperature'>, asked?: number) =>
+  asked ?? p.temperature ?? 0.7;
 type Meta = { source: 'router'; changeId: string; turnId: string };
 
 /** Streams tokens as events; the first one also says how long the user waited for it. */
@@ -57,7 +61,7 @@ async function fromModel(
 ) {
   const options = {
     maxTokens: input.maxTokens ?? p.maxTokens ?? 512,
-    temperature: input.temperature ?? p.temperature ?? 0.7,
+    temperature: temperatureOf(p, input.temperature),
     jsonSchema: input.jsonSchema,
   };
   const viaApi = ctx.origin === 'api';

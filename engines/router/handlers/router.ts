@@ -3,7 +3,7 @@
 import { AetherError, type HandlersFor } from '../../bus/index.ts';
 import { withInstructions } from '../agent/agent-loop.ts';
 import type { ModelManager } from '../models/model-manager.ts';
-import { generateHandler, type GenerateParts } from './generate.ts';
+import { generateHandler, temperatureOf, type GenerateParts } from './generate.ts';
 
 type Parts = GenerateParts & { models: ModelManager };
 
@@ -23,7 +23,9 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
     },
     'router.preload': (input) => {
       const messages = input.agent ? withInstructions(input.messages) : input.messages;
-      return { preloaded: local.main()?.preload(messages) ?? false };
+      // Sampled as the turn will be, so the words generated ahead could have been its own.
+      const o = { speculate: input.speculate, temperature: temperatureOf(p, input.temperature) };
+      return { preloaded: local.main()?.preload(messages, o) ?? false };
     },
     'router.cancel': (input) => ({
       cancelled: remote.cancel(input.turnId) || (local.main()?.cancel(input.turnId) ?? false),

@@ -34,6 +34,8 @@ export type LocalGeneration = {
   tokens: number;
   promptTokens: number;
   cachedTokens: number;
+  /** Of `tokens`, those generated ahead of the turn (at the speaker's pause). */
+  aheadTokens: number;
   ttftMs: number | null;
   tokensPerSecond: number | null;
 };
@@ -104,10 +106,13 @@ export class LocalProvider {
     });
   }
 
-  /** Reads a prompt ahead (a loaded, idle model only); false when it cannot now. */
-  preload(messages: ChatMessage[]): boolean {
+  /**
+   * Reads a prompt ahead (a loaded, idle model only), and generates `speculate` tokens of its
+   * reply for a turn that asks exactly it; false when it cannot now.
+   */
+  preload(messages: ChatMessage[], o: { speculate?: number; temperature?: number } = {}): boolean {
     if (!this.worker || this.pending.size > 0) return false;
-    this.worker.send({ type: 'preload', messages });
+    this.worker.send({ type: 'preload', messages, ...o });
     return true;
   }
 
@@ -222,6 +227,7 @@ export class LocalProvider {
       tokens: message.tokens,
       promptTokens: message.promptTokens,
       cachedTokens: message.cachedTokens,
+      aheadTokens: message.aheadTokens,
       ttftMs: p.firstTokenAt === null ? null : p.firstTokenAt - p.sentAt,
       // Tokens after the first, over the time after the first: the steady generation rate.
       tokensPerSecond:

@@ -28,7 +28,13 @@ export const toWorker = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('cancel'), id: z.string() }),
   /** Evaluate these messages into the KV cache, generating nothing worth keeping. */
-  z.object({ type: z.literal('preload'), messages: z.array(chatMessageSchema) }),
+  z.object({
+    type: z.literal('preload'),
+    messages: z.array(chatMessageSchema),
+    /** Also generate this many tokens of the reply, kept for a turn with exactly this prompt. */
+    speculate: z.number().int().min(0).max(64).optional(),
+    temperature: z.number().optional(),
+  }),
   z.object({
     type: z.literal('embed'),
     id: z.string(),
@@ -53,6 +59,8 @@ export const fromWorker = z.discriminatedUnion('type', [
     tokens: z.number(),
     promptTokens: z.number(),
     cachedTokens: z.number(),
+    /** Of `tokens`, those generated ahead, before the turn asked (read-ahead.ts). */
+    aheadTokens: z.number(),
     stopReason: z.enum(['end', 'max-tokens', 'cancelled']),
   }),
   z.object({ type: z.literal('failed'), id: z.string(), message: z.string() }),

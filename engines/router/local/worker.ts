@@ -11,8 +11,10 @@ import {
   type LlamaEmbeddingContext,
   type LlamaGrammar,
   type LlamaModel,
+  type Token,
 } from 'node-llama-cpp';
 import { toWorker, type FromWorker, type ToWorker } from './protocol.ts';
+import { createReadAhead, type Spoken } from './read-ahead.ts';
 
 type ParentPort = {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -88,56 +90,88 @@ async function grammarFor(schema: Record<string, unknown> | undefined) {
   return grammars.get(key)!;
 }
 
-async function generate(request: Extract<ToWorker, { type: 'generate' }>): Promise<void> {
+type Generate = Extract<ToWorker, { type: 'generate' }>;
+type Done = Extract<FromWorker, { type: 'done' }>;
+
+async function generate(request: Generate): Promise<void> {
   const abort = running.get(request.id)!;
-  const chat = request.lane === 'background' ? background : conversation;
-  if (!chat) {
-    send({ type: 'failed', id: request.id, message: 'model is not loaded' });
-    return;
-  }
+  const turn = request.lane !== 'background';
+  const chat = turn ? conversation : background;
+  if (!chat) return send({ type: 'failed', id: request.id, message: 'model is not loaded' });
+  // What was generated ahead for exactly this prompt is the start of the reply (a turn's only).
+  const spoken = turn && !request.jsonSchema ? ahead.take(request.messages) : null;
   if (abort.signal.aborted) {
-    send({
-      type: 'done',
-      id: request.id,
-      text: '',
-      tokens: 0,
-      promptTokens: 0,
-      cachedTokens: 0,
-      stopReason: 'cancelled',
-    });
-    return;
+    const none = { text: '', tokens: 0, promptTokens: 0, cachedTokens: 0, aheadTokens: 0 };
+    return send({ type: 'done', id: request.id, ...none, stopReason: 'cancelled' });
   }
-  let tokens = 0;
-  const before = [...chat.sequence.contextTokens];
   try {
+    send({ type: 'done', id: request.id, ...(await reply(chat, request, abort, spoken)) });
+  } catch (error) {
+    send({ type: 'failed', id: request.id, message: (error as Error).message });
+  }
+}
+
+/** The reply: streamed as it comes, going on from the words generated ahead, if any. */
+async function reply(
+  chat: LlamaChat,
+  request: Generate,
+  abort: AbortController,
+  spoken: Spoken | null,
+): Promise<Omit<Done, 'type' | 'id'>> {
+  const before = [...chat.sequence.contextTokens];
+  let tokens = spoken?.ids.length ?? 0;
+  let text = spoken?.text ?? '';
+  let stopReason: Done['stopReason'] = 'end';
+  if (text) send({ type: 'token', id: request.id, text });
+  if (!spoken?.done) {
+    const history = toHistory(request.messages);
+    if (spoken) history[history.length - 1] = { type: 'model', response: [spoken.text] };
+    const go = goingOn(chat, spoken);
     // The sequence keeps the conversation's KV cache: LlamaChat re-evaluates only the tokens
     // that differ from what the sequence already holds, so later turns start fast.
-    const result = await chat.generateResponse(toHistory(request.messages), {
+    const result = await chat.generateResponse(history, {
       grammar: await grammarFor(request.jsonSchema),
-      maxTokens: request.maxTokens,
+      maxTokens: Math.max(1, request.maxTokens - tokens),
       temperature: request.temperature,
       signal: abort.signal,
       stopOnAbortSignal: true,
       onToken: (chunk) => {
         tokens += chunk.length;
       },
-      onTextChunk: (text) => send({ type: 'token', id: request.id, text }),
+      onResponseChunk: (chunk) => {
+        if (chunk.type === undefined)
+          send({ type: 'token', id: request.id, text: go.chunk(chunk.text, chunk.tokens) });
+      },
     });
+    text += go.response(result.response);
     const reason = result.metadata.stopReason;
-    // What the sequence holds now, less what was generated: the prompt as evaluated.
-    const promptTokens = Math.max(0, chat.sequence.contextTokens.length - tokens);
-    send({
-      type: 'done',
-      id: request.id,
-      text: result.response,
-      tokens,
-      promptTokens,
-      cachedTokens: Math.min(promptTokens, kept(before, chat.sequence.contextTokens)),
-      stopReason: reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end',
-    });
-  } catch (error) {
-    send({ type: 'failed', id: request.id, message: (error as Error).message });
+    stopReason = reason === 'abort' ? 'cancelled' : reason === 'maxTokens' ? 'max-tokens' : 'end';
   }
+  // What the sequence holds now, less what was generated: the prompt as evaluated.
+  const promptTokens = Math.max(0, chat.sequence.contextTokens.length - tokens);
+  const cachedTokens = Math.min(promptTokens, kept(before, chat.sequence.contextTokens));
+  const aheadTokens = spoken?.ids.length ?? 0;
+  return { text, tokens, promptTokens, cachedTokens, aheadTokens, stopReason };
+}
+
+/**
+ * Going on from words generated ahead, the first new chunk is read as the start of a text (a
+ * SentencePiece vocabulary then drops its space: "every" + "shore"); it is read again after
+ * those words, and the reply's text mended to match.
+ */
+function goingOn(chat: LlamaChat, spoken: Spoken | null) {
+  let first: { raw: string; mended: string } | null = null;
+  return {
+    chunk(raw: string, ids: Token[]): string {
+      if (!spoken || first) return raw;
+      first = { raw, mended: chat.model.detokenize(ids, false, spoken.ids) };
+      return first.mended;
+    },
+    response(raw: string): string {
+      if (!first || !raw.startsWith(first.raw)) return raw;
+      return first.mended + raw.slice(first.raw.length);
+    },
+  };
 }
 
 /** How many tokens from the start the sequence kept: what it did not have to read again. */
@@ -162,37 +196,11 @@ async function embed(request: Extract<ToWorker, { type: 'embed' }>): Promise<voi
   }
 }
 
-type Messages = Extract<ToWorker, { type: 'preload' }>['messages'];
-
-/** The preload running or waiting: a newer preload, or a generation it does not lead to, stops it. */
-let preloading: { abort: AbortController; messages: Messages } | null = null;
-
-/** The generation's prompt goes on from the preload's: what the preload reads, it needs. */
-function leadsTo(ahead: Messages, prompt: Messages): boolean {
-  if (prompt.length < ahead.length) return false;
-  return ahead.every((m, i) => {
-    const p = prompt[i];
-    if (p.role !== m.role) return false;
-    return i === ahead.length - 1 ? p.text.startsWith(m.text) : p.text === m.text;
-  });
-}
-
-/** Evaluates the prompt (one token is generated and dropped), so the turn finds it cached. */
-function preload(messages: Messages): void {
-  preloading?.abort.abort();
-  const abort = new AbortController();
-  preloading = { abort, messages };
-  queue = queue.then(async () => {
-    if (abort.signal.aborted || !conversation) return;
-    await conversation
-      .generateResponse(toHistory(messages), {
-        maxTokens: 1,
-        signal: abort.signal,
-        stopOnAbortSignal: true,
-      })
-      .catch(() => {});
-  });
-}
+const ahead = createReadAhead({
+  chat: () => conversation,
+  enqueue: (job) => (queue = queue.then(job)),
+  history: toHistory,
+});
 
 function onMessage(raw: unknown): void {
   const parsed = toWorker.safeParse(raw);
@@ -203,10 +211,10 @@ function onMessage(raw: unknown): void {
   } else if (message.type === 'embed') {
     queue = queue.then(() => embed(message));
   } else if (message.type === 'preload') {
-    preload(message.messages);
+    ahead.preload(message);
   } else if (message.type === 'generate') {
-    // The turn comes first, unless the preload is reading the start of its very prompt.
-    if (preloading && !leadsTo(preloading.messages, message.messages)) preloading.abort.abort();
+    // The turn comes first, unless what is read ahead is the start of its very prompt.
+    if (message.lane !== 'background') ahead.coming(message.messages);
     running.set(message.id, new AbortController());
     queue = queue.then(() => generate(message)).finally(() => running.delete(message.id));
   } else {
