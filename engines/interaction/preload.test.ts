@@ -152,7 +152,8 @@ describe('reading the words ahead', () => {
   });
 
   // At a speaker's pause the reply's first words are generated ahead; the turn that asks exactly
-  // those words goes on from them (the reply whole, nothing twice), and any other drops them.
+  // those words goes on from them (the reply whole, nothing twice, the space where it went on
+  // kept), and any other drops them.
   it('starts the reply at a pause, and the turn with those words goes on from it', async () => {
     // Longer than what is generated ahead (12 tokens), each piece distinct (a scripted model's rule).
     const long =
@@ -170,9 +171,10 @@ describe('reading the words ahead', () => {
       expect(streamed).toBe(assistantText);
       return { assistantText, aheadTokens: (await read).payload.aheadTokens };
     };
+    // Sent at once, the turn takes over from the first words generated ahead, not all twelve.
     const same = await turn('tell me about the sea', 'tell me about the sea');
     expect(same.assistantText).toBe(long);
-    expect(same.aheadTokens).toBeGreaterThan(5);
+    expect(same.aheadTokens).toBeGreaterThanOrEqual(1);
     // The user went on after the pause: what was generated ahead is dropped.
     const more = await turn('and the moon', 'and the moon and the stars');
     expect(more).toEqual({ assistantText: long, aheadTokens: 0 });

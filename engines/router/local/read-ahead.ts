@@ -15,6 +15,8 @@ type Ahead = {
   messages: Messages;
   /** Tokens came: the prompt is read, what runs now is only useful to the very same prompt. */
   generating: boolean;
+  /** The turn asking exactly this prompt came: stop here and hand it what there is. */
+  handedOver: boolean;
   spoken: Spoken | null;
 };
 
@@ -38,7 +40,6 @@ export type ReadAheadDeps = {
 async function run(d: ReadAheadDeps, a: Ahead, p: Preload): Promise<void> {
   const chat = d.chat();
   if (a.abort.signal.aborted || !chat) return;
-  let text = '';
   const ids: Token[] = [];
   const result = await chat
     .generateResponse(d.history(p.messages), {
@@ -49,12 +50,14 @@ async function run(d: ReadAheadDeps, a: Ahead, p: Preload): Promise<void> {
       onToken: (chunk) => {
         a.generating = true;
         ids.push(...chunk);
+        // The turn is waiting for this very reply: it takes over from the first words.
+        if (a.handedOver) a.abort.abort();
       },
-      onTextChunk: (chunk) => (text += chunk),
     })
     .catch(() => null);
-  if (!result || a.abort.signal.aborted || !p.speculate) return;
-  a.spoken = { text, ids, done: result.metadata.stopReason === 'eogToken' };
+  if (!result || !p.speculate || (a.abort.signal.aborted && !a.handedOver)) return;
+  // The response, not the streamed chunks: stopped early, it has the text the tokens so far make.
+  a.spoken = { text: result.response, ids, done: result.metadata.stopReason === 'eogToken' };
 }
 
 export function createReadAhead(d: ReadAheadDeps) {
@@ -68,17 +71,23 @@ export function createReadAhead(d: ReadAheadDeps) {
         key: JSON.stringify(p.messages),
         messages: p.messages,
         generating: false,
+        handedOver: false,
         spoken: null,
       };
       current = a;
       d.enqueue(() => run(d, a, p));
     },
-    /** A generation is coming: what ahead cannot serve it stops now, so it does not wait. */
+    /**
+     * A generation is coming: generating ahead for exactly its prompt stops where it is and hands
+     * over what it has (the turn goes on from there, sooner than waiting for all of it); reading
+     * the start of its prompt goes on; anything else stops now, so the turn does not wait.
+     */
     coming(messages: Messages): void {
       if (!current) return;
-      const same = current.key === JSON.stringify(messages);
-      const reusable = same || (!current.generating && leadsTo(current.messages, messages));
-      if (!reusable) current.abort.abort();
+      if (current.key === JSON.stringify(messages)) {
+        current.handedOver = true;
+        if (current.generating) current.abort.abort();
+      } else if (current.generating || !leadsTo(current.messages, messages)) current.abort.abort();
     },
     /** In the generation's turn: the words generated ahead for exactly its prompt, once. */
     take(messages: Messages): Spoken | null {
