@@ -151,6 +151,22 @@ describe('reading the words ahead', () => {
     expect(third.cachedTokens).toBeLessThan(first.promptTokens - 5);
   });
 
+  it('does not use a memory forgotten after the words were read ahead', async () => {
+    const { host, conversationId } = await ready();
+    approveEverything(host);
+    await say(host, conversationId, 'remember that my sister is called Ada');
+    await expect
+      .poll(async () => (await host.bus.invoke('memory.list', { kind: 'fact' })).items.length)
+      .toBe(1);
+    const other = await host.bus.invoke('chat.create_conversation', {});
+    await host.bus.invoke('chat.preload', { conversationId: other.id, text: 'my sister Ada' });
+    const [fact] = (await host.bus.invoke('memory.list', { kind: 'fact' })).items;
+    await host.bus.invoke('memory.forget', { id: fact.id });
+    const used = nextEvent(host, 'chat.memory_used');
+    await say(host, other.id, 'my sister Ada is visiting');
+    expect((await used).payload.items.map((i) => i.content)).not.toContain(fact.content);
+  });
+
   // At a speaker's pause the reply's first words are generated ahead; the turn that asks exactly
   // those words goes on from them (the reply whole, nothing twice, the space where it went on
   // kept), and any other drops them.

@@ -32,10 +32,10 @@ describe('memories kept in prompts', () => {
     const r = createRecalled();
     r.keep('t1', [hit('a'), hit('b')]);
     r.keep('t2', [hit('a')]);
-    r.changed('added', 'a');
-    r.changed('reinforced', 'a');
+    expect(r.changed('added', 'a')).toBe(false);
+    expect(r.changed('reinforced', 'a')).toBe(false);
     expect(r.of('t2')).toHaveLength(1);
-    r.changed('forgotten', 'a');
+    expect(r.changed('forgotten', 'a')).toBe(true);
     expect(r.of('t1').map((h) => h.id)).toEqual(['b']);
     expect(r.of('t2')).toEqual([]);
     r.changed('edited', 'b');

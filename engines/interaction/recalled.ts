@@ -30,16 +30,23 @@ export function createRecalled(limit = 2000) {
     idsIn(turns: Turn[]): Set<string> {
       return new Set(turns.flatMap((t) => (byTurn.get(t.id) ?? []).map((h) => h.id)));
     },
-    /** A memory changed: it leaves the prompts (all of them when no id is given). */
-    changed(reason: string, id: string | null): void {
-      if (!STALE.has(reason)) return;
-      if (id === null) return byTurn.clear();
+    /**
+     * A memory changed: it leaves the prompts (all of them when no id is given). True when the
+     * change makes what was recalled stale.
+     */
+    changed(reason: string, id: string | null): boolean {
+      if (!STALE.has(reason)) return false;
+      if (id === null) {
+        byTurn.clear();
+        return true;
+      }
       for (const [turnId, hits] of byTurn) {
         const left = hits.filter((h) => h.id !== id);
         if (left.length === hits.length) continue;
         if (left.length) byTurn.set(turnId, left);
         else byTurn.delete(turnId);
       }
+      return true;
     },
   };
 }

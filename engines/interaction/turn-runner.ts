@@ -219,7 +219,10 @@ export function createTurnRunner(deps: RunnerDeps) {
       preload(r, conversationId, text, pause),
     warm: () => warm(r),
     /** A memory changed: prompts stop holding it as it was. */
-    memoryChanged: (reason: string, id: string | null) => r.recalled.changed(reason, id),
+    memoryChanged: (reason: string, id: string | null) => {
+      // What was recalled for words read ahead may hold it too: it is recalled again.
+      if (r.recalled.changed(reason, id)) r.preloaded.clear();
+    },
     reply: (...args: Parameters<typeof reply> extends [Runner, ...infer A] ? A : never) =>
       reply(r, ...args),
   };
