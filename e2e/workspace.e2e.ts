@@ -78,6 +78,12 @@ describe('chatting with a local model', () => {
       .poll(() => page.getByTestId('message-user').first().textContent())
       .toBe('Hi there!');
     expect(await page.getByTestId('inspector-ttft').textContent()).toMatch(/^\d+ ms$/);
+    // How much of the prompt the model had read already (the reading ahead, made visible).
+    const prompt = await page.getByTestId('inspector-prompt').textContent();
+    expect(prompt).toMatch(/^\d+ tokens, \d+ read already/);
+    const [total, read] = prompt!.match(/\d+/g)!.map(Number);
+    expect(total).toBeGreaterThan(0);
+    expect(read).toBeLessThanOrEqual(total);
     expect(await page.getByTestId('inspector-model').textContent()).toMatch(/\.gguf$/);
     // The input keeps focus, ready for the next message.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(

@@ -38,8 +38,21 @@ function Facts({ s }: { s: InspectorState }) {
       <dd data-testid="inspector-tps">{fmt(s.tokensPerSecond, 'tok/s', 1)}</dd>
       <dt>Tokens</dt>
       <dd>{s.tokens}</dd>
+      <dt>Prompt</dt>
+      <dd
+        data-testid="inspector-prompt"
+        title="How much of the last prompt the model had read already"
+      >
+        {s.prompt ? promptLine(s.prompt) : '—'}
+      </dd>
     </dl>
   );
+}
+
+/** "640 tokens, 630 read already · 12 said ahead": why the reply started when it did. */
+function promptLine(p: NonNullable<InspectorState['prompt']>): string {
+  const ahead = p.aheadTokens ? ` · ${p.aheadTokens} said ahead` : '';
+  return `${p.promptTokens} tokens, ${p.cachedTokens} read already${ahead}`;
 }
 
 function Memories({ s }: { s: InspectorState }) {

@@ -28,6 +28,8 @@ type Fields = {
   memoryProblems: Array<{ turnId: string; message: string; at: number }>;
   /** Host time of the first token of the live turn, for a running tokens/s. */
   firstTokenAt: number | null;
+  /** The last local prompt: its size, how much the model had read already, words said ahead. */
+  prompt: { promptTokens: number; cachedTokens: number; aheadTokens: number } | null;
 };
 
 export type InspectorState = Fields & {
@@ -48,6 +50,7 @@ const EMPTY: Fields = {
   memories: [],
   memoryProblems: [],
   firstTokenAt: null,
+  prompt: null,
 };
 
 export function createInspectorStore(client: AetherClient) {
@@ -84,6 +87,7 @@ export function createInspectorStore(client: AetherClient) {
         set({ ttftMs: null, tokens: 0, tokensPerSecond: null, firstTokenAt: null }),
       ),
       client.on('router.first_token', (e) => set({ ttftMs: e.payload.ttftMs, firstTokenAt: e.at })),
+      client.on('router.prompt_read', ({ payload: { turnId: _, ...prompt } }) => set({ prompt })),
       client.on('router.token', (e) => {
         const { firstTokenAt } = get();
         const tokens = e.payload.index + 1;
