@@ -98,8 +98,10 @@ async function generate(request: Generate): Promise<void> {
   const turn = request.lane !== 'background';
   const chat = turn ? conversation : background;
   if (!chat) return send({ type: 'failed', id: request.id, message: 'model is not loaded' });
-  // What was generated ahead for exactly this prompt is the start of the reply (a turn's only).
-  const spoken = turn && !request.jsonSchema ? ahead.take(request.messages) : null;
+  // What was generated ahead for exactly this prompt is the start of the reply (a turn's, not
+  // JSON); any generation on the conversation's sequence uses it up, so none is left stale.
+  const taken = turn ? ahead.take(request.messages) : null;
+  const spoken = request.jsonSchema ? null : taken;
   if (abort.signal.aborted) {
     const none = { text: '', tokens: 0, promptTokens: 0, cachedTokens: 0, aheadTokens: 0 };
     return send({ type: 'done', id: request.id, ...none, stopReason: 'cancelled' });
