@@ -170,32 +170,24 @@ function createEngines(b: Base) {
     conversations,
     clock,
     newId,
-    speech: speechOf(b),
+    speech: speechOf(b, () => router.importedSpeechPacks()),
   });
   return { policy, persona, presence, router, memory, interaction };
 }
 
 /** The speech process and its bundled voice activity model, unless this host has no voice. */
-function speechOf({ options, resources, storage }: Base) {
+function speechOf({ options, resources }: Base, imported: () => string[]) {
   if (options.spawnSpeech === null) return undefined;
   const spawn = options.spawnSpeech ?? forkSpeech(resources.speechWorkerEntry);
   const packs = () => [
     ...new Set([
       ...installedPacks(join(options.dataDir, 'speech')),
-      ...importedPacks(storage.db),
+      ...imported(),
       ...(options.speechPacks ?? []),
     ]),
   ];
   const vad = { model: resources.vadModel, ...BUNDLED_VAD };
   return { spawn, vad, fliteWasm: resources.fliteWasm, packs };
-}
-
-/** The speech pack folders the user added from disk (models.import), where they keep them. */
-function importedPacks(db: Storage['db']): string[] {
-  const rows = db
-    .prepare(`SELECT path FROM models WHERE purpose = 'speech' AND source = 'import'`)
-    .all() as Array<{ path: string }>;
-  return rows.map((r) => r.path);
 }
 
 /** The speech packs installed in the data folder: each folder there with a pack.json. */

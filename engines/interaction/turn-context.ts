@@ -138,14 +138,20 @@ export async function preload(
   const hits = await memoryFor(r, turn, earlier, undefined);
   r.preloaded.set(conversationId, { text, hits, at: r.deps.clock.monotonic() });
   const messages = promptFor(r, turn, earlier, persona.systemPrompt, recallMessages(hits));
-  // Its turns run as the agent (generate, below): the prompt is read with the agent's tools.
   const speculate = pause ? SPECULATE_TOKENS : 0;
-  const { temperature } = persona.routing;
-  const ahead = bus.invoke('router.preload', {
+  return readAhead(r, messages, speculate, persona.routing.temperature ?? undefined);
+}
+
+/**
+ * The local model reads these messages ahead, as the agent (generate, below) will send them:
+ * with its tools. Only a shortcut: false when it cannot now.
+ */
+async function readAhead(r: Runner, messages: ChatMessage[], speculate = 0, temperature?: number) {
+  const ahead = r.deps.bus.invoke('router.preload', {
     messages,
     agent: true,
     speculate,
-    temperature: temperature ?? undefined,
+    temperature,
   });
   return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
 }
@@ -158,9 +164,7 @@ export async function warm(r: Runner): Promise<boolean> {
   const { bus } = r.deps;
   const persona = await bus.invoke('persona.get_active', {}).catch(() => null);
   if (!persona) return false;
-  const messages = [{ role: 'system' as const, text: persona.systemPrompt }];
-  const ahead = bus.invoke('router.preload', { messages, agent: true });
-  return (await ahead.catch(() => ({ preloaded: false }))).preloaded;
+  return readAhead(r, [{ role: 'system', text: persona.systemPrompt }]);
 }
 
 export async function generate(r: Runner, turn: Turn, changeId: string | undefined) {

@@ -106,6 +106,12 @@ export function createRouterEngine(deps: RouterDeps) {
       disposables.dispose();
     },
     status: () => local.status(),
+    /** The speech pack folders the user added from disk, where they keep them. */
+    importedSpeechPacks: (): string[] =>
+      models
+        .installed()
+        .filter((m) => m.purpose === 'speech' && m.source === 'import')
+        .map((m) => m.path),
     /** Executors the composition root registers into L5. */
     executors: (): Executors => ({
       'models.download': models.downloadExecutor,

@@ -14,7 +14,6 @@ export type ChatState = {
   load(conversationId: string | null): Promise<void>;
   reload(): Promise<void>;
   send(conversationId: string, text: string): Promise<boolean>;
-  /** The words so far (typed or spoken): the host's model reads them ahead, once typing pauses. */
   /** Reads the words ahead once typing pauses, or at once (`now`: the speaker paused). */
   preload(conversationId: string, text: string, now?: boolean): void;
   stop(): Promise<void>;

@@ -42,11 +42,10 @@ let vad: SherpaVad | null = null;
 let sureVad: SherpaVad | null = null;
 let overReply = { holdSamples: 0, playing: false };
 let sureFrom = -1; // where the sure VAD's current speech began, or -1
-let onsetSent = false; // the current utterance counted (speech_started was sent)
 let recogniser: Recogniser | null = null;
 let voices: Voices | null = null;
 const history = createHistory(30 * SAMPLE_RATE);
-let speechFrom = -1; // where the current utterance began (with pre-roll), or -1
+let speechFrom = -1; // where the current utterance began (with pre-roll); -1 until it counts
 let lastPartial = 0;
 let pending = new Float32Array(0);
 const cancelled = new Set<string>();
@@ -127,7 +126,8 @@ function followSure(samples: Float32Array, fed: number): void {
     if (sureFrom < 0) sureFrom = fed - overReply.holdSamples;
     return;
   }
-  if (sureFrom >= 0 && onsetSent && !overReply.playing) transcribe(speechFrom, fed, false, true);
+  if (sureFrom >= 0 && speechFrom >= 0 && !overReply.playing)
+    transcribe(speechFrom, fed, false, true);
   sureFrom = -1;
 }
 
@@ -136,9 +136,8 @@ function endSegments(fed: number): void {
   while (!vad!.isEmpty()) {
     const segment = vad!.front();
     vad!.pop();
-    const counted = onsetSent;
+    const counted = speechFrom >= 0;
     speechFrom = -1;
-    onsetSent = false;
     if (!counted) continue;
     const startMs = ms(segment.start);
     const endMs = startMs + ms(segment.samples.length);
@@ -153,21 +152,17 @@ function acceptWindow(samples: Float32Array): void {
   history.push(samples);
   const fed = history.end();
   followSure(samples, fed);
-  const heard = onsetSent ? null : heardSoFar(fed);
+  const heard = speechFrom >= 0 ? null : heardSoFar(fed);
   if (heard !== null) {
-    onsetSent = true;
     speechFrom = Math.max(0, fed - heard - WINDOW * 4 - PRE_ROLL);
     lastPartial = fed;
     send({ type: 'speech_started', atMs: ms(fed), heardMs: ms(heard) });
-  } else if (onsetSent && fed - lastPartial >= PARTIAL_EVERY) {
+  } else if (speechFrom >= 0 && fed - lastPartial >= PARTIAL_EVERY) {
     lastPartial = fed;
     transcribe(speechFrom, fed, false);
   }
   endSegments(fed);
-  if (!vad!.isDetected() && vad!.isEmpty()) {
-    speechFrom = -1;
-    onsetSent = false;
-  }
+  if (!vad!.isDetected() && vad!.isEmpty()) speechFrom = -1;
 }
 
 function audio(samples: Float32Array): void {
