@@ -3,12 +3,15 @@
 // SHA-256, the Models tab lists it, and the running speech process picks it up without a
 // restart (the voice status says a recogniser is there). Removing it takes the folder away. A pack
 // folder the user keeps on disk is added the same way (models.import) and left where it is.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../bus/index.ts';
 import { createHost, type Host } from './index.ts';
+import { readPack } from '../interaction/index.ts';
+import { defaultCatalog } from '../router/index.ts';
 import { approveEverything, nextEvent } from './testing.ts';
 import { testPack } from '../interaction/speech/speech.fixture.ts';
 import { startModelServer, type ModelServer } from '../router/models/model-server.fixture.ts';
@@ -55,6 +58,26 @@ function entry(): CatalogEntry {
 }
 
 describe('speech packs in the Models tab', () => {
+  it('offers only packs the speech process accepts, a streaming recogniser first', async () => {
+    const packs = defaultCatalog({}).filter((m) => m.purpose === 'speech');
+    for (const m of packs) {
+      // What a download leaves: the files (stand-ins here) and a pack.json with their SHA-256.
+      const dir = mkdtempSync(join(tmpdir(), 'aether-catalog-pack-'));
+      const sha256: Record<string, string> = {};
+      for (const f of m.files ?? []) {
+        writeFileSync(join(dir, f.path), f.path);
+        sha256[f.path] = createHash('sha256').update(f.path).digest('hex');
+      }
+      writeFileSync(join(dir, 'pack.json'), JSON.stringify({ ...m.pack, sha256 }));
+      const pack = await readPack(dir);
+      expect(pack.recogniser, m.id).not.toBeNull();
+    }
+    const recommended = packs.filter((m) => m.recommended);
+    expect(recommended.map((m) => (m.pack?.recogniser as { kind: string }).kind)).toEqual([
+      'streaming-transducer',
+    ]);
+  });
+
   it('downloads a pack through the gate and the voice uses it at once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aether-speech-dl-'));
     const host = createHost({ mode: 'headless', dataDir, threads: 1, modelCatalog: [entry()] });

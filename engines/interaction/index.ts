@@ -9,4 +9,5 @@ export { recallMessages } from './recall.ts';
 export { createSpeech, type Activity, type Heard } from './speech/speech-process.ts';
 export type { SpawnSpeech } from './speech/protocol.ts';
 export { BUNDLED_VAD } from './speech/bundled.ts';
+export { readPack } from './speech/pack.ts';
 export { MAX_FRAME_BYTES } from './voice.ts';

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constant, encodeModel, FLOAT, INT64, intAttribute, valueInfo } from './onnx.ts';
+import { streamingRecogniser } from './streaming.ts';
 
 /** Where Debian keeps espeak-ng-data (sherpa's piper voices phonemise with it), if it is here. */
 export const DEBIAN_ESPEAK_DATA =
@@ -97,7 +98,35 @@ export type MakePackOptions = {
   out: string;
   /** espeak-ng-data for the voice; without one there is no voice in the pack. */
   espeakData?: string | null;
+  /** A streaming recogniser (words one by one as audio comes) instead of the offline one. */
+  streaming?: boolean;
 };
+
+/** The recogniser's files, and the pack.json entry that names them. */
+function recogniserFiles(words: string[], streaming: boolean) {
+  if (!streaming) {
+    const stt = recogniser(words);
+    return {
+      files: { 'stt/model.onnx': stt.model, 'stt/tokens.txt': stt.tokens },
+      entry: { kind: 'zipformer-ctc', model: 'stt/model.onnx', tokens: 'stt/tokens.txt' },
+    };
+  }
+  const stt = streamingRecogniser(words);
+  const files = {
+    'stt/encoder.onnx': stt.encoder,
+    'stt/decoder.onnx': stt.decoder,
+    'stt/joiner.onnx': stt.joiner,
+    'stt/tokens.txt': stt.tokens,
+  };
+  const entry = {
+    kind: 'streaming-transducer',
+    encoder: 'stt/encoder.onnx',
+    decoder: 'stt/decoder.onnx',
+    joiner: 'stt/joiner.onnx',
+    tokens: 'stt/tokens.txt',
+  };
+  return { files, entry };
+}
 
 export function makeSpeechPack(options: MakePackOptions): { voice: boolean } {
   const { out } = options;
@@ -105,10 +134,8 @@ export function makeSpeechPack(options: MakePackOptions): { voice: boolean } {
   if (words.length === 0) throw new Error('the script needs at least one word');
   const espeakData = options.espeakData === undefined ? DEBIAN_ESPEAK_DATA : options.espeakData;
   const withVoice = espeakData !== null && existsSync(espeakData);
-  const files: Record<string, Uint8Array | string> = {};
-  const stt = recogniser(words);
-  files['stt/model.onnx'] = stt.model;
-  files['stt/tokens.txt'] = stt.tokens;
+  const stt = recogniserFiles(words, options.streaming ?? false);
+  const files: Record<string, Uint8Array | string> = { ...stt.files };
   if (withVoice) {
     const voice = beeper();
     files['voice/beeper.onnx'] = voice.model;
@@ -134,7 +161,7 @@ export function makeSpeechPack(options: MakePackOptions): { voice: boolean } {
   const pack = {
     format: 1,
     name: `Test speech (${words.join(' ')})`,
-    recogniser: { kind: 'zipformer-ctc', model: 'stt/model.onnx', tokens: 'stt/tokens.txt' },
+    recogniser: stt.entry,
     voices,
     sha256,
   };

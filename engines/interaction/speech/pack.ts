@@ -19,6 +19,7 @@ const file = z
   });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
 
+const transducerFiles = { encoder: file, decoder: file, joiner: file, tokens: file };
 const recogniser = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('zipformer-ctc'), model: file, tokens: file }),
   z.object({
@@ -30,13 +31,8 @@ const recogniser = z.discriminatedUnion('kind', [
     tokens: file,
   }),
   z.object({ kind: z.literal('whisper'), encoder: file, decoder: file, tokens: file }),
-  z.object({
-    kind: z.literal('transducer'),
-    encoder: file,
-    decoder: file,
-    joiner: file,
-    tokens: file,
-  }),
+  z.object({ kind: z.literal('transducer'), ...transducerFiles }),
+  z.object({ kind: z.literal('streaming-transducer'), ...transducerFiles }),
 ]);
 
 const voice = z.object({

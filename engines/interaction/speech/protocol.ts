@@ -28,7 +28,15 @@ export type RecogniserConfig =
       tokens: string;
     }
   | { kind: 'whisper'; encoder: string; decoder: string; tokens: string }
-  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string };
+  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string }
+  /** Decodes while the user speaks (sherpa's OnlineRecognizer): partial words chunk by chunk. */
+  | {
+      kind: 'streaming-transducer';
+      encoder: string;
+      decoder: string;
+      joiner: string;
+      tokens: string;
+    };
 
 /** A VITS/Piper voice from a speech pack. */
 export type PackVoiceConfig = { id: string; model: string; tokens: string; dataDir: string };

@@ -120,6 +120,12 @@ async function packsOf(s: Speech): Promise<SpeechPack[]> {
   return packs;
 }
 
+/** One recogniser listens: a streaming one if a pack has it (words while the user speaks). */
+function recogniserOf(packs: SpeechPack[]) {
+  const all = packs.flatMap((p) => (p.recogniser ? [p.recogniser] : []));
+  return all.find((r) => r.kind === 'streaming-transducer') ?? all[0] ?? null;
+}
+
 async function start(s: Speech): Promise<void> {
   await checkVad(s);
   s.abilities = { recogniser: false, voices: [], problems: [] };
@@ -128,7 +134,7 @@ async function start(s: Speech): Promise<void> {
   const { model, threshold, minSilenceMs, minSpeechMs, overReply } = s.deps.vad;
   const config: LoadConfig = {
     vad: { model, threshold, minSilenceMs, minSpeechMs, overReply },
-    recogniser: packs.find((p) => p.recogniser)?.recogniser ?? null,
+    recogniser: recogniserOf(packs),
     voices: packs.flatMap((p) => p.voices),
     fliteWasm: s.deps.fliteWasm,
   };

@@ -76,6 +76,32 @@ describe('speech packs in the speech process', () => {
     expect(transcripts.at(-1)!.atMs - paused!.atMs).toBeGreaterThanOrEqual(100);
   });
 
+  it.skipIf(speechTools)(
+    'a streaming recogniser gives the words one by one while they are spoken',
+    async () => {
+      // With an offline pack there too, the streaming one is the one that listens.
+      const packs = [testPack('hello'), testPack('open my notes file', { streaming: true })];
+      const { s, heard } = await started(packs);
+      expect(s.abilities()).toMatchObject({ recogniser: true, problems: [] });
+      const audio = spoken('please open the notes file that I wrote yesterday');
+      for (let i = 0; i < audio.length; i += 320) s.feed(audio.slice(i, i + 320));
+      await expect.poll(() => of(heard, 'transcript').some((t) => t.final)).toBe(true);
+      const ended = heard.findIndex((h) => h.type === 'speech_ended');
+      const whileSpoken = heard
+        .slice(0, ended)
+        .flatMap((h) => (h.type === 'transcript' ? [h.text] : []));
+      // Each partial says one word more than the one before, each the start of the script.
+      expect(whileSpoken.slice(0, 3)).toEqual(['OPEN', 'OPEN MY', 'OPEN MY NOTES']);
+      const final = of(heard, 'transcript').find((t) => t.final)!;
+      expect(final.text).toBe('OPEN MY NOTES FILE');
+      // Only the last chunk is left to decode at the end (an offline decode is of it all).
+      expect(final.decodeMs).toBeLessThan(50);
+      // At the pause its last words were decoded already: what the reply was read ahead from.
+      const paused = of(heard, 'transcript').filter((t) => t.pause);
+      expect(paused.at(-1)?.text).toBe(final.text);
+    },
+  );
+
   it('refuses a pack whose model was changed, and listens without it', async () => {
     const pack = testPack('hello');
     const model = join(pack, 'stt', 'model.onnx');

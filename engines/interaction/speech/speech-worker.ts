@@ -47,6 +47,7 @@ let voices: Voices | null = null;
 const history = createHistory(30 * SAMPLE_RATE);
 let speechFrom = -1; // where the current utterance began (with pre-roll); -1 until it counts
 let lastPartial = 0;
+let lastWords = ''; // the partial words last sent
 let pending = new Float32Array(0);
 const cancelled = new Set<string>();
 
@@ -100,11 +101,23 @@ async function load(config: LoadConfig): Promise<void> {
   send({ type: 'ready', recogniser: recogniser !== null, voices: ids, problems });
 }
 
+/** The words of samples [from, to): a streaming recogniser has them already, as it heard them. */
 function transcribe(from: number, to: number, final: boolean, pause = false): void {
   if (!recogniser) return;
-  const { text, decodeMs } = recogniser.decode(history.slice(from, to));
+  const heard = !recogniser.streaming
+    ? recogniser.decode(history.slice(from, to))
+    : final
+      ? recogniser.end()
+      : recogniser.text(pause);
+  if (!final && !pause && heard.text === lastWords) return;
+  lastWords = final ? '' : heard.text;
   const atMs = ms(history.end());
-  send({ type: 'transcript', text, final, atMs, decodeMs, ...(pause ? { pause } : {}) });
+  send({ type: 'transcript', ...heard, final, atMs, ...(pause ? { pause } : {}) });
+}
+
+/** Partial words: a streaming recogniser's whenever they change, an offline one's this often. */
+function partialDue(fed: number): boolean {
+  return recogniser?.streaming === true || fed - lastPartial >= PARTIAL_EVERY;
 }
 
 /** How long the speech has lasted when it counts: while a reply plays, once sure and lasting. */
@@ -151,13 +164,19 @@ function acceptWindow(samples: Float32Array): void {
   vad!.acceptWaveform(samples);
   history.push(samples);
   const fed = history.end();
+  if (speechFrom >= 0 && recogniser?.streaming) recogniser.accept(samples);
   followSure(samples, fed);
   const heard = speechFrom >= 0 ? null : heardSoFar(fed);
   if (heard !== null) {
     speechFrom = Math.max(0, fed - heard - WINDOW * 4 - PRE_ROLL);
     lastPartial = fed;
+    lastWords = '';
+    if (recogniser?.streaming) {
+      recogniser.begin();
+      recogniser.accept(history.slice(speechFrom, fed));
+    }
     send({ type: 'speech_started', atMs: ms(fed), heardMs: ms(heard) });
-  } else if (speechFrom >= 0 && fed - lastPartial >= PARTIAL_EVERY) {
+  } else if (speechFrom >= 0 && partialDue(fed)) {
     lastPartial = fed;
     transcribe(speechFrom, fed, false);
   }
