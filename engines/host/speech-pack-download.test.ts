@@ -2,18 +2,29 @@
 // policy gate like a model: its files land in DATA/speech/<pack>, its pack.json gets each file's
 // SHA-256, the Models tab lists it, and the running speech process picks it up without a
 // restart (the voice status says a recogniser is there). Removing it takes the folder away. A pack
-// folder the user keeps on disk is added the same way (models.import) and left where it is.
+// folder the user keeps on disk is added the same way (models.import) and left where it is. The
+// bundled catalog's packs are ones the speech process accepts, and its Piper voice names enough of
+// espeak-ng's data for sherpa to say a sentence.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../bus/index.ts';
-import { createHost, type Host } from './index.ts';
-import { readPack } from '../interaction/index.ts';
+import { createHost, forkSpeech, sourceResources, type Host } from './index.ts';
+import { systemClock } from '../bus/index.ts';
+import { BUNDLED_VAD, createSpeech, readPack, type Heard } from '../interaction/index.ts';
 import { defaultCatalog } from '../router/index.ts';
 import { approveEverything, nextEvent } from './testing.ts';
-import { testPack } from '../interaction/speech/speech.fixture.ts';
+import { espeakData, testPack } from '../interaction/speech/speech.fixture.ts';
+import { DEBIAN_ESPEAK_DATA } from '../../scripts/speech/make-pack.ts';
 import { startModelServer, type ModelServer } from '../router/models/model-server.fixture.ts';
 
 const made = testPack('hello there');
@@ -57,26 +68,67 @@ function entry(): CatalogEntry {
   };
 }
 
+const catalogPacks = () => defaultCatalog({}).filter((m) => m.purpose === 'speech');
+const running: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  for (const r of running.splice(0)) r.dispose();
+});
+
 describe('speech packs in the Models tab', () => {
   it('offers only packs the speech process accepts, a streaming recogniser first', async () => {
-    const packs = defaultCatalog({}).filter((m) => m.purpose === 'speech');
-    for (const m of packs) {
+    for (const m of catalogPacks()) {
       // What a download leaves: the files (stand-ins here) and a pack.json with their SHA-256.
       const dir = mkdtempSync(join(tmpdir(), 'aether-catalog-pack-'));
       const sha256: Record<string, string> = {};
       for (const f of m.files ?? []) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
         writeFileSync(join(dir, f.path), f.path);
         sha256[f.path] = createHash('sha256').update(f.path).digest('hex');
       }
       writeFileSync(join(dir, 'pack.json'), JSON.stringify({ ...m.pack, sha256 }));
       const pack = await readPack(dir);
-      expect(pack.recogniser, m.id).not.toBeNull();
+      expect(pack.recogniser !== null || pack.voices.length > 0, m.id).toBe(true);
     }
-    const recommended = packs.filter((m) => m.recommended);
-    expect(recommended.map((m) => (m.pack?.recogniser as { kind: string }).kind)).toEqual([
+    const recognisers = catalogPacks().filter((m) => m.recommended && m.pack?.recogniser);
+    expect(recognisers.map((m) => (m.pack?.recogniser as { kind: string }).kind)).toEqual([
       'streaming-transducer',
     ]);
   });
+
+  it.skipIf(espeakData)(
+    'downloads just the espeak-ng data a catalog voice needs to say a sentence',
+    async () => {
+      const voice = catalogPacks().find((m) => (m.pack?.voices as unknown[] | undefined)?.length)!;
+      // The catalog's espeak-ng-data files, taken from Debian's copy, and nothing else.
+      const data = mkdtempSync(join(tmpdir(), 'aether-espeak-subset-'));
+      for (const f of voice.files!.filter((f) => f.path.startsWith('espeak-ng-data/'))) {
+        const name = f.path.slice('espeak-ng-data/'.length);
+        mkdirSync(dirname(join(data, name)), { recursive: true });
+        copyFileSync(join(DEBIAN_ESPEAK_DATA!, name), join(data, name));
+      }
+      const heard: Heard[] = [];
+      const speech = createSpeech({
+        spawn: forkSpeech(sourceResources.speechWorkerEntry),
+        vad: { model: sourceResources.vadModel, ...BUNDLED_VAD },
+        fliteWasm: sourceResources.fliteWasm,
+        packs: [testPack('hello', { espeakData: data })],
+        clock: systemClock(),
+        onHeard: (h) => heard.push(h),
+      });
+      running.push(speech);
+      await speech.start();
+      speech.speak('one', 'Hello there, I found three notes.', {
+        voice: 'beeper',
+        speed: 1,
+        pitch: 1,
+      });
+      await expect.poll(() => heard.find((h) => h.type === 'speak_done')).toBeTruthy();
+      const done = heard.find((h) => h.type === 'speak_done');
+      expect(done).toMatchObject({ cancelled: false });
+      expect(done).not.toHaveProperty('error');
+      expect(heard.filter((h) => h.type === 'spoken').length).toBeGreaterThan(0);
+    },
+  );
 
   it('downloads a pack through the gate and the voice uses it at once', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aether-speech-dl-'));

@@ -114,5 +114,7 @@ export async function readPack(dir: string): Promise<SpeechPack> {
     const dataDir = isAbsolute(v.dataDir) ? v.dataDir : at(v.dataDir);
     voices.push({ id: v.id, model: at(v.model), tokens: at(v.tokens), dataDir });
   }
+  // The rest it lists (a voice's espeak-ng-data, say) is checked too: sherpa reads those as well.
+  await check(dir, Object.keys(m.sha256), m.sha256);
   return { dir, name: m.name, recogniser, voices };
 }

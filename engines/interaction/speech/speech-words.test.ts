@@ -3,6 +3,7 @@
 // come while it is spoken, a pack whose file was changed is refused by its checksum (and voice
 // goes on without it), the embedded voice says sentences pocketsphinx understands, and a pack's
 // VITS voice is cancelled mid-reply.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +115,19 @@ describe('speech packs in the speech process', () => {
     expect(s.abilities().problems.join(' ')).toMatch(
       /stt\/model\.onnx is not the file the pack names/,
     );
+  });
+
+  it('refuses a pack whose other listed files (a voice data file, say) were changed', async () => {
+    const pack = testPack('hello');
+    writeFileSync(join(pack, 'phontab'), 'espeak data');
+    const manifest = JSON.parse(readFileSync(join(pack, 'pack.json'), 'utf8'));
+    manifest.sha256.phontab = createHash('sha256').update('espeak data').digest('hex');
+    writeFileSync(join(pack, 'pack.json'), JSON.stringify(manifest));
+    expect((await started([pack])).s.abilities().problems).toEqual([]);
+    writeFileSync(join(pack, 'phontab'), 'espeak dat4');
+    const { s } = await started([pack]);
+    expect(s.abilities().recogniser).toBe(false);
+    expect(s.abilities().problems.join(' ')).toMatch(/phontab is not the file the pack names/);
   });
 
   it('refuses a pack.json that names files outside its folder', async () => {

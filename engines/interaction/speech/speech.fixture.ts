@@ -25,7 +25,10 @@ export const sphinx = has('pocketsphinx_continuous') ? null : 'pocketsphinx is n
 export const espeakData = DEBIAN_ESPEAK_DATA ? null : 'espeak-ng-data is not installed';
 
 /** A generated speech pack (scripted recogniser, beeper voice) in a folder of its own. */
-export function testPack(script: string, options: { streaming?: boolean } = {}): string {
+export function testPack(
+  script: string,
+  options: { streaming?: boolean; espeakData?: string } = {},
+): string {
   const out = mkdtempSync(join(tmpdir(), 'aether-pack-'));
   makeSpeechPack({ script, out, ...options });
   return out;
