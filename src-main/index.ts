@@ -126,6 +126,9 @@ app
     ipcMain.on(CHANNELS.subscribe, (event, request: unknown) =>
       handlers.subscribe(event.senderFrame, event.sender, request),
     );
+    ipcMain.on(CHANNELS.presence, (event, request: unknown) =>
+      handlers.presence(event.senderFrame, event.sender, request),
+    );
     ipcMain.on(CHANNELS.audio, (event, frame: unknown) =>
       handlers.audio(event.senderFrame, event.sender, frame),
     );

@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BridgeMessage, Envelope } from '../engines/bus/index.ts';
+import type { BehaviorFrame, BridgeMessage, Envelope } from '../engines/bus/index.ts';
 import { createHost, silentLogger } from '../engines/host/index.ts';
-import { createIpcHandlers, type IpcSender } from './ipc.ts';
+import { CHANNELS, createIpcHandlers, type IpcSender } from './ipc.ts';
 
 const host = createHost({
   mode: 'desktop',
@@ -126,6 +126,42 @@ describe('desktop IPC wrapper', () => {
     expect(reloaded.got.every((e) => e.seq > seen)).toBe(true);
     expect(reloaded.gaps).toBe(0);
     reloaded.destroy();
+  });
+
+  it("sends the avatar's frames to our page at its rate, and stops when asked or gone", async () => {
+    const frames: Record<number, BehaviorFrame[]> = { 20: [], 21: [] };
+    const window = (id: number) => {
+      let gone = () => {};
+      const w = {
+        id,
+        send: (channel: string, f: BehaviorFrame) => {
+          if (channel === CHANNELS.frame) frames[id].push(f);
+        },
+        once: (_e: 'destroyed', fn: () => void) => {
+          gone = fn;
+        },
+        destroy: () => gone(),
+      };
+      return w;
+    };
+    const ours = window(20);
+    handlers.presence(mainFrame, ours, { fps: 60, reducedMotion: true });
+    const stranger = window(21);
+    handlers.presence({ url: 'https://evil.example/', parent: null }, stranger, {
+      fps: 60,
+      reducedMotion: false,
+    });
+    handlers.presence(mainFrame, stranger, { fps: 1000, reducedMotion: false });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(frames[20].length).toBeGreaterThanOrEqual(8);
+    expect(frames[20].at(-1)).toMatchObject({ layer: 'idle', breathing: 0 });
+    expect(frames[21]).toHaveLength(0);
+    handlers.presence(mainFrame, ours, { fps: 0, reducedMotion: true });
+    const stopped = frames[20].length;
+    handlers.presence(mainFrame, ours, { fps: 10, reducedMotion: false });
+    ours.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(frames[20].length).toBe(stopped + 1); // the one sent at once, then none
   });
 
   it('refuses a malformed subscribe (no events follow it)', async () => {

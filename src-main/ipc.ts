@@ -6,7 +6,9 @@ import { dispatch, type Logger } from '../engines/host/index.ts';
 import {
   AetherError,
   bridgeSubscribeSchema,
+  presenceSubscribeSchema,
   toErrorInfo,
+  type BehaviorFrame,
   type BridgeMessage,
   type InvokeResult,
 } from '../engines/bus/index.ts';
@@ -17,6 +19,9 @@ export const CHANNELS = {
   event: 'aether:event',
   audio: 'aether:audio',
   speech: 'aether:speech',
+  /** The renderer asks for the avatar's frames (rate, reduced motion); they come on `frame`. */
+  presence: 'aether:presence',
+  frame: 'aether:presence-frame',
   /** The desktop's global shortcuts (push-to-talk), pressed while Aether may be in the background. */
   shortcut: 'aether:shortcut',
 } as const;
@@ -25,8 +30,8 @@ export const CHANNELS = {
 export type SenderFrame = { url: string; parent: unknown };
 export type IpcSender = {
   id: number;
-  /** Events on `event`; spoken pieces (binary speech frames) on `speech`. */
-  send(channel: string, payload: BridgeMessage | Uint8Array): void;
+  /** Events on `event`; spoken pieces (binary speech frames) on `speech`; frames on `frame`. */
+  send(channel: string, payload: BridgeMessage | Uint8Array | BehaviorFrame): void;
   once(event: 'destroyed', fn: () => void): void;
 };
 
@@ -62,12 +67,47 @@ function subscribe(
   });
 }
 
+/** Each window's subscription to the avatar's frames; a window that closes stops its own. */
+function presenceFrames(host: Host, log: Logger) {
+  const stops = new Map<number, () => void>();
+  const watched = new Set<number>();
+  return {
+    ask(sender: IpcSender, request: unknown): void {
+      const parsed = presenceSubscribeSchema.safeParse(request);
+      if (!parsed.success) {
+        log.warn('transport.rejected', { origin: 'ipc', reason: 'malformed presence' });
+        return;
+      }
+      stops.get(sender.id)?.();
+      stops.delete(sender.id);
+      const { fps, reducedMotion } = parsed.data;
+      if (fps === 0) return;
+      stops.set(
+        sender.id,
+        host.onPresence({ fps, reducedMotion }, (f) => sender.send(CHANNELS.frame, f)),
+      );
+      if (watched.has(sender.id)) return;
+      watched.add(sender.id);
+      sender.once('destroyed', () => {
+        stops.get(sender.id)?.();
+        stops.delete(sender.id);
+        watched.delete(sender.id);
+      });
+    },
+    dispose(): void {
+      for (const stop of stops.values()) stop();
+      stops.clear();
+    },
+  };
+}
+
 export function createIpcHandlers(
   host: Host,
   isTrusted: (frame: SenderFrame | null) => boolean,
   log: Logger,
 ) {
   const subscriptions = new Map<number, { dispose(): void }>();
+  const frames = presenceFrames(host, log);
   const refused = (reason: string): InvokeResult => ({
     id: null,
     ok: false,
@@ -103,9 +143,15 @@ export function createIpcHandlers(
         sender.send(CHANNELS.event, { type: 'audio_refused', error: toErrorInfo(error) });
       }
     },
+    /** The avatar's frames for this window, at the rate it asks (0 stops them). */
+    presence(frame: SenderFrame | null, sender: IpcSender, request: unknown): void {
+      if (isTrusted(frame)) return frames.ask(sender, request);
+      log.warn('transport.rejected', { origin: 'ipc', reason: 'untrusted presence' });
+    },
     dispose(): void {
       for (const s of subscriptions.values()) s.dispose();
       subscriptions.clear();
+      frames.dispose();
     },
   };
 }

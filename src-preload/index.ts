@@ -1,10 +1,10 @@
-// The preload exposes exactly five things: invoke a command, listen to events, send an audio
+// The preload exposes exactly six things: invoke a command, listen to events, send an audio
 // frame (16 kHz mono int16 bytes, checked in the main process like every other payload), hear
-// the spoken replies (binary speech frames, engines/bus/speech-frame.ts), and hear the global
-// push-to-talk shortcut.
+// the spoken replies (binary speech frames, engines/bus/speech-frame.ts), the avatar's frames at
+// the rate asked, and hear the global push-to-talk shortcut.
 // No Node, no Electron objects, and no raw ipcRenderer reach the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { BridgeMessage, InvokeResult } from '../engines/bus/index.ts';
+import type { BehaviorFrame, BridgeMessage, InvokeResult } from '../engines/bus/index.ts';
 
 const api = {
   invoke: (request: { id: number; command: string; input: unknown }): Promise<InvokeResult> =>
@@ -24,6 +24,19 @@ const api = {
     ipcRenderer.on('aether:speech', relay);
     return () => {
       ipcRenderer.removeListener('aether:speech', relay);
+    };
+  },
+  /** The avatar's frames at `fps` (10, 30, 60; 0 stops them); returns the stop. */
+  presence: (
+    options: { fps: 0 | 10 | 30 | 60; reducedMotion: boolean },
+    listener: (frame: BehaviorFrame) => void,
+  ): (() => void) => {
+    const relay = (_e: IpcRendererEvent, frame: BehaviorFrame) => listener(frame);
+    ipcRenderer.on('aether:presence-frame', relay);
+    ipcRenderer.send('aether:presence', options);
+    return () => {
+      ipcRenderer.removeListener('aether:presence-frame', relay);
+      ipcRenderer.send('aether:presence', { fps: 0, reducedMotion: options.reducedMotion });
     };
   },
   onShortcut: (listener: (name: 'push-to-talk') => void): (() => void) => {

@@ -80,6 +80,15 @@ export {
   type PresenceState,
   presenceCommands,
   presenceEvents,
+  visemes,
+  expressions,
+  presenceLayers,
+  frameRates,
+  type Viseme,
+  type Expression,
+  type PresenceLayer,
+  type FrameRate,
+  type BehaviorFrame,
 } from './contract/presence.ts';
 export {
   riskSchema,
@@ -172,6 +181,8 @@ export {
   type BridgeMessage,
   bridgeSubscribeSchema,
   invokeResultSchema,
+  presenceSubscribeSchema,
+  type PresenceSubscribe,
 } from './wire.ts';
 export { type ToolRequest, type ToolResult, type ToolExecutor, type Executors } from './tools.ts';
 export {

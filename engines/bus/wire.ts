@@ -2,6 +2,7 @@
 // Every message is parsed on the receiving side; nothing is trusted for its shape.
 import { z } from 'zod';
 import { errorInfoSchema, type ErrorInfo } from './errors.ts';
+import type { BehaviorFrame } from './contract/presence.ts';
 import type { Envelope } from './envelope.ts';
 
 const requestId = z.union([z.string().max(64), z.number().int()]);
@@ -13,9 +14,22 @@ export const invokeRequestSchema = z.object({
 });
 export type InvokeRequest = z.infer<typeof invokeRequestSchema>;
 
+/**
+ * A renderer's subscription to the avatar's frames: how many a second (0 stops them) and whether
+ * motion is reduced there (the OS setting or Aether's own).
+ */
+export const presenceSubscribeSchema = z
+  .object({
+    fps: z.union([z.literal(0), z.literal(10), z.literal(30), z.literal(60)]),
+    reducedMotion: z.boolean(),
+  })
+  .strict();
+export type PresenceSubscribe = z.infer<typeof presenceSubscribeSchema>;
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   invokeRequestSchema.extend({ type: z.literal('invoke') }),
   z.object({ type: z.literal('subscribe'), afterSeq: z.number().int().nonnegative() }),
+  presenceSubscribeSchema.extend({ type: z.literal('presence') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -29,7 +43,9 @@ export type ServerMessage =
   | { type: 'hello'; version: string; lastSeq: number }
   | { type: 'replay_gap'; afterSeq: number }
   /** A binary audio frame was not taken (too large, too fast, no speech process): why. */
-  | { type: 'audio_refused'; error: ErrorInfo };
+  | { type: 'audio_refused'; error: ErrorInfo }
+  /** One of the avatar's frames, on its own subscription (not the event stream). */
+  | { type: 'presence_frame'; frame: BehaviorFrame };
 
 /** What the desktop preload relays from the main process: events, a gap in their replay, and a
  * refused audio frame. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   createBus,
   DisposableSet,
+  type BehaviorFrame,
   randomId,
   systemClock,
   type Bus,
@@ -20,7 +21,7 @@ import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
-import { createPresenceEngine } from '../presence/index.ts';
+import { createPresenceEngine, type FrameOptions } from '../presence/index.ts';
 import {
   createRouterEngine,
   defaultCatalog,
@@ -79,6 +80,8 @@ export type Host = {
   audio(frame: Uint8Array): void;
   /** Spoken pieces of replies (binary frames, engines/bus/speech-frame.ts); returns the unsubscribe. */
   onSpeech(listener: (frame: Uint8Array) => void): () => void;
+  /** The avatar's behaviour frames for one renderer, at the rate it asks; returns the stop. */
+  onPresence(options: FrameOptions, listener: (frame: BehaviorFrame) => void): () => void;
   dispose(): Promise<void>;
 };
 
@@ -134,7 +137,7 @@ function createEngines(b: Base) {
     settings,
     clock,
   });
-  const presence = createPresenceEngine({ bus });
+  const presence = createPresenceEngine({ bus, clock });
   const router = createRouterEngine({
     bus,
     clock,
@@ -276,6 +279,7 @@ export function createHost(options: HostOptions): Host {
     health,
     audio: (frame) => engines.interaction.audio(frame),
     onSpeech: (listener) => engines.interaction.onSpeech(listener),
+    onPresence: (options, listener) => engines.presence.subscribe(options, listener),
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -167,6 +167,9 @@ function onSaid(s: Speaker, heard: Extract<Heard, { type: 'spoken' | 'speak_done
   const text = said.inFlight.text;
   const header = { turnId: said.turnId, seq: said.seq, sampleRate, startMs: said.audioMs };
   s.deps.out(encodeSpeechFrame({ ...header, durationMs, envelope, text }, heard.samples));
+  const { turnId, seq, startMs } = header;
+  const piece = { turnId, seq, startMs, durationMs, envelope, text };
+  s.deps.bus.emit('voice.piece', piece, { source: 'interaction', turnId });
   // Chunks play one after another; one that comes after the page ran dry plays on arrival.
   const now = s.deps.clock.monotonic();
   const last = said.played.at(-1);
@@ -221,6 +224,8 @@ export function createSpeaker(deps: SpeakerDeps) {
       const said = s.said;
       if (!said || said.turnId !== turnId) return;
       said.reported = ms;
+      const meta = { source: 'interaction' as const, turnId };
+      deps.bus.emit('voice.played', { turnId, heardMs: ms, ended }, meta);
       if (ended && said.generated && !said.inFlight && said.queue.length === 0) finish(s, said);
     },
     control(action: 'duck' | 'unduck'): void {

@@ -109,6 +109,11 @@ describe('a spoken conversation', () => {
         expect(p.samples.length).toBeGreaterThan(0);
         expect(p.header.envelope.length).toBe(Math.ceil(p.samples.length / 320));
       }
+      // L3 hears the same pieces (for the mouth) and the page's playback reports, on the bus.
+      const told = named(events, 'voice.piece');
+      expect(told.map((e) => e.payload.startMs)).toEqual(pieces.map((p) => p.header.startMs));
+      expect(told.map((e) => e.payload.envelope)).toEqual(pieces.map((p) => p.header.envelope));
+      expect(named(events, 'voice.played').at(-1)?.payload).toMatchObject({ ended: true });
       expect(states(events)).toEqual(
         expect.arrayContaining(['listening', 'transcribing', 'thinking', 'streaming', 'speaking']),
       );

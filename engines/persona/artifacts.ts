@@ -74,6 +74,7 @@ export function artifacts(p: Pack, signature: Signature | undefined): Omit<Activ
       shape: avatar.shape,
       blinkPerMinute: avatar.blink_per_minute,
       gaze: avatar.gaze,
+      expressive: avatar.expressive,
       motion: avatar.motion,
     },
     routing: {

@@ -63,6 +63,8 @@ export const packSchema = z.object({
       shape: z.enum(['round', 'soft-square', 'drop']).default('round'),
       blink_per_minute: z.number().min(0).max(60).default(14),
       gaze: z.enum(['steady', 'wandering', 'attentive']).default('attentive'),
+      /** Whether the face shows the reply's tone (happy, concerned, surprised) while speaking. */
+      expressive: z.boolean().default(true),
       motion: z
         .object({
           min: z.number().min(0).max(1).default(0.1),
@@ -76,6 +78,7 @@ export const packSchema = z.object({
       shape: 'round',
       blink_per_minute: 14,
       gaze: 'attentive',
+      expressive: true,
       motion: { min: 0.1, max: 0.6 },
     }),
   memory: z

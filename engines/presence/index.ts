@@ -1,1 +1,8 @@
-export { createPresenceEngine, presenceFor, type PresenceEngine } from './presence-engine.ts';
+export {
+  createPresenceEngine,
+  presenceFor,
+  type FrameOptions,
+  type PresenceEngine,
+} from './presence-engine.ts';
+export { frameAt, FADE_MS } from './compose.ts';
+export { DEFAULT_INPUTS, type InputChange, type PresenceInputs } from './inputs.ts';

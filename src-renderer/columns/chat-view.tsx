@@ -11,6 +11,7 @@ import {
   VoiceTranscript,
 } from '../components/voice-controls.tsx';
 import { useStores } from '../context.tsx';
+import { PresenceStage, StageToggle } from '../components/presence-stage.tsx';
 
 /** The tool calls of a turn, as compact blocks the user can open. */
 function Steps({ steps }: { steps: Turn['steps'] }) {
@@ -236,7 +237,9 @@ export function ChatView() {
     <main className="column center" aria-label="Chat">
       <header className="column-header">
         <h1>{personaName}</h1>
+        <StageToggle />
       </header>
+      <PresenceStage />
       <Messages personaName={personaName} />
       {sendError && (
         <div className="send-error" role="alert" data-testid="send-error">

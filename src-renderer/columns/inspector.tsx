@@ -1,4 +1,5 @@
 // Right column: the live turn as the host reports it — state, presence, model and speed.
+import { Avatar } from '../components/avatar.tsx';
 import { PresenceFace } from '../components/presence-face.tsx';
 import { useStores } from '../context.tsx';
 import type { InspectorState } from '../stores/inspector.ts';
@@ -115,13 +116,30 @@ function Voice() {
   );
 }
 
+/** The persona's face as it is now (L3's frames), or its resting look until they come. */
+function Face({ s }: { s: InspectorState }) {
+  const { usePresence } = useStores();
+  const frame = usePresence((p) => p.frame);
+  const name = s.persona?.displayName ?? 'Aether';
+  if (!frame) return <PresenceFace state={s.presence} look={s.persona?.presence} name={name} />;
+  return (
+    <Avatar
+      frame={frame}
+      look={s.persona?.presence}
+      name={name}
+      size="card"
+      testId="presence-face"
+    />
+  );
+}
+
 export function Inspector() {
   const { useInspector } = useStores();
   const s = useInspector();
   return (
     <div className="tab-body">
       <div className="presence">
-        <PresenceFace state={s.presence} look={s.persona?.presence} name={s.persona?.displayName} />
+        <Face s={s} />
         <div>
           <div className="persona-name">{s.persona?.displayName ?? 'Aether'}</div>
           <div className="persona-tagline">{s.persona?.tagline}</div>

@@ -1,5 +1,6 @@
 // What every client of the host looks like to the stores (socket, preload bridge, test client).
 import type {
+  BehaviorFrame,
   CommandInput,
   CommandOutput,
   Envelope,
@@ -9,6 +10,9 @@ import type {
   InvokeResult,
 } from '../../engines/bus/index.ts';
 import type { ConnectionState, ResyncReason } from './events.ts';
+
+/** How many frames a second the page wants, and whether motion is reduced there. */
+export type PresenceView = { fps: 10 | 30 | 60; reducedMotion: boolean };
 
 export type AetherClient = {
   invoke<K extends ExposedCommandName>(
@@ -26,6 +30,11 @@ export type AetherClient = {
   onAudioRefused(fn: (error: ErrorInfo) => void): () => void;
   /** Each spoken piece of a reply: a binary speech frame (engines/bus/speech-frame.ts). */
   onSpeech(fn: (frame: Uint8Array) => void): () => void;
+  /**
+   * The avatar's behaviour frames at the rate asked (one subscription per page: a new one
+   * replaces it); returns the stop.
+   */
+  presence(view: PresenceView, fn: (frame: BehaviorFrame) => void): () => void;
   /** The desktop's global shortcuts (push-to-talk); never called in a browser tab. */
   onShortcut(fn: (name: 'push-to-talk') => void): () => void;
   close(): void;

@@ -9,6 +9,7 @@ function fakeBridge() {
   const bridge = {
     onSpeech: () => () => {},
     onShortcut: () => () => {},
+    presence: () => () => {},
     afterSeq: [] as Array<number | undefined>,
     push: (_m: BridgeMessage) => {},
     invoke: () => Promise.resolve({ id: 1, ok: true as const, output: { state: 'idle' } }),

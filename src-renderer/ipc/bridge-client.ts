@@ -1,7 +1,12 @@
 // The desktop app's client: the preload's functions, with the seq this tab last saw so a
 // reloaded page gets what it missed replayed.
-import type { BridgeMessage, ErrorInfo, InvokeResult } from '../../engines/bus/index.ts';
-import { unwrap, type AetherClient } from './aether-client.ts';
+import type {
+  BehaviorFrame,
+  BridgeMessage,
+  ErrorInfo,
+  InvokeResult,
+} from '../../engines/bus/index.ts';
+import { unwrap, type AetherClient, type PresenceView } from './aether-client.ts';
 import { emitter, eventHub, type ResyncReason } from './events.ts';
 import { loadLastSeq, saveLastSeq } from './last-seq.ts';
 
@@ -14,6 +19,7 @@ export type AetherBridge = {
   audio(frame: Uint8Array): void;
   onSpeech(listener: (frame: Uint8Array) => void): () => void;
   onShortcut(listener: (name: 'push-to-talk') => void): () => void;
+  presence(view: PresenceView, listener: (frame: BehaviorFrame) => void): () => void;
 };
 
 export function bridgeClient(bridge: AetherBridge): AetherClient {
@@ -41,6 +47,7 @@ export function bridgeClient(bridge: AetherBridge): AetherClient {
     onAudioRefused: refused.add,
     onSpeech: (fn) => bridge.onSpeech(fn),
     onShortcut: (fn) => bridge.onShortcut(fn),
+    presence: (view, fn) => bridge.presence(view, fn),
     close: stop,
   };
 }

@@ -5,7 +5,7 @@ import type { AetherClient } from './aether-client.ts';
 import { bridgeClient, type AetherBridge } from './bridge-client.ts';
 import { socketClient } from './socket-client.ts';
 
-export { ClientError, say, type AetherClient } from './aether-client.ts';
+export { ClientError, say, type AetherClient, type PresenceView } from './aether-client.ts';
 export type { ConnectionState, ResyncReason } from './events.ts';
 
 export function createClient(): AetherClient {

@@ -1,13 +1,14 @@
 // The headless host's client: a WebSocket with the launch token, reconnecting with backoff
 // and replaying from the last seq it saw.
 import type {
+  BehaviorFrame,
   ClientMessage,
   Envelope,
   ErrorInfo,
   InvokeResult,
   ServerMessage,
 } from '../../engines/bus/index.ts';
-import { unwrap, type AetherClient } from './aether-client.ts';
+import { unwrap, type AetherClient, type PresenceView } from './aether-client.ts';
 import { emitter, eventHub, type ConnectionState, type ResyncReason } from './events.ts';
 import { loadLastSeq, saveLastSeq } from './last-seq.ts';
 
@@ -32,6 +33,7 @@ const lost = (id: number): InvokeResult => ({
 type Inbox = {
   hello(ws: WebSocket, hostSeq: number): void;
   speech(frame: Uint8Array): void;
+  frame(frame: BehaviorFrame): void;
   refused(error: ErrorInfo): void;
   event(event: Envelope): void;
   gap(): void;
@@ -55,6 +57,7 @@ function dial(token: string, inbox: Inbox): { ws: WebSocket; ready: Promise<WebS
       else if (message.type === 'replay_gap') inbox.gap();
       else if (message.type === 'result') inbox.result(message);
       else if (message.type === 'audio_refused') inbox.refused(message.error);
+      else if (message.type === 'presence_frame') inbox.frame(message.frame);
     };
   });
   ws.onclose = inbox.closed;
@@ -86,6 +89,42 @@ function waiting() {
   };
 }
 
+/** A microphone frame, unless the link is down: live audio has no use late. */
+function sendLive(ws: WebSocket, frame: Uint8Array): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(frame as Uint8Array<ArrayBuffer>);
+}
+
+/** The host said hello: events from the last seq this page saw, or from now. */
+function subscribeFrom(ws: WebSocket, hostSeq: number, lastSeq: number | null): number {
+  // A seq beyond the host's own belongs to an earlier run of it: start from now.
+  const from = lastSeq !== null && lastSeq <= hostSeq ? lastSeq : hostSeq;
+  send(ws, { type: 'subscribe', afterSeq: from });
+  return from;
+}
+
+/** The page's one frame subscription, asked for again on every (re)connection. */
+function framesOver(ws: () => WebSocket) {
+  const frames = emitter<BehaviorFrame>();
+  let view: PresenceView | null = null;
+  const open = () => ws().readyState === WebSocket.OPEN;
+  return {
+    frames,
+    again(socket: WebSocket): void {
+      if (view) send(socket, { type: 'presence', ...view });
+    },
+    ask(next: PresenceView, fn: (frame: BehaviorFrame) => void): () => void {
+      view = next;
+      const off = frames.add(fn);
+      if (open()) send(ws(), { type: 'presence', ...next });
+      return () => {
+        off();
+        view = null;
+        if (open()) send(ws(), { type: 'presence', fps: 0, reducedMotion: next.reducedMotion });
+      };
+    },
+  };
+}
+
 export function socketClient(): AetherClient {
   const token = takeToken();
   const events = eventHub();
@@ -93,27 +132,25 @@ export function socketClient(): AetherClient {
   const connection = emitter<ConnectionState>();
   const pending = waiting();
   const binary = { speech: emitter<Uint8Array>(), refused: emitter<ErrorInfo>() };
+  const presence = framesOver(() => link.ws);
   let lastSeq = loadLastSeq();
   const st = { connectedBefore: false, closed: false, nextId: 1, retry: 0 };
-
   const inbox: Inbox = {
     hello(ws, hostSeq) {
-      // A seq beyond the host's own belongs to an earlier run of it: start from now.
-      if (lastSeq !== null && lastSeq > hostSeq) lastSeq = null;
-      send(ws, { type: 'subscribe', afterSeq: lastSeq ?? hostSeq });
-      lastSeq ??= hostSeq;
+      lastSeq = subscribeFrom(ws, hostSeq, lastSeq);
+      presence.again(ws);
       st.retry = 0;
       connection.emit('open');
       if (st.connectedBefore) resync.emit('reconnect');
       st.connectedBefore = true;
     },
     event(event) {
-      lastSeq = event.seq;
-      saveLastSeq(lastSeq);
+      saveLastSeq((lastSeq = event.seq));
       events.dispatch(event);
     },
     gap: () => resync.emit('replay_gap'),
     speech: binary.speech.emit,
+    frame: presence.frames.emit,
     refused: binary.refused.emit,
     result: pending.settle,
     closed() {
@@ -129,7 +166,6 @@ export function socketClient(): AetherClient {
     link = dial(token, inbox);
   }
   open();
-
   return {
     async invoke(command, input) {
       const ws = link.ws.readyState === WebSocket.OPEN ? link.ws : await link.ready;
@@ -140,11 +176,9 @@ export function socketClient(): AetherClient {
     onConnection: connection.add,
     onSpeech: binary.speech.add,
     onAudioRefused: binary.refused.add,
-    // A browser tab has no global shortcuts.
-    onShortcut: () => () => {},
-    // Frames while the link is down are dropped: live audio has no use late.
-    sendAudio: (frame) =>
-      link.ws.readyState === WebSocket.OPEN && link.ws.send(frame as Uint8Array<ArrayBuffer>),
+    presence: (next, fn) => presence.ask(next, fn),
+    onShortcut: () => () => {}, // a browser tab has no global shortcuts
+    sendAudio: (frame) => sendLive(link.ws, frame),
     close() {
       st.closed = true;
       link.ws.close();

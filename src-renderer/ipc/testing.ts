@@ -1,6 +1,7 @@
 // A client for store tests: commands answered by the handlers the test gives, events and
 // resyncs sent when the test says. No socket, no host; what the stores asked for is recorded.
 import type {
+  BehaviorFrame,
   CommandInput,
   CommandOutput,
   Envelope,
@@ -29,6 +30,8 @@ export type TestClient = AetherClient & {
   speak(frame: Uint8Array): void;
   refuseAudio(error: ErrorInfo): void;
   press(name: 'push-to-talk'): void;
+  /** Hands the page an avatar frame, as the host's subscription would. */
+  showFrame(frame: BehaviorFrame): void;
   resync(reason: ResyncReason): void;
   connection(state: ConnectionState): void;
   /** How many listeners an event has now. */
@@ -47,6 +50,7 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
   const speech = emitter<Uint8Array>();
   const refused = emitter<ErrorInfo>();
   const shortcuts = emitter<'push-to-talk'>();
+  const presenceFrames = emitter<BehaviorFrame>();
   let seq = 0;
   return {
     calls,
@@ -70,6 +74,8 @@ export function createTestClient(handlers: TestHandlers = {}): TestClient {
     speak: speech.emit,
     refuseAudio: refused.emit,
     onShortcut: shortcuts.add,
+    presence: (_view, fn) => presenceFrames.add(fn),
+    showFrame: presenceFrames.emit,
     press: shortcuts.emit,
     close() {},
     emit(name, payload, turnId) {

@@ -8,6 +8,7 @@ import { createMemoryStore } from './memory.ts';
 import { createModelsStore } from './models.ts';
 import { createPersonaStore } from './persona.ts';
 import { createPolicyStore } from './policy.ts';
+import { createPresenceStore } from './presence.ts';
 import { createVoiceStore, type VoiceParts } from './voice.ts';
 
 export function createStores(client: AetherClient, voice: VoiceParts = {}) {
@@ -31,6 +32,7 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
     useModels: createModelsStore(client),
     usePersona: createPersonaStore(client),
     usePolicy: createPolicyStore(client),
+    usePresence: createPresenceStore(client),
     useVoice: createVoiceStore(client, { sendText, preloadText, ...voice }),
   };
 }

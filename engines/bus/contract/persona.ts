@@ -34,6 +34,7 @@ export const activePersonaSchema = z.object({
     shape: z.string(),
     blinkPerMinute: z.number(),
     gaze: z.string(),
+    expressive: z.boolean(),
     motion: z.object({ min: z.number(), max: z.number() }),
   }),
   /** L4: the pack's routing preferences (the user's own settings take precedence). */

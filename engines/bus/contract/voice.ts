@@ -75,6 +75,18 @@ export const voiceEvents = {
     /** Time from the end of the user's speech to the first piece ready, when voice started it. */
     firstAudioMs: z.number().nullable(),
   }),
+  /** A piece of the reply's speech went to the page: where it plays and its loudness (lip sync). */
+  'voice.piece': z.object({
+    turnId,
+    seq: z.number().int().nonnegative(),
+    startMs: z.number().nonnegative(),
+    durationMs: z.number().nonnegative(),
+    /** RMS per 20 ms, 0–1. */
+    envelope: z.array(z.number()),
+    text: z.string(),
+  }),
+  /** Where the page's playback of a turn's speech is (it reports every 250 ms while playing). */
+  'voice.played': z.object({ turnId, heardMs: z.number().nonnegative(), ended: z.boolean() }),
   /** What was said could not become words, and what to do about it. */
   'voice.not_understood': z.object({
     reason: z.enum(['no-recogniser', 'no-words']),

@@ -191,4 +191,25 @@ describe('headless server', () => {
     expect(replayed).toMatchObject({ event: { payload: { reason: 'created' } } });
     second.ws.close();
   });
+  it("sends the avatar's frames on their own subscription, at the rate asked, until stopped", async () => {
+    const { ws, inbox } = await connect(`/ws?token=${server.token}`);
+    ws.send(JSON.stringify({ type: 'presence', fps: 30, reducedMotion: false }));
+    const frames = () => inbox.filter((m) => m.type === 'presence_frame');
+    await waitFor(() => (frames().length >= 5 ? true : undefined));
+    expect(frames()[0]).toMatchObject({ frame: { layer: 'idle', mouth: { viseme: 'closed' } } });
+    // Frames never come through the event stream, and a bad rate is a typed error.
+    expect(inbox.some((m) => m.type === 'event' && m.event.name.startsWith('presence.'))).toBe(
+      false,
+    );
+    ws.send(JSON.stringify({ type: 'presence', fps: 1000, reducedMotion: false }));
+    await waitFor(() =>
+      inbox.find((m) => m.type === 'result' && !m.ok && m.error.code === 'BadRequest'),
+    );
+    ws.send(JSON.stringify({ type: 'presence', fps: 0, reducedMotion: false }));
+    await new Promise((r) => setTimeout(r, 100));
+    const count = frames().length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(frames().length).toBe(count);
+    ws.close();
+  });
 });

@@ -1,5 +1,6 @@
-// One WebSocket from the page: hello, then subscribe (with replay after a seq) and invoke, each
-// message parsed; a malformed one is answered under the id it carried, when it carried one.
+// One WebSocket from the page: hello, then subscribe (with replay after a seq), invoke, and the
+// avatar's frames at the rate the page asks, each message parsed; a malformed one is answered
+// under the id it carried, when it carried one.
 import type { WebSocket } from 'ws';
 import {
   clientMessageSchema,
@@ -57,9 +58,11 @@ export function attach(ws: WebSocket, host: Host, log: Logger): void {
   };
   let subscription: { dispose(): void } | null = null;
   let speech: (() => void) | null = null;
+  let presence: (() => void) | null = null;
   const stop = () => {
     subscription?.dispose();
     speech?.();
+    presence?.();
   };
   send({ type: 'hello', version: host.health().version, lastSeq: host.bus.lastSeq() });
   ws.on('message', async (data, isBinary) => {
@@ -76,6 +79,16 @@ export function attach(ws: WebSocket, host: Host, log: Logger): void {
       speech ??= host.onSpeech((frame) => {
         if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
       });
+      return;
+    }
+    if (message.type === 'presence') {
+      presence?.();
+      presence = null;
+      const { fps, reducedMotion } = message;
+      if (fps !== 0)
+        presence = host.onPresence({ fps, reducedMotion }, (frame) =>
+          send({ type: 'presence_frame', frame }),
+        );
       return;
     }
     if (message.type === 'invoke')

@@ -1,0 +1,56 @@
+// The stage: the avatar large enough to read its expression, above the conversation; the user
+// can resize it (drag its lower edge) or collapse it, and then a compact face stays in the
+// header. Until the first frame comes, it says what it is waiting for.
+import { useStores } from '../context.tsx';
+import { Avatar } from './avatar.tsx';
+
+function useLook() {
+  const { useInspector } = useStores();
+  const look = useInspector((s) => s.persona?.presence);
+  const name = useInspector((s) => s.persona?.displayName ?? 'Aether');
+  return { look, name };
+}
+
+export function PresenceStage() {
+  const { usePresence } = useStores();
+  const frame = usePresence((s) => s.frame);
+  const collapsed = usePresence((s) => s.collapsed);
+  const { look, name } = useLook();
+  if (collapsed) return null;
+  return (
+    <section className="presence-stage" data-testid="presence-stage" aria-label={`${name}'s face`}>
+      {frame ? (
+        <Avatar frame={frame} look={look} name={name} />
+      ) : (
+        <p className="stage-waiting" role="status">
+          Waiting for {name}&apos;s face from Aether…
+        </p>
+      )}
+      <p className="sr-only" aria-live="polite">
+        {frame ? `${name} is ${frame.caption}` : ''}
+      </p>
+    </section>
+  );
+}
+
+/** The header's part: the compact face when the stage is collapsed, and the toggle. */
+export function StageToggle() {
+  const { usePresence } = useStores();
+  const frame = usePresence((s) => s.frame);
+  const collapsed = usePresence((s) => s.collapsed);
+  const setCollapsed = usePresence((s) => s.setCollapsed);
+  const { look, name } = useLook();
+  return (
+    <>
+      {collapsed && frame && <Avatar frame={frame} look={look} name={name} size="compact" />}
+      <button
+        className="link"
+        data-testid="presence-collapse"
+        aria-pressed={collapsed}
+        onClick={() => setCollapsed(!collapsed)}
+      >
+        {collapsed ? 'Show face' : 'Hide face'}
+      </button>
+    </>
+  );
+}
