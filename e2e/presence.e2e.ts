@@ -1,17 +1,22 @@
 // The companion's face in Chromium against the headless host: the stage shows the 2D avatar
-// drawn from L3's frames (its own subscription); while a text reply streams the mouth moves and
-// it is closed again once the reply is done; the layer follows the turn; reduced motion keeps
-// the head still; the stage collapses into a compact face in the header.
+// drawn from L3's frames (its own subscription); while the reply is spoken (the embedded voice)
+// the mouth moves with its playback, closes in its pauses, and rests once it is done; the layer follows the turn; reduced motion keeps
+// the head still; the stage collapses into a compact face in the header; the theme follows the
+// OS; each bundled persona has a face of its own.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../scripts/gguf/cache.ts';
-import { collectErrors, launch, shot } from './support/browser.ts';
+import { ARTIFACTS, collectErrors, launch, shot } from './support/browser.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
-const REPLY = Array.from({ length: 120 }, (_, i) => (i === 0 ? 'Well,' : ` word${i}`));
+const REPLY = [
+  'Well,',
+  ' the garden is green today.',
+  ' The roses opened this morning, and the apple tree is full of bees.',
+];
 
 let browser: Browser;
 let host: HostProcess;
@@ -27,11 +32,12 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function open(reducedMotion: 'reduce' | 'no-preference' = 'no-preference') {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion,
-  });
+async function open(
+  reducedMotion: 'reduce' | 'no-preference' = 'no-preference',
+  colorScheme: 'dark' | 'light' = 'dark',
+) {
+  const viewport = { width: 1280, height: 800 };
+  const context = await browser.newContext({ viewport, reducedMotion, colorScheme });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(host.url);
@@ -60,26 +66,30 @@ const recorded = (page: Page) => page.evaluate(() => (window as unknown as { see
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("the companion's face", () => {
-  it('moves its mouth while the reply streams and rests when it is done', async () => {
+  it('moves its mouth with the spoken reply, closes it in the pauses, and rests after', async () => {
     const { page, errors } = await open();
     const avatar = page.getByTestId('avatar');
     expect(await avatar.getAttribute('data-viseme')).toBe('closed');
     expect(await avatar.getAttribute('aria-label')).toMatch(/resting|blinking/);
-    await page.getByTestId('chat-input').fill('Tell me something long');
+    // The embedded voice says the reply (no download): the mouth follows its playback.
+    await page.getByTestId('voice-output-toggle').click();
+    await expect
+      .poll(() => page.getByTestId('voice-output-toggle').getAttribute('aria-pressed'))
+      .toBe('true');
+    await page.getByTestId('chat-input').fill('How is the garden?');
     await record(page);
     await page.getByTestId('chat-send').click();
-    const finished = page.waitForFunction(
+    await page.waitForFunction(
       () =>
         document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle' &&
         document.querySelectorAll('[data-testid=message-assistant]').length > 0,
       undefined,
-      { timeout: 30_000 },
+      { timeout: 60_000 },
     );
-    await finished;
-    const seen = await recorded(page);
-    const speaking = seen.filter((s) => s.layer === 'speaking');
-    expect(speaking.length).toBeGreaterThan(3);
+    const speaking = (await recorded(page)).filter((s) => s.layer === 'speaking');
+    expect(speaking.length).toBeGreaterThan(20);
     const shapes = new Set(speaking.map((s) => s.viseme));
+    expect(shapes.has('closed')).toBe(true); // between words and sentences
     shapes.delete('closed');
     expect(shapes.size).toBeGreaterThanOrEqual(2);
     await expect.poll(() => avatar.getAttribute('data-viseme')).toBe('closed');
@@ -109,5 +119,42 @@ describe("the companion's face", () => {
     await page.getByTestId('avatar-compact').waitFor(); // the choice is kept
     await page.getByTestId('presence-collapse').click();
     await page.getByTestId('presence-stage').waitFor();
+  });
+
+  it('follows the OS theme, dark or light, from the same design tokens', async () => {
+    const looks: Record<string, string> = {};
+    for (const scheme of ['dark', 'light'] as const) {
+      const { page } = await open('no-preference', scheme);
+      looks[scheme] = await page.evaluate(
+        () => getComputedStyle(document.documentElement).backgroundColor,
+      );
+      const space = await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--space-2').trim(),
+      );
+      expect(space).toBe('8px');
+      await shot(page, `theme-${scheme}`);
+      await page.context().close();
+    }
+    expect(looks.dark).toBe('rgb(15, 17, 21)');
+    expect(looks.light).toBe('rgb(246, 247, 249)');
+  });
+  it("draws each bundled persona's own face (screenshots for the guide)", async () => {
+    const { page } = await open();
+    const faces = new Set<string>();
+    for (const [id, name, shape] of [
+      ['atlas', 'Atlas', 'soft-square'],
+      ['pip', 'Pip', 'drop'],
+      ['default', 'Aether', 'round'],
+    ]) {
+      await page.getByTestId('persona-tab').click();
+      await page.getByTestId('persona-picker').selectOption(id);
+      await page.getByTestId('persona-activate').click();
+      await expect.poll(() => page.locator('main h1').textContent()).toBe(name);
+      const avatar = page.getByTestId('avatar');
+      await expect.poll(() => avatar.getAttribute('data-shape')).toBe(shape);
+      faces.add(await avatar.evaluate((a) => getComputedStyle(a).getPropertyValue('--face-fill')));
+      await avatar.screenshot({ path: join(ARTIFACTS, `face-${id}.png`) });
+    }
+    expect(faces.size).toBe(3);
   });
 });
