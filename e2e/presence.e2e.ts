@@ -77,21 +77,25 @@ describe("the companion's face", () => {
       .poll(() => page.getByTestId('voice-output-toggle').getAttribute('aria-pressed'))
       .toBe('true');
     await page.getByTestId('chat-input').fill('How is the garden?');
-    await record(page);
     await page.getByTestId('chat-send').click();
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle' &&
-        document.querySelectorAll('[data-testid=message-assistant]').length > 0,
-      undefined,
-      { timeout: 60_000 },
-    );
+    // While the reply is heard: a second and a half of what the face shows.
+    await expect
+      .poll(() => page.getByTestId('turn-state').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('speaking');
+    await record(page);
+    await wait(1500);
     const speaking = (await recorded(page)).filter((s) => s.layer === 'speaking');
     expect(speaking.length).toBeGreaterThan(20);
     const shapes = new Set(speaking.map((s) => s.viseme));
     expect(shapes.has('closed')).toBe(true); // between words and sentences
     shapes.delete('closed');
     expect(shapes.size).toBeGreaterThanOrEqual(2);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+      undefined,
+      { timeout: 60_000 },
+    );
     await expect.poll(() => avatar.getAttribute('data-viseme')).toBe('closed');
     await expect.poll(() => avatar.getAttribute('data-layer')).toBe('idle');
     // The head sways a little while it lives.
@@ -103,7 +107,7 @@ describe("the companion's face", () => {
     expect(errors).toEqual([]);
   });
 
-  it('keeps the head still with reduced motion, and collapses into the header', async () => {
+  it('keeps the head still with reduced motion (the OS or Aether), and collapses', async () => {
     const { page } = await open('reduce');
     await record(page);
     await wait(600);
@@ -119,6 +123,16 @@ describe("the companion's face", () => {
     await page.getByTestId('avatar-compact').waitFor(); // the choice is kept
     await page.getByTestId('presence-collapse').click();
     await page.getByTestId('presence-stage').waitFor();
+    // Aether's own setting does the same where the OS asks for full motion.
+    const moving = (await open()).page;
+    await moving.getByTestId('presence-still').click();
+    await wait(300); // the frames already on their way
+    await record(moving);
+    await wait(600);
+    const still = await recorded(moving);
+    expect(new Set(still.map((h) => h.head))).toEqual(
+      new Set(['translate(0 0) rotate(0) scale(1)']),
+    );
   });
 
   it('follows the OS theme, dark or light, from the same design tokens', async () => {

@@ -15,6 +15,7 @@ export function PresenceStage() {
   const { usePresence } = useStores();
   const frame = usePresence((s) => s.frame);
   const collapsed = usePresence((s) => s.collapsed);
+  const stale = usePresence((s) => s.stale);
   const { look, name } = useLook();
   if (collapsed) return null;
   return (
@@ -24,6 +25,12 @@ export function PresenceStage() {
       ) : (
         <p className="stage-waiting" role="status">
           Waiting for {name}&apos;s face from Aether…
+        </p>
+      )}
+      {stale && (
+        <p className="stage-waiting" role="status" data-testid="presence-stale">
+          {frame ? `${name}'s face is not moving: ` : ''}no frames from Aether for a while — the
+          connection may be down; it comes back on its own when Aether is reachable.
         </p>
       )}
       <p className="sr-only" aria-live="polite">
@@ -39,10 +46,21 @@ export function StageToggle() {
   const frame = usePresence((s) => s.frame);
   const collapsed = usePresence((s) => s.collapsed);
   const setCollapsed = usePresence((s) => s.setCollapsed);
+  const still = usePresence((s) => s.still);
+  const setStill = usePresence((s) => s.setStill);
   const { look, name } = useLook();
   return (
     <>
       {collapsed && frame && <Avatar frame={frame} look={look} name={name} size="compact" />}
+      <button
+        className="link"
+        data-testid="presence-still"
+        aria-pressed={still}
+        title="Keep the face's head still (blinks and talking stay), like the OS's reduced motion"
+        onClick={() => setStill(!still)}
+      >
+        {still ? 'Let it move' : 'Less motion'}
+      </button>
       <button
         className="link"
         data-testid="presence-collapse"
