@@ -70,9 +70,11 @@ function saccade(i: PresenceInputs, wide: boolean, t: number) {
   return { x: (r() * 2 - 1) * reach, y: (r() * 2 - 1) * reach * 0.6 };
 }
 
+/** Speaking: with the sound as it plays when replies are spoken, else talking while text streams. */
 function mouthOf(i: PresenceInputs, layer: BehaviorFrame['layer'], t: number): Mouth {
   if (layer !== 'speaking') return CLOSED;
-  return spokenMouth(i.speech, t) ?? (i.turn === 'speaking' ? CLOSED : textMouth(t));
+  if (i.voiceOut || i.speech) return spokenMouth(i.speech, t) ?? CLOSED;
+  return i.turn === 'speaking' ? CLOSED : textMouth(t);
 }
 
 function expressionOf(i: PresenceInputs, pose: Pose, layer: string): Record<Expression, number> {

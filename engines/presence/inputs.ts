@@ -27,6 +27,8 @@ export type PresenceInputs = {
   /** The user is speaking (voice activity). */
   userSpeaking: boolean;
   speech: SpeechTrack | null;
+  /** Replies are spoken: the mouth moves only with the sound, never ahead of it. */
+  voiceOut: boolean;
   look: MotionLook;
   /** An engine the companion needs is degraded (the model, the speech process, audit). */
   degraded: boolean;
@@ -44,6 +46,7 @@ export const DEFAULT_INPUTS: PresenceInputs = {
   turn: 'idle',
   userSpeaking: false,
   speech: null,
+  voiceOut: false,
   look: { blinkPerMinute: 14, gaze: 'attentive', expressive: true, motion: { min: 0.1, max: 0.6 } },
   degraded: false,
   reducedMotion: false,

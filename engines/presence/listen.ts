@@ -87,7 +87,7 @@ export function listen(
   own.add(
     bus.on('voice.status_changed', (e) => {
       voice = e.payload.state === 'degraded';
-      change({ degraded: router || voice });
+      change({ degraded: router || voice, voiceOut: e.payload.speak });
     }),
   );
   followSpeech(bus, own, current, change);

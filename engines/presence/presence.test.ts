@@ -151,6 +151,18 @@ describe('presence frames', () => {
     ).toBeLessThan(0.3);
   });
 
+  it('with replies spoken, keeps the mouth shut until their sound plays', () => {
+    const log = [base({ turn: 'streaming', voiceOut: true })];
+    expect(frameAt(log, 500).mouth.viseme).toBe('closed'); // text streams, nothing heard yet
+    const arrived = [...log, { at: 600, set: { speech: track(null) } }];
+    expect(frameAt(arrived, 900).mouth.viseme).toBe('closed'); // a piece came, not played yet
+    const playing = [
+      ...arrived,
+      { at: 1000, set: { speech: track({ heardMs: 0, at: 1000, ended: false }) } },
+    ];
+    expect(frameAt(playing, 1300).mouth.viseme).not.toBe('closed');
+  });
+
   it('talks while a text-only reply streams, and is quiet otherwise', () => {
     const shapes = frames([base({ turn: 'streaming' })], 0, 2000, 50).map((f) => f.mouth.viseme);
     expect(new Set(shapes).size).toBeGreaterThan(2);
