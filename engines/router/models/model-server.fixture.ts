@@ -42,8 +42,9 @@ export async function startModelServer(
     let at = start;
     const pump = () => {
       if (at >= end) {
-        if (cut !== undefined)
-          res.destroy(); // the connection drops half-way
+        // The connection ends half-way. Ended, not destroyed: a reset may drop bytes already
+        // sent, and the client would resume from wherever its kernel had got to.
+        if (cut !== undefined) res.socket?.end();
         else res.end();
         return;
       }
