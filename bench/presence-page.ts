@@ -1,35 +1,17 @@
 // The page's side of bench:presence, in Debian's Chromium against the headless host: the stage
 // asks for 60 fps, and every change the avatar's head pose makes in the DOM is timed for a while.
 // Jitter is how far each interval between drawn frames is from 1000/60 ms.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, pageReady, serveHost } from './page-host.ts';
 import { percentile, round, summary } from './stats.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const root = join(import.meta.dirname, '..');
-
-function serve(dataDir: string): Promise<{ url: string; stop(): void }> {
-  const cli = join(root, 'engines', 'host', 'cli.ts');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Aether is running at (\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => child.kill('SIGTERM') });
-    });
-  });
-}
-
 export async function pageFrameBench(ms: number) {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
-  execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.ts')], { stdio: 'ignore' });
-  const host = await serve(mkdtempSync(join(tmpdir(), 'aether-bench-face-')));
+  const missing = pageReady();
+  if (missing) return { skipped: missing };
+  const host = await serveHost(mkdtempSync(join(tmpdir(), 'aether-bench-face-')));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

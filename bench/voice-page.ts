@@ -2,8 +2,7 @@
 // spoken question, the reply spoken by the page's player, then the user speaking over it. How
 // long after the onset of that speech (on the microphone's clock) the page ducked the reply —
 // its energy gate reads every 20 ms frame, before the host's VAD has heard anything.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -14,10 +13,8 @@ import {
   spoken,
   testPack,
 } from '../engines/interaction/speech/speech.fixture.ts';
+import { CHROMIUM, pageReady, serveHost } from './page-host.ts';
 import { summary } from './stats.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const root = join(import.meta.dirname, '..');
 
 /** Silence, the question, quiet while the reply plays, then speech over it; where that begins. */
 function microphone(dir: string): { wav: string; overOnsetMs: number } {
@@ -25,24 +22,6 @@ function microphone(dir: string): { wav: string; overOnsetMs: number } {
   const over = spoken('wait, stop, that is enough', 0, 2);
   const [, overAt] = microphoneWav(wav, [spoken('what is the weather like', 1, 5), over]);
   return { wav, overOnsetMs: overAt + energySpan(over).onMs };
-}
-
-function serve(
-  model: string,
-  pack: string,
-  dataDir: string,
-): Promise<{ url: string; stop(): void }> {
-  const cli = join(root, 'engines', 'host', 'cli.ts');
-  const args = [cli, '--port', '0', '--data-dir', dataDir, '--model', model, '--speech', pack];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /Aether is running at (\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => child.kill('SIGTERM') });
-    });
-  });
 }
 
 /** A reply long enough to still be playing when the user speaks over it. */
@@ -55,14 +34,15 @@ const LONG_REPLY = [
 ];
 
 export async function pageDuckBench(runs: number) {
-  if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
+  const missing = pageReady();
+  if (missing) return { skipped: missing };
   const model = cachedModel({ preset: 'tiny', type: 'q8_0', script: LONG_REPLY });
-  execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.ts')], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'aether-bench-page-'));
   const { wav, overOnsetMs } = microphone(dir);
   const latencies: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const host = await serve(model, testPack('what is the weather like'), join(dir, `data-${i}`));
+    const pack = testPack('what is the weather like');
+    const host = await serveHost(join(dir, `data-${i}`), ['--model', model, '--speech', pack]);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
