@@ -38,7 +38,7 @@ function mix(a: Pose, b: Pose, w: number): Pose {
  * shows what changed before `t`: a change at the same moment shows from the next frame, whether
  * the frame was computed live before or after the change came.
  */
-export function poseAt(log: InputChange[], t: number, view: Partial<PresenceInputs> = {}) {
+function poseAt(log: InputChange[], t: number, view: Partial<PresenceInputs> = {}) {
   let inputs: PresenceInputs = DEFAULT_INPUTS;
   const switches: Array<{ at: number; layer: BehaviorFrame['layer'] }> = [];
   for (const change of log) {

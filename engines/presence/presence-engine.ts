@@ -54,8 +54,9 @@ function fold(log: InputChange[], before: number): InputChange[] {
   return [{ at: old.at(-1)!.at, set }, ...log.filter((c) => c.at >= before)];
 }
 
-function stateEvents(deps: PresenceDeps, own: DisposableSet, current: () => PresenceState) {
-  let state = current();
+/** The coarse state (`presence.state_changed`) the inspector shows, from the turn's. */
+function stateEvents(deps: PresenceDeps, own: DisposableSet) {
+  let state: PresenceState = 'idle';
   own.add(
     deps.bus.on('turn.state_changed', (event) => {
       const next = presenceFor(event.payload.state);
@@ -91,7 +92,7 @@ export function createPresenceEngine(deps: PresenceDeps) {
   return {
     start(): void {
       own.add(deps.bus.handle('presence.get_state', () => ({ state: state() })));
-      state = stateEvents(deps, own, () => 'idle');
+      state = stateEvents(deps, own);
       listen(deps.bus, own, () => inputs, change);
     },
     /** Frames at `fps` for one renderer, the first at once; returns the unsubscribe. */

@@ -112,20 +112,16 @@ export function Avatar({
     >
       <g transform={`translate(${yaw * 1.6} ${pitch * 1.6}) rotate(${roll}) scale(${breathe})`}>
         <Head shape={look?.shape ?? 'round'} />
-        <circle
-          cx="-48"
-          cy="20"
-          r="11"
-          className="avatar-cheek"
-          opacity={frame.expression.happy * 0.6}
-        />
-        <circle
-          cx="48"
-          cy="20"
-          r="11"
-          className="avatar-cheek"
-          opacity={frame.expression.happy * 0.6}
-        />
+        {[-48, 48].map((x) => (
+          <circle
+            key={x}
+            cx={x}
+            cy="20"
+            r="11"
+            className="avatar-cheek"
+            opacity={frame.expression.happy * 0.6}
+          />
+        ))}
         <Eye x={-30} frame={frame} lid={frame.eyelids.left} />
         <Eye x={30} frame={frame} lid={frame.eyelids.right} />
         <Brows frame={frame} />
