@@ -10,6 +10,7 @@ import {
   type InputChange,
 } from '../engines/presence/index.ts';
 import { pageFrameBench } from './presence-page.ts';
+import { vrmFrameBench } from './presence-vrm.ts';
 import { percentile, round, summary } from './stats.ts';
 
 /** A busy minute: turn changes, a reply of 20 spoken pieces, playback reports. */
@@ -121,6 +122,6 @@ const result = {
   frameCost: frameCost(),
   lipSync: await lipSync(),
   page: await pageFrameBench(10_000),
-  vrm: { skipped: 'VRM avatars are not built yet (issue 13)' },
+  vrm: await vrmFrameBench(10_000),
 };
 console.log(JSON.stringify(result, null, 2));

@@ -23,6 +23,7 @@ export const capabilities = {
   'memory.export': { risk: 'high', resource: 'path', label: 'Export all memories' },
   'models.download': { risk: 'medium', resource: 'url', label: 'Download a model' },
   'models.import': { risk: 'medium', resource: 'path', label: 'Use a model file from your disk' },
+  'avatar.import': { risk: 'medium', resource: 'none', label: 'Show a 3D avatar from a file' },
   'router.remote': { risk: 'medium', resource: 'model', label: 'Ask a remote model' },
   'router.remote_with_private': {
     risk: 'high',

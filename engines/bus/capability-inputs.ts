@@ -67,6 +67,11 @@ export const capabilityInputs = {
   'router.remote_with_private': remoteRequestSchema,
   'router.configure': remoteConfigSchema,
   'policy.admin': adminChangeSchema,
+  /** A VRM file the user picked, staged in L3 by presence.upload_avatar (by its id and hash). */
+  'avatar.import': z.object({
+    uploadId: z.string().min(1).max(64),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 } satisfies Partial<Record<CapabilityName, z.ZodType>>;
 
 type WithInput = keyof typeof capabilityInputs;

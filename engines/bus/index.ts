@@ -89,6 +89,10 @@ export {
   type PresenceLayer,
   type FrameRate,
   type BehaviorFrame,
+  MAX_AVATAR_BYTES,
+  AVATAR_CHUNK_BYTES,
+  avatarInfoSchema,
+  type AvatarInfo,
 } from './contract/presence.ts';
 export {
   riskSchema,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../scripts/gguf/cache.ts';
+import { makeVrm } from '../../scripts/vrm/make-vrm.ts';
 import { commands, type CommandInput, type CommandName } from '../bus/index.ts';
 import { createHost, type Host } from './create-host.ts';
 import { nextEvent, say } from './testing.ts';
@@ -101,6 +102,17 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'policy.settle_cost': { reservationId: 'none', cents: 0, tokens: 0 },
   'policy.verify_audit': {},
   'presence.get_state': {},
+  'presence.clear_avatar': {},
+  'presence.get_avatar': {},
+  'presence.import_avatar': { uploadId: 'walk-avatar' },
+  'presence.read_avatar': { offset: 0 },
+  'presence.upload_avatar': {
+    uploadId: 'walk-other',
+    fileName: 'other.vrm',
+    total: 3,
+    offset: 0,
+    dataBase64: 'AAAA',
+  },
   'router.cancel': { turnId: 'none' },
   'router.embed': { texts: ['walk'] },
   'router.generate': { skip: 'a model turn: the router and interaction tests' },
@@ -206,6 +218,15 @@ beforeAll(async () => {
     at: Date.now(),
   });
   const imported = await host.bus.invoke('models.import', { path: modelFile });
+  // An avatar file waiting to be imported (presence.import_avatar's sample).
+  const vrm = makeVrm();
+  await host.bus.invoke('presence.upload_avatar', {
+    uploadId: 'walk-avatar',
+    fileName: 'walk.vrm',
+    total: vrm.length,
+    offset: 0,
+    dataBase64: vrm.toString('base64'),
+  });
   fixture = {
     conversationId: c.id,
     itemId,

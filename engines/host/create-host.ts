@@ -137,7 +137,7 @@ function createEngines(b: Base) {
     settings,
     clock,
   });
-  const presence = createPresenceEngine({ bus, clock });
+  const presence = createPresenceEngine({ bus, clock, store: { dataDir, settings } });
   const router = createRouterEngine({
     bus,
     clock,
@@ -166,6 +166,7 @@ function createEngines(b: Base) {
     ...router.executors(),
     ...memory.executors(),
     ...persona.executors(),
+    ...presence.executors(),
   });
   const conversations = storage.conversations;
   const interaction = createInteractionEngine({

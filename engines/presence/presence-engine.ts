@@ -14,6 +14,7 @@ import {
   type TimerHandle,
   type TurnState,
 } from '../bus/index.ts';
+import { avatarHandlers, createAvatars, type AvatarDeps } from './avatar/avatars.ts';
 import { frameAt } from './compose.ts';
 import { DEFAULT_INPUTS, type InputChange, type PresenceInputs } from './inputs.ts';
 import { listen } from './listen.ts';
@@ -45,7 +46,13 @@ const KEEP_MS = 2000;
 
 export type FrameOptions = { fps: FrameRate; reducedMotion: boolean };
 
-export type PresenceDeps = { bus: Bus; clock: Clock; seed?: number };
+export type PresenceDeps = {
+  bus: Bus;
+  clock: Clock;
+  seed?: number;
+  /** Where the 3D avatar is kept; without it (engine tests) there are no avatar commands. */
+  store?: Pick<AvatarDeps, 'dataDir' | 'settings'>;
+};
 
 function fold(log: InputChange[], before: number): InputChange[] {
   const old = log.filter((c) => c.at < before);
@@ -85,6 +92,9 @@ export function createPresenceEngine(deps: PresenceDeps) {
     log.push({ at, set });
     if (log.length > 64) log = fold(log, at - KEEP_MS);
   };
+  const avatars = deps.store
+    ? createAvatars({ ...deps.store, bus: deps.bus, clock: deps.clock })
+    : null;
   const frame = (reducedMotion: boolean): BehaviorFrame => {
     const t = deps.clock.monotonic();
     return frameAt(log, t, reducedMotion ? { reducedMotion } : {});
@@ -92,6 +102,7 @@ export function createPresenceEngine(deps: PresenceDeps) {
   return {
     start(): void {
       own.add(deps.bus.handle('presence.get_state', () => ({ state: state() })));
+      if (avatars) own.add(deps.bus.handleAll(avatarHandlers(deps.bus, avatars)));
       state = stateEvents(deps, own);
       listen(deps.bus, own, () => inputs, change);
     },
@@ -107,6 +118,8 @@ export function createPresenceEngine(deps: PresenceDeps) {
         timers.delete(timer);
       };
     },
+    /** L5's executor for the avatar file (registered by the composition root). */
+    executors: () => (avatars ? { 'avatar.import': avatars.importExecutor } : {}),
     /** The frame now, as a renderer at full motion would get it. */
     frame: () => frame(false),
     /** The input log as recorded (folded past two seconds): what frames are replayed from. */

@@ -18,7 +18,7 @@ const MOUTH: Record<Exclude<Viseme, 'closed'>, { w: number; h: number; min: numb
   ou: { w: 13, h: 13, min: 8 },
 };
 
-function dominant(e: Record<Expression, number>): Expression {
+export function dominant(e: Record<Expression, number>): Expression {
   return expressions.reduce((best, x) => (e[x] > e[best] ? x : best), 'neutral' as Expression);
 }
 
@@ -104,6 +104,7 @@ export function Avatar({
       role="img"
       aria-label={`${name}: ${frame.caption}`}
       data-testid={testId}
+      data-kind="2d"
       data-viseme={frame.mouth.viseme}
       data-expression={dominant(frame.expression)}
       data-layer={frame.layer}

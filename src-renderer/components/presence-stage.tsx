@@ -1,8 +1,11 @@
 // The stage: the avatar large enough to read its expression, above the conversation; the user
 // can resize it (drag its lower edge) or collapse it, and then a compact face stays in the
 // header. Until the first frame comes, it says what it is waiting for.
+import type { BehaviorFrame } from '../../engines/bus/index.ts';
 import { useStores } from '../context.tsx';
 import { Avatar } from './avatar.tsx';
+import { AvatarPicker } from './avatar-picker.tsx';
+import { VrmAvatar } from './vrm-avatar.tsx';
 
 function useLook() {
   const { useInspector } = useStores();
@@ -11,17 +14,30 @@ function useLook() {
   return { look, name };
 }
 
+/** The 3D avatar when one is set and can be drawn here, else the 2D face. */
+function Face({ frame }: { frame: BehaviorFrame }) {
+  const { useAvatar } = useStores();
+  const avatar = useAvatar((s) => s.avatar);
+  const bytes = useAvatar((s) => s.bytes);
+  const unusable = useAvatar((s) => s.unusable);
+  const cannotDraw = useAvatar((s) => s.cannotDraw);
+  const { look, name } = useLook();
+  if (avatar && bytes && unusable !== avatar.sha256)
+    return <VrmAvatar bytes={bytes} info={avatar} name={name} onFail={cannotDraw} />;
+  return <Avatar frame={frame} look={look} name={name} />;
+}
+
 export function PresenceStage() {
   const { usePresence } = useStores();
   const frame = usePresence((s) => s.frame);
   const collapsed = usePresence((s) => s.collapsed);
   const stale = usePresence((s) => s.stale);
-  const { look, name } = useLook();
+  const { name } = useLook();
   if (collapsed) return null;
   return (
     <section className="presence-stage" data-testid="presence-stage" aria-label={`${name}'s face`}>
       {frame ? (
-        <Avatar frame={frame} look={look} name={name} />
+        <Face frame={frame} />
       ) : (
         <p className="stage-waiting" role="status">
           Waiting for {name}&apos;s face from Aether…
@@ -33,6 +49,7 @@ export function PresenceStage() {
           connection may be down; it comes back on its own when Aether is reachable.
         </p>
       )}
+      <AvatarPicker />
       <p className="sr-only" aria-live="polite">
         {frame ? `${name} is ${frame.caption}` : ''}
       </p>

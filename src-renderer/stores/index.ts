@@ -1,6 +1,7 @@
 // All column stores of one client, and how they follow the host: each binds its own events;
 // after a replay gap or a reconnect every store fetches its state again.
 import type { AetherClient } from '../ipc/client.ts';
+import { createAvatarStore } from './avatar.ts';
 import { createChatStore } from './chat.ts';
 import { createConversationsStore } from './conversations.ts';
 import { createInspectorStore } from './inspector.ts';
@@ -33,6 +34,7 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
     usePersona: createPersonaStore(client),
     usePolicy: createPolicyStore(client),
     usePresence: createPresenceStore(client),
+    useAvatar: createAvatarStore(client),
     useVoice: createVoiceStore(client, { sendText, preloadText, ...voice }),
   };
 }
@@ -40,7 +42,7 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
 export type Stores = ReturnType<typeof createStores>;
 
 /** The stores the workspace shows at once; the tabs load theirs when first opened. */
-const AT_START = ['useInspector', 'useConversations', 'usePolicy'] as const;
+const AT_START = ['useInspector', 'useConversations', 'usePolicy', 'useAvatar'] as const;
 
 /**
  * Binds every store to its events, then fetches what the workspace shows first. `onError`

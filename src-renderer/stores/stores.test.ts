@@ -10,6 +10,7 @@ import { createStores, startStores } from './index.ts';
 const answers = {
   'turn.get_state': () => ({ state: 'idle', turnId: null }),
   'presence.get_state': () => ({ state: 'idle' }),
+  'presence.get_avatar': () => ({ avatar: null }),
   'router.get_status': () => ({ state: 'ready', model: 'tiny' }) as never,
   'persona.get_active': () =>
     ({ id: 'aria', displayName: 'Aria', tagline: 'kind', summary: ['asks first'] }) as never,

@@ -22,10 +22,11 @@ export function contentSecurityPolicy(wsOrigin: string): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // blob: — a 3D avatar's textures are decoded from the file's own bytes through blob URLs.
+    "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "worker-src 'self' blob:",
-    `connect-src 'self' ${wsOrigin}`,
+    `connect-src 'self' blob: ${wsOrigin}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
