@@ -99,6 +99,8 @@ const picking: Slice<AvatarState, 'pick' | 'useFlat' | 'cannotDraw'> = (client, 
 });
 
 export function createAvatarStore(client: AetherClient) {
+  // An import's own reload and its avatar_changed event come together: one fetch serves both.
+  let loading: Promise<void> | null = null;
   return boundStore<AvatarState>(
     (set, get) => ({
       avatar: null,
@@ -107,11 +109,14 @@ export function createAvatarStore(client: AetherClient) {
       message: null,
       unusable: null,
       ...picking(client, set, get),
-      async reload() {
-        const { avatar } = await client.invoke('presence.get_avatar', {});
-        if (!avatar) return set({ avatar: null, bytes: null });
-        if (avatar.sha256 === get().avatar?.sha256 && get().bytes) return;
-        set({ avatar, bytes: await fetchBytes(client) });
+      reload() {
+        loading ??= (async () => {
+          const { avatar } = await client.invoke('presence.get_avatar', {});
+          if (!avatar) return set({ avatar: null, bytes: null });
+          if (avatar.sha256 === get().avatar?.sha256 && get().bytes) return;
+          set({ avatar, bytes: await fetchBytes(client) });
+        })().finally(() => (loading = null));
+        return loading;
       },
     }),
     (get) => [client.on('presence.avatar_changed', () => void get().reload())],
