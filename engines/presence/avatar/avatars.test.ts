@@ -2,7 +2,7 @@
 // passes L5 (avatar.import, audited) and reads back byte for byte; broken, foreign, oversized
 // and incomplete files are refused with what is wrong and leave a refusal on record, and the
 // avatar already set stays.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeVrm } from '../../../scripts/vrm/make-vrm.ts';
@@ -73,6 +73,12 @@ describe('picking a 3D avatar', () => {
     const second = await upload(host, makeVrm({ spec: '0.x' }), 'Old.vrm', 'u2');
     expect(second.avatar?.spec).toBe('0.x');
     expect(readdirSync(join(dataDir, 'avatars'))).toEqual([`${second.avatar!.sha256}.vrm`]);
+    // A file gone from the data folder is said so, not an internal error.
+    rmSync(join(dataDir, 'avatars', `${second.avatar!.sha256}.vrm`));
+    await expect(host.bus.invoke('presence.read_avatar', { offset: 0 })).rejects.toMatchObject({
+      code: 'NotFound',
+      message: /missing from the data folder/,
+    });
     expect(await host.bus.invoke('presence.clear_avatar', {})).toEqual({ cleared: true });
     expect((await host.bus.invoke('presence.get_avatar', {})).avatar).toBeNull();
     expect(existsSync(join(dataDir, 'avatars', `${second.avatar!.sha256}.vrm`))).toBe(false);

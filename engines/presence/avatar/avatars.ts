@@ -80,6 +80,18 @@ function createUploads(clock: Clock) {
   };
 }
 
+/** The avatar's file for reading; a file gone from the data folder is said so. */
+function openAvatar(path: string, name: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    throw new AetherError(
+      'NotFound',
+      `The avatar file of ${name} is missing from the data folder; pick it again.`,
+    );
+  }
+}
+
 export function createAvatars(deps: AvatarDeps) {
   const dir = join(deps.dataDir, 'avatars');
   const fileOf = (info: AvatarInfo) => join(dir, `${info.sha256}.vrm`);
@@ -115,7 +127,7 @@ export function createAvatars(deps: AvatarDeps) {
   function read(offset: number) {
     const info = current();
     if (!info) throw new AetherError('NotFound', 'No 3D avatar is set.');
-    const fd = openSync(fileOf(info), 'r');
+    const fd = openAvatar(fileOf(info), info.name);
     try {
       const piece = Buffer.alloc(
         Math.max(0, Math.min(AVATAR_CHUNK_BYTES, info.sizeBytes - offset)),
