@@ -77,12 +77,28 @@ describe('a 3D avatar', () => {
         attributeFilter: ['data-viseme'],
       });
     });
+    // The reply is spoken (the embedded voice), so the mouth moves for as long as it is heard —
+    // a text-only reply from this tiny model streams in a few milliseconds, too short to sample.
+    await page.getByTestId('voice-output-toggle').click();
+    await expect
+      .poll(() => page.getByTestId('voice-output-toggle').getAttribute('aria-pressed'))
+      .toBe('true');
     await page.getByTestId('chat-input').fill('Say something?');
     await page.getByTestId('chat-send').click();
-    await page.getByText('the same frames as the face').waitFor({ timeout: 30_000 });
+    const visemes = () => page.evaluate(() => (window as unknown as { visemes: string[] }).visemes);
+    await expect
+      .poll(async () => (await visemes()).filter((v) => v !== 'closed').length, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(3);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=turn-state]')?.getAttribute('data-state') === 'idle',
+      undefined,
+      { timeout: 60_000 },
+    );
     await expect.poll(() => avatar.getAttribute('data-viseme'), { timeout: 10_000 }).toBe('closed');
-    const seen = await page.evaluate(() => (window as unknown as { visemes: string[] }).visemes);
-    expect(seen.filter((v) => v !== 'closed').length).toBeGreaterThan(0);
+    await page.getByTestId('voice-output-toggle').click();
     await shot(page, 'face-vrm');
     await page.reload();
     await shown3d(page);
