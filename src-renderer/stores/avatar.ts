@@ -2,6 +2,7 @@
 // the user picks — sent in pieces, then imported through L5 (an approval card may ask). When it
 // cannot be drawn (no WebGL, a file three-vrm refuses) the 2D face stays and the reason shows.
 import { AVATAR_CHUNK_BYTES, MAX_AVATAR_BYTES, type AvatarInfo } from '../../engines/bus/index.ts';
+import { toBase64 } from '../ipc/base64.ts';
 import { say, type AetherClient } from '../ipc/client.ts';
 import { boundStore, type Slice } from './bound.ts';
 
@@ -22,13 +23,6 @@ export type AvatarState = {
 };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 async function fetchBytes(client: AetherClient): Promise<ArrayBuffer> {
   const pieces: Uint8Array[] = [];

@@ -1,5 +1,6 @@
 // The Persona tab: the packs, the one being edited, and what the compiler says about it.
 import type { PersonaError } from '../../engines/bus/index.ts';
+import { toBase64 } from '../ipc/base64.ts';
 import { say, type AetherClient } from '../ipc/client.ts';
 import { boundStore, type Slice } from './bound.ts';
 
@@ -151,13 +152,9 @@ const changes: Slice<PersonaState, 'activate' | 'create' | 'importCard'> = (clie
   },
   async importCard(file) {
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000)
-        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       const r = await client.invoke('persona.import_card', {
         fileName: file.name,
-        dataBase64: btoa(binary),
+        dataBase64: toBase64(new Uint8Array(await file.arrayBuffer())),
       });
       await get().refresh();
       await get().open(r.id);
