@@ -17,7 +17,7 @@ export function pageReady(): string | null {
 /** A headless host on a free port with these extra arguments (`--model`, `--speech`…). */
 export function serveHost(dataDir: string, args: string[] = []) {
   const cli = join(root, 'engines', 'host', 'cli.ts');
-  const argv = [cli, '--port', '0', '--data-dir', dataDir, ...args];
+  const argv = [cli, '--port', '0', '--data-dir', dataDir, '--skip-first-run', ...args];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise<{ url: string; stop(): void }>((resolve) => {
     let out = '';

@@ -72,7 +72,7 @@ const bare = { health: [] as number[], rssMb: [] as number[] };
 for (let run = 0; run <= runs; run++) {
   const dataDir = mkdtempSync(join(tmpdir(), 'aether-bench-startup-'));
   const page = await browser.newPage();
-  const host = await startProcess([cli, '--port', '0', '--data-dir', dataDir]);
+  const host = await startProcess([cli, '--port', '0', '--data-dir', dataDir, '--skip-first-run']);
   const origin = new URL(host.url).origin;
   const healthy = await untilHealthy(origin);
   await page.goto(host.url);

@@ -20,12 +20,15 @@ export function startHost(args: {
   /** Speech pack folders (`--speech DIR`). */
   speech?: string[];
   env?: Record<string, string>;
+  /** Show the first run (a fresh data folder's wizard); other suites start past it. */
+  firstRun?: boolean;
 }): Promise<HostProcess> {
   const argv = [cli, '--port', '0', '--data-dir', args.dataDir];
   if (args.workspace) argv.push('--workspace', args.workspace);
   if (args.model) argv.push('--model', args.model);
   if (args.maxTokens) argv.push('--max-tokens', String(args.maxTokens));
   for (const dir of args.speech ?? []) argv.push('--speech', dir);
+  if (!args.firstRun) argv.push('--skip-first-run');
   const child = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AETHER_THREADS: '1', ...args.env },

@@ -9,6 +9,7 @@ import { policyCommands, policyEvents } from './contract/policy.ts';
 import { presenceCommands, presenceEvents } from './contract/presence.ts';
 import { voiceCommands, voiceEvents } from './contract/voice.ts';
 import { routerCommands, routerEvents } from './contract/router.ts';
+import { trustCommands, trustEvents } from './contract/trust.ts';
 
 export const commands = {
   ...chatCommands,
@@ -19,6 +20,7 @@ export const commands = {
   ...presenceCommands,
   ...voiceCommands,
   ...policyCommands,
+  ...trustCommands,
   ...hostCommands,
 };
 
@@ -31,6 +33,7 @@ export const events = {
   ...presenceEvents,
   ...voiceEvents,
   ...policyEvents,
+  ...trustEvents,
   ...hostEvents,
 };
 

@@ -114,6 +114,8 @@ export {
   policyStateSchema,
   policyChangeSchema,
   type PolicyChange,
+  effectiveModesSchema,
+  type EffectiveModes,
   policyCommands,
   policyEvents,
 } from './contract/policy.ts';
@@ -160,6 +162,20 @@ export {
   voiceStatusSchema,
   type VoiceStatus,
 } from './contract/voice.ts';
+export {
+  trustCommands,
+  trustEvents,
+  onboardingSteps,
+  activityOutcomes,
+  type OnboardingStep,
+  type Onboarding,
+  type TrustLine,
+  type TrustView,
+  type PostureBadge,
+  type Suggestion,
+  type ActivityEntry,
+} from './contract/trust.ts';
+export { reasonText } from './reasons.ts';
 export { DisposableSet, MutableDisposable } from './disposable.ts';
 export {
   encodeSpeechFrame,

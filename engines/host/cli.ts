@@ -1,4 +1,5 @@
-// Headless mode: `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--model FILE.gguf] [--workspace DIR]`.
+// Headless mode: `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR] [--model FILE.gguf]
+// [--workspace DIR] [--skip-first-run]`.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     workspace: { type: 'string' },
     'context-size': { type: 'string' },
     speech: { type: 'string', multiple: true },
+    'skip-first-run': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -85,6 +87,7 @@ try {
     workspace: values.workspace ? resolve(values.workspace) : undefined,
     memory,
     speechPacks,
+    skipFirstRun: values['skip-first-run'],
   });
 } catch (error) {
   fail(

@@ -84,6 +84,7 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'policy.export_audit': {},
   'policy.get_costs': { provider: 'nobody' },
   'policy.get_state': {},
+  'policy.get_modes': { preset: 'observer' },
   'policy.list_audit': {},
   'policy.list_grants': {},
   'policy.list_pending': {},
@@ -120,6 +121,11 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'router.get_status': {},
   'router.set_remote': { baseUrl: 'http://127.0.0.1:9/v1', model: 'walk', enabled: false },
   'turn.get_state': {},
+  'trust.get_view': {},
+  'trust.list_activity': { window: '7d' },
+  'trust.get_hardware': {},
+  'trust.get_onboarding': {},
+  'trust.set_onboarding': { op: 'step', step: 'welcome', outcome: 'done', choice: 'dark' },
   'voice.get_status': {},
   'chat.preload': (f) => ({ conversationId: f.conversationId, text: 'what about' }),
   'router.preload': { messages: [{ role: 'user', text: 'what about' }] },
@@ -229,7 +235,7 @@ beforeAll(async () => {
   });
   fixture = {
     conversationId: c.id,
-    itemId,
+    itemId: itemId!,
     proposedId,
     modelId: imported.model!.id,
     modelFile,

@@ -29,6 +29,7 @@ import {
   type SpawnWorker,
 } from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
+import { createTrustEngine } from '../trust/index.ts';
 import { forkSpeech, forkWorker } from './fork-worker.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { sourceResources, type Resources } from './paths.ts';
@@ -64,6 +65,8 @@ export type HostOptions = {
   spawnSpeech?: SpawnSpeech | null;
   /** Speech pack folders loaded besides those installed in the data folder (`--speech DIR`). */
   speechPacks?: string[];
+  /** A host started for scripts and tests needs no first run: it is marked skipped if never started. */
+  skipFirstRun?: boolean;
   /** Memory's background timing (tests shorten the quiet periods). */
   memory?: Pick<
     MemoryDeps,
@@ -176,7 +179,9 @@ function createEngines(b: Base) {
     newId,
     speech: speechOf(b, () => router.importedSpeechPacks()),
   });
-  return { policy, persona, presence, router, memory, interaction };
+  const trust = createTrustEngine({ bus, clock, settings, dataDir });
+  if (options.skipFirstRun) trust.skipFirstRun();
+  return { policy, persona, presence, router, memory, interaction, trust };
 }
 
 /** The speech process and its bundled voice activity model, unless this host has no voice. */
@@ -240,6 +245,7 @@ function healthOf(b: Base, engines: ReturnType<typeof createEngines>): Health {
       persona: engines.persona.health(),
       policy: engines.policy.health(),
       memory: engines.memory.health(),
+      trust: engines.trust.health(),
     },
   };
 }

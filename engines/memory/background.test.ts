@@ -322,7 +322,7 @@ describe('artifacts, merging and pausing', () => {
       at: long,
     });
     await clock.advance(3_600_000);
-    expect((await host.bus.invoke('memory.why', { id: itemId })).item.status).toBe('active');
+    expect((await host.bus.invoke('memory.why', { id: itemId! })).item.status).toBe('active');
     await host.dispose();
     const again = createHost({
       mode: 'headless',
@@ -335,10 +335,11 @@ describe('artifacts, merging and pausing', () => {
     expect(await again.bus.invoke('memory.get_settings', {})).toEqual({
       consolidationPaused: true,
       modelExtraction: true,
+      keeping: 'on',
     });
     await again.bus.invoke('memory.set_settings', { consolidationPaused: false });
     await clock.advance(60_000);
-    expect((await again.bus.invoke('memory.why', { id: itemId })).item.status).toBe('forgotten');
+    expect((await again.bus.invoke('memory.why', { id: itemId! })).item.status).toBe('forgotten');
   });
 });
 
@@ -383,7 +384,7 @@ describe("the persona's memory rules", () => {
       text: 'the weather is fine',
       at: 0,
     });
-    expect((await host.bus.invoke('memory.why', { id: itemId })).item).toMatchObject({
+    expect((await host.bus.invoke('memory.why', { id: itemId! })).item).toMatchObject({
       retention: 'days:30',
       expiresAt: 30 * 86_400_000,
     });

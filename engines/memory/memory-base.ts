@@ -69,6 +69,7 @@ export function createBase(deps: MemoryDeps) {
   const settingsView = () => ({
     consolidationPaused: setting('memory.consolidation_paused', false),
     modelExtraction: setting('memory.model_extraction', true),
+    keeping: setting<'on' | 'ask' | 'off'>('memory.keeping', 'on'),
   });
 
   return {

@@ -186,4 +186,25 @@ describe('memory', () => {
     ).toBe(true);
     expect(existsSync(r.path!)).toBe(true);
   });
+
+  it('keeping "ask" holds even an explicit fact as a draft; keeping "off" keeps nothing and recalls nothing', async () => {
+    const { host } = start();
+    const c = await host.bus.invoke('chat.create_conversation', {});
+    await host.bus.invoke('memory.set_settings', { keeping: 'ask' }, { origin: 'renderer' });
+    const proposed = nextEvent(host, 'memory.changed', (e) => e.payload.reason === 'proposed');
+    await say(host, c.id, 'remember that my sister is called Ada');
+    await proposed;
+    expect((await facts(host)).map((f) => f.status)).toEqual(['proposed']);
+    await host.bus.invoke('memory.set_settings', { keeping: 'off' }, { origin: 'renderer' });
+    const turns = (await host.bus.invoke('memory.list', { kind: 'turn' })).items.length;
+    await say(host, c.id, 'remember that my brother is called Bo');
+    expect((await host.bus.invoke('memory.list', { kind: 'turn' })).items).toHaveLength(turns);
+    expect(await facts(host)).toHaveLength(1);
+    const recalled = await host.bus.invoke('memory.context', {
+      text: 'sister Ada',
+      budgetTokens: 500,
+      deadlineMs: 500,
+    });
+    expect(recalled.hits).toEqual([]);
+  });
 });

@@ -50,12 +50,12 @@ describe('breach 8: a change commits with its audit row, or not at all', () => {
     });
     breakAuditStore(dataDir);
     await expect(
-      host.bus.invoke('memory.edit', { id: itemId, content: 'my bike is red' }),
+      host.bus.invoke('memory.edit', { id: itemId!, content: 'my bike is red' }),
     ).rejects.toMatchObject({ code: 'AuditUnavailable' });
-    await expect(host.bus.invoke('memory.forget', { id: itemId })).rejects.toMatchObject({
+    await expect(host.bus.invoke('memory.forget', { id: itemId! })).rejects.toMatchObject({
       code: 'AuditUnavailable',
     });
-    expect((await host.bus.invoke('memory.why', { id: itemId })).item).toMatchObject({
+    expect((await host.bus.invoke('memory.why', { id: itemId! })).item).toMatchObject({
       content: 'my bike is blue',
       status: 'active',
     });
@@ -78,7 +78,7 @@ describe('breach 8: a change commits with its audit row, or not at all', () => {
     });
     const input = {
       'chat.delete_conversation': { id: c.id },
-      'memory.reject': { id: itemId },
+      'memory.reject': { id: itemId! },
       'memory.set_settings': { modelExtraction: false },
       'models.set_small': { id: null },
     }[name];

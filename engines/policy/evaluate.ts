@@ -53,7 +53,12 @@ export type Verdict = {
   grantId: string | null;
 };
 
-const REMOTE: Capability[] = ['router.remote', 'router.remote_with_private', 'web.fetch'];
+/** What the local-only posture refuses: anything that reaches another machine. */
+export const REMOTE: readonly Capability[] = [
+  'router.remote',
+  'router.remote_with_private',
+  'web.fetch',
+];
 
 /** Whether this object is protected: inside a hard-blocked path, or another name of a file that is. */
 export function isProtected(
@@ -96,6 +101,24 @@ function hardBlocked(resource: Resource, state: PolicyState): boolean {
   return false;
 }
 
+/** The preset's mode for a capability, and the mode once the active persona narrowed (or, signed, widened) it. */
+export function modesOf(
+  state: Pick<PolicyState, 'preset' | 'persona'>,
+  capability: Capability,
+  risk: Risk = catalog[capability].risk,
+): { presetMode: Mode; mode: Mode } {
+  const presetMode = modeFor(state.preset, capability, risk);
+  const wanted = state.persona?.modes[capability];
+  const mode = !wanted
+    ? presetMode
+    : state.persona!.signed
+      ? risk === 'critical' && wanted === 'auto'
+        ? 'ask'
+        : wanted
+      : narrower(presetMode, wanted);
+  return { presetMode, mode };
+}
+
 export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   const { capability, resource } = input;
   const baseRisk = catalog[capability].risk;
@@ -115,15 +138,8 @@ export function evaluate(input: EvaluationInput, state: PolicyState): Verdict {
   if (state.costCapHit(capability, resource)) return out('deny', 'cost-cap');
 
   // Capability in the preset.
-  const presetMode = modeFor(state.preset, capability, risk);
-  const wanted = state.persona?.modes[capability];
-  let mode = !wanted
-    ? presetMode
-    : state.persona!.signed
-      ? risk === 'critical' && wanted === 'auto'
-        ? 'ask'
-        : wanted
-      : narrower(presetMode, wanted);
+  const { presetMode, mode: personaMode } = modesOf(state, capability, risk);
+  let mode = personaMode;
   if (mode === 'deny' && presetMode !== 'deny') return out('deny', 'persona-denies', mode);
   if (mode === 'deny') {
     return presetAllowing(capability, risk)

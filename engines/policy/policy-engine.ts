@@ -11,6 +11,7 @@ import {
 } from '../bus/index.ts';
 import { actorOf, createPolicyCore, type PolicyCore, type PolicyDeps } from './core.ts';
 import { auditHandlers } from './handlers/audit.ts';
+import { stateHandlers } from './handlers/state.ts';
 import { costHandlers } from './handlers/costs.ts';
 import { gateHandlers } from './handlers/gate.ts';
 import { grantHandlers } from './handlers/grants.ts';
@@ -26,6 +27,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     ...gateHandlers(core),
     ...grantHandlers(core),
     ...auditHandlers(core),
+    ...stateHandlers(core),
     ...costHandlers(core),
   } satisfies HandlersFor<'policy'>;
 

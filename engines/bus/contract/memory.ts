@@ -53,6 +53,8 @@ export const memorySettingsSchema = z.object({
   consolidationPaused: z.boolean(),
   /** The local model reads what the user says for facts worth keeping (as drafts unless allowed). */
   modelExtraction: z.boolean(),
+  /** Whether conversations are kept at all: on, only as drafts to confirm ("ask"), or not (off). */
+  keeping: z.enum(['on', 'ask', 'off']),
 });
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 
@@ -141,7 +143,7 @@ export const memoryCommands = {
       text: z.string().max(32_000),
       at: z.number(),
     }),
-    z.object({ itemId: z.string(), proposed: z.array(z.string()) }),
+    z.object({ itemId: z.string().nullable(), proposed: z.array(z.string()) }),
     { conversation: true },
   ),
 };

@@ -79,6 +79,9 @@ export const grantViewSchema = z.object({
   revokedAt: z.number().nullable(),
   /** Who it serves: 'user' (the user's own commands) or the requester it was given to ('persona:<id>'). */
   actor: z.string(),
+  /** When it last answered a request, and how often it has (from the audit log's decisions). */
+  lastUsedAt: z.number().nullable(),
+  timesUsed: z.number().int(),
 });
 export type GrantView = z.infer<typeof grantViewSchema>;
 
@@ -114,13 +117,43 @@ export const policyStateSchema = z.object({
   workspace: z.string(),
   pending: z.number().int(),
   keyWarning: z.string().nullable(),
+  /** The last row signed into a checkpoint, the last full verification, and the signing key's fingerprint. */
+  checkpointSeq: z.number().int(),
+  head: z.number().int(),
+  lastVerify: z.object({ at: z.number(), ok: z.boolean(), message: z.string() }).nullable(),
+  keyFingerprint: z.string(),
 });
+
+export const modeSchema = z.enum(['auto', 'ask', 'draft-only', 'deny']);
+export const presetNameSchema = z.enum(['observer', 'assistant', 'operator', 'power-user']);
+
+/** What the gate would do for each capability now: the inputs of L7's can / ask / never. */
+export const effectiveModesSchema = z.object({
+  preset: z.string(),
+  posture: z.enum(['local-only', 'balanced', 'open']),
+  workspace: z.string(),
+  auditHealthy: z.boolean(),
+  persona: z.object({ id: z.string(), signed: z.boolean() }).nullable(),
+  capabilities: z.array(
+    z.object({
+      capability,
+      label: z.string(),
+      risk: riskSchema,
+      presetMode: modeSchema,
+      personaMode: modeSchema.nullable(),
+      mode: modeSchema,
+      /** Refused before any mode counts (the posture, a broken audit log). */
+      blockedBy: z.enum(['posture-local-only', 'audit-unavailable']).nullable(),
+    }),
+  ),
+});
+export type EffectiveModes = z.infer<typeof effectiveModesSchema>;
 
 /** Changes to what Aether may do or spend (policy.change, the input of policy.admin). */
 export const policyChangeSchema = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('set_preset'),
-    preset: z.enum(['observer', 'assistant', 'operator', 'power-user']),
+    preset: presetNameSchema,
   }),
   z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
   z.object({
@@ -205,6 +238,9 @@ export const policyCommands = {
       limit: z.number().int().min(1).max(500).optional(),
       decision: z.string().max(32).optional(),
       capability: capability.optional(),
+      kind: z.string().max(64).optional(),
+      /** Only rows written at or after this time (ms since the epoch). */
+      sinceAt: z.number().nonnegative().optional(),
     }),
     z.object({ rows: z.array(auditRowSchema), head: z.number().int() }),
     { reads: true },
@@ -219,6 +255,12 @@ export const policyCommands = {
     { reads: true },
   ),
   'policy.get_state': command(z.object({}), policyStateSchema, { reads: true }),
+  /** The modes now, or as another preset would set them (the first run compares presets). */
+  'policy.get_modes': command(
+    z.object({ preset: presetNameSchema.optional() }),
+    effectiveModesSchema,
+    { reads: true },
+  ),
 };
 
 export const policyEvents = {

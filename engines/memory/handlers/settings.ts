@@ -18,6 +18,7 @@ export function settingsHandlers(core: MemoryCore): Settings {
         deps.settings.set('memory.consolidation_paused', input.consolidationPaused);
       if (input.modelExtraction !== undefined)
         deps.settings.set('memory.model_extraction', input.modelExtraction);
+      if (input.keeping !== undefined) deps.settings.set('memory.keeping', input.keeping);
       changed('settings', null);
       return settingsView();
     },

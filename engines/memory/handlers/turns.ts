@@ -26,7 +26,8 @@ function learn(
       occurredAt: input.at,
       extractor: e.kind === 'fact' ? 'rules:explicit' : 'rules:preference',
     };
-    if (e.kind === 'preference') {
+    // Keeping "ask": even what the user said to remember waits as a draft for their yes.
+    if (e.kind === 'preference' || core.settingsView().keeping === 'ask') {
       proposed.push(core.propose(w));
       continue;
     }
@@ -53,6 +54,8 @@ function ingestHandlers(core: MemoryCore): Pick<HandlersFor<'memory'>, 'memory.i
   const { store, embeddings, sessions, extractor, rules, deps, changed, never } = core;
   return {
     'memory.ingest_turn': (input, ctx) => {
+      // Memory off: the conversation itself is still the user's record; nothing more is kept.
+      if (core.settingsView().keeping === 'off') return { itemId: null, proposed: [] };
       const at = input.at;
       const privacy = never(input.text)
         ? 'secret'
@@ -103,6 +106,8 @@ function recallHandlers(
   const { store, embeddings, deps } = core;
   return {
     'memory.context': async (input) => {
+      // Memory off recalls nothing either: what was kept before waits until it is on again.
+      if (core.settingsView().keeping === 'off') return { hits: [], partial: false };
       const started = deps.clock.monotonic();
       const vector = await embeddings.queryVector(input.text, input.deadlineMs * 0.6);
       const { hits, partial } = retrieve(store, input.text, {

@@ -1,12 +1,14 @@
 // The audit ledger: every decision and outcome of the policy gate, appended as a sealed,
 // chained row. If a row cannot be written the ledger turns unhealthy, and the gate then denies
 // everything side-effecting.
+import { createHash } from 'node:crypto';
 import { AetherError, type Clock, type TimerHandle } from '../../bus/index.ts';
 import type { Db } from '../../storage/index.ts';
 import { canonicalJson, eventHash, GENESIS, recordHmac, type AuditFields } from './canonical.ts';
 import { checkpointInput } from './checkpoint-input.ts';
 import {
   exportLedger,
+  grantUsage,
   listRows,
   toRow,
   type AuditEntry,
@@ -48,6 +50,7 @@ export class Ledger {
   /** The head as this ledger last wrote it: the database's head must still be this one. */
   private lastWritten: { seq: number; hash: string | null };
   private timer: TimerHandle | null = null;
+  private verified: { at: number; ok: boolean; message: string } | null = null;
   private readonly q;
 
   constructor(options: LedgerOptions) {
@@ -88,6 +91,13 @@ export class Ledger {
   /** Null when healthy; otherwise why side effects are refused. */
   get unhealthy(): string | null {
     return this.problem;
+  }
+
+  /** The last row signed, the last full verification here, the signing key's fingerprint (16 hex digits of its SHA-256). */
+  status() {
+    const keyFingerprint = createHash('sha256').update(this.o.pin.get()!).digest('hex');
+    const { lastCheckpointSeq: checkpointSeq, verified: lastVerify } = this;
+    return { checkpointSeq, lastVerify, keyFingerprint: keyFingerprint.slice(0, 16) };
   }
 
   markUnhealthy(reason: string): void {
@@ -236,6 +246,8 @@ export class Ledger {
       };
     }
     if (!result.ok) this.markUnhealthy(`the audit log failed verification: ${result.message}`);
+    const message = result.ok ? `intact: ${result.rows} rows` : result.message;
+    this.verified = { at: this.o.clock.now(), ok: result.ok, message };
     return result;
   }
 
@@ -247,6 +259,10 @@ export class Ledger {
   /** Newest first. */
   list(filter: ListFilter = {}): AuditRow[] {
     return listRows(this.o.db, filter);
+  }
+
+  grantUsage(): ReturnType<typeof grantUsage> {
+    return grantUsage(this.o.db);
   }
 
   /** Seals new rows with a fresh key from now on; the keyring keeps the old one for verifying. */

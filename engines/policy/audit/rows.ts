@@ -68,6 +68,7 @@ export type ListFilter = {
   capability?: string;
   decision?: string;
   changeId?: string;
+  sinceAt?: number;
 };
 
 /** Newest first; every filter is optional (a NULL parameter matches every row). */
@@ -76,7 +77,7 @@ export function listRows(db: Db, filter: ListFilter = {}): AuditRow[] {
     .prepare(
       `SELECT * FROM audit_log WHERE (@beforeSeq IS NULL OR seq < @beforeSeq) AND (@kind IS NULL OR kind = @kind)
       AND (@capability IS NULL OR capability = @capability) AND (@decision IS NULL OR decision = @decision)
-      AND (@changeId IS NULL OR change_id = @changeId) ORDER BY seq DESC LIMIT @limit`,
+      AND (@changeId IS NULL OR change_id = @changeId) AND (@sinceAt IS NULL OR at >= @sinceAt) ORDER BY seq DESC LIMIT @limit`,
     )
     .all({
       beforeSeq: filter.beforeSeq || null,
@@ -84,9 +85,23 @@ export function listRows(db: Db, filter: ListFilter = {}): AuditRow[] {
       capability: filter.capability || null,
       decision: filter.decision || null,
       changeId: filter.changeId || null,
+      sinceAt: filter.sinceAt ?? null,
       limit: Math.min(filter.limit ?? 100, 1000),
     }) as RawRow[];
   return rows.map(toRow);
+}
+
+/** How often each grant answered a request, and when last (its decisions with reason grant-allow). */
+export function grantUsage(db: Db): Map<string, { lastUsedAt: number; timesUsed: number }> {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(details, '$.grantId') AS id, max(at) AS last, count(*) AS n FROM audit_log
+      WHERE kind = 'policy.decision' AND reason = 'grant-allow' GROUP BY id`,
+    )
+    .all() as Array<{ id: string | null; last: number; n: number }>;
+  return new Map(
+    rows.flatMap((r) => (r.id ? [[r.id, { lastUsedAt: r.last, timesUsed: r.n }]] : [])),
+  );
 }
 
 const EXPORT_README = `Aether audit export

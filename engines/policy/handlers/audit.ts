@@ -1,15 +1,15 @@
-// The audit log as the user reads it: rows, verification, explanations, and the gate's state.
+// The audit log as the user reads it: rows, verification and explanations.
 import { AetherError, type HandlersFor } from '../../bus/index.ts';
 import type { PolicyCore } from '../core.ts';
 import { explainDecision } from '../explain.ts';
 
 type Audit = Pick<
   HandlersFor<'policy'>,
-  'policy.list_audit' | 'policy.verify_audit' | 'policy.explain' | 'policy.get_state'
+  'policy.list_audit' | 'policy.verify_audit' | 'policy.explain'
 >;
 
 export function auditHandlers(core: PolicyCore): Audit {
-  const { ledger, tickets, deps, state, reportHealth } = core;
+  const { ledger, reportHealth } = core;
   return {
     'policy.list_audit': (input) => ({
       rows: ledger.list({
@@ -17,6 +17,8 @@ export function auditHandlers(core: PolicyCore): Audit {
         limit: input.limit ?? 100,
         decision: input.decision,
         capability: input.capability,
+        kind: input.kind,
+        sinceAt: input.sinceAt,
       }),
       head: ledger.head().seq,
     }),
@@ -42,18 +44,6 @@ export function auditHandlers(core: PolicyCore): Audit {
           ? `${row.decision === 'done' ? 'Done' : 'Failed'}: ${row.reason}.`
           : explainDecision(row.capability, row.resource ?? '', row.decision, row.reason ?? '');
       return { text: details.why ? `${text} Asked by ${row.actor}: “${details.why}”.` : text };
-    },
-    'policy.get_state': () => {
-      const s = state();
-      return {
-        preset: s.preset.name,
-        posture: s.posture,
-        auditHealthy: !ledger.unhealthy,
-        auditProblem: ledger.unhealthy,
-        workspace: deps.workspace,
-        pending: tickets.pending().length,
-        keyWarning: deps.keyVault.warning ?? null,
-      };
     },
   };
 }

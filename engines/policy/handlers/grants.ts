@@ -10,7 +10,9 @@ type Grants = Pick<
   'policy.list_grants' | 'policy.revoke_grant' | 'policy.revoke_capability' | 'policy.revoke_all'
 >;
 
-const view = (g: Grant) => ({
+type Usage = { lastUsedAt: number; timesUsed: number } | undefined;
+
+const view = (g: Grant, used: Usage) => ({
   id: g.id,
   capability: g.capability,
   scope: describeScope(g.scope),
@@ -21,16 +23,20 @@ const view = (g: Grant) => ({
   createdAt: g.createdAt,
   revokedAt: g.revokedAt,
   actor: g.actor ?? 'user',
+  lastUsedAt: used?.lastUsedAt ?? null,
+  timesUsed: used?.timesUsed ?? 0,
 });
 
 export function grantHandlers(core: PolicyCore): Grants {
-  const { grants, tickets, inFlight, deps } = core;
+  const { grants, tickets, inFlight, deps, ledger } = core;
   const changed = (reason: string, changeId: string) =>
     deps.bus.emit('policy.grants_changed', { reason }, { source: 'policy', changeId });
   return {
-    'policy.list_grants': (input) => ({
-      grants: grants.list({ includeRevoked: input.includeRevoked }).map(view),
-    }),
+    'policy.list_grants': (input) => {
+      const usage = ledger.grantUsage();
+      const list = grants.list({ includeRevoked: input.includeRevoked });
+      return { grants: list.map((g) => view(g, usage.get(g.id))) };
+    },
     'policy.revoke_grant': (input, c) => {
       const revoked = grants.revoke(input.id, deps.clock.now(), 'user');
       c.note?.({ resource: input.id, details: { revoked } });

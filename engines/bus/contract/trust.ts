@@ -1,0 +1,173 @@
+// L7 trust's piece: the views the trust center and the first run render, computed from the other
+// engines. It decides nothing: every change a view offers is an L5 command (revoke, policy.change).
+import { z } from 'zod';
+import { command } from '../define.ts';
+import { effectiveModesSchema, grantViewSchema } from './policy.ts';
+
+/** One line of can / ask / never: a capability in plain words, with its scope and why. */
+export const trustLineSchema = z.object({
+  capability: z.string(),
+  text: z.string(),
+  /** preset → persona → grant, in words. */
+  why: z.string(),
+  grantId: z.string().nullable(),
+});
+export type TrustLine = z.infer<typeof trustLineSchema>;
+
+export const postureBadgeSchema = z.object({
+  id: z.enum(['local', 'remote', 'audit', 'offline', 'memory', 'model']),
+  label: z.string(),
+  tone: z.enum(['ok', 'warn', 'bad']),
+  /** What to do about it (null when nothing needs doing). */
+  help: z.string().nullable(),
+});
+export type PostureBadge = z.infer<typeof postureBadgeSchema>;
+
+/** A change worth making, and the L5 command that makes it. */
+export const suggestionSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  fix: z.discriminatedUnion('op', [
+    z.object({ op: z.literal('revoke_grants'), ids: z.array(z.string()), label: z.string() }),
+  ]),
+});
+export type Suggestion = z.infer<typeof suggestionSchema>;
+
+export const spendingSchema = z.object({
+  provider: z.string(),
+  daily: z.object({ cents: z.number(), tokens: z.number(), capCents: z.number().nullable() }),
+  monthly: z.object({ cents: z.number(), tokens: z.number(), capCents: z.number().nullable() }),
+  tripped: z.boolean(),
+});
+
+export const auditHealthSchema = z.object({
+  healthy: z.boolean(),
+  problem: z.string().nullable(),
+  head: z.number().int(),
+  checkpointSeq: z.number().int(),
+  lastVerify: z.object({ at: z.number(), ok: z.boolean(), message: z.string() }).nullable(),
+  keyFingerprint: z.string(),
+});
+
+export const trustViewSchema = z.object({
+  can: z.array(trustLineSchema),
+  ask: z.array(trustLineSchema),
+  never: z.array(trustLineSchema),
+  posture: z.array(postureBadgeSchema),
+  grants: z.array(grantViewSchema),
+  suggestions: z.array(suggestionSchema),
+  spending: z.array(spendingSchema),
+  audit: auditHealthSchema,
+  modes: effectiveModesSchema,
+});
+export type TrustView = z.infer<typeof trustViewSchema>;
+
+export const activityOutcomes = ['done', 'failed', 'denied', 'asked', 'draft'] as const;
+
+export const activityEntrySchema = z.object({
+  changeId: z.string(),
+  at: z.number(),
+  capability: z.string(),
+  resource: z.string(),
+  outcome: z.enum(activityOutcomes),
+  /** Verb + object + reason + the rule that decided it. */
+  sentence: z.string(),
+  /** The row that decided it, to open in the audit log. */
+  auditSeq: z.number().int(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+export const hardwareSchema = z.object({
+  totalRamBytes: z.number(),
+  freeRamBytes: z.number(),
+  cores: z.number().int(),
+  gpu: z.union([
+    z.object({ name: z.string(), vramBytes: z.number() }),
+    z.object({ none: z.string() }),
+  ]),
+  freeDiskBytes: z.number(),
+  modelsDir: z.string(),
+});
+
+const fitSchema = z.enum(['fits', 'tight', 'too big', 'no room on disk', 'unknown']);
+const optionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  needBytes: z.number(),
+  fit: fitSchema,
+});
+
+export const onboardingSteps = [
+  'welcome',
+  'computer',
+  'persona',
+  'model',
+  'voice',
+  'autonomy',
+  'privacy',
+  'summary',
+] as const;
+export type OnboardingStep = (typeof onboardingSteps)[number];
+
+export const onboardingSchema = z.object({
+  steps: z.array(
+    z.object({ id: z.enum(onboardingSteps), state: z.enum(['todo', 'done', 'skipped']) }),
+  ),
+  /** The step to show (the first not yet done or skipped); null once finished. */
+  current: z.enum(onboardingSteps).nullable(),
+  finished: z.boolean(),
+  /** What the user chose at each step, to show in the summary (never a secret). */
+  choices: z.record(z.string(), z.string()),
+});
+export type Onboarding = z.infer<typeof onboardingSchema>;
+
+export const trustCommands = {
+  'trust.get_view': command(z.object({}), trustViewSchema, { reads: true }),
+  'trust.list_activity': command(
+    z.object({
+      window: z.enum(['24h', '7d']).default('24h'),
+      capability: z.string().max(64).optional(),
+      outcome: z.enum(activityOutcomes).optional(),
+    }),
+    z.object({ entries: z.array(activityEntrySchema) }),
+    { reads: true },
+  ),
+  'trust.get_hardware': command(
+    z.object({}),
+    z.object({
+      hardware: hardwareSchema.nullable(),
+      /** Why the hardware could not be read (then the recommendation is the safe fallback). */
+      problem: z.string().nullable(),
+      recommendation: z.object({
+        pick: optionSchema.nullable(),
+        smaller: optionSchema.nullable(),
+        larger: optionSchema.nullable(),
+        embedding: optionSchema.nullable(),
+        chat: z.array(optionSchema),
+        sentence: z.string(),
+      }),
+    }),
+    { reads: true },
+  ),
+  'trust.get_onboarding': command(z.object({}), onboardingSchema, { reads: true }),
+  /** Marks a step done or skipped (with what was chosen), finishes, or starts the first run again. */
+  'trust.set_onboarding': command(
+    z.discriminatedUnion('op', [
+      z.object({
+        op: z.literal('step'),
+        step: z.enum(onboardingSteps),
+        outcome: z.enum(['done', 'skipped']),
+        choice: z.string().max(200).optional(),
+      }),
+      z.object({ op: z.literal('skip_all') }),
+      z.object({ op: z.literal('replay') }),
+    ]),
+    onboardingSchema,
+    { audit: 'trust.onboarding_changed' },
+  ),
+};
+
+export const trustEvents = {
+  'trust.onboarding_changed': z.object({ onboarding: onboardingSchema }),
+};
