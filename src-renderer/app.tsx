@@ -5,18 +5,49 @@ import { ConversationList } from './columns/conversation-list.tsx';
 import { RightColumn } from './columns/right-column.tsx';
 import { useClient, useStores } from './context.tsx';
 import type { ConnectionState } from './ipc/client.ts';
+import { Wizard } from './onboarding/wizard.tsx';
 import { startStores } from './stores/index.ts';
+import { TrustPanel } from './trust/trust-panel.tsx';
+
+/** The audit log's health and a persona that failed to compile: shown wherever the user is. */
+function HostBanners() {
+  const { usePersona, usePolicy } = useStores();
+  const auditHealthy = usePolicy((s) => s.auditHealthy);
+  const auditProblem = usePolicy((s) => s.auditProblem);
+  const personaToast = usePersona((s) => s.toast);
+  return (
+    <>
+      {!auditHealthy && (
+        <div className="banner error" role="alert" data-testid="audit-broken-banner">
+          Aether will not act on your computer: {auditProblem}
+        </div>
+      )}
+      {personaToast && (
+        <div className="toast" role="alert" data-testid="persona-toast">
+          {personaToast}{' '}
+          <button
+            className="link"
+            onClick={() => usePersona.setState({ toast: null })}
+            aria-label="Dismiss"
+          >
+            ×
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
 
 export function App() {
   const client = useClient();
   const stores = useStores();
-  const { useChat, useConversations, usePersona, usePolicy } = stores;
+  const { useChat, useConversations } = stores;
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [startError, setStartError] = useState<string | null>(null);
   const activeId = useConversations((s) => s.activeId);
-  const auditHealthy = usePolicy((s) => s.auditHealthy);
-  const auditProblem = usePolicy((s) => s.auditProblem);
-  const personaToast = usePersona((s) => s.toast);
+  const panel = stores.useTrust((s) => s.panel);
+  // The first run takes the whole window until every step is done or skipped.
+  const firstRun = stores.useTrust((s) => Boolean(s.onboarding?.current));
 
   useEffect(() => {
     const unwatch = client.onConnection(setConnection);
@@ -44,26 +75,16 @@ export function App() {
           Could not load the workspace: {startError}
         </div>
       )}
-      {!auditHealthy && (
-        <div className="banner error" role="alert" data-testid="audit-broken-banner">
-          Aether will not act on your computer: {auditProblem}
-        </div>
+      <HostBanners />
+      {firstRun ? (
+        <Wizard />
+      ) : (
+        <>
+          <ConversationList />
+          {panel ? <TrustPanel /> : <ChatView />}
+          {!panel && <RightColumn />}
+        </>
       )}
-      {personaToast && (
-        <div className="toast" role="alert" data-testid="persona-toast">
-          {personaToast}{' '}
-          <button
-            className="link"
-            onClick={() => usePersona.setState({ toast: null })}
-            aria-label="Dismiss"
-          >
-            ×
-          </button>
-        </div>
-      )}
-      <ConversationList />
-      <ChatView />
-      <RightColumn />
     </div>
   );
 }

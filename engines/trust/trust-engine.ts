@@ -54,9 +54,9 @@ async function spendingOf(bus: Bus, baseUrl: string | null) {
 
 function viewHandler(deps: TrustDeps, home: string): HandlersFor<'trust'>['trust.get_view'] {
   const { bus } = deps;
-  return async () => {
+  return async (input) => {
     const [modes, { grants }, state, router, remote, memory] = await Promise.all([
-      bus.invoke('policy.get_modes', {}),
+      bus.invoke('policy.get_modes', { preset: input.preset }),
       bus.invoke('policy.list_grants', {}),
       bus.invoke('policy.get_state', {}),
       bus.invoke('router.get_status', {}),

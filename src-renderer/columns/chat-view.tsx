@@ -12,6 +12,7 @@ import {
 } from '../components/voice-controls.tsx';
 import { useStores } from '../context.tsx';
 import { PresenceStage, StageToggle } from '../components/presence-stage.tsx';
+import { PostureBadge } from '../trust/posture-badge.tsx';
 
 /** The tool calls of a turn, as compact blocks the user can open. */
 function Steps({ steps }: { steps: Turn['steps'] }) {
@@ -221,7 +222,7 @@ function Composer({ input, busy, personaName }: ComposerProps) {
 }
 
 export function ChatView() {
-  const { useChat, useConversations, useInspector } = useStores();
+  const { useChat, useConversations, useInspector, useTrust } = useStores();
   const sendError = useChat((s) => s.sendError);
   const activeId = useConversations((s) => s.activeId);
   const turnState = useInspector((s) => s.turnState);
@@ -237,6 +238,14 @@ export function ChatView() {
     <main className="column center" aria-label="Chat">
       <header className="column-header">
         <h1>{personaName}</h1>
+        <PostureBadge />
+        <button
+          className="link"
+          data-testid="open-settings"
+          onClick={() => useTrust.getState().open('settings')}
+        >
+          Settings
+        </button>
         <StageToggle />
       </header>
       <PresenceStage />

@@ -59,7 +59,7 @@ function Progress({ d, pct }: { d: ModelsState['downloads'][string]; pct: number
   );
 }
 
-function OfferedRow({ entry, m }: { entry: Offered; m: ModelsState }) {
+export function OfferedRow({ entry, m }: { entry: Offered; m: ModelsState }) {
   const d = m.downloads[entry.id];
   const pct = d ? Math.round((d.received / (d.total ?? entry.sizeBytes)) * 100) : 0;
   return (
@@ -94,7 +94,7 @@ function OfferedRow({ entry, m }: { entry: Offered; m: ModelsState }) {
   );
 }
 
-function ImportForm({ m }: { m: ModelsState }) {
+export function ImportForm({ m }: { m: ModelsState }) {
   const [path, setPath] = useState('');
   return (
     <form

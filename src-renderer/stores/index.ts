@@ -10,6 +10,7 @@ import { createModelsStore } from './models.ts';
 import { createPersonaStore } from './persona.ts';
 import { createPolicyStore } from './policy.ts';
 import { createPresenceStore } from './presence.ts';
+import { createTrustStore } from './trust.ts';
 import { createVoiceStore, type VoiceParts } from './voice.ts';
 
 export function createStores(client: AetherClient, voice: VoiceParts = {}) {
@@ -35,6 +36,7 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
     usePolicy: createPolicyStore(client),
     usePresence: createPresenceStore(client),
     useAvatar: createAvatarStore(client),
+    useTrust: createTrustStore(client),
     useVoice: createVoiceStore(client, { sendText, preloadText, ...voice }),
   };
 }
@@ -42,7 +44,13 @@ export function createStores(client: AetherClient, voice: VoiceParts = {}) {
 export type Stores = ReturnType<typeof createStores>;
 
 /** The stores the workspace shows at once; the tabs load theirs when first opened. */
-const AT_START = ['useInspector', 'useConversations', 'usePolicy', 'useAvatar'] as const;
+const AT_START = [
+  'useInspector',
+  'useConversations',
+  'usePolicy',
+  'useAvatar',
+  'useTrust',
+] as const;
 
 /**
  * Binds every store to its events, then fetches what the workspace shows first. `onError`

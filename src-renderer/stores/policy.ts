@@ -38,6 +38,7 @@ export type PolicyState = {
   refreshGrants(): Promise<void>;
   revoke(id: string): Promise<void>;
   revokeAll(): Promise<void>;
+  revokeCapability(capability: string): Promise<void>;
   refreshAudit(): Promise<void>;
   setFilter(decision: string): Promise<void>;
   runVerify(): Promise<void>;
@@ -80,17 +81,20 @@ const approvals: Slice<State, 'pending' | 'respond' | 'added' | 'resolved'> = (
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const grants: Slice<State, 'grants' | 'refreshGrants' | 'revoke' | 'revokeAll'> = (
-  client,
-  set,
-  get,
-) => ({
+const grants: Slice<
+  State,
+  'grants' | 'refreshGrants' | 'revoke' | 'revokeAll' | 'revokeCapability'
+> = (client, set, get) => ({
   grants: [],
   async refreshGrants() {
     set({ grants: (await client.invoke('policy.list_grants', {})).grants });
   },
   async revoke(id) {
     await client.invoke('policy.revoke_grant', { id });
+    await get().refreshGrants();
+  },
+  async revokeCapability(capability) {
+    await client.invoke('policy.revoke_capability', { capability });
     await get().refreshGrants();
   },
   async revokeAll() {

@@ -33,6 +33,8 @@ const answers = {
     problems: [],
     speak: false,
   }),
+  'trust.get_onboarding': () => ({ steps: [], current: null, finished: true, choices: {} }),
+  'trust.get_view': () => ({ posture: [] }) as never,
   'models.list': () => ({
     installed: [],
     catalog: [],

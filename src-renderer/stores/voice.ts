@@ -21,8 +21,13 @@ export type VoiceState = {
   problem: string | null;
   /** For the inspector: what the pipeline is doing and how fast it was. */
   pipeline: Pipeline;
+  /** The microphone's loudness now (RMS, 0..1), for a level meter. */
+  level: number;
+  /** A microphone test (the first run): words are shown, never sent as a message. */
+  testing: boolean;
   toggle(): Promise<void>;
   holdToTalk(down: boolean): Promise<void>;
+  testMic(on: boolean): Promise<void>;
   toggleOutput(): Promise<void>;
   stopSpeaking(): Promise<void>;
   reload(): Promise<void>;
@@ -60,13 +65,24 @@ const microphone =
   (
     own: Own,
     parts: Required<VoiceParts>,
-  ): Slice<VoiceState, 'micOn' | 'pushToTalk' | 'problem' | 'toggle' | 'holdToTalk'> =>
+  ): Slice<
+    VoiceState,
+    'micOn' | 'pushToTalk' | 'problem' | 'toggle' | 'holdToTalk' | 'level' | 'testing' | 'testMic'
+  > =>
   (client, set, get) => {
-    const open = async (pushToTalk: boolean) => {
+    let levelAt = 0;
+    const open = async (pushToTalk: boolean, testing = false) => {
       try {
-        const onLevel = (rms: number, atMs: number) => gate(own, get, rms, atMs);
+        const onLevel = (rms: number, atMs: number) => {
+          gate(own, get, rms, atMs);
+          // A meter needs ten updates a second, not one per audio block.
+          if (atMs - levelAt >= 100 || atMs < levelAt) {
+            levelAt = atMs;
+            set({ level: rms });
+          }
+        };
         own.capture = await parts.start((frame) => client.sendAudio(frame), onLevel);
-        set({ micOn: true, pushToTalk, problem: null });
+        set({ micOn: true, pushToTalk, problem: null, testing });
       } catch (error) {
         // Permission denied, or no microphone: say so; typing goes on.
         set({ problem: `The microphone could not be opened (${say(error)}). You can still type.` });
@@ -75,12 +91,18 @@ const microphone =
     const close = () => {
       own.capture?.stop();
       own.capture = null;
-      set({ micOn: false, pushToTalk: false });
+      set({ micOn: false, pushToTalk: false, testing: false, level: 0 });
     };
     return {
       micOn: false,
       pushToTalk: false,
       problem: null,
+      level: 0,
+      testing: false,
+      async testMic(on) {
+        if (get().micOn) close();
+        if (on) await open(false, true);
+      },
       toggle: () => (get().micOn ? Promise.resolve(close()) : open(false)),
       async holdToTalk(down) {
         if (down && !get().micOn) await open(true);
@@ -168,6 +190,7 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
       client.on('voice.transcript', ({ payload: t }) => {
         const pipeline = { ...get().pipeline, heard: t.text, decodeMs: t.decodeMs };
         set({ transcript: t.final ? null : t.text, pipeline });
+        if (get().testing) return;
         if (!t.final && t.text) parts.preloadText(t.text, t.pause === true);
         if (t.final && t.text && get().micOn) void parts.sendText(t.text);
       }),

@@ -2,7 +2,7 @@
 // engines. It decides nothing: every change a view offers is an L5 command (revoke, policy.change).
 import { z } from 'zod';
 import { command } from '../define.ts';
-import { effectiveModesSchema, grantViewSchema } from './policy.ts';
+import { effectiveModesSchema, grantViewSchema, presetNameSchema } from './policy.ts';
 
 /** One line of can / ask / never: a capability in plain words, with its scope and why. */
 export const trustLineSchema = z.object({
@@ -123,7 +123,10 @@ export const onboardingSchema = z.object({
 export type Onboarding = z.infer<typeof onboardingSchema>;
 
 export const trustCommands = {
-  'trust.get_view': command(z.object({}), trustViewSchema, { reads: true }),
+  /** With `preset`: the lists as that preset would make them (the first run compares presets). */
+  'trust.get_view': command(z.object({ preset: presetNameSchema.optional() }), trustViewSchema, {
+    reads: true,
+  }),
   'trust.list_activity': command(
     z.object({
       window: z.enum(['24h', '7d']).default('24h'),

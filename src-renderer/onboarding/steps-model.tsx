@@ -1,0 +1,138 @@
+// The model step (a recommendation for this computer, labelled before any download; a GGUF file
+// the user has; or a model server) and the voice step (a microphone test with a live level and
+// the words heard, spoken replies, or text only).
+import { useEffect } from 'react';
+import { ImportForm, OfferedRow } from '../columns/models-tab.tsx';
+import { RemoteSettings } from '../components/remote-settings.tsx';
+import { VoiceOutputToggle } from '../components/voice-controls.tsx';
+import { useStores } from '../context.tsx';
+import type { Hardware } from '../stores/trust.ts';
+import { StepNav, type StepProps } from './step-nav.tsx';
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+type Rec = Hardware['recommendation'];
+
+/** Every chat model labelled fits / tight / too big before anything is downloaded. */
+function FitList({ r }: { r: Rec }) {
+  const role = (id: string) =>
+    id === r.pick?.id
+      ? ' · recommended'
+      : id === r.smaller?.id
+        ? ' · smaller, faster'
+        : id === r.larger?.id
+          ? ' · larger, better'
+          : '';
+  return (
+    <ul className="rows" data-testid="onboarding-models">
+      {r.chat.map((o) => (
+        <li
+          key={o.id}
+          className="row"
+          data-testid="onboarding-model-fit"
+          data-id={o.id}
+          data-fit={o.fit}
+        >
+          <span>
+            <b>{o.name}</b> · {gb(o.sizeBytes)} · needs {gb(o.needBytes)} of memory{role(o.id)}
+          </span>
+          <span className={o.fit === 'fits' ? 'ok' : o.fit === 'tight' ? 'muted' : 'deny'}>
+            {o.fit}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ModelStep({ id }: StepProps) {
+  const { useTrust, useModels } = useStores();
+  const hardware = useTrust((s) => s.hardware);
+  const loadHardware = useTrust((s) => s.loadHardware);
+  const m = useModels();
+  useEffect(() => {
+    void loadHardware();
+    void useModels.getState().refresh();
+  }, [loadHardware, useModels]);
+  const r = hardware?.recommendation;
+  const offered = (wanted: string | undefined) => m.catalog.find((e) => e.id === wanted);
+  const pick = offered(r?.pick?.id);
+  const embedding = offered(r?.embedding?.id);
+  return (
+    <>
+      <h2>A model for this computer</h2>
+      {r && <p>{r.sentence}</p>}
+      {r && <FitList r={r} />}
+      <h3 className="section">Download (it goes on in the background)</h3>
+      <ul className="rows">
+        {pick && <OfferedRow entry={pick} m={m} />}
+        {embedding && <OfferedRow entry={embedding} m={m} />}
+      </ul>
+      <h3 className="section">Or a GGUF file you have</h3>
+      <ImportForm m={m} />
+      {m.message && <p role="status">{m.message}</p>}
+      <details>
+        <summary>Or an OpenAI-compatible server</summary>
+        <RemoteSettings />
+      </details>
+      <StepNav
+        id={id}
+        onNext={() =>
+          m.installed.find((x) => x.id === m.defaultChat)?.name ??
+          (pick && m.downloads[pick.id] ? `${pick.name} (downloading)` : undefined)
+        }
+      />
+    </>
+  );
+}
+
+export function VoiceStep({ id }: StepProps) {
+  const { useVoice } = useStores();
+  const { testing, level, pipeline, problem, testMic, status } = useVoice();
+  useEffect(() => () => void useVoice.getState().testMic(false), [useVoice]);
+  return (
+    <>
+      <h2>Voice</h2>
+      <p>
+        Talk to Aether hands-free or by holding Space, and hear its replies — or skip this and type.
+        {status && status.state !== 'ready' ? ` Voice here: ${status.detail ?? status.state}.` : ''}
+      </p>
+      <button
+        data-testid="onboarding-mic-test"
+        aria-pressed={testing}
+        onClick={() => void testMic(!testing)}
+      >
+        {testing ? 'Stop the microphone test' : 'Test the microphone'}
+      </button>
+      <div
+        className="meter"
+        data-testid="onboarding-mic-level"
+        data-level={level.toFixed(3)}
+        role="meter"
+        aria-valuenow={Math.round(level * 100)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <span style={{ width: `${Math.min(100, level * 400)}%` }} />
+      </div>
+      <p data-testid="onboarding-heard">
+        {testing ? (pipeline.heard ? `Heard: “${pipeline.heard}”` : 'Say something…') : ''}
+      </p>
+      {problem && (
+        <p className="deny" role="alert" data-testid="onboarding-mic-problem">
+          {problem} Text works the same.
+        </p>
+      )}
+      <label>
+        Speak replies aloud <VoiceOutputToggle />
+      </label>
+      <StepNav
+        id={id}
+        onNext={async () => {
+          await testMic(false);
+          return useVoice.getState().outputOn ? 'voice replies' : 'text';
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+// The first run's first steps: what runs where, this computer, and who the companion is.
+import { useEffect, useState } from 'react';
+import { useStores } from '../context.tsx';
+import { setTheme, storedTheme, type Theme } from '../trust/appearance.ts';
+import { StepNav, type StepProps } from './step-nav.tsx';
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+export function WelcomeStep({ id }: StepProps) {
+  const { usePresence } = useStores();
+  const still = usePresence((s) => s.still);
+  const setStill = usePresence((s) => s.setStill);
+  const [theme, pick] = useState<Theme>(storedTheme());
+  return (
+    <>
+      <h2>Welcome to Aether</h2>
+      <p>
+        Everything runs on this computer: the model, your memories, your conversations. Nothing
+        leaves it unless you allow it, and every action Aether takes is written in an audit log you
+        can check.
+      </p>
+      <label>
+        Theme{' '}
+        <select
+          data-testid="onboarding-theme"
+          value={theme}
+          onChange={(e) => {
+            pick(e.target.value as Theme);
+            setTheme(e.target.value as Theme);
+          }}
+        >
+          <option value="system">Like the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" checked={still} onChange={(e) => setStill(e.target.checked)} /> Less
+        motion
+      </label>
+      <StepNav id={id} onNext={() => `${theme}${still ? ', less motion' : ''}`} />
+    </>
+  );
+}
+
+export function ComputerStep({ id }: StepProps) {
+  const { useTrust } = useStores();
+  const hardware = useTrust((s) => s.hardware);
+  const load = useTrust((s) => s.loadHardware);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const hw = hardware?.hardware;
+  return (
+    <>
+      <h2>This computer</h2>
+      {!hardware && <p>Looking…</p>}
+      {hw && (
+        <dl className="facts" data-testid="onboarding-hardware">
+          <dt>Memory</dt>
+          <dd>
+            {gb(hw.totalRamBytes)} ({gb(hw.freeRamBytes)} free now)
+          </dd>
+          <dt>Cores</dt>
+          <dd>{hw.cores}</dd>
+          <dt>GPU</dt>
+          <dd>{'name' in hw.gpu ? hw.gpu.name : `none used: ${hw.gpu.none}`}</dd>
+          <dt>Free disk</dt>
+          <dd>
+            {gb(hw.freeDiskBytes)} in <code>{hw.modelsDir}</code>
+          </dd>
+        </dl>
+      )}
+      {hardware?.problem && <p className="deny">{hardware.problem}</p>}
+      {hardware && <p data-testid="onboarding-fits">{hardware.recommendation.sentence}</p>}
+      <StepNav id={id} />
+    </>
+  );
+}
+
+export function PersonaStep({ id }: StepProps) {
+  const { usePersona } = useStores();
+  const { personas, refresh } = usePersona();
+  const [chosen, choose] = useState<string | null>(null);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const active = chosen ?? personas.find((p) => p.active)?.id ?? null;
+  return (
+    <>
+      <h2>Who should your companion be?</h2>
+      <div className="cards">
+        {personas.map((p) => (
+          <button
+            key={p.id}
+            className={`card ${p.id === active ? 'chosen' : ''}`}
+            data-testid="onboarding-persona"
+            data-id={p.id}
+            aria-pressed={p.id === active}
+            onClick={() => choose(p.id)}
+          >
+            <b>{p.displayName}</b>
+            <span className="muted">{p.tagline}</span>
+          </button>
+        ))}
+      </div>
+      <p className="muted">
+        You can import a character card or write your own later, in the Persona tab.
+      </p>
+      <StepNav
+        id={id}
+        onNext={async () => {
+          if (active && !personas.find((p) => p.id === active)?.active) {
+            usePersona.setState({ selected: active });
+            await usePersona.getState().activate();
+          }
+          return active ?? undefined;
+        }}
+      />
+    </>
+  );
+}
