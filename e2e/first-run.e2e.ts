@@ -4,7 +4,8 @@
 // with the persona's hello; quitting mid-way resumes at the same step; skipping everything
 // leaves a working chat; the trust center shows the preset, a grant given in chat, and revoke.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -252,6 +253,45 @@ describe('the first run', () => {
     await page.reload();
     await page.getByTestId('turn-state').waitFor();
     expect(await page.getByTestId('onboarding').count()).toBe(0);
+    await page.close();
+  });
+
+  it('delete everything, typed and approved, starts a fresh first run and the old database is gone', async () => {
+    const dataDir = join(top, 'data-delete');
+    const h = await host(dataDir);
+    const page = await open(h.url);
+    await page.getByTestId('onboarding-skip-all').click();
+    await page.getByTestId('chat-input').fill('my secret plans');
+    await page.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => page.getByTestId('message-assistant').count()).toBe(1);
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings').waitFor();
+    await page.getByTestId('export-all').click();
+    await allow(page);
+    await expect
+      .poll(() => page.getByTestId('data-said').textContent(), { timeout: 10_000 })
+      .toMatch(/^Exported to .*\.tar$/);
+    expect(await page.getByTestId('delete-all').isDisabled()).toBe(true);
+    await page.getByTestId('delete-confirm').fill('delete everything');
+    await shot(page, 'guide-11-settings');
+    await page.getByTestId('delete-all').click();
+    await allow(page);
+    // The page reconnects to the fresh host on its own: the first run again, nothing of before.
+    await page.getByTestId('onboarding').waitFor({ timeout: 20_000 });
+    expect(await step(page)).toBe('welcome');
+    await page.getByTestId('onboarding-skip-all').click();
+    await expect.poll(() => page.getByTestId('conversation-item').count()).toBe(0);
+    const db = new Database(join(dataDir, 'aether.db'), { readonly: true });
+    const rows = db.prepare('SELECT kind FROM audit_log ORDER BY seq').all() as Array<{
+      kind: string;
+    }>;
+    const said = db
+      .prepare("SELECT count(*) AS n FROM turns WHERE user_text LIKE '%secret%'")
+      .get() as { n: number };
+    db.close();
+    expect(rows[0].kind).toBe('data.deleted');
+    expect(said.n).toBe(0);
+    expect(existsSync(join(dataDir, 'exports'))).toBe(false);
     await page.close();
   });
 });

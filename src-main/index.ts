@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createHost, createLogger, type Host } from '../engines/host/index.ts';
+import { createHost, createLogger, wipeData, type Host } from '../engines/host/index.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
@@ -34,6 +34,15 @@ const { values: args } = parseArgs({
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let host: Host | null = null;
+
+async function deleteEverything(dataDir: string): Promise<void> {
+  const { head } = (await host?.bus.invoke('policy.get_state', {})) ?? { head: 0 };
+  await host?.dispose();
+  host = null;
+  wipeData(dataDir, Date.now(), head);
+  app.relaunch();
+  app.exit(0);
+}
 let window: BrowserWindow | null = null;
 
 function createWindow(): BrowserWindow {
@@ -111,6 +120,8 @@ app
       spawnSpeech: utilitySpeech(join(here, 'speech-worker.js')),
       keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
       clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
+      // Delete everything: this host stops, the data and keys go, and the app starts afresh.
+      onDeleteEverything: () => void deleteEverything(dataDir),
     });
 
     hardenSession();

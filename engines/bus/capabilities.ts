@@ -34,6 +34,16 @@ export const capabilities = {
   'persona.edit': { risk: 'medium', resource: 'path', label: 'Change a persona' },
   'audit.export': { risk: 'medium', resource: 'path', label: 'Export the audit log' },
   'policy.admin': { risk: 'critical', resource: 'none', label: 'Change what Aether may do' },
+  'data.export': {
+    risk: 'high',
+    resource: 'path',
+    label: 'Export everything Aether keeps (conversations, memory, personas, grants, audit log)',
+  },
+  'data.delete_all': {
+    risk: 'critical',
+    resource: 'none',
+    label: 'Delete everything Aether keeps, and its keys',
+  },
 } as const satisfies Record<string, { risk: Risk; resource: ResourceKind; label: string }>;
 
 export type CapabilityName = keyof typeof capabilities;

@@ -55,6 +55,9 @@ export const adminChangeSchema = z.union([
 ]);
 export type AdminChange = z.infer<typeof adminChangeSchema>;
 
+/** What the user types to delete everything. */
+export const DELETE_EVERYTHING = 'delete everything';
+
 export const capabilityInputs = {
   'files.write': text,
   'clipboard.write': text,
@@ -72,6 +75,8 @@ export const capabilityInputs = {
     uploadId: z.string().min(1).max(64),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /** The words the user typed to confirm: nothing is deleted without exactly these. */
+  'data.delete_all': z.object({ confirm: z.literal(DELETE_EVERYTHING) }),
 } satisfies Partial<Record<CapabilityName, z.ZodType>>;
 
 type WithInput = keyof typeof capabilityInputs;

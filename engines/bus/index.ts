@@ -226,4 +226,5 @@ export {
   capabilityInputs,
   type CapabilityInput,
   inputSchema,
+  DELETE_EVERYTHING,
 } from './capability-inputs.ts';

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AetherError } from '../bus/index.ts';
-import { createHost } from './create-host.ts';
+import { createHost, type Host } from './create-host.ts';
+import { wipeData } from './everything.ts';
 import { createLogger } from './logger.ts';
 import { fileVault } from '../policy/index.ts';
 import { createApiKey } from './transports/openai-api.ts';
@@ -75,9 +76,8 @@ for (const dir of speechPacks)
   if (!existsSync(resolve(dir, 'pack.json'))) fail(`--speech ${dir}: no pack.json there`);
 
 const log = createLogger({ dir: resolve(dataDir, 'logs') });
-let host;
-try {
-  host = createHost({
+const makeHost = (skipFirstRun: boolean): Host =>
+  createHost({
     mode: 'headless',
     dataDir,
     modelPath,
@@ -87,8 +87,13 @@ try {
     workspace: values.workspace ? resolve(values.workspace) : undefined,
     memory,
     speechPacks,
-    skipFirstRun: values['skip-first-run'],
+    skipFirstRun,
+    onDeleteEverything: () => void startAfresh(),
   });
+
+let host: Host;
+try {
+  host = makeHost(values['skip-first-run']);
 } catch (error) {
   fail(
     error instanceof AetherError ? error.message : `could not start: ${(error as Error).message}`,
@@ -96,14 +101,27 @@ try {
 }
 
 // The API key persists (other apps are configured with it once); it lives with the other secrets.
-const vault = fileVault(resolve(dataDir, 'keys'));
-const apiKey =
-  vault.read('api-key') ??
-  (() => {
-    const k = createApiKey();
-    vault.write('api-key', k);
-    return k;
-  })();
+function apiKeyOf(): string {
+  const vault = fileVault(resolve(dataDir, 'keys'));
+  const existing = vault.read('api-key');
+  if (existing) return existing;
+  const k = createApiKey();
+  vault.write('api-key', k);
+  return k;
+}
+const apiKey = apiKeyOf();
+
+/** Delete everything: this host stops, the data and keys go, a fresh host (and API key) takes over. */
+async function startAfresh(): Promise<void> {
+  const old = host;
+  const { head } = await old.bus.invoke('policy.get_state', {});
+  await old.dispose();
+  const removed = wipeData(dataDir, Date.now(), head);
+  host = makeHost(false);
+  server.replaceHost(host, apiKeyOf());
+  log.info('host.deleted_everything', { removed: removed.length });
+  console.log('Everything was deleted; Aether started again with a new data folder and API key.');
+}
 
 let server: RunningServer;
 try {
@@ -135,7 +153,7 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await server.close();
-  await host!.dispose();
+  await host.dispose();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop());

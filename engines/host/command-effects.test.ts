@@ -43,6 +43,8 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'chat.rename_conversation': (f) => ({ id: f.conversationId, title: 'Renamed' }),
   'chat.send_message': (f) => ({ conversationId: f.conversationId, text: '/help' }),
   'host.get_health': {},
+  'host.export_everything': {},
+  'host.delete_everything': { confirm: 'delete everything' },
   'memory.confirm': (f) => ({ id: f.proposedId }),
   'memory.context': { text: 'green tea', deadlineMs: 200, budgetTokens: 200 },
   'memory.edit': (f) => ({ id: f.itemId, content: 'I really like black tea' }),

@@ -1,6 +1,5 @@
 // The composition root: storage, the bus and the engines, built with plain constructor
 // injection and disposed in reverse order. Desktop and headless modes both start here.
-import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import {
   type Health,
   type NewId,
 } from '../bus/index.ts';
-import { BUNDLED_VAD, createInteractionEngine, type SpawnSpeech } from '../interaction/index.ts';
+import { createInteractionEngine, type SpawnSpeech } from '../interaction/index.ts';
 import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
 import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
@@ -30,7 +29,14 @@ import {
 } from '../router/index.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { createTrustEngine } from '../trust/index.ts';
-import { forkSpeech, forkWorker } from './fork-worker.ts';
+import {
+  everythingExecutors,
+  everythingHandlers,
+  recordDeletion,
+  type EverythingDeps,
+} from './everything.ts';
+import { forkWorker } from './fork-worker.ts';
+import { speechOf } from './speech-of.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { sourceResources, type Resources } from './paths.ts';
 
@@ -65,6 +71,8 @@ export type HostOptions = {
   spawnSpeech?: SpawnSpeech | null;
   /** Speech pack folders loaded besides those installed in the data folder (`--speech DIR`). */
   speechPacks?: string[];
+  /** Stops this host, wipes the data and starts a fresh one (the desktop relaunches; headless swaps hosts). */
+  onDeleteEverything?: () => void;
   /** A host started for scripts and tests needs no first run: it is marked skipped if never started. */
   skipFirstRun?: boolean;
   /** Memory's background timing (tests shorten the quiet periods). */
@@ -126,9 +134,28 @@ function createPolicy(b: Base) {
   });
 }
 
+function createRouter(b: Base) {
+  const { options, resources, storage } = b;
+  return createRouterEngine({
+    bus: b.bus,
+    clock: b.clock,
+    newId: b.newId,
+    db: storage.db,
+    settings: storage.settings,
+    dataDir: options.dataDir,
+    secrets: b.keyVault,
+    modelPath: options.modelPath ?? null,
+    maxTokens: options.maxTokens,
+    contextSize: options.contextSize,
+    catalog: options.modelCatalog ?? defaultCatalog(),
+    spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
+    threads: options.threads ?? defaultThreads(),
+  });
+}
+
 /** The engines, in start order (disposed in reverse). */
 function createEngines(b: Base) {
-  const { options, resources, clock, newId, storage, bus, keyVault } = b;
+  const { options, resources, clock, newId, storage, bus } = b;
   const { dataDir } = options;
   const { db, settings } = storage;
   const policy = createPolicy(b);
@@ -141,21 +168,7 @@ function createEngines(b: Base) {
     clock,
   });
   const presence = createPresenceEngine({ bus, clock, store: { dataDir, settings } });
-  const router = createRouterEngine({
-    bus,
-    clock,
-    newId,
-    db,
-    settings,
-    dataDir,
-    secrets: keyVault,
-    modelPath: options.modelPath ?? null,
-    maxTokens: options.maxTokens,
-    contextSize: options.contextSize,
-    catalog: options.modelCatalog ?? defaultCatalog(),
-    spawnWorker: options.spawnWorker ?? forkWorker(resources.workerEntry),
-    threads: options.threads ?? defaultThreads(),
-  });
+  const router = createRouter(b);
   const memory = createMemoryEngine({
     bus,
     db,
@@ -165,49 +178,33 @@ function createEngines(b: Base) {
     settings,
     ...options.memory,
   });
+  const memoryExecutors = memory.executors();
+  const everything: EverythingDeps = {
+    dataDir,
+    clock,
+    bus,
+    storage,
+    ledger: policy.ledger,
+    memoryExport: memoryExecutors['memory.export'],
+    onDeleteEverything: options.onDeleteEverything,
+  };
   policy.registerExecutors({
+    ...everythingExecutors(everything),
     ...router.executors(),
-    ...memory.executors(),
+    ...memoryExecutors,
     ...persona.executors(),
     ...presence.executors(),
   });
-  const conversations = storage.conversations;
   const interaction = createInteractionEngine({
     bus,
-    conversations,
+    conversations: storage.conversations,
     clock,
     newId,
     speech: speechOf(b, () => router.importedSpeechPacks()),
   });
   const trust = createTrustEngine({ bus, clock, settings, dataDir });
   if (options.skipFirstRun) trust.skipFirstRun();
-  return { policy, persona, presence, router, memory, interaction, trust };
-}
-
-/** The speech process and its bundled voice activity model, unless this host has no voice. */
-function speechOf({ options, resources }: Base, imported: () => string[]) {
-  if (options.spawnSpeech === null) return undefined;
-  const spawn = options.spawnSpeech ?? forkSpeech(resources.speechWorkerEntry);
-  const packs = () => [
-    ...new Set([
-      ...installedPacks(join(options.dataDir, 'speech')),
-      ...imported(),
-      ...(options.speechPacks ?? []),
-    ]),
-  ];
-  const vad = { model: resources.vadModel, ...BUNDLED_VAD };
-  return { spawn, vad, fliteWasm: resources.fliteWasm, packs };
-}
-
-/** The speech packs installed in the data folder: each folder there with a pack.json. */
-function installedPacks(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .map((name) => join(dir, name))
-      .filter((p) => existsSync(join(p, 'pack.json')));
-  } catch {
-    return [];
-  }
+  return { engines: { policy, persona, presence, router, memory, interaction, trust }, everything };
 }
 
 /** What the host's own log says about routing and turns. */
@@ -230,7 +227,7 @@ function logEvents(bus: Bus, log: Logger, own: DisposableSet): void {
   );
 }
 
-function healthOf(b: Base, engines: ReturnType<typeof createEngines>): Health {
+function healthOf(b: Base, engines: ReturnType<typeof createEngines>['engines']): Health {
   const schema = b.storage.migrations.current;
   return {
     name: 'aether',
@@ -267,7 +264,7 @@ export function createHost(options: HostOptions): Host {
     keyVault: options.keyVault ?? fileVault(vaultDir(options.dataDir)),
   };
   const { bus } = b;
-  const engines = createEngines(b);
+  const { engines, everything } = createEngines(b);
   const own = new DisposableSet();
   logEvents(bus, log, own);
   for (const engine of Object.values(engines)) engine.start();
@@ -278,6 +275,10 @@ export function createHost(options: HostOptions): Host {
   });
   const health = () => healthOf(b, engines);
   own.add(bus.handle('host.get_health', health));
+  own.add(bus.handleAll(everythingHandlers(everything)));
+  void recordDeletion(bus, options.dataDir).catch((error: Error) =>
+    log.error('host.deletion_unrecorded', { error: error.message }),
+  );
   let disposed = false;
   return {
     bus,

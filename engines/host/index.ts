@@ -7,3 +7,4 @@ export { startServer, type RunningServer } from './transports/http-server.ts';
 export type { SpawnWorker, WorkerHandle } from '../router/index.ts';
 export type { SpawnSpeech } from '../interaction/index.ts';
 export { fileVault, type KeyVault } from '../policy/index.ts';
+export { wipeData } from './everything.ts';

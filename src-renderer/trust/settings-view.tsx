@@ -7,6 +7,7 @@ import { VoiceOutputToggle } from '../components/voice-controls.tsx';
 import { useClient, useStores } from '../context.tsx';
 import { say } from '../ipc/client.ts';
 import { setTheme, storedTheme, type Theme } from './appearance.ts';
+import { DataControls } from './data-controls.tsx';
 
 type Change = CommandInput<'policy.change'>;
 
@@ -144,6 +145,7 @@ export function SettingsView() {
           Go through the first run again
         </button>
       </section>
+      <DataControls />
     </div>
   );
 }

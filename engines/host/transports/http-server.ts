@@ -23,7 +23,14 @@ export type ServerOptions = {
   apiRatePerMinute?: number;
 };
 
-export type RunningServer = { url: string; port: number; token: string; close(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  token: string;
+  /** Serves another host from now on (after "delete everything"); open pages reconnect to it. */
+  replaceHost(next: Host, apiKey?: string): void;
+  close(): Promise<void>;
+};
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -110,13 +117,9 @@ function upgrade(c: Ctx, wss: WebSocketServer, req: IncomingMessage, socket: Dup
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { host, log } = options;
   const bindHost = options.bindHost ?? '127.0.0.1';
-  const api = options.apiKey
-    ? createOpenAiApi({
-        bus: host.bus,
-        apiKey: options.apiKey,
-        ratePerMinute: options.apiRatePerMinute,
-      })
-    : null;
+  const apiFor = (bus: Host['bus'], apiKey: string | undefined) =>
+    apiKey ? createOpenAiApi({ bus, apiKey, ratePerMinute: options.apiRatePerMinute }) : null;
+  const api = apiFor(host.bus, options.apiKey);
   const c: Ctx = {
     host,
     log,
@@ -143,6 +146,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${shownHost}:${c.port}/?token=${c.token}`,
     port: c.port,
     token: c.token,
+    replaceHost(next, apiKey) {
+      c.host = next;
+      c.api = apiFor(next.bus, apiKey);
+      // Sockets were attached to the old host: closed, the pages reconnect to the new one.
+      for (const client of wss.clients) client.terminate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
