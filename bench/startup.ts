@@ -1,7 +1,9 @@
 // npm run bench:startup -- [--runs N]
 // Headless cold start: process spawn → /health answering, and → the workspace interactive in
-// Chromium (the browser is already open, as a user's would be). Idle RSS of the host without a
-// model. The bare baseline is a plain Node HTTP server started the same way. Prints JSON.
+// Chromium (the browser is already open, as a user's would be); a first launch on a fresh data
+// folder → the first run's wizard interactive. Idle RSS of the host without a model. The bare
+// baseline is a plain Node HTTP server started the same way. Then the trust center's views with
+// 10,000 audit rows and 1,000 grants against plain SQL (bench/startup-trust.ts). Prints JSON.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { launch } from '../e2e/support/browser.ts';
 import { ensureBuild } from '../scripts/ensure-build.ts';
 import { round, summary } from './stats.ts';
+import { trustViews } from './startup-trust.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -66,7 +69,12 @@ const stop = (child: ChildProcess) =>
 
 ensureBuild();
 const browser = await launch();
-const aether = { health: [] as number[], interactive: [] as number[], idleRssMb: [] as number[] };
+const aether = {
+  health: [] as number[],
+  interactive: [] as number[],
+  idleRssMb: [] as number[],
+  firstLaunchToWizard: [] as number[],
+};
 const bare = { health: [] as number[], rssMb: [] as number[] };
 
 for (let run = 0; run <= runs; run++) {
@@ -89,6 +97,18 @@ for (let run = 0; run <= runs; run++) {
   await page.close();
   await stop(host.child);
 
+  // A first launch: a fresh data folder shows the first run; interactive once its button can be pressed.
+  const first = await startProcess([cli, '--port', '0', '--data-dir', `${dataDir}-first`]);
+  const firstPage = await browser.newPage();
+  await firstPage.goto(first.url);
+  await firstPage.waitForFunction(`(() => {
+    const next = document.querySelector('[data-testid=onboarding-next]');
+    return next !== null && !next.disabled;
+  })()`);
+  const wizard = performance.now();
+  await firstPage.close();
+  await stop(first.child);
+
   const baseline = await startProcess(['-e', BASELINE]);
   const baseHealthy = await untilHealthy(new URL(baseline.url).origin);
   const baseRss = rssMb(baseline.child.pid!);
@@ -98,10 +118,12 @@ for (let run = 0; run <= runs; run++) {
   aether.health.push(healthy - host.spawnedAt);
   aether.interactive.push(interactive - host.spawnedAt);
   aether.idleRssMb.push(rss);
+  aether.firstLaunchToWizard.push(wizard - first.spawnedAt);
   bare.health.push(baseHealthy - baseline.spawnedAt);
   bare.rssMb.push(baseRss);
 }
 await browser.close();
+const trust = await trustViews();
 
 const result = {
   bench: 'startup',
@@ -110,9 +132,16 @@ const result = {
     toHealthMs: summary(aether.health),
     toInteractiveMs: summary(aether.interactive),
     idleRssMb: summary(aether.idleRssMb),
+    firstLaunchToWizardMs: summary(aether.firstLaunchToWizard),
   },
+  trustViews: trust,
   bareNodeHttpServer: { toHealthMs: summary(bare.health), rssMb: summary(bare.rssMb) },
-  targets: { toInteractiveMs: '<= 1500', idleRssMb: '<= 250' },
+  targets: {
+    toInteractiveMs: '<= 1500',
+    idleRssMb: '<= 250',
+    firstLaunchToWizardMs: '<= 1500',
+    trustViewsP95Ms: '<= 50',
+  },
 };
 console.log(
   JSON.stringify(
@@ -121,6 +150,8 @@ console.log(
       met: {
         toInteractiveMs: result.aether.toInteractiveMs.p95 <= 1500,
         idleRssMb: result.aether.idleRssMb.p95 <= 250,
+        firstLaunchToWizardMs: result.aether.firstLaunchToWizardMs.p95 <= 1500,
+        trustViewsP95Ms: trust.getViewMs.p95 <= 50 && trust.listActivityMs.p95 <= 50,
       },
       overheadVsBare: {
         toHealthMs: round(result.aether.toHealthMs.p50 - result.bareNodeHttpServer.toHealthMs.p50),

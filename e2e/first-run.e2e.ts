@@ -215,7 +215,7 @@ describe('the first run', () => {
     );
     expect(await page.getByTestId('trust-never').textContent()).toMatch(/Ask a remote model/);
     await page.getByTestId('panel-close').click();
-    await page.getByTestId('chat-input').fill('/write notes/done.md finished');
+    await page.getByTestId('chat-input').fill('/write notes/todo.md finished');
     await page.getByTestId('chat-input').press('Enter');
     await page.getByTestId('approval-card').waitFor();
     await page.getByTestId('approval-scope').selectOption('folder');
@@ -228,11 +228,18 @@ describe('the first run', () => {
     expect(await grant.textContent()).toMatch(/files\.write|notes/);
     expect(await grant.textContent()).toMatch(/2 uses left/);
     expect(await page.getByTestId('trust-activity').textContent()).toMatch(
-      /Aether wrote .*done\.md/,
+      /Aether wrote .*todo\.md/,
     );
     await shot(page, 'guide-10-trust-center');
     await grant.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => grant.count()).toBe(0);
+    // Undo the write: the overwritten file gets its previous content back (asked, audited).
+    expect(readFileSync(join(workspace, 'notes', 'todo.md'), 'utf8')).toBe('finished');
+    await page.getByTestId('activity-undo').first().click();
+    await allow(page);
+    await expect
+      .poll(() => readFileSync(join(workspace, 'notes', 'todo.md'), 'utf8'))
+      .toBe('buy milk');
     await page.close();
   });
 

@@ -11,6 +11,11 @@ export const capabilities = {
   'files.list': { risk: 'medium', resource: 'path', label: 'List a folder' },
   'files.write': { risk: 'high', resource: 'path', label: 'Write a file' },
   'files.delete': { risk: 'high', resource: 'path', label: 'Delete a file (to the trash)' },
+  'files.restore': {
+    risk: 'high',
+    resource: 'path',
+    label: "Undo a file change (from Aether's trash)",
+  },
   'process.exec': { risk: 'high', resource: 'command', label: 'Run a program' },
   'web.fetch': { risk: 'medium', resource: 'url', label: 'Fetch a web page' },
   'clipboard.read': { risk: 'medium', resource: 'none', label: 'Read the clipboard' },

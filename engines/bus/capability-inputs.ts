@@ -75,6 +75,12 @@ export const capabilityInputs = {
     uploadId: z.string().min(1).max(64),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /** Undo the change recorded in this outcome row; L5 fills in the rest from the row itself. */
+  'files.restore': z.object({
+    auditSeq: z.number().int().positive(),
+    trashed: z.string().max(4096).optional(),
+    writtenSha256: z.string().length(64).nullable().optional(),
+  }),
   /** The words the user typed to confirm: nothing is deleted without exactly these. */
   'data.delete_all': z.object({ confirm: z.literal(DELETE_EVERYTHING) }),
 } satisfies Partial<Record<CapabilityName, z.ZodType>>;

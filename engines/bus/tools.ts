@@ -28,6 +28,9 @@ export type ToolResult = {
   summary: string;
   /** What the model or the user sees as the result. */
   output: string;
+  /** How to undo it, kept in the outcome's audit row: Aether's copy of what was there before
+   *  (in its trash), and what was written over it (to see that nothing changed since). */
+  undo?: { trashed: string; writtenSha256: string | null };
 };
 
 export type ToolExecutor<C extends CapabilityName = CapabilityName> = (

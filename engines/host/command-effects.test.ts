@@ -22,6 +22,8 @@ type Fixture = {
   modelId: string;
   modelFile: string;
   workspace: string;
+  /** The outcome row of a file overwritten (policy.undo's sample). */
+  writeSeq: number;
 };
 type Sample<K extends CommandName> =
   CommandInput<K> | ((f: Fixture) => CommandInput<K>) | { skip: string };
@@ -104,6 +106,7 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'policy.revoke_grant': { id: 'none' },
   'policy.settle_cost': { reservationId: 'none', cents: 0, tokens: 0 },
   'policy.verify_audit': {},
+  'policy.undo': (f) => ({ auditSeq: f.writeSeq }),
   'presence.get_state': {},
   'presence.clear_avatar': {},
   'presence.get_avatar': {},
@@ -226,6 +229,14 @@ beforeAll(async () => {
     at: Date.now(),
   });
   const imported = await host.bus.invoke('models.import', { path: modelFile });
+  writeFileSync(join(workspace, 'undo.md'), 'before');
+  const written = await host.bus.invoke('policy.perform', {
+    capability: 'files.write',
+    target: 'undo.md',
+    input: 'after',
+    actor: 'user',
+    why: 'walk',
+  });
   // An avatar file waiting to be imported (presence.import_avatar's sample).
   const vrm = makeVrm();
   await host.bus.invoke('presence.upload_avatar', {
@@ -242,6 +253,7 @@ beforeAll(async () => {
     modelId: imported.model!.id,
     modelFile,
     workspace,
+    writeSeq: written.auditSeq!,
   };
 });
 afterAll(async () => {

@@ -36,6 +36,8 @@ import {
   type EverythingDeps,
 } from './everything.ts';
 import { forkWorker } from './fork-worker.ts';
+import { logEvents } from './log-events.ts';
+import { createMetrics } from './metrics.ts';
 import { speechOf } from './speech-of.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { sourceResources, type Resources } from './paths.ts';
@@ -91,6 +93,8 @@ export type Host = {
   audio(frame: Uint8Array): void;
   /** Spoken pieces of replies (binary frames, engines/bus/speech-frame.ts); returns the unsubscribe. */
   onSpeech(listener: (frame: Uint8Array) => void): () => void;
+  /** What the host has done since it started, in Prometheus's text format (`/metrics`). */
+  metrics(): Promise<string>;
   /** The avatar's behaviour frames for one renderer, at the rate it asks; returns the stop. */
   onPresence(options: FrameOptions, listener: (frame: BehaviorFrame) => void): () => void;
   dispose(): Promise<void>;
@@ -207,26 +211,6 @@ function createEngines(b: Base) {
   return { engines: { policy, persona, presence, router, memory, interaction, trust }, everything };
 }
 
-/** What the host's own log says about routing and turns. */
-function logEvents(bus: Bus, log: Logger, own: DisposableSet): void {
-  own.add(
-    bus.on('router.status_changed', ({ payload: p }) =>
-      log.info('router.status', { state: p.state, model: p.model, error: p.error?.code }),
-    ),
-  );
-  own.add(
-    bus.on('chat.turn_finished', ({ payload: { turn } }) =>
-      log.info('turn.finished', {
-        turnId: turn.id,
-        status: turn.status,
-        error: turn.error?.code,
-        tokens: turn.tokens,
-        ttftMs: turn.ttftMs,
-      }),
-    ),
-  );
-}
-
 function healthOf(b: Base, engines: ReturnType<typeof createEngines>['engines']): Health {
   const schema = b.storage.migrations.current;
   return {
@@ -274,6 +258,8 @@ export function createHost(options: HostOptions): Host {
     schema: storage.migrations.current,
   });
   const health = () => healthOf(b, engines);
+  const metrics = createMetrics(bus);
+  own.add(metrics);
   own.add(bus.handle('host.get_health', health));
   own.add(bus.handleAll(everythingHandlers(everything)));
   void recordDeletion(bus, options.dataDir).catch((error: Error) =>
@@ -285,6 +271,7 @@ export function createHost(options: HostOptions): Host {
     storage,
     resources,
     health,
+    metrics: () => metrics.render(),
     audio: (frame) => engines.interaction.audio(frame),
     onSpeech: (listener) => engines.interaction.onSpeech(listener),
     onPresence: (options, listener) => engines.presence.subscribe(options, listener),

@@ -10,6 +10,7 @@ import { CostLedger } from './costs.ts';
 import type { PolicyState, Posture } from './evaluate.ts';
 import { GrantStore } from './grant-store.ts';
 import type { PerformContext } from './perform.ts';
+import { restoreExecutor } from './undo.ts';
 import { createPersonaTrust, type PersonaTrust } from './persona-trust.ts';
 import type { PresetConfig } from './presets.ts';
 import { hardBlocks } from './protected.ts';
@@ -110,6 +111,7 @@ function executorsOf(p: Parts): Executors {
     ...deps.executors,
     'audit.export': exportAuditExecutor(ledger),
     'policy.admin': adminExecutor({ settings, costs, ledger, trust, keyVault, dataDir, newId }),
+    'files.restore': restoreExecutor(ledger, deps.executors['files.restore']),
   };
 }
 

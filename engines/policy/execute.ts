@@ -93,7 +93,10 @@ export async function execute(
       );
     const result = await call(run, executor, canon, verdict, { signal: abort.signal, variant });
     const resultSha256 = createHash('sha256').update(result.output).digest('hex');
-    const seq = row('done', result.summary, { resultSha256 });
+    const seq = row('done', result.summary, {
+      resultSha256,
+      ...(result.undo ? { undo: result.undo } : {}),
+    });
     taint(run, canon);
     const read = capability === 'files.read' || capability === 'web.fetch';
     const excerpt = read ? result.output.slice(0, 2000) : null;

@@ -16,6 +16,7 @@ import { costHandlers } from './handlers/costs.ts';
 import { gateHandlers } from './handlers/gate.ts';
 import { grantHandlers } from './handlers/grants.ts';
 import { perform } from './perform.ts';
+import { undoHandlers } from './undo.ts';
 
 export type { PolicyDeps } from './core.ts';
 
@@ -29,6 +30,7 @@ export function createPolicyEngine(deps: PolicyDeps) {
     ...auditHandlers(core),
     ...stateHandlers(core),
     ...costHandlers(core),
+    ...undoHandlers(deps.bus, ledger),
   } satisfies HandlersFor<'policy'>;
 
   const engine = {

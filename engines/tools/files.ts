@@ -1,9 +1,17 @@
 // File executors. Paths arrive canonical and already checked by L5; each executor opens exactly
 // that object (exact-fs.ts) and lets L5 check it again at the moment of use. Writes replace
 // atomically; deletes move to Aether's trash so they can be undone.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants, mkdirSync } from 'node:fs';
-import { copyFile, lstat, readdir, rename, rm, writeFile as write } from 'node:fs/promises';
+import {
+  copyFile,
+  lstat,
+  readdir,
+  readFile as readWhole,
+  rename,
+  rm,
+  writeFile as write,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AetherError, type ToolExecutor, type ToolRequest } from '../bus/index.ts';
 import { openExact, openFolder } from './exact-fs.ts';
@@ -62,34 +70,93 @@ async function existingChild(req: Pick<ToolRequest, 'guard'>, via: string, path:
   return info;
 }
 
-export const writeFile: ToolExecutor<'files.write'> = async (req) => {
-  const path = need(req.path);
-  const text = req.input ?? '';
-  const bytes = Buffer.byteLength(text);
-  if (bytes > LIMITS.writeBytes)
-    throw new AetherError(
-      'BadRequest',
-      `refusing to write ${bytes} bytes (limit ${LIMITS.writeBytes})`,
-    );
-  mkdirSync(dirname(path), { recursive: true });
-  const folder = await openFolder(dirname(path), req.guard);
-  try {
-    const existing = await existingChild(req, folder.via, path);
-    if (existing?.isDirectory()) throw new AetherError('BadRequest', `${path} is a folder`);
-    // Write beside, then rename over: a reader never sees half a file, a crash never leaves one.
-    const temp = join(folder.via, `.${basename(path)}.aether-${randomBytes(4).toString('hex')}`);
-    await write(temp, text, { flag: 'wx' });
+/** A name in Aether's trash for a copy of `path`. */
+const trashName = (trashDir: string, path: string) =>
+  join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`);
+
+/** Replaces atomically; what was there before is kept in Aether's trash, so it can be undone. */
+export function writeKeeping(trashDir: string): ToolExecutor<'files.write'> {
+  return async (req) => {
+    const path = need(req.path);
+    const text = req.input ?? '';
+    const bytes = Buffer.byteLength(text);
+    if (bytes > LIMITS.writeBytes)
+      throw new AetherError(
+        'BadRequest',
+        `refusing to write ${bytes} bytes (limit ${LIMITS.writeBytes})`,
+      );
+    mkdirSync(dirname(path), { recursive: true });
+    const folder = await openFolder(dirname(path), req.guard);
     try {
-      await rename(temp, join(folder.via, basename(path)));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      const existing = await existingChild(req, folder.via, path);
+      if (existing?.isDirectory()) throw new AetherError('BadRequest', `${path} is a folder`);
+      const here = join(folder.via, basename(path));
+      let kept: string | null = null;
+      if (existing) {
+        kept = trashName(trashDir, path);
+        mkdirSync(trashDir, { recursive: true });
+        await copyFile(here, kept);
+      }
+      // Write beside, then rename over: a reader never sees half a file, a crash never leaves one.
+      await replace(folder.via, here, text);
+      const writtenSha256 = createHash('sha256').update(text).digest('hex');
+      return {
+        summary: `wrote ${bytes} bytes to ${path}${kept ? " (the previous content is kept in Aether's trash)" : ''}`,
+        output: '',
+        ...(kept ? { undo: { trashed: kept, writtenSha256 } } : {}),
+      };
+    } finally {
+      await folder.handle.close();
     }
-    return { summary: `wrote ${bytes} bytes to ${path}`, output: '' };
-  } finally {
-    await folder.handle.close();
+  };
+}
+
+async function replace(via: string, target: string, content: string | Buffer): Promise<void> {
+  const temp = join(via, `.${basename(target)}.aether-${randomBytes(4).toString('hex')}`);
+  await write(temp, content, { flag: 'wx' });
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
-};
+}
+
+const gone = (why: string) => new AetherError('ToolFailed', `this can no longer be undone: ${why}`);
+
+/** Puts back what a write replaced or a delete moved away — only if nothing changed since. */
+export function restoreFromTrash(trashDir: string): ToolExecutor<'files.restore'> {
+  return async (req) => {
+    const path = need(req.path);
+    const trashed = req.input?.trashed;
+    if (!trashed || dirname(trashed) !== trashDir) throw gone("Aether's copy is not in its trash");
+    const copy = await lstat(trashed).catch(() => null);
+    if (!copy?.isFile() && !copy?.isDirectory())
+      throw gone("Aether's copy is gone (already undone, or the trash was emptied)");
+    const folder = await openFolder(dirname(path), req.guard);
+    try {
+      const now = await existingChild(req, folder.via, path);
+      const here = join(folder.via, basename(path));
+      const written = req.input?.writtenSha256 ?? null;
+      if (written === null) {
+        if (now) throw gone(`something else is at ${path} now`);
+        await rename(trashed, here);
+        return { summary: `put ${path} back from Aether's trash`, output: path };
+      }
+      const current = now?.isFile()
+        ? createHash('sha256')
+            .update(await readWhole(here))
+            .digest('hex')
+        : null;
+      if (current !== written) throw gone(`${path} changed after Aether wrote it`);
+      await replace(folder.via, here, await readWhole(trashed));
+      await rm(trashed);
+      return { summary: `gave ${path} its previous content back`, output: path };
+    } finally {
+      await folder.handle.close();
+    }
+  };
+}
 
 export function deleteToTrash(trashDir: string): ToolExecutor<'files.delete'> {
   return async (req) => {
@@ -99,10 +166,7 @@ export function deleteToTrash(trashDir: string): ToolExecutor<'files.delete'> {
       const info = await existingChild(req, folder.via, path);
       if (!info) throw new AetherError('NotFound', `${path} does not exist`);
       const source = join(folder.via, basename(path));
-      const target = join(
-        trashDir,
-        `${Date.now()}-${randomBytes(3).toString('hex')}-${basename(path)}`,
-      );
+      const target = trashName(trashDir, path);
       mkdirSync(trashDir, { recursive: true });
       try {
         await rename(source, target);
@@ -111,7 +175,11 @@ export function deleteToTrash(trashDir: string): ToolExecutor<'files.delete'> {
         await copyFile(source, target);
         await rm(source);
       }
-      return { summary: `moved ${path} to Aether's trash`, output: target };
+      return {
+        summary: `moved ${path} to Aether's trash`,
+        output: target,
+        undo: { trashed: target, writtenSha256: null },
+      };
     } finally {
       await folder.handle.close();
     }

@@ -1,6 +1,6 @@
 // The executors the composition root registers into L5, by capability.
 import { AetherError, type Executors, type ToolExecutor } from '../bus/index.ts';
-import { deleteToTrash, listFolder, readFile, writeFile } from './files.ts';
+import { deleteToTrash, listFolder, readFile, restoreFromTrash, writeKeeping } from './files.ts';
 import { runProcess } from './process.ts';
 import { fetchUrl } from './web.ts';
 
@@ -24,7 +24,8 @@ export function createToolset(options: {
   return {
     'files.read': readFile,
     'files.list': listFolder,
-    'files.write': writeFile,
+    'files.write': writeKeeping(options.trashDir),
+    'files.restore': restoreFromTrash(options.trashDir),
     'files.delete': deleteToTrash(options.trashDir),
     'process.exec': runProcess(options.workspace),
     'web.fetch': fetchUrl,

@@ -31,9 +31,11 @@ function outcomeOf(c: Change, last: AuditRowView): ActivityEntry['outcome'] {
   }
 }
 
-const detailsOf = (row: AuditRowView): { why?: string; grantId?: string | null } => {
+type Details = { why?: string; grantId?: string | null; undo?: unknown };
+
+const detailsOf = (row: AuditRowView): Details => {
   try {
-    return JSON.parse(row.details) as { why?: string; grantId?: string | null };
+    return JSON.parse(row.details) as Details;
   } catch {
     return {};
   }
@@ -99,6 +101,7 @@ export function activityOf(rows: readonly AuditRowView[], ctx: ActivityContext):
       outcome,
       sentence: sentenceOf(c, last, outcome, ctx),
       auditSeq: last.seq,
+      undoSeq: c.outcome && 'undo' in detailsOf(c.outcome) ? c.outcome.seq : null,
     });
   }
   return entries.sort((a, b) => b.at - a.at || b.auditSeq - a.auditSeq);

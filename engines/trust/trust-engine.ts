@@ -107,7 +107,7 @@ function activityHandler(
     const [decisions, outcomes, { grants }, modes] = await Promise.all([
       bus.invoke('policy.list_audit', { ...filter, kind: 'policy.decision' }),
       bus.invoke('policy.list_audit', { ...filter, kind: 'policy.outcome' }),
-      bus.invoke('policy.list_grants', { includeRevoked: true }),
+      bus.invoke('policy.list_grants', { includeRevoked: true, usage: false }),
       bus.invoke('policy.get_modes', {}),
     ]);
     const entries = activityOf([...decisions.rows, ...outcomes.rows], {

@@ -49,4 +49,7 @@ export const VERBS: Record<string, [string, string]> = {
   'persona.edit': ['changed the persona', 'change the persona'],
   'audit.export': ['exported the audit log to', 'export the audit log to'],
   'policy.admin': ['changed a setting:', 'change a setting:'],
+  'files.restore': ['undid the change to', 'undo the change to'],
+  'data.export': ['exported everything to', 'export everything to'],
+  'data.delete_all': ['deleted', 'delete'],
 };

@@ -9,7 +9,8 @@ import { useStores } from '../context.tsx';
 import type { Hardware } from '../stores/trust.ts';
 import { StepNav, type StepProps } from './step-nav.tsx';
 
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+const gb = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
 
 type Rec = Hardware['recommendation'];
 

@@ -31,6 +31,8 @@ export type TrustState = {
   loadHardware(): Promise<void>;
   open(panel: Panel): void;
   fix(suggestion: Suggestion): Promise<void>;
+  /** Undo the file change of this outcome row (an approval card asks first). */
+  undo(auditSeq: number): Promise<void>;
   step(step: OnboardingStep, outcome: 'done' | 'skipped', choice?: string): Promise<void>;
   skipAll(): Promise<void>;
   replay(): Promise<void>;
@@ -38,7 +40,7 @@ export type TrustState = {
 
 const views: Slice<
   TrustState,
-  'view' | 'activity' | 'filter' | 'refresh' | 'loadActivity' | 'fix' | 'notice'
+  'view' | 'activity' | 'filter' | 'refresh' | 'loadActivity' | 'fix' | 'notice' | 'undo'
 > = (client, set, get) => ({
   view: null,
   activity: [],
@@ -56,6 +58,15 @@ const views: Slice<
       outcome: (filter.outcome || undefined) as ActivityEntry['outcome'] | undefined,
     });
     set({ activity: entries });
+  },
+  async undo(auditSeq) {
+    try {
+      const o = await client.invoke('policy.undo', { auditSeq });
+      set({ notice: o.status === 'done' ? null : (o.error?.message ?? o.explanation) });
+    } catch (e) {
+      set({ notice: say(e) });
+    }
+    await get().loadActivity();
   },
   async fix(suggestion) {
     try {

@@ -50,6 +50,7 @@ function Filters() {
 export function TrustActivity() {
   const { useTrust, usePolicy } = useStores();
   const activity = useTrust((s) => s.activity);
+  const undo = useTrust((s) => s.undo);
   const explained = usePolicy((s) => s.explained);
   const explain = usePolicy((s) => s.explain);
   return (
@@ -70,6 +71,11 @@ export function TrustActivity() {
                 </span>
               )}
             </div>
+            {e.undoSeq !== null && e.outcome === 'done' && (
+              <button data-testid="activity-undo" onClick={() => void undo(e.undoSeq!)}>
+                Undo
+              </button>
+            )}
             {!explained[e.auditSeq] && (
               <button onClick={() => void explain(e.auditSeq)} data-testid="activity-open">
                 Audit row

@@ -150,5 +150,7 @@ export const memoryCommands = {
 
 export const memoryEvents = {
   'memory.changed': z.object({ reason: z.string(), id: z.string().nullable() }),
+  /** Memories recalled for a turn: how long it took and how many (for /metrics). */
+  'memory.recalled': z.object({ ms: z.number(), hits: z.number().int(), partial: z.boolean() }),
   'memory.extraction_failed': z.object({ turnId: z.string(), message: z.string() }),
 };

@@ -213,7 +213,11 @@ export const policyCommands = {
     reads: true,
   }),
   'policy.list_grants': command(
-    z.object({ includeRevoked: z.boolean().optional() }),
+    z.object({
+      includeRevoked: z.boolean().optional(),
+      /** Count each grant's uses from the ledger (the default); false skips it when only names matter. */
+      usage: z.boolean().optional(),
+    }),
     z.object({ grants: z.array(grantViewSchema) }),
     { reads: true },
   ),
@@ -247,6 +251,10 @@ export const policyCommands = {
   ),
   'policy.verify_audit': command(z.object({}), verifyResultSchema, { reads: true }),
   'policy.export_audit': command(z.object({}), actionOutcomeSchema, { effect: 'audit.export' }),
+  /** Undo the file change recorded in this outcome row (a write's previous content, a deleted file). */
+  'policy.undo': command(z.object({ auditSeq: z.number().int().positive() }), actionOutcomeSchema, {
+    effect: 'files.restore',
+  }),
   ...costCommands,
   'policy.change': command(policyChangeSchema, actionOutcomeSchema, { effect: 'policy.admin' }),
   'policy.explain': command(

@@ -74,6 +74,8 @@ export const activityEntrySchema = z.object({
   sentence: z.string(),
   /** The row that decided it, to open in the audit log. */
   auditSeq: z.number().int(),
+  /** The outcome row to undo (policy.undo), when Aether kept what was there before. */
+  undoSeq: z.number().int().nullable(),
 });
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 

@@ -49,6 +49,7 @@ type Ctx = {
   port: number;
   loopback: boolean;
   api: ReturnType<typeof createOpenAiApi> | null;
+  apiKey: string | undefined;
 };
 
 // On loopback the Host header must name this server (DNS rebinding); a deliberate non-loopback
@@ -76,6 +77,26 @@ function serveApi(c: Ctx, req: IncomingMessage, res: ServerResponse, path: strin
   });
 }
 
+/** Prometheus text, for the API key only (it says how the companion is used). */
+function serveMetrics(c: Ctx, req: IncomingMessage, res: ServerResponse): void {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : null;
+  if (!c.apiKey || !sameSecret(given, c.apiKey)) {
+    res.writeHead(401, { 'www-authenticate': 'Bearer' }).end('the API key is needed');
+    return;
+  }
+  c.host.metrics().then(
+    (text) =>
+      res
+        .writeHead(200, {
+          'content-type': 'text/plain; version=0.0.4',
+          'cache-control': 'no-store',
+        })
+        .end(text),
+    (error: Error) => res.writeHead(500).end(error.message),
+  );
+}
+
 function serveHttp(c: Ctx, req: IncomingMessage, res: ServerResponse): void {
   if (!hostAllowed(c, req.headers.host)) {
     res.writeHead(421).end('misdirected request');
@@ -85,6 +106,8 @@ function serveHttp(c: Ctx, req: IncomingMessage, res: ServerResponse): void {
   if (c.api && url.pathname.startsWith('/v1/')) return serveApi(c, req, res, url.pathname);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405).end();
+  } else if (url.pathname === '/metrics') {
+    serveMetrics(c, req, res);
   } else if (url.pathname === '/health') {
     // Any local process may ask whether Aether is up; what it runs (model, counts) needs the token.
     const full = sameSecret(url.searchParams.get('token'), c.token);
@@ -127,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: 0,
     loopback: ['127.0.0.1', 'localhost', '::1'].includes(bindHost),
     api,
+    apiKey: options.apiKey,
   };
   const server: Server = createServer((req, res) => serveHttp(c, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -149,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     replaceHost(next, apiKey) {
       c.host = next;
       c.api = apiFor(next.bus, apiKey);
+      c.apiKey = apiKey;
       // Sockets were attached to the old host: closed, the pages reconnect to the new one.
       for (const client of wss.clients) client.terminate();
     },

@@ -136,6 +136,8 @@ function recallHandlers(
         kept.map((h) => h.id),
         deps.clock.now(),
       );
+      const ms = deps.clock.monotonic() - started;
+      deps.bus.emit('memory.recalled', { ms, hits: kept.length, partial }, { source: 'memory' });
       return { hits: kept, partial };
     },
     'memory.query': async (input) => {

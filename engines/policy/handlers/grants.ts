@@ -33,7 +33,7 @@ export function grantHandlers(core: PolicyCore): Grants {
     deps.bus.emit('policy.grants_changed', { reason }, { source: 'policy', changeId });
   return {
     'policy.list_grants': (input) => {
-      const usage = ledger.grantUsage();
+      const usage = input.usage === false ? new Map() : ledger.grantUsage();
       const list = grants.list({ includeRevoked: input.includeRevoked });
       return { grants: list.map((g) => view(g, usage.get(g.id))) };
     },
