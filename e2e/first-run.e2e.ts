@@ -32,8 +32,14 @@ beforeAll(async () => {
     script: ['Nice', ' to', ' meet', ' you.'],
   });
   const bytes = readFileSync(file);
-  server = await startModelServer({ '/tiny.gguf': file }, { delayMsPerChunk: 40 });
   top = mkdtempSync(join(tmpdir(), 'aether-e2e-first-run-'));
+  // The same server answers as an OpenAI-compatible one would when asked for its models.
+  const list = join(top, 'models.json');
+  writeFileSync(list, JSON.stringify({ object: 'list', data: [{ id: 'tiny-remote' }] }));
+  server = await startModelServer(
+    { '/tiny.gguf': file, '/v1/models': list },
+    { delayMsPerChunk: 40 },
+  );
   catalog = join(top, 'catalog.json');
   const entry = {
     file: 'tiny.gguf',
@@ -135,6 +141,14 @@ describe('the first run', () => {
           .getAttribute('data-fit'),
       )
       .toBe('fits');
+    // A model server: asked for its models first (a web request, so a card asks).
+    await page.getByText('Or an OpenAI-compatible server').click();
+    await inWizard(page, 'onboarding-server-url').fill(`${server.base}/v1`);
+    await inWizard(page, 'onboarding-server-probe').click();
+    await allow(page);
+    await expect
+      .poll(() => inWizard(page, 'onboarding-server-said').textContent())
+      .toBe('It offers: tiny-remote');
     server.breakNext('/tiny.gguf', 256 * 1024);
     await inWizard(page, 'model-download').click();
     await allow(page);
@@ -181,6 +195,14 @@ describe('the first run', () => {
       .poll(() => page.getByTestId('trust-can').textContent())
       .toMatch(/Read a file in your workspace/);
     await shot(page, 'guide-6-autonomy');
+    // A "no" on the card leaves the preset as it was, and the step where it is.
+    await page.getByTestId('onboarding-next').click();
+    await page.getByTestId('approval-card').waitFor();
+    await page.getByTestId('approval-deny').click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/./);
+    // Had it moved on, the next step would show within a round trip.
+    await page.waitForTimeout(300);
+    expect(await step(page)).toBe('autonomy');
     await page.getByTestId('onboarding-next').click();
     await allow(page);
     await expect.poll(() => step(page)).toBe('privacy');

@@ -123,6 +123,7 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'router.embed': { texts: ['walk'] },
   'router.generate': { skip: 'a model turn: the router and interaction tests' },
   'router.get_remote': {},
+  'router.probe_remote': { baseUrl: 'http://127.0.0.1:9/v1' },
   'router.get_status': {},
   'router.set_remote': { baseUrl: 'http://127.0.0.1:9/v1', model: 'walk', enabled: false },
   'turn.get_state': {},

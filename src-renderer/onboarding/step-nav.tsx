@@ -30,7 +30,13 @@ export function StepNav({
         data-testid="onboarding-next"
         disabled={busy}
         onClick={async () => {
-          const choice = await onNext?.();
+          // A step whose change did not happen (a "no" on its approval card) stays where it is.
+          let choice: string | undefined;
+          try {
+            choice = await onNext?.();
+          } catch {
+            return;
+          }
           await step(id, 'done', choice);
         }}
       >

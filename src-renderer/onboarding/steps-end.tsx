@@ -58,7 +58,8 @@ export function AutonomyStep({ id }: StepProps) {
       <StepNav
         id={id}
         onNext={async () => {
-          if (chosen !== current) await change({ op: 'set_preset', preset: chosen });
+          if (chosen !== current && !(await change({ op: 'set_preset', preset: chosen })))
+            throw new Error('the preset was not changed');
           return chosen;
         }}
       />
@@ -112,7 +113,8 @@ export function PrivacyStep({ id }: StepProps) {
         id={id}
         onNext={async () => {
           const wanted = remote ? 'balanced' : 'local-only';
-          if (wanted !== posture) await change({ op: 'set_posture', posture: wanted });
+          if (wanted !== posture && !(await change({ op: 'set_posture', posture: wanted })))
+            throw new Error('the posture was not changed');
           await useMemory.getState().setSettings({ keeping });
           return `${remote ? 'remote allowed' : 'local only'}, memory ${keeping}`;
         }}

@@ -1,11 +1,12 @@
 // The model step (a recommendation for this computer, labelled before any download; a GGUF file
 // the user has; or a model server) and the voice step (a microphone test with a live level and
 // the words heard, spoken replies, or text only).
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { ImportForm, OfferedRow } from '../columns/models-tab.tsx';
 import { RemoteSettings } from '../components/remote-settings.tsx';
 import { VoiceOutputToggle } from '../components/voice-controls.tsx';
-import { useStores } from '../context.tsx';
+import { useClient, useStores } from '../context.tsx';
+import { say } from '../ipc/client.ts';
 import type { Hardware } from '../stores/trust.ts';
 import { StepNav, type StepProps } from './step-nav.tsx';
 
@@ -46,6 +47,48 @@ function FitList({ r }: { r: Rec }) {
   );
 }
 
+/** Asks a server what it offers before connecting (a web request: an approval card asks). */
+function ServerProbe() {
+  const client = useClient();
+  const [url, setUrl] = useState('http://127.0.0.1:8080/v1');
+  const [said, setSaid] = useState<string | null>(null);
+  const probe = async () => {
+    setSaid('Asking…');
+    try {
+      const r = await client.invoke('router.probe_remote', { baseUrl: url });
+      setSaid(r.problem ?? `It offers: ${r.models.join(', ')}`);
+    } catch (e) {
+      setSaid(say(e));
+    }
+  };
+  return (
+    <>
+      <p>
+        <input
+          aria-label="Server address"
+          data-testid="onboarding-server-url"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          size={36}
+        />{' '}
+        <button data-testid="onboarding-server-probe" onClick={() => void probe()}>
+          See its models
+        </button>
+      </p>
+      {said && (
+        <p role="status" data-testid="onboarding-server-said">
+          {said}
+        </p>
+      )}
+      <p className="muted">
+        What would be sent with each request: the persona's instructions, the conversation's recent
+        turns and the memories recalled for it — never those marked private without a yes of their
+        own; each request asks first while your privacy posture allows remote models.
+      </p>
+    </>
+  );
+}
+
 export function ModelStep({ id }: StepProps) {
   const { useTrust, useModels } = useStores();
   const hardware = useTrust((s) => s.hardware);
@@ -74,6 +117,7 @@ export function ModelStep({ id }: StepProps) {
       {m.message && <p role="status">{m.message}</p>}
       <details>
         <summary>Or an OpenAI-compatible server</summary>
+        <ServerProbe />
         <RemoteSettings />
       </details>
       <StepNav

@@ -1,16 +1,14 @@
 // The first run's first steps: what runs where, this computer, and who the companion is.
 import { useEffect, useState } from 'react';
 import { useStores } from '../context.tsx';
-import { setTheme, storedTheme, type Theme } from '../trust/appearance.ts';
+import { Appearance } from '../trust/appearance-controls.tsx';
+import { storedTheme } from '../trust/appearance.ts';
 import { StepNav, type StepProps } from './step-nav.tsx';
 
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 export function WelcomeStep({ id }: StepProps) {
   const { usePresence } = useStores();
-  const still = usePresence((s) => s.still);
-  const setStill = usePresence((s) => s.setStill);
-  const [theme, pick] = useState<Theme>(storedTheme());
   return (
     <>
       <h2>Welcome to Aether</h2>
@@ -19,26 +17,11 @@ export function WelcomeStep({ id }: StepProps) {
         leaves it unless you allow it, and every action Aether takes is written in an audit log you
         can check.
       </p>
-      <label>
-        Theme{' '}
-        <select
-          data-testid="onboarding-theme"
-          value={theme}
-          onChange={(e) => {
-            pick(e.target.value as Theme);
-            setTheme(e.target.value as Theme);
-          }}
-        >
-          <option value="system">Like the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-      </label>
-      <label>
-        <input type="checkbox" checked={still} onChange={(e) => setStill(e.target.checked)} /> Less
-        motion
-      </label>
-      <StepNav id={id} onNext={() => `${theme}${still ? ', less motion' : ''}`} />
+      <Appearance testId="onboarding-theme" />
+      <StepNav
+        id={id}
+        onNext={() => `${storedTheme()}${usePresence.getState().still ? ', less motion' : ''}`}
+      />
     </>
   );
 }

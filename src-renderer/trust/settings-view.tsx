@@ -6,7 +6,7 @@ import { Approvals } from '../components/approval-card.tsx';
 import { VoiceOutputToggle } from '../components/voice-controls.tsx';
 import { useClient, useStores } from '../context.tsx';
 import { say } from '../ipc/client.ts';
-import { setTheme, storedTheme, type Theme } from './appearance.ts';
+import { Appearance } from './appearance-controls.tsx';
 import { DataControls } from './data-controls.tsx';
 
 type Change = CommandInput<'policy.change'>;
@@ -16,14 +16,18 @@ export function usePolicyChange() {
   const client = useClient();
   const { useTrust } = useStores();
   const [said, setSaid] = useState<string | null>(null);
-  const change = async (input: Change) => {
+  /** True when the change was made (the user may say no on the card). */
+  const change = async (input: Change): Promise<boolean> => {
+    let done = false;
     try {
       const o = await client.invoke('policy.change', input);
-      setSaid(o.status === 'done' ? 'Changed.' : o.explanation);
+      done = o.status === 'done';
+      setSaid(done ? 'Changed.' : o.explanation);
     } catch (e) {
       setSaid(say(e));
     }
     await useTrust.getState().refresh();
+    return done;
   };
   return { change, said };
 }
@@ -67,7 +71,67 @@ function PolicySettings() {
         <code>--workspace</code> to change it).
       </p>
       {said && <p role="status">{said}</p>}
+      <CapsSetting />
     </section>
+  );
+}
+
+const dollars = (v: string): number | null =>
+  v.trim() === '' ? null : Math.round(Number(v) * 100);
+
+/** Spending caps for the remote provider in use (a policy.change; an approval card asks). */
+function CapsSetting() {
+  const { useTrust } = useStores();
+  const spending = useTrust((s) => s.view?.spending[0] ?? null);
+  const { change, said } = usePolicyChange();
+  const [daily, setDaily] = useState('');
+  const [monthly, setMonthly] = useState('');
+  if (!spending)
+    return (
+      <p className="muted">
+        Spending caps apply once a remote model server is set up (Models tab).
+      </p>
+    );
+  const bad = [daily, monthly].some((v) => v.trim() !== '' && !(Number(v) >= 0));
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void change({
+          op: 'set_cost_caps',
+          provider: spending.provider,
+          dailyCents: dollars(daily),
+          monthlyCents: dollars(monthly),
+          dailyTokens: null,
+          monthlyTokens: null,
+        });
+      }}
+    >
+      Caps for <code>{spending.provider}</code> (now{' '}
+      {spending.daily.capCents === null
+        ? 'no daily cap'
+        : `$${(spending.daily.capCents / 100).toFixed(2)} a day`}
+      ):{' '}
+      <input
+        aria-label="Daily cap in dollars"
+        data-testid="settings-cap-daily"
+        placeholder="$ a day"
+        value={daily}
+        onChange={(e) => setDaily(e.target.value)}
+        size={8}
+      />{' '}
+      <input
+        aria-label="Monthly cap in dollars"
+        placeholder="$ a month"
+        value={monthly}
+        onChange={(e) => setMonthly(e.target.value)}
+        size={8}
+      />{' '}
+      <button type="submit" disabled={bad}>
+        Set caps
+      </button>
+      {said && <span role="status"> {said}</span>}
+    </form>
   );
 }
 
@@ -91,36 +155,6 @@ function MemorySetting() {
   );
 }
 
-function Appearance() {
-  const { usePresence } = useStores();
-  const still = usePresence((s) => s.still);
-  const setStill = usePresence((s) => s.setStill);
-  const [theme, pick] = useState<Theme>(storedTheme());
-  return (
-    <>
-      <label>
-        Theme{' '}
-        <select
-          data-testid="settings-theme"
-          value={theme}
-          onChange={(e) => {
-            pick(e.target.value as Theme);
-            setTheme(e.target.value as Theme);
-          }}
-        >
-          <option value="system">Like the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-      </label>
-      <label>
-        <input type="checkbox" checked={still} onChange={(e) => setStill(e.target.checked)} /> Less
-        motion
-      </label>
-    </>
-  );
-}
-
 export function SettingsView() {
   const { useTrust, useMemory } = useStores();
   const replay = useTrust((s) => s.replay);
@@ -137,7 +171,7 @@ export function SettingsView() {
         <label>
           Speak replies aloud <VoiceOutputToggle />
         </label>
-        <Appearance />
+        <Appearance testId="settings-theme" />
       </section>
       <section className="trust-section">
         <h3>First run</h3>

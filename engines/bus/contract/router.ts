@@ -151,6 +151,12 @@ export const routerCommands = {
     { effect: 'router.configure' },
   ),
   'router.get_remote': command(z.object({}), remoteViewSchema, { reads: true }),
+  /** Asks a server which models it offers (GET …/models): a web.fetch, so L5 decides. */
+  'router.probe_remote': command(
+    z.object({ baseUrl: z.url().max(500) }),
+    z.object({ models: z.array(z.string()), problem: z.string().nullable() }),
+    { effect: 'web.fetch' },
+  ),
 };
 
 export const routerEvents = {

@@ -7,6 +7,17 @@ import { generateHandler, temperatureOf, type GenerateParts } from './generate.t
 
 type Parts = GenerateParts & { models: ModelManager };
 
+/** The ids in an OpenAI-style model list ({ data: [{ id }] }), or why there are none. */
+function modelsOf(body: string): { models: string[]; problem: string | null } {
+  try {
+    const data = (JSON.parse(body) as { data?: Array<{ id?: unknown }> }).data ?? [];
+    const models = data.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
+    return { models, problem: models.length ? null : 'the server lists no models' };
+  } catch {
+    return { models: [], problem: 'the server did not answer with an OpenAI-style model list' };
+  }
+}
+
 export function routerHandlers(p: Parts): HandlersFor<'router'> {
   const { bus, local, remote } = p;
   return {
@@ -32,6 +43,17 @@ export function routerHandlers(p: Parts): HandlersFor<'router'> {
     }),
     'router.get_status': () => local.status(),
     'router.get_remote': () => remote.view(),
+    'router.probe_remote': async (input, ctx) => {
+      const target = `${input.baseUrl.replace(/\/+$/, '')}/models`;
+      const why = 'see which models this server offers before connecting to it';
+      const o = await bus.invoke(
+        'policy.perform',
+        { capability: 'web.fetch', target, actor: 'user', why },
+        { changeId: ctx.changeId },
+      );
+      if (o.status !== 'done') return { models: [], problem: o.error?.message ?? o.explanation };
+      return modelsOf(String(o.result && (o.result as { output?: string }).output));
+    },
     // Where replies may be sent is L5's to allow: a new server or key is a router.configure action.
     'router.set_remote': async (input, ctx) => {
       const why = `send replies to ${input.model} at ${input.baseUrl} when allowed`;
