@@ -129,7 +129,14 @@ describe('the first run', () => {
     );
     await shot(page, 'guide-2-computer');
     await next(page, 'computer', 'persona');
-    await page.locator('[data-testid=onboarding-persona][data-id=pip]').click();
+    // Each bundled persona as a card with its own face and first line.
+    const pip = page.locator('[data-testid=onboarding-persona][data-id=pip]');
+    expect(await pip.getByTestId('onboarding-persona-line').textContent()).toMatch(/^Heya!/);
+    const shapes = await page
+      .locator('[data-testid=onboarding-persona] [data-testid=presence-face]')
+      .evaluateAll((faces) => faces.map((f) => f.getAttribute('data-shape')));
+    expect(new Set(shapes).size).toBeGreaterThan(1);
+    await pip.click();
     await shot(page, 'guide-3-persona');
     await next(page, 'persona', 'model');
 

@@ -31,15 +31,21 @@ export type Recommendation = {
 };
 
 /** A model's weights plus its context and runtime, as loaded (measured: ≈ 1.2× the file + 300 MB). */
-export const memoryNeeded = (entry: CatalogEntry) => Math.round(entry.sizeBytes * 1.2 + 300e6);
+export const memoryNeeded = (entry: Pick<CatalogEntry, 'sizeBytes'>) =>
+  Math.round(entry.sizeBytes * 1.2 + 300e6);
 
 const USABLE = 0.85;
 const COMFORT = 0.65;
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 10e9 ? 1 : 0)} GB`;
 
 function fitOf(entry: CatalogEntry, hw: Hardware | null): Fit {
+  if (hw && entry.sizeBytes > hw.freeDiskBytes) return 'no room on disk';
+  return memoryFit(entry, hw);
+}
+
+/** Whether a model file already on disk (a GGUF the user has) fits in memory. */
+export function memoryFit(entry: Pick<CatalogEntry, 'sizeBytes'>, hw: Hardware | null): Fit {
   if (!hw) return 'unknown';
-  if (entry.sizeBytes > hw.freeDiskBytes) return 'no room on disk';
   // A GPU's own memory holds what is offloaded to it; the rest is in RAM.
   const room = hw.freeRamBytes + ('vramBytes' in hw.gpu ? hw.gpu.vramBytes : 0);
   const need = memoryNeeded(entry);

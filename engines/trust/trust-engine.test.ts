@@ -1,6 +1,7 @@
 // L7 through a real host: its views are computed from the real gate, grants and ledger (a real
 // SQLite file), and the first run's progress survives a restart.
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { cachedModel } from '../../scripts/gguf/cache.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../host/index.ts';
@@ -162,14 +163,31 @@ describe('the trust center view', () => {
 });
 
 describe('this computer', () => {
-  it('reads the hardware and recommends a model that fits', async () => {
+  it('reads the hardware, recommends a model that fits, and says what an added GGUF file needs', async () => {
     const { host } = hostInTemp(hosts, { prefix: 'aether-hw-' });
+    host.bus.on('policy.approval_pending', (e) => {
+      const { ticketId, requestHash } = e.payload.approval;
+      void host.bus.invoke(
+        'policy.respond_approval',
+        { ticketId, requestHash, answer: 'allow' },
+        { origin: 'renderer' },
+      );
+    });
+    const file = cachedModel({ preset: 'tiny', type: 'q8_0' });
+    await host.bus.invoke('models.import', { path: file }, { origin: 'renderer' });
     const r = await host.bus.invoke('trust.get_hardware', {});
     expect(r.problem).toBeNull();
     expect(r.hardware!.cores).toBeGreaterThan(0);
     expect(r.hardware!.freeDiskBytes).toBeGreaterThan(0);
     expect(r.recommendation.sentence).toMatch(/^This computer has/);
     expect(r.recommendation.chat.length).toBeGreaterThan(0);
+    expect(r.installed).toEqual([
+      expect.objectContaining({
+        sizeBytes: statSync(file).size,
+        needBytes: Math.round(statSync(file).size * 1.2 + 300e6),
+        fit: 'fits',
+      }),
+    ]);
   });
 
   it('when the models folder cannot be read, says why and offers the smallest model', async () => {

@@ -14,7 +14,7 @@ import { columnsOf } from './columns.ts';
 import { detectHardware } from './hardware.ts';
 import { onboardingStore, type Settings } from './onboarding.ts';
 import { postureOf } from './posture.ts';
-import { recommend } from './recommend.ts';
+import { memoryFit, memoryNeeded, recommend } from './recommend.ts';
 import { reviewOf } from './review.ts';
 
 export type TrustDeps = {
@@ -124,7 +124,7 @@ function activityHandler(
 
 function hardwareHandler(deps: TrustDeps): HandlersFor<'trust'>['trust.get_hardware'] {
   return async () => {
-    const { catalog } = await deps.bus.invoke('models.list', {});
+    const { catalog, installed } = await deps.bus.invoke('models.list', {});
     let hardware = null;
     let problem: string | null = null;
     try {
@@ -152,6 +152,15 @@ function hardwareHandler(deps: TrustDeps): HandlersFor<'trust'>['trust.get_hardw
         chat: r.chat.map((o) => option(o)!),
         sentence: r.sentence,
       },
+      installed: installed
+        .filter((m) => m.purpose === 'chat')
+        .map((m) => ({
+          id: m.id,
+          name: m.name,
+          sizeBytes: m.sizeBytes,
+          needBytes: memoryNeeded(m),
+          fit: memoryFit(m, hardware),
+        })),
     };
   };
 }

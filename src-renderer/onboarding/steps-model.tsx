@@ -95,9 +95,12 @@ export function ModelStep({ id }: StepProps) {
   const loadHardware = useTrust((s) => s.loadHardware);
   const m = useModels();
   useEffect(() => {
-    void loadHardware();
     void useModels.getState().refresh();
-  }, [loadHardware, useModels]);
+  }, [useModels]);
+  // Again once a file was added: what it needs of this computer's memory.
+  useEffect(() => {
+    void loadHardware();
+  }, [loadHardware, m.installed.length]);
   const r = hardware?.recommendation;
   const offered = (wanted: string | undefined) => m.catalog.find((e) => e.id === wanted);
   const pick = offered(r?.pick?.id);
@@ -114,6 +117,11 @@ export function ModelStep({ id }: StepProps) {
       </ul>
       <h3 className="section">Or a GGUF file you have</h3>
       <ImportForm m={m} />
+      {hardware?.installed.map((o) => (
+        <p key={o.id} data-testid="onboarding-installed-fit" data-fit={o.fit}>
+          <b>{o.name}</b> is installed: it needs about {gb(o.needBytes)} of memory — {o.fit}.
+        </p>
+      ))}
       {m.message && <p role="status">{m.message}</p>}
       <details>
         <summary>Or an OpenAI-compatible server</summary>

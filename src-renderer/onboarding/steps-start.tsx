@@ -1,5 +1,6 @@
 // The first run's first steps: what runs where, this computer, and who the companion is.
 import { useEffect, useState } from 'react';
+import { PresenceFace } from '../components/presence-face.tsx';
 import { useStores } from '../context.tsx';
 import { Appearance } from '../trust/appearance-controls.tsx';
 import { storedTheme } from '../trust/appearance.ts';
@@ -82,8 +83,10 @@ export function PersonaStep({ id }: StepProps) {
             aria-pressed={p.id === active}
             onClick={() => choose(p.id)}
           >
+            <PresenceFace state="idle" look={p.look ?? undefined} name={p.displayName} />
             <b>{p.displayName}</b>
             <span className="muted">{p.tagline}</span>
+            {p.greeting && <q data-testid="onboarding-persona-line">{p.greeting}</q>}
           </button>
         ))}
       </div>

@@ -1,5 +1,6 @@
 // The Persona tab: the packs, the one being edited, and what the compiler says about it.
 import type { PersonaError } from '../../engines/bus/index.ts';
+import type { FaceLook } from '../components/presence-face.tsx';
 import { toBase64 } from '../ipc/base64.ts';
 import { say, type AetherClient } from '../ipc/client.ts';
 import { boundStore, type Slice } from './bound.ts';
@@ -12,6 +13,8 @@ type Listed = {
   signed: boolean;
   active: boolean;
   error: PersonaError | null;
+  greeting: string | null;
+  look: FaceLook | null;
 };
 
 export type PersonaState = {

@@ -79,6 +79,16 @@ export const personaListItemSchema = z.object({
   signed: z.boolean(),
   active: z.boolean(),
   error: personaErrorSchema.nullable(),
+  /** What it says first, and its face (for the first run's cards). */
+  greeting: z.string().nullable(),
+  look: z
+    .object({
+      faceColour: z.string(),
+      accentColour: z.string(),
+      shape: z.string(),
+      blinkPerMinute: z.number(),
+    })
+    .nullable(),
 });
 
 export const personaCommands = {

@@ -152,6 +152,8 @@ export const trustCommands = {
         chat: z.array(optionSchema),
         sentence: z.string(),
       }),
+      /** The chat models already installed (a GGUF file the user added), with what they need. */
+      installed: z.array(optionSchema),
     }),
     { reads: true },
   ),

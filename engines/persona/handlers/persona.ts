@@ -1,7 +1,7 @@
 // The persona commands: read, list, validate, save (the L5 action persona.edit), activate
 // (audited), create from another, import a character card, and the pack schema.
 import { readFileSync } from 'node:fs';
-import { AetherError, type Bus, type HandlersFor } from '../../bus/index.ts';
+import { AetherError, type ActivePersona, type Bus, type HandlersFor } from '../../bus/index.ts';
 import { cardToPack, readCard, slug } from '../card.ts';
 import type { LivePersona } from '../live.ts';
 import type { PackLibrary } from '../packs.ts';
@@ -36,6 +36,8 @@ function readHandlers(
           displayName: r.ok ? r.persona.displayName : id,
           tagline: r.ok ? r.persona.tagline : '',
           signed: r.ok && r.persona.policy.signed,
+          greeting: r.ok ? (r.persona.phrases.greetings[0] ?? null) : null,
+          look: r.ok ? lookOf(r.persona.presence) : null,
         };
       });
       return { personas, pending: live.stagedId() };
@@ -138,6 +140,18 @@ function packHandlers(
     'persona.get_schema': () => ({ schema: packJsonSchema() }),
   };
 }
+
+const lookOf = ({
+  faceColour,
+  accentColour,
+  shape,
+  blinkPerMinute,
+}: ActivePersona['presence']) => ({
+  faceColour,
+  accentColour,
+  shape,
+  blinkPerMinute,
+});
 
 export function personaHandlers(p: Parts): HandlersFor<'persona'> {
   return {
