@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CapabilityName } from './capabilities.ts';
 import { privacyClasses } from './contract/memory.ts';
 import { policyChangeSchema } from './contract/policy.ts';
-import { chatMessageSchema } from './contract/router.ts';
+import { chatMessageSchema, priceSchema } from './contract/router.ts';
 
 const text = z.string().max(5_000_000);
 
@@ -28,6 +28,7 @@ export const remoteConfigSchema = z.object({
   model: z.string().min(1).max(200),
   enabled: z.boolean(),
   prefer: z.enum(['local', 'remote']).optional(),
+  centsPer1kTokens: priceSchema.nullable().optional(),
   key: z.enum(['kept', 'replaced', 'removed', 'dropped (new server)']),
   /** One-time reference to the key waiting in the router, when one was given. */
   keyRef: z.string().max(64).nullable(),

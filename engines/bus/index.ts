@@ -131,6 +131,8 @@ export {
   type GenerationResult,
   remoteViewSchema,
   type RemoteView,
+  priceSchema,
+  type Price,
   routerCommands,
   routerEvents,
 } from './contract/router.ts';

@@ -55,7 +55,15 @@ function Notes({ view, message }: { view: View | null; message: string | null })
   );
 }
 
-type Fields = { baseUrl: string; model: string; key: string };
+type Fields = { baseUrl: string; model: string; key: string; prompt: string; completion: string };
+
+/** Cents per 1,000 tokens when both are numbers; undefined keeps the price set before. */
+function priceOf(f: Fields) {
+  const prompt = Number(f.prompt);
+  const completion = Number(f.completion);
+  if (f.prompt.trim() === '' || f.completion.trim() === '') return undefined;
+  return prompt >= 0 && completion >= 0 ? { prompt, completion } : undefined;
+}
 
 function Inputs({
   fields,
@@ -88,6 +96,20 @@ function Inputs({
         aria-label="API key"
         autoComplete="off"
       />
+      <input
+        placeholder="¢ per 1k prompt tokens"
+        value={fields.prompt}
+        onChange={(e) => change({ prompt: e.target.value })}
+        aria-label="Cents per 1,000 prompt tokens"
+        inputMode="decimal"
+      />
+      <input
+        placeholder="¢ per 1k reply tokens"
+        value={fields.completion}
+        onChange={(e) => change({ completion: e.target.value })}
+        aria-label="Cents per 1,000 reply tokens"
+        inputMode="decimal"
+      />
     </>
   );
 }
@@ -95,14 +117,26 @@ function Inputs({
 export function RemoteSettings() {
   const client = useClient();
   const [view, setView] = useState<View | null>(null);
-  const [fields, setFields] = useState<Fields>({ baseUrl: '', model: '', key: '' });
+  const [fields, setFields] = useState<Fields>({
+    baseUrl: '',
+    model: '',
+    key: '',
+    prompt: '',
+    completion: '',
+  });
   const change = (patch: Partial<Fields>) => setFields((f) => ({ ...f, ...patch }));
   const [message, setMessage] = useState<string | null>(null);
 
   useEffect(() => {
     void client.invoke('router.get_remote', {}).then((v) => {
       setView(v);
-      change({ baseUrl: v.baseUrl ?? '', model: v.model ?? '' });
+      const price = v.centsPer1kTokens;
+      change({
+        baseUrl: v.baseUrl ?? '',
+        model: v.model ?? '',
+        prompt: price ? String(price.prompt) : '',
+        completion: price ? String(price.completion) : '',
+      });
     });
   }, []);
 
@@ -115,6 +149,7 @@ export function RemoteSettings() {
         enabled: patch.enabled ?? view?.enabled ?? true,
         prefer: patch.prefer ?? view?.prefer ?? 'local',
         ...(key ? { apiKey: key } : {}),
+        centsPer1kTokens: priceOf(fields),
       });
       setView(v);
       change({ key: '' });

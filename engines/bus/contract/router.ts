@@ -59,6 +59,13 @@ export type GenerationResult = z.infer<typeof generationResultSchema>;
 
 const turnId = z.string().min(1).max(64);
 
+/** What a provider charges, in cents per 1,000 tokens: it lets cent caps apply to it. */
+export const priceSchema = z.object({
+  prompt: z.number().min(0).max(100_000),
+  completion: z.number().min(0).max(100_000),
+});
+export type Price = z.infer<typeof priceSchema>;
+
 export const remoteViewSchema = z.object({
   baseUrl: z.string().nullable(),
   model: z.string().nullable(),
@@ -67,6 +74,7 @@ export const remoteViewSchema = z.object({
   /** Never the key itself: the first hex digits of its SHA-256. */
   keyFingerprint: z.string().nullable(),
   breaker: z.enum(['closed', 'open', 'half-open']),
+  centsPer1kTokens: priceSchema.nullable(),
   /** Said when the key is not protected by the OS keychain (headless: a 0600 file). */
   keyWarning: z.string().nullable(),
 });
@@ -146,6 +154,8 @@ export const routerCommands = {
       apiKey: z.string().max(500).nullable().optional(),
       enabled: z.boolean(),
       prefer: z.enum(['local', 'remote']).optional(),
+      /** Undefined keeps the price (for the same server); null: not charged, or unknown. */
+      centsPer1kTokens: priceSchema.nullable().optional(),
     }),
     remoteViewSchema,
     { effect: 'router.configure' },

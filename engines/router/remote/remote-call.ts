@@ -1,7 +1,7 @@
 // One remote generation as L5 sees it: a cost reservation, a router.remote (or
 // router.remote_with_private) action whose approval shows the exact payload, and exactly one
 // settlement and cost event, whatever happens in between.
-import type { Bus, GenerationResult, RemoteRequest } from '../../bus/index.ts';
+import type { Bus, GenerationResult, Price, RemoteRequest } from '../../bus/index.ts';
 import type { RemoteConfig, Stored } from './remote-config.ts';
 
 export type RemoteOutcome = Omit<GenerationResult, 'ttftMs' | 'tokensPerSecond'> & {
@@ -33,9 +33,15 @@ const refused = (model: string, reason: string | null): RemoteOutcome => ({
   promptTokens: 0,
 });
 
-/** Characters / 4 for the prompt, plus every token the reply may use. */
-const estimate = (request: RemoteRequest) =>
-  Math.ceil(request.messages.reduce((n, m) => n + m.text.length, 0) / 4) + request.maxTokens;
+/** Characters / 4 for the prompt. */
+const promptEstimate = (request: RemoteRequest) =>
+  Math.ceil(request.messages.reduce((n, m) => n + m.text.length, 0) / 4);
+/** The prompt, plus every token the reply may use. */
+const estimate = (request: RemoteRequest) => promptEstimate(request) + request.maxTokens;
+
+/** What these tokens cost at the provider's price (0 when none is set). */
+export const centsFor = (price: Price | null | undefined, prompt: number, completion: number) =>
+  price ? (prompt * price.prompt + completion * price.completion) / 1000 : 0;
 
 async function performRemote(
   bus: Bus,
@@ -67,13 +73,20 @@ async function performRemote(
 
 async function settle(
   bus: Bus,
-  at: { request: RemoteRequest; model: string; name: string; changeId: string },
+  at: {
+    request: RemoteRequest;
+    model: string;
+    name: string;
+    changeId: string;
+    price?: Price | null;
+  },
   reservationId: string,
   result: Sent | null,
 ): Promise<void> {
   const { request, model, name, changeId } = at;
   const used = result ? result.promptTokens + result.tokens : 0;
-  await bus.invoke('policy.settle_cost', { reservationId, cents: 0, tokens: used }, { changeId });
+  const cents = result ? centsFor(at.price, result.promptTokens, result.tokens) : 0;
+  await bus.invoke('policy.settle_cost', { reservationId, cents, tokens: used }, { changeId });
   bus.emit(
     'router.cost',
     {
@@ -82,7 +95,7 @@ async function settle(
       model,
       promptTokens: result?.promptTokens ?? 0,
       completionTokens: result?.tokens ?? 0,
-      cents: 0,
+      cents,
       ok: result !== null,
     },
     { source: 'router', changeId, turnId: request.turnId },
@@ -99,7 +112,11 @@ export function remoteGenerator(bus: Bus, config: RemoteConfig, streams: Streams
     const name = config.providerName();
     const reservation = await bus.invoke(
       'policy.reserve_cost',
-      { provider: name, cents: 0, tokens: estimate(request) },
+      {
+        provider: name,
+        cents: centsFor(s.centsPer1kTokens, promptEstimate(request), request.maxTokens),
+        tokens: estimate(request),
+      },
       { changeId },
     );
     if (!reservation.ok) return refused(s.model, reservation.reason);
@@ -116,7 +133,7 @@ export function remoteGenerator(bus: Bus, config: RemoteConfig, streams: Streams
     } finally {
       streams.tokens.delete(request.turnId);
       streams.aborts.delete(request.turnId);
-      const at = { request, model: s.model, name, changeId };
+      const at = { request, model: s.model, name, changeId, price: s.centsPer1kTokens };
       await settle(bus, at, reservation.reservationId!, result);
     }
   };

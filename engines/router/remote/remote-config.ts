@@ -2,7 +2,12 @@
 // only as a fingerprint, and never sent to another server unless given again), and L5's executor
 // for router.configure, which keeps the key out of the request L5 shows and hashes.
 import { createHash, randomBytes } from 'node:crypto';
-import { AetherError, type CapabilityInput, type ToolExecutor } from '../../bus/index.ts';
+import {
+  AetherError,
+  type CapabilityInput,
+  type Price,
+  type ToolExecutor,
+} from '../../bus/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
 
 export type Secrets = {
@@ -18,6 +23,7 @@ export type Stored = {
   enabled: boolean;
   prefer: 'local' | 'remote';
   preferChosen?: boolean;
+  centsPer1kTokens?: Price | null;
 };
 
 export const KEY_NAME = 'remote-api-key';
@@ -28,6 +34,7 @@ export type RemoteSettings = {
   apiKey?: string | null;
   enabled: boolean;
   prefer?: 'local' | 'remote';
+  centsPer1kTokens?: Price | null;
 };
 
 const FILE_KEY_WARNING =
@@ -55,6 +62,7 @@ export function createRemoteConfig(settings: Settings, secrets: Secrets, breaker
       prefer: s?.prefer ?? 'local',
       keyFingerprint: key ? createHash('sha256').update(key).digest('hex').slice(0, 8) : null,
       breaker: breaker.state,
+      centsPer1kTokens: s?.centsPer1kTokens ?? null,
       keyWarning: key && !secrets.encrypted ? (secrets.warning ?? FILE_KEY_WARNING) : null,
     };
   }
@@ -70,6 +78,13 @@ export function createRemoteConfig(settings: Settings, secrets: Secrets, breaker
       enabled: input.enabled,
       prefer: input.prefer ?? before?.prefer ?? 'local',
       preferChosen: input.prefer !== undefined || (before?.preferChosen ?? false),
+      // A price belongs to its server: another server starts without one unless given.
+      centsPer1kTokens:
+        input.centsPer1kTokens !== undefined
+          ? input.centsPer1kTokens
+          : moved
+            ? null
+            : (before?.centsPer1kTokens ?? null),
     });
     if (input.apiKey !== undefined) secrets.write(KEY_NAME, input.apiKey ?? '');
     return view();
