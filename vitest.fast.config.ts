@@ -18,7 +18,9 @@ export const SLOW = [
   'engines/router/local/local-provider.test.ts',
   'engines/router/models/model-manager.test.ts',
   'engines/router/remote/remote-routing.test.ts',
+  'engines/router/remote/prices.test.ts',
   'engines/router/tiers.test.ts',
+  'engines/trust/trust-engine.test.ts',
   'scripts/gguf/make-model.test.ts',
   'scripts/doors.test.ts',
 ];
