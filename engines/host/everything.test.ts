@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost, type Host } from './index.ts';
 import { wipeData } from './everything.ts';
-import { say } from './testing.ts';
+import { approveEverything, say } from './testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => {
@@ -19,10 +19,7 @@ afterEach(async () => {
 function start(dataDir: string, onDeleteEverything?: () => void) {
   const host = createHost({ mode: 'headless', dataDir, threads: 1, onDeleteEverything });
   hosts.push(host);
-  host.bus.on('policy.approval_pending', (e) => {
-    const { ticketId, requestHash } = e.payload.approval;
-    void host.bus.invoke('policy.respond_approval', { ticketId, requestHash, answer: 'allow' });
-  });
+  approveEverything(host);
   return host;
 }
 

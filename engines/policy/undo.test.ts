@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../host/index.ts';
-import { hostInTemp } from '../host/testing.ts';
+import { approveEverything, hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => {
@@ -17,14 +17,7 @@ function setup() {
     prefix: 'aether-undo-',
     files: { 'notes/todo.md': 'buy milk' },
   });
-  made.host.bus.on('policy.approval_pending', (e) => {
-    const { ticketId, requestHash } = e.payload.approval;
-    void made.host.bus.invoke(
-      'policy.respond_approval',
-      { ticketId, requestHash, answer: 'allow' },
-      { origin: 'renderer' },
-    );
-  });
+  approveEverything(made.host);
   const act = (capability: 'files.write' | 'files.delete', target: string, input?: string) =>
     made.host.bus.invoke('policy.perform', {
       capability,

@@ -5,7 +5,7 @@ import { cachedModel } from '../../scripts/gguf/cache.ts';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../host/index.ts';
-import { hostInTemp } from '../host/testing.ts';
+import { approveEverything, hostInTemp } from '../host/testing.ts';
 
 const hosts: Host[] = [];
 afterEach(async () => {
@@ -165,14 +165,7 @@ describe('the trust center view', () => {
 describe('this computer', () => {
   it('reads the hardware, recommends a model that fits, and says what an added GGUF file needs', async () => {
     const { host } = hostInTemp(hosts, { prefix: 'aether-hw-' });
-    host.bus.on('policy.approval_pending', (e) => {
-      const { ticketId, requestHash } = e.payload.approval;
-      void host.bus.invoke(
-        'policy.respond_approval',
-        { ticketId, requestHash, answer: 'allow' },
-        { origin: 'renderer' },
-      );
-    });
+    approveEverything(host);
     const file = cachedModel({ preset: 'tiny', type: 'q8_0' });
     await host.bus.invoke('models.import', { path: file }, { origin: 'renderer' });
     const r = await host.bus.invoke('trust.get_hardware', {});

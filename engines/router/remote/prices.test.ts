@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cachedModel } from '../../../scripts/gguf/cache.ts';
 import type { Envelope } from '../../bus/index.ts';
 import { createHost, type Host } from '../../host/index.ts';
-import { nextEvent } from '../../host/testing.ts';
+import { approveEverything, nextEvent } from '../../host/testing.ts';
 import { centsFor } from './remote-call.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './fake-openai.fixture.ts';
 
@@ -33,10 +33,7 @@ async function start(price: { prompt: number; completion: number } | null) {
   hosts.push(host);
   const events: Envelope[] = [];
   host.bus.subscribe((e) => events.push(e));
-  host.bus.on('policy.approval_pending', (e) => {
-    const { ticketId, requestHash } = e.payload.approval;
-    void host.bus.invoke('policy.respond_approval', { ticketId, requestHash, answer: 'allow' });
-  });
+  approveEverything(host);
   await host.bus.invoke('router.set_remote', {
     baseUrl: fake.baseUrl,
     model: 'gpt-test',

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../host/index.ts';
-import { hostInTemp } from '../../host/testing.ts';
+import { approveEverything, hostInTemp } from '../../host/testing.ts';
 
 let server: Server;
 let base: string;
@@ -52,14 +52,7 @@ describe('router.probe_remote', () => {
 
   it('says why when the posture keeps everything local, or the server is not an OpenAI one', async () => {
     const { host } = hostInTemp(hosts, { prefix: 'aether-probe-local-' });
-    host.bus.on('policy.approval_pending', (e) => {
-      const { ticketId, requestHash } = e.payload.approval;
-      void host.bus.invoke(
-        'policy.respond_approval',
-        { ticketId, requestHash, answer: 'allow' },
-        { origin: 'renderer' },
-      );
-    });
+    approveEverything(host);
     const other = await host.bus.invoke(
       'router.probe_remote',
       { baseUrl: `${base}/nothing` },
