@@ -222,6 +222,9 @@ describe('the first run', () => {
     expect(summary).toMatch(/Personapip/);
     expect(summary).toMatch(/Autonomyoperator/);
     expect(summary).toMatch(/Privacylocal only, memory ask/);
+    await expect
+      .poll(() => page.getByTestId('onboarding-step').textContent())
+      .toContain(`Everything lives in ${dataDir}`);
     await shot(page, 'guide-8-summary');
     await next(page, 'summary', null);
     await page.getByTestId('onboarding').waitFor({ state: 'detached' });

@@ -136,6 +136,11 @@ export function SummaryStep({ id }: StepProps) {
   const { useTrust, useConversations, useChat } = useStores();
   const onboarding = useTrust((s) => s.onboarding);
   const hardware = useTrust((s) => s.hardware);
+  const loadHardware = useTrust((s) => s.loadHardware);
+  // Where everything lives comes with the hardware (its models folder), read again after a restart.
+  useEffect(() => {
+    void loadHardware();
+  }, [loadHardware]);
   const modelsDir = hardware?.hardware?.modelsDir;
   const dataDir = modelsDir?.replace(/[/\\]models$/, '');
   return (
