@@ -195,6 +195,7 @@ describe('the first run', () => {
         { timeout: 10_000 },
       )
       .toBeGreaterThan(0.05);
+    await page.getByTestId('onboarding-talk-hands-free').check();
     await shot(page, 'guide-5-voice');
     await next(page, 'voice', 'autonomy');
     await page.locator('[data-testid=onboarding-preset][data-id=operator]').click();
@@ -222,6 +223,7 @@ describe('the first run', () => {
     expect(summary).toMatch(/Personapip/);
     expect(summary).toMatch(/Autonomyoperator/);
     expect(summary).toMatch(/Privacylocal only, memory ask/);
+    expect(summary).toMatch(/Voicehands-free, text replies/);
     await expect
       .poll(() => page.getByTestId('onboarding-step').textContent())
       .toContain(`Everything lives in ${dataDir}`);
@@ -234,6 +236,8 @@ describe('the first run', () => {
       .toBe('complete');
     expect(await hello.textContent()).toMatch(/Heya|Oh hi/);
     await shot(page, 'guide-9-hello');
+    // Hands-free was chosen: the microphone is on now.
+    expect(await page.getByTestId('voice-toggle').getAttribute('aria-pressed')).toBe('true');
     // The model finished in the background (its checksum checked before it was installed).
     await expect
       .poll(() => page.getByTestId('posture-badge').getAttribute('title'), { timeout: 20_000 })

@@ -133,7 +133,7 @@ const NAMES: Record<string, string> = {
 };
 
 export function SummaryStep({ id }: StepProps) {
-  const { useTrust, useConversations, useChat } = useStores();
+  const { useTrust, useConversations, useChat, useVoice } = useStores();
   const onboarding = useTrust((s) => s.onboarding);
   const hardware = useTrust((s) => s.hardware);
   const loadHardware = useTrust((s) => s.loadHardware);
@@ -169,6 +169,9 @@ export function SummaryStep({ id }: StepProps) {
         id={id}
         nextLabel="Say hello"
         onNext={async () => {
+          // Hands-free was chosen on the voice step: the microphone opens now, as said there.
+          if (onboarding?.choices.voice?.startsWith('hands-free') && !useVoice.getState().micOn)
+            await useVoice.getState().toggle();
           const c = await useConversations.getState().create();
           await useChat.getState().send(c.id, 'Hello!');
           return undefined;

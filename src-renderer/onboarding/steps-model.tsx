@@ -139,9 +139,34 @@ export function ModelStep({ id }: StepProps) {
   );
 }
 
+const TALK = [
+  ['typing', 'Type (the microphone stays off)'],
+  ['hands-free', 'Hands-free: the microphone is on when the first run ends'],
+  ['push-to-talk', 'Push to talk: hold Space in the empty message box'],
+] as const;
+type Talk = (typeof TALK)[number][0];
+
+/** The microphone's loudness now, as a bar. */
+function Meter({ level }: { level: number }) {
+  return (
+    <div
+      className="meter"
+      data-testid="onboarding-mic-level"
+      data-level={level.toFixed(3)}
+      role="meter"
+      aria-valuenow={Math.round(level * 100)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
+      <span style={{ width: `${Math.min(100, level * 400)}%` }} />
+    </div>
+  );
+}
+
 export function VoiceStep({ id }: StepProps) {
   const { useVoice } = useStores();
   const { testing, level, pipeline, problem, testMic, status } = useVoice();
+  const [talk, setTalk] = useState<Talk>('typing');
   useEffect(() => () => void useVoice.getState().testMic(false), [useVoice]);
   return (
     <>
@@ -157,17 +182,7 @@ export function VoiceStep({ id }: StepProps) {
       >
         {testing ? 'Stop the microphone test' : 'Test the microphone'}
       </button>
-      <div
-        className="meter"
-        data-testid="onboarding-mic-level"
-        data-level={level.toFixed(3)}
-        role="meter"
-        aria-valuenow={Math.round(level * 100)}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <span style={{ width: `${Math.min(100, level * 400)}%` }} />
-      </div>
+      <Meter level={level} />
       <p data-testid="onboarding-heard">
         {testing ? (pipeline.heard ? `Heard: “${pipeline.heard}”` : 'Say something…') : ''}
       </p>
@@ -176,6 +191,18 @@ export function VoiceStep({ id }: StepProps) {
           {problem} Text works the same.
         </p>
       )}
+      {TALK.map(([value, label]) => (
+        <label key={value}>
+          <input
+            type="radio"
+            name="talk"
+            data-testid={`onboarding-talk-${value}`}
+            checked={talk === value}
+            onChange={() => setTalk(value)}
+          />{' '}
+          {label}
+        </label>
+      ))}
       <label>
         Speak replies aloud <VoiceOutputToggle />
       </label>
@@ -183,7 +210,7 @@ export function VoiceStep({ id }: StepProps) {
         id={id}
         onNext={async () => {
           await testMic(false);
-          return useVoice.getState().outputOn ? 'voice replies' : 'text';
+          return `${talk}, ${useVoice.getState().outputOn ? 'spoken replies' : 'text replies'}`;
         }}
       />
     </>
