@@ -1,11 +1,9 @@
 // Models: what is installed (and which one answers), what can be downloaded, and progress.
 import { useEffect, useState } from 'react';
 import { RemoteSettings } from '../components/remote-settings.tsx';
+import { size } from '../components/units.ts';
 import { useStores } from '../context.tsx';
 import type { ModelsState } from '../stores/models.ts';
-
-const size = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 
 type Installed = ModelsState['installed'][number];
 type Offered = ModelsState['catalog'][number];

@@ -5,13 +5,11 @@ import { useEffect, useState } from 'react';
 import { ImportForm, OfferedRow } from '../columns/models-tab.tsx';
 import { RemoteSettings } from '../components/remote-settings.tsx';
 import { VoiceOutputToggle } from '../components/voice-controls.tsx';
+import { size } from '../components/units.ts';
 import { useClient, useStores } from '../context.tsx';
 import { say } from '../ipc/client.ts';
 import type { Hardware } from '../stores/trust.ts';
 import { StepNav, type StepProps } from './step-nav.tsx';
-
-const gb = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
 
 type Rec = Hardware['recommendation'];
 
@@ -36,7 +34,7 @@ function FitList({ r }: { r: Rec }) {
           data-fit={o.fit}
         >
           <span>
-            <b>{o.name}</b> · {gb(o.sizeBytes)} · needs {gb(o.needBytes)} of memory{role(o.id)}
+            <b>{o.name}</b> · {size(o.sizeBytes)} · needs {size(o.needBytes)} of memory{role(o.id)}
           </span>
           <span className={o.fit === 'fits' ? 'ok' : o.fit === 'tight' ? 'muted' : 'deny'}>
             {o.fit}
@@ -119,7 +117,7 @@ export function ModelStep({ id }: StepProps) {
       <ImportForm m={m} />
       {hardware?.installed.map((o) => (
         <p key={o.id} data-testid="onboarding-installed-fit" data-fit={o.fit}>
-          <b>{o.name}</b> is installed: it needs about {gb(o.needBytes)} of memory — {o.fit}.
+          <b>{o.name}</b> is installed: it needs about {size(o.needBytes)} of memory — {o.fit}.
         </p>
       ))}
       {m.message && <p role="status">{m.message}</p>}

@@ -1,12 +1,11 @@
 // The first run's first steps: what runs where, this computer, and who the companion is.
 import { useEffect, useState } from 'react';
 import { PresenceFace } from '../components/presence-face.tsx';
+import { size } from '../components/units.ts';
 import { useStores } from '../context.tsx';
 import { Appearance } from '../trust/appearance-controls.tsx';
 import { storedTheme } from '../trust/appearance.ts';
 import { StepNav, type StepProps } from './step-nav.tsx';
-
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 export function WelcomeStep({ id }: StepProps) {
   const { usePresence } = useStores();
@@ -43,7 +42,7 @@ export function ComputerStep({ id }: StepProps) {
         <dl className="facts" data-testid="onboarding-hardware">
           <dt>Memory</dt>
           <dd>
-            {gb(hw.totalRamBytes)} ({gb(hw.freeRamBytes)} free now)
+            {size(hw.totalRamBytes)} ({size(hw.freeRamBytes)} free now)
           </dd>
           <dt>Cores</dt>
           <dd>{hw.cores}</dd>
@@ -51,7 +50,7 @@ export function ComputerStep({ id }: StepProps) {
           <dd>{'name' in hw.gpu ? hw.gpu.name : `none used: ${hw.gpu.none}`}</dd>
           <dt>Free disk</dt>
           <dd>
-            {gb(hw.freeDiskBytes)} in <code>{hw.modelsDir}</code>
+            {size(hw.freeDiskBytes)} in <code>{hw.modelsDir}</code>
           </dd>
         </dl>
       )}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { CommandInput } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
 import { VoiceOutputToggle } from '../components/voice-controls.tsx';
+import { dollars } from '../components/units.ts';
 import { useClient, useStores } from '../context.tsx';
 import { say } from '../ipc/client.ts';
 import { Appearance } from './appearance-controls.tsx';
@@ -76,7 +77,7 @@ function PolicySettings() {
   );
 }
 
-const dollars = (v: string): number | null =>
+const centsOf = (v: string): number | null =>
   v.trim() === '' ? null : Math.round(Number(v) * 100);
 
 /** Spending caps for the remote provider in use (a policy.change; an approval card asks). */
@@ -100,8 +101,8 @@ function CapsSetting() {
         void change({
           op: 'set_cost_caps',
           provider: spending.provider,
-          dailyCents: dollars(daily),
-          monthlyCents: dollars(monthly),
+          dailyCents: centsOf(daily),
+          monthlyCents: centsOf(monthly),
           dailyTokens: null,
           monthlyTokens: null,
         });
@@ -110,7 +111,7 @@ function CapsSetting() {
       Caps for <code>{spending.provider}</code> (now{' '}
       {spending.daily.capCents === null
         ? 'no daily cap'
-        : `$${(spending.daily.capCents / 100).toFixed(2)} a day`}
+        : `${dollars(spending.daily.capCents)} a day`}
       ):{' '}
       <input
         aria-label="Daily cap in dollars"

@@ -2,6 +2,7 @@
 // spending and the audit log's health. Every button here is an L5 command.
 import type { GrantView, TrustView } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
+import { dollars } from '../components/units.ts';
 import { useStores } from '../context.tsx';
 import { PostureHeader } from './posture-badge.tsx';
 import { TrustActivity } from './trust-activity.tsx';
@@ -15,7 +16,6 @@ const DURATION: Record<GrantView['duration'], string> = {
   persistent: 'always',
 };
 const date = (at: number | null) => (at ? new Date(at).toLocaleString() : 'never');
-const cents = (c: number) => `$${(c / 100).toFixed(2)}`;
 
 function Grants({ grants }: { grants: GrantView[] }) {
   const { usePolicy } = useStores();
@@ -102,10 +102,10 @@ function Health({ view }: { view: TrustView }) {
       {verify && <span className={verify.ok ? 'muted' : 'deny'}> {verify.message}</span>}
       {view.spending.map((s) => (
         <p key={s.provider} data-testid="trust-spending">
-          {s.provider}: today {cents(s.daily.cents)}
-          {s.daily.capCents !== null ? ` of ${cents(s.daily.capCents)}` : ''} · this month{' '}
-          {cents(s.monthly.cents)}
-          {s.monthly.capCents !== null ? ` of ${cents(s.monthly.capCents)}` : ''}
+          {s.provider}: today {dollars(s.daily.cents)}
+          {s.daily.capCents !== null ? ` of ${dollars(s.daily.capCents)}` : ''} · this month{' '}
+          {dollars(s.monthly.cents)}
+          {s.monthly.capCents !== null ? ` of ${dollars(s.monthly.capCents)}` : ''}
           {s.tripped ? ' · cap reached: remote requests stopped' : ''}
         </p>
       ))}
