@@ -24,22 +24,11 @@ export type TrustDeps = {
   dataDir: string;
   /** Where ~ is, for paths said the way the user knows them. */
   home?: string;
-  /** Hardware detection (tests give fixed hardware, or a failing one). */
-  hardware?: (modelsDir: string) => ReturnType<typeof detectHardware>;
 };
 
 const WINDOW = { '24h': 86_400_000, '7d': 7 * 86_400_000 };
 
-function hostOf(baseUrl: string | null): string | null {
-  try {
-    return baseUrl ? new URL(baseUrl).host : null;
-  } catch {
-    return null;
-  }
-}
-
-async function spendingOf(bus: Bus, baseUrl: string | null) {
-  const provider = hostOf(baseUrl);
+async function spendingOf(bus: Bus, provider: string | null) {
   if (!provider) return [];
   const c = await bus.invoke('policy.get_costs', { provider });
   return [
@@ -78,7 +67,7 @@ function viewHandler(deps: TrustDeps, home: string): HandlersFor<'trust'>['trust
       posture,
       grants,
       suggestions: reviewOf(grants, { now, home }),
-      spending: await spendingOf(bus, remote.baseUrl),
+      spending: await spendingOf(bus, remote.provider),
       audit: {
         healthy: state.auditHealthy,
         problem: state.auditProblem,
@@ -128,7 +117,7 @@ function hardwareHandler(deps: TrustDeps): HandlersFor<'trust'>['trust.get_hardw
     let hardware = null;
     let problem: string | null = null;
     try {
-      hardware = (deps.hardware ?? detectHardware)(join(deps.dataDir, 'models'));
+      hardware = detectHardware(join(deps.dataDir, 'models'));
     } catch (error) {
       problem = `could not read this computer: ${(error as Error).message}`;
     }

@@ -68,6 +68,8 @@ export type Price = z.infer<typeof priceSchema>;
 
 export const remoteViewSchema = z.object({
   baseUrl: z.string().nullable(),
+  /** The name costs and caps are kept under (the server's host). */
+  provider: z.string().nullable(),
   model: z.string().nullable(),
   enabled: z.boolean(),
   prefer: z.enum(['local', 'remote']),

@@ -57,6 +57,7 @@ export function createRemoteConfig(settings: Settings, secrets: Secrets, breaker
     const key = secrets.read(KEY_NAME);
     return {
       baseUrl: s?.baseUrl ?? null,
+      provider: s ? providerName() : null,
       model: s?.model ?? null,
       enabled: s?.enabled ?? false,
       prefer: s?.prefer ?? 'local',
