@@ -3,7 +3,6 @@
 // fake microphone for the level meter; a preset and posture through approval cards) and ends
 // with the persona's hello; quitting mid-way resumes at the same step; skipping everything
 // leaves a working chat; the trust center shows the preset, a grant given in chat, and revoke.
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import {
 } from '../engines/router/models/model-server.fixture.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { launch, shot } from './support/browser.ts';
+import { writeCatalog } from './support/catalog.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 let server: ModelServer;
@@ -31,7 +31,6 @@ beforeAll(async () => {
     type: 'q8_0',
     script: ['Nice', ' to', ' meet', ' you.'],
   });
-  const bytes = readFileSync(file);
   top = mkdtempSync(join(tmpdir(), 'aether-e2e-first-run-'));
   // The same server answers as an OpenAI-compatible one would when asked for its models.
   const list = join(top, 'models.json');
@@ -41,29 +40,7 @@ beforeAll(async () => {
     { delayMsPerChunk: 40 },
   );
   catalog = join(top, 'catalog.json');
-  const entry = {
-    file: 'tiny.gguf',
-    sizeBytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    licence: 'MIT',
-    minRamGb: 1,
-  };
-  writeFileSync(
-    catalog,
-    JSON.stringify({
-      version: 1,
-      models: [
-        {
-          id: 'tiny-chat',
-          name: 'Tiny chat model',
-          purpose: 'chat',
-          url: `${server.base}/tiny.gguf`,
-          recommended: true,
-          ...entry,
-        },
-      ],
-    }),
-  );
+  writeCatalog(catalog, file, `${server.base}/tiny.gguf`);
   // A steady tone on the fake microphone (looping), for the level meter.
   const wav = join(top, 'tone.wav');
   writeWav(

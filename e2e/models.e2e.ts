@@ -1,7 +1,6 @@
 // A new user with no model downloads one from the Models tab (served here by a local HTTP
 // server standing in for the model hub), watches it arrive, and talks to it.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +11,7 @@ import {
 } from '../engines/router/models/model-server.fixture.ts';
 import { cachedModel } from '../scripts/gguf/cache.ts';
 import { launch, openWorkspace, shot } from './support/browser.ts';
+import { writeCatalog } from './support/catalog.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 
 const SCRIPT = ['I', ' arrived', ' over', ' the', ' network.'];
@@ -22,31 +22,11 @@ let page: Page;
 
 beforeAll(async () => {
   const file = cachedModel({ preset: 'tiny', type: 'q8_0', script: SCRIPT });
-  const bytes = readFileSync(file);
   // Slow enough to watch the progress bar move.
   server = await startModelServer({ '/tiny.gguf': file }, { delayMsPerChunk: 90 });
   const dir = mkdtempSync(join(tmpdir(), 'aether-e2e-models-'));
   const catalog = join(dir, 'catalog.json');
-  writeFileSync(
-    catalog,
-    JSON.stringify({
-      version: 1,
-      models: [
-        {
-          id: 'tiny-chat',
-          name: 'Tiny chat model',
-          purpose: 'chat',
-          url: `${server.base}/tiny.gguf`,
-          file: 'tiny.gguf',
-          sizeBytes: bytes.length,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-          licence: 'MIT',
-          minRamGb: 1,
-          recommended: true,
-        },
-      ],
-    }),
-  );
+  writeCatalog(catalog, file, `${server.base}/tiny.gguf`);
   host = await startHost({ dataDir: join(dir, 'data'), env: { AETHER_MODEL_CATALOG: catalog } });
   browser = await launch();
   page = await openWorkspace(browser, host.url);
