@@ -93,15 +93,16 @@ function activityHandler(
       limit: 500,
       capability: input.capability,
     };
-    const [decisions, outcomes, { grants }, modes] = await Promise.all([
+    const [decisions, outcomes, { grants }, { preset }] = await Promise.all([
       bus.invoke('policy.list_audit', { ...filter, kind: 'policy.decision' }),
       bus.invoke('policy.list_audit', { ...filter, kind: 'policy.outcome' }),
       bus.invoke('policy.list_grants', { includeRevoked: true, usage: false }),
-      bus.invoke('policy.get_modes', {}),
+      // Only the preset's name: the state, not every capability's mode.
+      bus.invoke('policy.get_state', {}),
     ]);
     const entries = activityOf([...decisions.rows, ...outcomes.rows], {
       grants: new Map(grants.map((g) => [g.id, g])),
-      preset: modes.preset,
+      preset,
       home,
       now,
     });
