@@ -173,6 +173,10 @@ describe('the first run', () => {
       )
       .toBeGreaterThan(0.05);
     await page.getByTestId('onboarding-talk-hands-free').check();
+    // The preview is said by the host's speech process and played here; a failure would be said.
+    await page.getByTestId('voice-preview').click();
+    await expect.poll(() => page.getByTestId('voice-preview').isEnabled()).toBe(true);
+    expect(await page.getByTestId('onboarding-mic-problem').count()).toBe(0);
     await shot(page, 'guide-5-voice');
     await next(page, 'voice', 'autonomy');
     await page.locator('[data-testid=onboarding-preset][data-id=operator]').click();
@@ -273,6 +277,15 @@ describe('the first run', () => {
     await page.reload();
     await page.getByTestId('turn-state').waitFor();
     expect(await page.getByTestId('onboarding').count()).toBe(0);
+    // Settings move the workspace folder, once the approval card says yes.
+    const moved = join(top, 'moved-ws');
+    mkdirSync(moved);
+    await page.getByTestId('open-settings').click();
+    const form = page.getByTestId('settings-workspace');
+    await form.getByRole('textbox').fill(moved);
+    await form.getByRole('button', { name: 'Move it' }).click();
+    await allow(page);
+    await expect.poll(() => page.getByTestId('settings-workspace-now').textContent()).toBe(moved);
     await page.close();
   });
 

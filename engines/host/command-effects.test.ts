@@ -137,6 +137,7 @@ const SAMPLES: { [K in CommandName]: Sample<K> } = {
   'router.preload': { messages: [{ role: 'user', text: 'what about' }] },
   'voice.playback': { turnId: 'none', heardMs: 0, ended: true },
   'voice.set_output': { speak: false },
+  'voice.preview': { text: 'hello' },
   'voice.stop_speaking': {},
 };
 

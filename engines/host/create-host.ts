@@ -1,7 +1,6 @@
 // The composition root: storage, the bus and the engines, built with plain constructor
 // injection and disposed in reverse order. Desktop and headless modes both start here.
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   createBus,
@@ -18,7 +17,13 @@ import {
 import { createInteractionEngine, type SpawnSpeech } from '../interaction/index.ts';
 import { createMemoryEngine, type MemoryDeps } from '../memory/index.ts';
 import { createPersonaEngine } from '../persona/index.ts';
-import { createPolicyEngine, fileVault, vaultDir, type KeyVault } from '../policy/index.ts';
+import {
+  createPolicyEngine,
+  fileVault,
+  vaultDir,
+  type KeyVault,
+  type WorkspaceFolder,
+} from '../policy/index.ts';
 import { createToolset, type Clipboard } from '../tools/index.ts';
 import { createPresenceEngine, type FrameOptions } from '../presence/index.ts';
 import {
@@ -40,6 +45,7 @@ import { logEvents } from './log-events.ts';
 import { createMetrics } from './metrics.ts';
 import { speechOf } from './speech-of.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { workspaceFolder } from './workspace-folder.ts';
 import { sourceResources, type Resources } from './paths.ts';
 
 export const VERSION: string = (
@@ -108,7 +114,7 @@ type Base = {
   newId: NewId;
   storage: Storage;
   bus: Bus;
-  workspace: string;
+  workspace: WorkspaceFolder;
   keyVault: KeyVault;
 };
 
@@ -128,7 +134,7 @@ function createPolicy(b: Base) {
     newId,
     sessionId: newId(),
     executors: createToolset({
-      workspace: b.workspace,
+      workspace: b.workspace.get,
       trashDir: join(dataDir, 'trash'),
       clipboard: options.clipboard,
     }),
@@ -244,7 +250,7 @@ export function createHost(options: HostOptions): Host {
     newId,
     storage,
     bus: createBus({ clock, newId }),
-    workspace: options.workspace ?? homedir(),
+    workspace: workspaceFolder(options.workspace, storage.settings),
     keyVault: options.keyVault ?? fileVault(vaultDir(options.dataDir)),
   };
   const { bus } = b;

@@ -11,6 +11,7 @@ import type {
   TurnState,
 } from '../bus/index.ts';
 import { ECHO_CORRELATION, echoScore } from './echo.ts';
+import { createPreview } from './preview.ts';
 import { createSpeaker } from './speaker.ts';
 import { FLITE_VOICES } from './speech/flite-voices.ts';
 import type { VoiceChoice } from './speech/protocol.ts';
@@ -51,10 +52,19 @@ async function choiceOf(bus: Bus, voices: () => string[]): Promise<VoiceChoice |
   return { voice: id, speed: voice.speed, pitch: voice.pitch };
 }
 
+type SaidBy = Parameters<typeof createVoice>[0]['onSaid'];
+
+/** What a preview says unless told: the persona's first greeting. */
+async function sampleLine(bus: Bus): Promise<string> {
+  const persona = await bus.invoke('persona.get_active', {}).catch(() => null);
+  return persona?.phrases.greetings[0] ?? 'Hello! This is how I sound.';
+}
+
 type Session = {
   deps: VoiceSessionDeps;
   voice: ReturnType<typeof createVoice>;
   speaker: ReturnType<typeof createSpeaker>;
+  preview: ReturnType<typeof createPreview>;
   speech: SpeechProcess | null;
   lastSpeechEnd: number | null;
   confirm: TimerHandle | null;
@@ -188,6 +198,7 @@ function handlersOf(s: Session) {
       speaker.played(turnId, heardMs, ended);
       return { ok: true as const };
     },
+    'voice.preview': async ({ text }) => s.preview.say(text ?? (await sampleLine(deps.bus))),
     'voice.stop_speaking': () => {
       const stopped = cutToHeard(s);
       if (stopped && ['speaking', 'barged_in'].includes(deps.machine.state()))
@@ -208,15 +219,25 @@ function sessionOf(deps: VoiceSessionDeps): Session {
     replyPlaying: false,
   } as Session;
   s.listeners = new Set();
-  s.voice = createVoice({ bus, clock, speech: deps.speech, onSaid: (h) => s.speaker.onSaid(h) });
+  const onSaid: SaidBy = (h) => void (s.preview.onSaid(h) || s.speaker.onSaid(h));
+  s.voice = createVoice({ bus, clock, speech: deps.speech, onSaid });
+  const choice = () => choiceOf(bus, () => s.voice.status().voices);
+  const out = (frame: Uint8Array) => s.listeners.forEach((fn) => fn(frame));
   s.speaker = createSpeaker({
     bus,
     clock,
     speech: () => s.speech,
-    choice: () => choiceOf(bus, () => s.voice.status().voices),
+    choice,
     machine,
-    out: (frame) => s.listeners.forEach((fn) => fn(frame)),
+    out,
     lastSpeechEnd: () => s.lastSpeechEnd,
+  });
+  s.preview = createPreview({
+    clock,
+    speech: async () => (s.speech ??= await s.voice.process()),
+    choice,
+    out,
+    replying: () => ['speaking', 'barged_in'].includes(machine.state()),
   });
   return s;
 }

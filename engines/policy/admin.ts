@@ -5,6 +5,7 @@ import { rotateKey, type KeyVault } from './audit/keys.ts';
 import type { Ledger } from './audit/ledger.ts';
 import type { CostLedger } from './costs.ts';
 import { trustKey, type createPersonaTrust } from './persona-trust.ts';
+import { checkWorkspace, type WorkspaceFolder } from './workspace.ts';
 
 type AdminDeps = {
   settings: { set(key: string, value: unknown): void };
@@ -14,6 +15,7 @@ type AdminDeps = {
   keyVault: KeyVault;
   dataDir: string;
   newId: () => string;
+  workspace: WorkspaceFolder;
 };
 
 export function adminExecutor(d: AdminDeps): ToolExecutor<'policy.admin'> {
@@ -46,6 +48,12 @@ function apply(d: AdminDeps, change: AdminChange): void {
         change.name,
         change.publicKey,
       );
+    case 'set_workspace': {
+      // Checked again here: the folder may have gone while the card waited.
+      const real = checkWorkspace(change.path, d.dataDir);
+      d.settings.set('policy.workspace', real);
+      return d.workspace.set(real);
+    }
     case 'confirm_persona_widening':
       return d.trust.confirm(change.hash);
   }

@@ -100,7 +100,7 @@ function recordGrant(
   const option =
     canon.scopeOptions.find((o) => o.id === answer.scopeOption) ?? canon.scopeOptions[0];
   const scope: Scope = answer.customScope
-    ? customScope(canon, answer.customScope, ctx.workspace)
+    ? customScope(canon, answer.customScope, ctx.workspace())
     : option.scope;
   const timed = answer.duration === 'hour' || answer.duration === 'day';
   const duration =

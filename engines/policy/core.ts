@@ -11,6 +11,7 @@ import type { PolicyState, Posture } from './evaluate.ts';
 import { GrantStore } from './grant-store.ts';
 import type { PerformContext } from './perform.ts';
 import { restoreExecutor } from './undo.ts';
+import type { WorkspaceFolder } from './workspace.ts';
 import { createPersonaTrust, type PersonaTrust } from './persona-trust.ts';
 import type { PresetConfig } from './presets.ts';
 import { hardBlocks } from './protected.ts';
@@ -26,7 +27,7 @@ export type PolicyDeps = {
   db: Db;
   settings: Settings;
   dataDir: string;
-  workspace: string;
+  workspace: WorkspaceFolder;
   sessionId: string;
   keyVault: KeyVault;
   executors: Executors;
@@ -87,7 +88,7 @@ function stateOf(p: Parts): PolicyState {
     posture: deps.settings.get<Posture>('policy.posture') ?? 'balanced',
     auditProblem: ledger.unhealthy,
     hardBlocks: p.blocks,
-    workspaceRoots: [deps.workspace],
+    workspaceRoots: [deps.workspace.get()],
     costCapHit: (capability, resource) =>
       capability.startsWith('router.remote') &&
       resource.kind === 'model' &&
@@ -110,7 +111,16 @@ function executorsOf(p: Parts): Executors {
   return {
     ...deps.executors,
     'audit.export': exportAuditExecutor(ledger),
-    'policy.admin': adminExecutor({ settings, costs, ledger, trust, keyVault, dataDir, newId }),
+    'policy.admin': adminExecutor({
+      settings,
+      costs,
+      ledger,
+      trust,
+      keyVault,
+      dataDir,
+      newId,
+      workspace: deps.workspace,
+    }),
     'files.restore': restoreExecutor(ledger, deps.executors['files.restore']),
   };
 }
@@ -170,7 +180,7 @@ export function createPolicyCore(deps: PolicyDeps) {
     executors,
     state,
     inFlight,
-    workspace: deps.workspace,
+    workspace: deps.workspace.get,
     hardBlocks: p.blocks,
     clock: deps.clock,
     newId: deps.newId,

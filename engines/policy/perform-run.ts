@@ -14,7 +14,8 @@ export type PerformContext = {
   grants: GrantStore;
   tickets: Tickets;
   executors: Executors;
-  workspace: string;
+  /** The workspace folder now (the user may move it in settings). */
+  workspace: () => string;
   state: () => PolicyState;
   /** The hard blocks alone: what the executors' guard re-applies at the moment of use. */
   hardBlocks: PolicyState['hardBlocks'];

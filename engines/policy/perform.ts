@@ -18,7 +18,7 @@ export async function perform(
   const run = startRun(ctx, request, changeId);
   let canon: CanonicalRequest;
   try {
-    canon = canonicalize(request, ctx.workspace);
+    canon = canonicalize(request, ctx.workspace());
   } catch (error) {
     return rejected(run, error);
   }

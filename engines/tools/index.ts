@@ -16,7 +16,8 @@ const unsupported =
   };
 
 export function createToolset(options: {
-  workspace: string;
+  /** The workspace folder now: programs run there. */
+  workspace: () => string;
   trashDir: string;
   clipboard?: Clipboard;
 }) {

@@ -6,7 +6,7 @@ import { AetherError, type ToolExecutor } from '../bus/index.ts';
 export const PROCESS_LIMITS = { ms: 30_000, outputBytes: 256 * 1024 };
 
 export function runProcess(
-  workspace: string,
+  workspace: () => string,
   env: NodeJS.ProcessEnv = process.env,
 ): ToolExecutor<'process.exec'> {
   return (req) =>
@@ -16,12 +16,12 @@ export function runProcess(
       // Only what programs need to run; no tokens, keys or proxies from Aether's own environment.
       const clean = {
         PATH: '/usr/local/bin:/usr/bin:/bin',
-        HOME: env.HOME ?? workspace,
+        HOME: env.HOME ?? workspace(),
         LANG: env.LANG ?? 'C.UTF-8',
         TERM: 'dumb',
       };
       const child = spawn(argv[0], argv.slice(1), {
-        cwd: workspace,
+        cwd: workspace(),
         env: clean,
         shell: false,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,7 +16,7 @@ import { createToolset } from './index.ts';
 import { isPrivateAddress } from './web.ts';
 
 const top = realpathSync(mkdtempSync(join(tmpdir(), 'aether-tools-')));
-const tools = createToolset({ workspace: top, trashDir: join(top, '.trash') });
+const tools = createToolset({ workspace: () => top, trashDir: join(top, '.trash') });
 const signal = new AbortController().signal;
 
 let server: Server;

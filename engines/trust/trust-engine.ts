@@ -12,6 +12,7 @@ import {
 import { activityOf } from './activity.ts';
 import { columnsOf } from './columns.ts';
 import { detectHardware } from './hardware.ts';
+import { watchNetwork } from './network.ts';
 import { onboardingStore, type Settings } from './onboarding.ts';
 import { postureOf } from './posture.ts';
 import { memoryFit, memoryNeeded, recommend } from './recommend.ts';
@@ -41,7 +42,11 @@ async function spendingOf(bus: Bus, provider: string | null) {
   ];
 }
 
-function viewHandler(deps: TrustDeps, home: string): HandlersFor<'trust'>['trust.get_view'] {
+function viewHandler(
+  deps: TrustDeps,
+  home: string,
+  reachable: () => boolean,
+): HandlersFor<'trust'>['trust.get_view'] {
   const { bus } = deps;
   return async (input) => {
     const [modes, { grants }, state, router, remote, memory] = await Promise.all([
@@ -60,7 +65,7 @@ function viewHandler(deps: TrustDeps, home: string): HandlersFor<'trust'>['trust
       model: { state: router.state, error: router.error?.message ?? null },
       remoteConfigured: remote.enabled && remote.baseUrl !== null,
       memoryOn: memory.keeping !== 'off',
-      online: remote.breaker !== 'open',
+      online: remote.breaker !== 'open' && reachable(),
     });
     return {
       ...columns,
@@ -167,7 +172,7 @@ export function createTrustEngine(deps: TrustDeps) {
     },
     start() {
       const handlers: HandlersFor<'trust'> = {
-        'trust.get_view': viewHandler(deps, home),
+        'trust.get_view': viewHandler(deps, home, watchNetwork(deps.bus, own)),
         'trust.list_activity': activityHandler(deps, home),
         'trust.get_hardware': hardwareHandler(deps),
         'trust.get_onboarding': () => onboarding.view(),

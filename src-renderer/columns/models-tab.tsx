@@ -69,6 +69,11 @@ export function OfferedRow({ entry, m }: { entry: Offered; m: ModelsState }) {
           RAM{entry.recommended ? ' · recommended' : ''}
         </span>
         {d && <Progress d={d} pct={pct} />}
+        {!d && entry.partialBytes > 0 && (
+          <span className="muted" data-testid="model-partial">
+            stopped at {size(entry.partialBytes)} of {size(entry.sizeBytes)}; it goes on from there
+          </span>
+        )}
         {m.errors[entry.id] && (
           <span className="deny" role="alert" data-testid="model-error">
             {m.errors[entry.id]}
@@ -85,7 +90,7 @@ export function OfferedRow({ entry, m }: { entry: Offered; m: ModelsState }) {
           data-testid="model-download"
           onClick={() => void m.download(entry.id)}
         >
-          Download
+          {entry.partialBytes > 0 ? 'Resume' : 'Download'}
         </button>
       )}
     </li>

@@ -40,6 +40,22 @@ export function VoiceOutputToggle() {
   );
 }
 
+/** Says a sample line in the persona's voice. */
+export function VoicePreviewButton() {
+  const { useVoice } = useStores();
+  const { previewing, preview } = useVoice();
+  return (
+    <button
+      type="button"
+      data-testid="voice-preview"
+      disabled={previewing}
+      onClick={() => void preview()}
+    >
+      {previewing ? 'Speaking…' : 'Hear the voice'}
+    </button>
+  );
+}
+
 /** The words recognised so far, shown where the typed words would be. */
 export function VoiceTranscript() {
   const { useVoice } = useStores();

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import type { TrustView } from '../../engines/bus/index.ts';
 import { useClient, useStores } from '../context.tsx';
-import { usePolicyChange } from '../trust/settings-view.tsx';
+import { usePolicyChange } from '../trust/policy-change.ts';
+import { WorkspaceSetting } from '../trust/workspace-setting.tsx';
 import { TrustColumns } from '../trust/trust-columns.tsx';
 import { StepNav, type StepProps } from './step-nav.tsx';
 
@@ -50,10 +51,7 @@ export function AutonomyStep({ id }: StepProps) {
         ))}
       </div>
       {preview[chosen] && <TrustColumns view={preview[chosen]} />}
-      <p className="muted">
-        Workspace folder: <code>{preview[chosen]?.modes.workspace}</code> — automatic file actions
-        stay inside it.
-      </p>
+      <WorkspaceSetting />
       {said && <p role="status">{said}</p>}
       <StepNav
         id={id}

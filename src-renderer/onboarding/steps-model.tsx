@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { ImportForm, OfferedRow } from '../columns/models-tab.tsx';
 import { RemoteSettings } from '../components/remote-settings.tsx';
-import { VoiceOutputToggle } from '../components/voice-controls.tsx';
+import { VoiceOutputToggle, VoicePreviewButton } from '../components/voice-controls.tsx';
 import { size } from '../components/units.ts';
 import { useClient, useStores } from '../context.tsx';
 import { say } from '../ipc/client.ts';
@@ -203,7 +203,8 @@ export function VoiceStep({ id }: StepProps) {
       ))}
       <label>
         Speak replies aloud <VoiceOutputToggle />
-      </label>
+      </label>{' '}
+      <VoicePreviewButton />
       <StepNav
         id={id}
         onNext={async () => {

@@ -1,5 +1,5 @@
 // Models: installed, offered, downloading — as the host's model manager reports them.
-import type { CatalogEntry, ErrorInfo, InstalledModel } from '../../engines/bus/index.ts';
+import type { CommandOutput, ErrorInfo, InstalledModel } from '../../engines/bus/index.ts';
 import type { AetherClient } from '../ipc/client.ts';
 import { boundStore, type Slice } from './bound.ts';
 
@@ -7,7 +7,7 @@ type Download = { received: number; total: number | null; bytesPerSecond: number
 
 export type ModelsState = {
   installed: InstalledModel[];
-  catalog: Array<CatalogEntry & { installed: boolean }>;
+  catalog: CommandOutput<'models.list'>['catalog'];
   defaultChat: string | null;
   smallChat: string | null;
   downloads: Record<string, Download>;

@@ -41,6 +41,11 @@ function setUp(start: (send: (f: Uint8Array) => void, onLevel?: OnLevel) => Prom
     'voice.get_status': () => status(false),
     'voice.set_output': ({ speak }) => status(speak),
     'voice.stop_speaking': () => ({ stopped: true }),
+    'voice.preview': () => {
+      // The host sends the sample's frames before it answers.
+      client.speak(piece('Hi, I am Aether.'));
+      return { id: 'preview-1', voice: 'flite:slt', durationMs: 20 };
+    },
   });
   const player = fakePlayback();
   const sent: string[] = [];
@@ -176,6 +181,16 @@ describe('voice store', () => {
     expect(player.log).toEqual(['play', 'duck', 'stop']);
     await voice.getState().stopSpeaking();
     expect(client.count('voice.stop_speaking')).toBe(1);
+  });
+
+  it('plays a voice preview with replies not spoken, and nothing after it', async () => {
+    const { client, voice, player } = setUp(async () => ({ stop() {} }));
+    await voice.getState().preview();
+    expect(client.count('voice.preview')).toBe(1);
+    expect(player.log).toEqual(['play']);
+    expect(voice.getState()).toMatchObject({ previewing: false, outputOn: false, speaking: null });
+    client.speak(piece('A reply.'));
+    expect(player.log).toEqual(['play']);
   });
 
   it('ducks a reply at once when the user speaks loudly over it', async () => {

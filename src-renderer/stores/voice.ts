@@ -30,6 +30,9 @@ export type VoiceState = {
   testMic(on: boolean): Promise<void>;
   toggleOutput(): Promise<void>;
   stopSpeaking(): Promise<void>;
+  /** A sample line is being said in the persona's voice (played even while replies are not). */
+  previewing: boolean;
+  preview(): Promise<void>;
   reload(): Promise<void>;
 };
 
@@ -128,10 +131,25 @@ const output =
   (
     own: Own,
     parts: Required<VoiceParts>,
-  ): Slice<VoiceState, 'outputOn' | 'speaking' | 'toggleOutput' | 'stopSpeaking'> =>
+  ): Slice<
+    VoiceState,
+    'outputOn' | 'speaking' | 'toggleOutput' | 'stopSpeaking' | 'previewing' | 'preview'
+  > =>
   (client, set, get) => ({
     outputOn: false,
     speaking: null,
+    previewing: false,
+    async preview() {
+      own.playback ??= parts.playback((r) => void client.invoke('voice.playback', r));
+      set({ previewing: true, problem: null });
+      try {
+        await client.invoke('voice.preview', {});
+      } catch (error) {
+        set({ problem: `The voice cannot be heard here (${say(error)}).` });
+      } finally {
+        set({ previewing: false });
+      }
+    },
     async toggleOutput() {
       const speak = !get().outputOn;
       // Made on the click itself: browsers let audio start only from a user's gesture.
@@ -196,6 +214,7 @@ export function createVoiceStore(client: AetherClient, given: VoiceParts = {}) {
       }),
       client.onSpeech((frame) => {
         if (get().outputOn) played(own, set, own.playback?.play(frame) ?? null);
+        else if (get().previewing) own.playback?.play(frame);
       }),
       client.on('voice.playback_control', ({ payload: c }) => {
         if (c.action === 'stop') own.playback?.stop();

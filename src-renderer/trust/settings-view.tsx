@@ -1,37 +1,14 @@
 // Settings: what Aether may do (preset, privacy posture, spending caps — each an approved,
 // audited L5 change), memory, voice, appearance, and the first run again.
 import { useEffect, useState } from 'react';
-import type { CommandInput } from '../../engines/bus/index.ts';
 import { Approvals } from '../components/approval-card.tsx';
-import { VoiceOutputToggle } from '../components/voice-controls.tsx';
+import { VoiceOutputToggle, VoicePreviewButton } from '../components/voice-controls.tsx';
 import { dollars } from '../components/units.ts';
-import { useClient, useStores } from '../context.tsx';
-import { say } from '../ipc/client.ts';
+import { useStores } from '../context.tsx';
 import { Appearance } from './appearance-controls.tsx';
 import { DataControls } from './data-controls.tsx';
-
-type Change = CommandInput<'policy.change'>;
-
-/** Sends one policy change (an approval card asks first) and says how it went. */
-export function usePolicyChange() {
-  const client = useClient();
-  const { useTrust } = useStores();
-  const [said, setSaid] = useState<string | null>(null);
-  /** True when the change was made (the user may say no on the card). */
-  const change = async (input: Change): Promise<boolean> => {
-    let done = false;
-    try {
-      const o = await client.invoke('policy.change', input);
-      done = o.status === 'done';
-      setSaid(done ? 'Changed.' : o.explanation);
-    } catch (e) {
-      setSaid(say(e));
-    }
-    await useTrust.getState().refresh();
-    return done;
-  };
-  return { change, said };
-}
+import { usePolicyChange } from './policy-change.ts';
+import { WorkspaceSetting } from './workspace-setting.tsx';
 
 function PolicySettings() {
   const { useTrust } = useStores();
@@ -67,10 +44,7 @@ function PolicySettings() {
           <option value="open">Open</option>
         </select>
       </label>
-      <p className="muted">
-        Workspace folder: <code>{modes?.workspace}</code> (start Aether with{' '}
-        <code>--workspace</code> to change it).
-      </p>
+      <WorkspaceSetting />
       {said && <p role="status">{said}</p>}
       <CapsSetting />
     </section>
@@ -171,7 +145,8 @@ export function SettingsView() {
         <MemorySetting />
         <label>
           Speak replies aloud <VoiceOutputToggle />
-        </label>
+        </label>{' '}
+        <VoicePreviewButton />
         <Appearance testId="settings-theme" />
       </section>
       <section className="trust-section">

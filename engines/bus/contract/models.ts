@@ -58,7 +58,13 @@ export const modelCommands = {
     z.object({}),
     z.object({
       installed: z.array(installedModelSchema),
-      catalog: z.array(catalogEntrySchema.extend({ installed: z.boolean() })),
+      catalog: z.array(
+        catalogEntrySchema.extend({
+          installed: z.boolean(),
+          /** Bytes of a download that was cut off (a quit, a crash): Download resumes from there. */
+          partialBytes: z.number().int().nonnegative(),
+        }),
+      ),
       downloads: z.array(downloadStateSchema),
       defaultChat: z.string().nullable(),
       smallChat: z.string().nullable(),

@@ -4,6 +4,9 @@ import { capabilityNames } from '../capabilities.ts';
 import { command, internalCommand } from '../define.ts';
 import { errorInfoSchema } from '../errors.ts';
 import { costCommands, costEvents } from './costs.ts';
+import { policyChangeSchema, presetNameSchema } from './policy-change.ts';
+
+export { policyChangeSchema, presetNameSchema, type PolicyChange } from './policy-change.ts';
 
 export const riskSchema = z.enum(['low', 'medium', 'high', 'critical']);
 export const decisionSchema = z.enum(['allow', 'ask', 'draft-only', 'deny', 'needs-upgrade']);
@@ -125,7 +128,6 @@ export const policyStateSchema = z.object({
 });
 
 export const modeSchema = z.enum(['auto', 'ask', 'draft-only', 'deny']);
-export const presetNameSchema = z.enum(['observer', 'assistant', 'operator', 'power-user']);
 
 /** What the gate would do for each capability now: the inputs of L7's can / ask / never. */
 export const effectiveModesSchema = z.object({
@@ -148,32 +150,6 @@ export const effectiveModesSchema = z.object({
   ),
 });
 export type EffectiveModes = z.infer<typeof effectiveModesSchema>;
-
-/** Changes to what Aether may do or spend (policy.change, the input of policy.admin). */
-export const policyChangeSchema = z.discriminatedUnion('op', [
-  z.object({
-    op: z.literal('set_preset'),
-    preset: presetNameSchema,
-  }),
-  z.object({ op: z.literal('set_posture'), posture: z.enum(['local-only', 'balanced', 'open']) }),
-  z.object({
-    op: z.literal('set_cost_caps'),
-    provider: z.string().min(1).max(64),
-    dailyCents: z.number().int().nonnegative().nullable(),
-    monthlyCents: z.number().int().nonnegative().nullable(),
-    dailyTokens: z.number().int().nonnegative().nullable(),
-    monthlyTokens: z.number().int().nonnegative().nullable(),
-  }),
-  z.object({ op: z.literal('rearm_cost_cap'), provider: z.string().min(1).max(64) }),
-  z.object({ op: z.literal('rotate_audit_key') }),
-  /** Trust persona packs signed by this Ed25519 key (they may then ask to widen what the preset allows). */
-  z.object({
-    op: z.literal('trust_persona_key'),
-    name: z.string().min(1).max(100),
-    publicKey: z.string().regex(/^[0-9a-f]{64}$/),
-  }),
-]);
-export type PolicyChange = z.infer<typeof policyChangeSchema>;
 
 export const policyCommands = {
   'policy.perform': internalCommand(actionRequestSchema, actionOutcomeSchema, { gate: true }),

@@ -37,6 +37,15 @@ export const voiceCommands = {
     z.object({ ok: z.literal(true) }),
     { reads: true },
   ),
+  /**
+   * Says one sample line in the persona's voice (its first greeting unless `text` is given), as
+   * frames the page plays; not a turn, nothing stored. Refused while a reply is being said.
+   */
+  'voice.preview': command(
+    z.object({ text: z.string().trim().min(1).max(300).optional() }),
+    z.object({ id: z.string(), voice: z.string(), durationMs: z.number().nonnegative() }),
+    { reads: true },
+  ),
   /** Stop speaking now (Escape): the reply is cut to what was heard and its generation stopped. */
   'voice.stop_speaking': command(z.object({}), z.object({ stopped: z.boolean() }), {
     conversation: true,

@@ -5,6 +5,7 @@ import { describeChange } from '../admin.ts';
 import type { PolicyCore } from '../core.ts';
 import { explainDecision } from '../explain.ts';
 import { perform } from '../perform.ts';
+import { checkWorkspace } from '../workspace.ts';
 
 type Gate = Pick<
   HandlersFor<'policy'>,
@@ -82,8 +83,9 @@ function recordHandlers(
       }
     },
     'policy.cancel_pending': (input) => ({ cancelled: tickets.cancelAll(input.turnId) }),
-    'policy.change': (input, c) =>
-      perform(
+    'policy.change': (input, c) => {
+      if (input.op === 'set_workspace') refuseBadWorkspace(core, input.path, c.changeId);
+      return perform(
         ctx,
         {
           capability: 'policy.admin',
@@ -93,8 +95,30 @@ function recordHandlers(
           why: 'you asked to change a setting',
         },
         c.changeId,
-      ),
+      );
+    },
   };
+}
+
+/** A folder that cannot be the workspace is refused before any card asks, and on record. */
+function refuseBadWorkspace(core: PolicyCore, path: string, changeId: string): void {
+  try {
+    checkWorkspace(path, core.deps.dataDir);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    core.userRow(
+      changeId,
+      'policy.change_refused',
+      { op: 'set_workspace', path, reason },
+      {
+        capability: 'policy.admin',
+        resource: path,
+        decision: 'deny',
+        reason,
+      },
+    );
+    throw e;
+  }
 }
 
 function changeHandlers(core: PolicyCore): Pick<HandlersFor<'policy'>, 'policy.export_audit'> {

@@ -17,7 +17,7 @@ export function stateHandlers(core: PolicyCore): State {
         posture: s.posture,
         auditHealthy: !ledger.unhealthy,
         auditProblem: ledger.unhealthy,
-        workspace: deps.workspace,
+        workspace: deps.workspace.get(),
         pending: tickets.pending().length,
         keyWarning: deps.keyVault.warning ?? null,
         head: ledger.head().seq,
@@ -31,7 +31,7 @@ export function stateHandlers(core: PolicyCore): State {
       return {
         preset: s.preset.name,
         posture: s.posture,
-        workspace: deps.workspace,
+        workspace: deps.workspace.get(),
         auditHealthy: !ledger.unhealthy,
         persona: personaId ? { id: personaId, signed: s.persona?.signed ?? false } : null,
         capabilities: capabilityNames.map((capability) => {

@@ -44,10 +44,10 @@ function entry(patch: Partial<CatalogEntry> = {}): CatalogEntry {
   };
 }
 
-function start(catalog: CatalogEntry[]) {
+function start(catalog: CatalogEntry[], dataDir = mkdtempSync(join(tmpdir(), 'aether-models-'))) {
   const host = createHost({
     mode: 'headless',
-    dataDir: mkdtempSync(join(tmpdir(), 'aether-models-')),
+    dataDir,
     threads: 1,
     modelCatalog: catalog,
   });
@@ -80,16 +80,23 @@ describe('model manager', () => {
     expect((await done).payload.turn.assistantText).toBe('Downloaded and ready.');
   });
 
-  it('resumes an interrupted download with a Range request', async () => {
-    const host = start([entry()]);
+  it('resumes an interrupted download with a Range request, after a restart too', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aether-models-'));
+    let host = start([entry()], dataDir);
     server.breakNext('/tiny.gguf', 300_000);
     const first = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
     expect((await first).payload).toMatchObject({ ok: false, error: { code: 'DownloadFailed' } });
+    // Quit, start again: the list says how far it got, and Download goes on from there.
+    await hosts.pop()!.dispose();
+    host = start([entry()], dataDir);
+    const [offered] = (await host.bus.invoke('models.list', {})).catalog;
+    expect(offered).toMatchObject({ installed: false, partialBytes: 300_000 });
     const second = nextEvent(host, 'models.download_finished');
     await host.bus.invoke('models.download', { catalogId: 'tiny' });
     expect((await second).payload).toMatchObject({ ok: true, sha256: sha });
     expect(server.requests.at(-1)?.range).toBe('bytes=300000-');
+    expect((await host.bus.invoke('models.list', {})).catalog[0].partialBytes).toBe(0);
   });
 
   it('deletes a download whose checksum does not match, and says so', async () => {
@@ -124,6 +131,9 @@ describe('model manager', () => {
       const { payload } = await finished;
       expect(payload).toMatchObject({ id, ok: false, error: { code } });
       expect(payload.error?.message.length).toBeGreaterThan(10);
+      // The trust center says offline after the first, and not once a download reached a server.
+      const badges = (await host.bus.invoke('trust.get_view', {})).posture.map((b) => b.id);
+      expect(badges.includes('offline')).toBe(id === 'offline');
     }
   });
 

@@ -1,7 +1,7 @@
 // The model manager: what can be downloaded (the catalog), what is installed, which model is
 // the default, and the downloads in progress. Downloads and imports are actions the policy gate
 // runs (through the executors below); removal is Aether tidying its own folder, and is audited.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   AetherError,
@@ -107,11 +107,22 @@ export class ModelManager {
     const have = new Set(this.installed().map((m) => m.id));
     return {
       installed: this.installed(),
-      catalog: this.d.catalog.map((e) => ({ ...e, installed: have.has(e.id) })),
+      catalog: this.d.catalog.map((e) => ({
+        ...e,
+        installed: have.has(e.id),
+        partialBytes: have.has(e.id) || this.active.has(e.id) ? 0 : this.partialBytes(e),
+      })),
       downloads: [...this.active].map(([id, a]) => ({ id, ...a.progress })),
       defaultChat: this.d.settings.get<string>('router.default_model') ?? null,
       smallChat: this.smallChat()?.id ?? null,
     };
+  }
+
+  /** What a cut-off download left on disk (download.ts keeps it next to the file). */
+  private partialBytes(e: CatalogEntry): number {
+    if (e.purpose === 'speech') return 0;
+    const partial = `${join(this.d.modelsDir, e.file)}.partial`;
+    return existsSync(partial) ? statSync(partial).size : 0;
   }
 
   entry(catalogId: string): CatalogEntry {
