@@ -23,6 +23,7 @@ export const SLOW = [
   'engines/trust/trust-engine.test.ts',
   'scripts/gguf/make-model.test.ts',
   'scripts/doors.test.ts',
+  'scripts/release/package.test.ts',
 ];
 
 export default defineConfig({

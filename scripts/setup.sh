@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for Aether: npm packages (Node 22 comes with them as a dev
 # dependency), and with --tests the system packages the tests need: Debian's Chromium for the UI,
-# flite and sox for test speech, espeak-ng's data for the generated test voice, and pocketsphinx
-# to check what the embedded voice says (VOICE-FACTS).
+# flite and sox for test speech, espeak-ng's data for the generated test voice, pocketsphinx
+# to check what the embedded voice says (VOICE-FACTS), and lintian for the .deb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,9 @@ command -v flite >/dev/null || missing+=(flite)
 command -v sox >/dev/null || missing+=(sox)
 [ -n "$(ls -d /usr/lib/*/espeak-ng-data /usr/share/espeak-ng-data 2>/dev/null)" ] || missing+=(espeak-ng-data)
 command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx pocketsphinx-en-us)
+# Packaging: the .deb is built with dpkg-deb and checked with lintian; shared objects are stripped.
+command -v lintian >/dev/null || missing+=(lintian)
+command -v strip >/dev/null || missing+=(binutils)
 if [ "${1:-}" = "--tests" ] && [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     sudo_cmd=""

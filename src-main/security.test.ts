@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
 
-const APP = 'file:///opt/Aether/resources/app.asar/out/renderer/index.html';
+const APP = 'app://aether/index.html';
 
 describe('desktop window hardening', () => {
   it('isolates the page from Node and Electron', () => {
