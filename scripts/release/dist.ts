@@ -35,7 +35,9 @@ export function distLinux(targets: string[], o: DistOptions = {}): string {
   const out = resolve(o.out ?? join(root, 'dist'));
   if (!o.prebuilt) run('npx', ['electron-vite', 'build']);
   const builderTargets = targets.filter((t) => t !== 'deb' && t !== 'dir');
-  const args = ['electron-builder', '--config', 'electron-builder.yml', '--linux', 'dir'];
+  // Publishing is the release workflow's publish job, never a build's.
+  const args = ['electron-builder', '--config', 'electron-builder.yml', '--publish', 'never'];
+  args.push('--linux', 'dir');
   args.push(...builderTargets, `-c.directories.output=${out}`, ...(o.extra ?? []));
   if (o.electronDist) args.push(`-c.electronDist=${resolve(o.electronDist)}`);
   run('npx', args);
@@ -53,7 +55,8 @@ function main(argv: string[]): void {
   }
   run('npx', ['electron-vite', 'build']);
   const dist = electronDist ? [`-c.electronDist=${resolve(electronDist)}`] : [];
-  run('npx', ['electron-builder', '--config', 'electron-builder.yml', ...argv, ...dist]);
+  const builder = ['electron-builder', '--config', 'electron-builder.yml', '--publish', 'never'];
+  run('npx', [...builder, ...argv, ...dist]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main(process.argv.slice(2));

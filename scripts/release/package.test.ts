@@ -68,6 +68,10 @@ describe('the Linux package', () => {
     expect(files).toMatch(/ \.\/usr\/share\/applications\/aether\.desktop$/m);
     expect(files).toMatch(/ \.\/usr\/bin\/aether -> \/opt\/Aether\/aether$/m);
     expect(files).toMatch(/ \.\/etc\/apparmor\.d\/aether$/m);
+    // What electron-updater needs to update an installed .deb: its feed and its package type.
+    expect(files).toMatch(/ \.\/opt\/Aether\/resources\/app-update\.yml$/m);
+    expect(files).toMatch(/ \.\/opt\/Aether\/resources\/package-type$/m);
+    expect(files).toMatch(/ \.\/opt\/Aether\/resources\/icon\.png$/m);
     expect(files).not.toMatch(/^-rwx.* \.\/opt\/Aether\/resources\/.*\.(so|node)$/m);
   });
 

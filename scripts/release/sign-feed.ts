@@ -1,0 +1,19 @@
+// Signs an update feed (latest-linux.yml, beta-mac.yml, …) in place at release time: every file
+// gets an Ed25519 signature over version + file + sha512 (src-main/update/feed-signature.ts).
+// The key comes from AETHER_UPDATE_SIGNING_KEY (hex), the release environment's secret.
+// `node scripts/release/sign-feed.ts dist/latest-linux.yml [more.yml …]`
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { signFeed, type Feed } from '../../src-main/update/feed-signature.ts';
+
+export function signFeedFile(path: string, privateKeyHex: string): void {
+  const feed = parse(readFileSync(path, 'utf8')) as Feed;
+  writeFileSync(path, stringify(signFeed(feed, privateKeyHex)));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const key = process.env.AETHER_UPDATE_SIGNING_KEY;
+  if (!key || !/^[0-9a-f]{64}$/.test(key))
+    throw new Error('AETHER_UPDATE_SIGNING_KEY must hold the release key (64 hex digits)');
+  for (const path of process.argv.slice(2)) signFeedFile(path, key);
+}
