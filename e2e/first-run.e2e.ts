@@ -286,6 +286,10 @@ describe('the first run', () => {
     await form.getByRole('button', { name: 'Move it' }).click();
     await allow(page);
     await expect.poll(() => page.getByTestId('settings-workspace-now').textContent()).toBe(moved);
+    // A headless host does not update itself, and settings say so.
+    await expect
+      .poll(() => page.getByTestId('settings-updates').textContent())
+      .toMatch(/does not update itself/);
     await page.close();
   });
 

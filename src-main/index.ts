@@ -31,12 +31,13 @@ import {
   APP_URL,
   serveAppFile,
 } from './app-protocol.ts';
-import { startUpdates } from './desktop-updates.ts';
+import { createDesktopUpdates } from './desktop-updates.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
 import { createTray } from './tray.ts';
+import { updateExecutor } from './update/gated.ts';
 import { utilitySpeech, utilityWorker } from './utility-worker.ts';
 import { readState, restoreState, writeState } from './window-state.ts';
 
@@ -60,6 +61,7 @@ const { values: args } = parseArgs({
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let host: Host | null = null;
+let updates: ReturnType<typeof createDesktopUpdates> | null = null;
 
 async function deleteEverything(dataDir: string): Promise<void> {
   const { head } = (await host?.bus.invoke('policy.get_state', {})) ?? { head: 0 };
@@ -154,6 +156,8 @@ function startHost(dataDir: string, log: Logger): Host {
     keyVault: safeStorageVault(safeStorage, join(dataDir, 'keys')),
     clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
     skipFirstRun: args['skip-first-run'] === true,
+    // Update checks are network actions: L5 decides and audits each one.
+    executors: { 'app.update': updateExecutor(() => updates!.service) },
     // Delete everything: this host stops, the data and keys go, and the app starts afresh.
     onDeleteEverything: () => void deleteEverything(dataDir),
   });
@@ -173,16 +177,17 @@ function installedAppParts(h: Host, log: Logger): void {
   const icon = app.isPackaged
     ? join(process.resourcesPath, 'icon.png')
     : join(app.getAppPath(), 'build', 'icon.png');
-  const updates = startUpdates(h, log, (version) => tray.updateReady(version));
+  const u = (updates = createDesktopUpdates(h.storage.settings));
   const tray = createTray(icon, {
     show,
     mute: () => void h.bus.invoke('voice.set_output', { speak: false }),
-    restartToUpdate: () => void updates.restart(),
+    restartToUpdate: () => void u.service.restart(),
     quit: () => app.quit(),
   });
+  const stopUpdates = u.start(h, log, (version) => tray.updateReady(version));
   app.on('will-quit', () => {
     pushToTalk.dispose();
-    updates.dispose();
+    stopUpdates();
     tray.dispose();
   });
 }

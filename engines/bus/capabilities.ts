@@ -28,6 +28,8 @@ export const capabilities = {
   'memory.export': { risk: 'high', resource: 'path', label: 'Export all memories' },
   'models.download': { risk: 'medium', resource: 'url', label: 'Download a model' },
   'models.import': { risk: 'medium', resource: 'path', label: 'Use a model file from your disk' },
+  /** The desktop app's update check and download (it sends nothing of the user's). */
+  'app.update': { risk: 'low', resource: 'url', label: "Check for Aether's own updates" },
   'avatar.import': { risk: 'medium', resource: 'none', label: 'Show a 3D avatar from a file' },
   'router.remote': { risk: 'medium', resource: 'model', label: 'Ask a remote model' },
   'router.remote_with_private': {

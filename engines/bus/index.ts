@@ -176,6 +176,7 @@ export {
   type PostureBadge,
   type Suggestion,
   type ActivityEntry,
+  type UpdateView,
 } from './contract/trust.ts';
 export { reasonText } from './reasons.ts';
 export { DisposableSet, MutableDisposable } from './disposable.ts';

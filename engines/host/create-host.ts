@@ -11,6 +11,7 @@ import {
   type Bus,
   type CatalogEntry,
   type Clock,
+  type Executors,
   type Health,
   type NewId,
 } from '../bus/index.ts';
@@ -83,6 +84,8 @@ export type HostOptions = {
   onDeleteEverything?: () => void;
   /** A host started for scripts and tests needs no first run: it is marked skipped if never started. */
   skipFirstRun?: boolean;
+  /** Executors of the shell around the host (the desktop's update check), run only through L5. */
+  executors?: Executors;
   /** Memory's background timing (tests shorten the quiet periods). */
   memory?: Pick<
     MemoryDeps,
@@ -204,6 +207,7 @@ function createEngines(b: Base) {
     ...memoryExecutors,
     ...persona.executors(),
     ...presence.executors(),
+    ...options.executors,
   });
   const interaction = createInteractionEngine({
     bus,

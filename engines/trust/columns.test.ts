@@ -69,9 +69,9 @@ function grant(over: Partial<GrantView>): GrantView {
 }
 
 describe('can / ask / never', () => {
-  it('observer: low risk only, high and critical never, medium asks', () => {
+  it('observer: low risk only (the clipboard, update checks), high and critical never, medium asks', () => {
     const c = columnsOf(modes('observer'), [], opts);
-    expect(caps(c.can)).toEqual(['clipboard.write']);
+    expect(caps(c.can)).toEqual(['clipboard.write', 'app.update']);
     expect(caps(c.never)).toEqual(
       expect.arrayContaining(['files.write', 'process.exec', 'policy.admin', 'hard-block']),
     );

@@ -111,7 +111,7 @@ describe('the trust center view', () => {
       files: { 'notes/todo.md': 'buy milk' },
     });
     const before = await host.bus.invoke('trust.get_view', {});
-    expect(before.can.map((l) => l.capability)).toEqual(['clipboard.write']);
+    expect(before.can.map((l) => l.capability)).toEqual(['clipboard.write', 'app.update']);
     expect(before.ask.map((l) => l.capability)).toContain('files.read');
     expect(before.posture.map((b) => b.label)).toEqual(
       expect.arrayContaining(['Local only', 'Audit healthy', 'Memory on', 'No model']),

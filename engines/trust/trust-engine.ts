@@ -17,6 +17,7 @@ import { onboardingStore, type Settings } from './onboarding.ts';
 import { postureOf } from './posture.ts';
 import { memoryFit, memoryNeeded, recommend } from './recommend.ts';
 import { reviewOf } from './review.ts';
+import { updatesOf } from './updates.ts';
 
 export type TrustDeps = {
   bus: Bus;
@@ -160,10 +161,39 @@ function hardwareHandler(deps: TrustDeps): HandlersFor<'trust'>['trust.get_hardw
   };
 }
 
+type UpdateCommands =
+  'trust.get_updates' | 'trust.set_updates' | 'trust.restart_to_update' | 'trust.report_update';
+
+/** Update settings and state; a change is said to the page and to the desktop's updater. */
+function updateHandlers(
+  bus: Bus,
+  updates: ReturnType<typeof updatesOf>,
+): Pick<HandlersFor<'trust'>, UpdateCommands> {
+  const said = (view: ReturnType<typeof updates.view>, changeId?: string) => {
+    bus.emit('trust.updates_changed', view, { source: 'trust', changeId });
+    return view;
+  };
+  return {
+    'trust.get_updates': () => updates.view(),
+    'trust.set_updates': (input, ctx) => said(updates.set(input), ctx.changeId),
+    'trust.restart_to_update': (_input, ctx) => {
+      const ready = updates.view().state?.state === 'ready';
+      if (ready)
+        bus.emit('trust.update_restart_requested', {}, { source: 'trust', changeId: ctx.changeId });
+      return { requested: ready };
+    },
+    'trust.report_update': (state) => {
+      said(updates.report(state));
+      return { ok: true as const };
+    },
+  };
+}
+
 export function createTrustEngine(deps: TrustDeps) {
   const own = new DisposableSet();
   const home = deps.home ?? homedir();
   const onboarding = onboardingStore(deps.settings);
+  const updates = updatesOf(deps.settings);
   let state: EngineHealth['state'] = 'starting';
   return {
     /** Marks the first run done for a host started for scripts (`--skip-first-run`). */
@@ -171,7 +201,7 @@ export function createTrustEngine(deps: TrustDeps) {
       if (!onboarding.started()) onboarding.change({ op: 'skip_all' });
     },
     start() {
-      const handlers: HandlersFor<'trust'> = {
+      const handlers: Omit<HandlersFor<'trust'>, UpdateCommands> = {
         'trust.get_view': viewHandler(deps, home, watchNetwork(deps.bus, own)),
         'trust.list_activity': activityHandler(deps, home),
         'trust.get_hardware': hardwareHandler(deps),
@@ -190,7 +220,7 @@ export function createTrustEngine(deps: TrustDeps) {
           return view;
         },
       };
-      own.add(deps.bus.handleAll(handlers));
+      own.add(deps.bus.handleAll({ ...handlers, ...updateHandlers(deps.bus, updates) }));
       state = 'ok';
     },
     health: (): EngineHealth => ({ state }),

@@ -41,6 +41,7 @@ export const VERBS: Record<string, [string, string]> = {
   'memory.write_durable': ['remembered', 'remember'],
   'memory.export': ['exported your memories to', 'export your memories to'],
   'models.download': ['downloaded', 'download'],
+  'app.update': ['checked for updates at', 'check for updates at'],
   'models.import': ['added the model file', 'add the model file'],
   'avatar.import': ['set the 3D avatar', 'set the 3D avatar'],
   'router.remote': ['asked the remote model', 'ask the remote model'],

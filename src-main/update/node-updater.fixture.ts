@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebUpdater } from 'electron-updater';
 
-class NodeExecutor extends HttpExecutor<ClientRequest> {
+export class NodeExecutor extends HttpExecutor<ClientRequest> {
   createRequest(options: RequestOptions, callback: (r: IncomingMessage) => void): ClientRequest {
     return request(options, callback);
   }

@@ -119,12 +119,14 @@ export function createUpdateService(deps: UpdateDeps) {
       }
       return state;
     },
-    /** Checks at start and then every `everyMs`, while automatic checks are on. */
-    schedule(everyMs: number, timers = { setInterval, clearInterval }) {
-      if (!deps.settings.auto) return () => {};
-      void this.check();
-      const t = timers.setInterval(() => void this.check(), everyMs);
-      return () => timers.clearInterval(t);
+    /** Runs `check` (through the gate) at start and every `everyMs`, while automatic checks are on. */
+    schedule(everyMs: number, check: () => Promise<unknown>) {
+      const run = () => {
+        if (deps.settings.auto) void check().catch(() => {});
+      };
+      run();
+      const t = setInterval(run, everyMs);
+      return () => clearInterval(t);
     },
     setSettings(s: UpdateSettings): void {
       configure(s);

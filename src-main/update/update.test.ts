@@ -9,9 +9,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHost, type Host } from '../../engines/host/index.ts';
 import { stringify } from 'yaml';
 import { signFeed, type Feed } from './feed-signature.ts';
+import { gatedCheck, updateExecutor } from './gated.ts';
 import { nodeDebUpdater } from './node-updater.fixture.ts';
 import { createUpdateService, type UpdateSettings, type UpdateState } from './update-service.ts';
 
@@ -49,6 +51,23 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 });
 afterAll(() => new Promise((r) => server.close(r)));
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.dispose();
+});
+
+/** A real host whose L5 runs the update check as its `app.update` executor. */
+function gatedSetup() {
+  const made = setup();
+  const host = createHost({
+    mode: 'headless',
+    dataDir: mkdtempSync(join(tmpdir(), 'aether-update-host-')),
+    threads: 1,
+    executors: { 'app.update': updateExecutor(() => made.service) },
+  });
+  hosts.push(host);
+  return { ...made, host, check: gatedCheck(host, base) };
+}
 
 function setup(settings: UpdateSettings = { auto: false, channel: 'stable' }, version = '1.0.0') {
   const updater = nodeDebUpdater(version, mkdtempSync(join(tmpdir(), 'aether-update-')), base);
@@ -140,6 +159,43 @@ describe('updates', () => {
     }
     expect(offered).toBeGreaterThan(30);
     expect(offered).toBeLessThan(90);
+  });
+
+  it('checks only as an app.update action: decided by the gate and audited with the feed', async () => {
+    publish('latest-linux.yml', signed(feed('1.1.0')));
+    const { host, check, until } = gatedSetup();
+    // The real feed (github.com) is automatic; this one is on 127.0.0.1, a private address,
+    // which the gate never fetches without a person's yes.
+    const cards: string[] = [];
+    host.bus.on('policy.approval_pending', ({ payload: { approval } }) => {
+      cards.push(approval.capability);
+      void host.bus.invoke('policy.respond_approval', {
+        ticketId: approval.ticketId,
+        requestHash: approval.requestHash,
+        answer: 'allow',
+      });
+    });
+    expect(await check()).toMatchObject({ status: 'done' });
+    expect(cards).toEqual(['app.update']);
+    await until('ready');
+    const { rows } = await host.bus.invoke('policy.list_audit', { capability: 'app.update' });
+    expect(
+      rows.some((r) => r.kind === 'policy.outcome' && (r.resource ?? '').startsWith(base)),
+    ).toBe(true);
+  });
+
+  it('asks the feed nothing when the gate refuses the check', async () => {
+    publish('latest-linux.yml', signed(feed('1.1.0')));
+    const { host, check, service } = gatedSetup();
+    const preset = { name: 'custom', overrides: { 'app.update': 'deny' } };
+    host.storage.settings.set('policy.preset', preset);
+    asked.length = 0;
+    expect(await check()).toMatchObject({ status: 'denied' });
+    expect(asked).toEqual([]);
+    expect(service.state()).toEqual({ state: 'idle' });
+    const { rows } = await host.bus.invoke('policy.list_audit', { capability: 'app.update' });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.decision !== 'allow')).toBe(true);
   });
 
   it('restarts only when the user asks, and not before what is under way has ended', async () => {

@@ -8,6 +8,7 @@ import { useStores } from '../context.tsx';
 import { Appearance } from './appearance-controls.tsx';
 import { DataControls } from './data-controls.tsx';
 import { usePolicyChange } from './policy-change.ts';
+import { UpdateSettings } from './update-settings.tsx';
 import { WorkspaceSetting } from './workspace-setting.tsx';
 
 function PolicySettings() {
@@ -148,6 +149,10 @@ export function SettingsView() {
         </label>{' '}
         <VoicePreviewButton />
         <Appearance testId="settings-theme" />
+      </section>
+      <section className="trust-section">
+        <h3>Updates</h3>
+        <UpdateSettings />
       </section>
       <section className="trust-section">
         <h3>First run</h3>

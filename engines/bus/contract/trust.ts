@@ -1,7 +1,7 @@
 // L7 trust's piece: the views the trust center and the first run render, computed from the other
 // engines. It decides nothing: every change a view offers is an L5 command (revoke, policy.change).
 import { z } from 'zod';
-import { command } from '../define.ts';
+import { command, internalCommand } from '../define.ts';
 import { effectiveModesSchema, grantViewSchema, presetNameSchema } from './policy.ts';
 
 /** One line of can / ask / never: a capability in plain words, with its scope and why. */
@@ -124,6 +124,24 @@ export const onboardingSchema = z.object({
 });
 export type Onboarding = z.infer<typeof onboardingSchema>;
 
+export const updateChannelSchema = z.enum(['stable', 'beta']);
+export const updateStateSchema = z.object({
+  state: z.enum(['idle', 'checking', 'up-to-date', 'downloading', 'ready', 'refused', 'failed']),
+  version: z.string().optional(),
+  percent: z.number().optional(),
+  /** What a restart the user asked for waits on (a turn, an approval, a download). */
+  waitingFor: z.string().nullable().optional(),
+  reason: z.string().optional(),
+});
+export const updateViewSchema = z.object({
+  /** Whether this copy updates itself (the installed desktop app; not headless, not from source). */
+  available: z.boolean(),
+  auto: z.boolean(),
+  channel: updateChannelSchema,
+  state: updateStateSchema.nullable(),
+});
+export type UpdateView = z.infer<typeof updateViewSchema>;
+
 export const trustCommands = {
   /** With `preset`: the lists as that preset would make them (the first run compares presets). */
   'trust.get_view': command(z.object({ preset: presetNameSchema.optional() }), trustViewSchema, {
@@ -158,6 +176,20 @@ export const trustCommands = {
     { reads: true },
   ),
   'trust.get_onboarding': command(z.object({}), onboardingSchema, { reads: true }),
+  'trust.get_updates': command(z.object({}), updateViewSchema, { reads: true }),
+  /** Check for updates automatically or not, and on which channel. */
+  'trust.set_updates': command(
+    z.object({ auto: z.boolean().optional(), channel: updateChannelSchema.optional() }),
+    updateViewSchema,
+    { audit: 'trust.updates_changed' },
+  ),
+  'trust.restart_to_update': command(z.object({}), z.object({ requested: z.boolean() }), {
+    audit: 'trust.update_restart_requested',
+  }),
+  /** The desktop's updater says where it is (kept in memory: it is said again at each start). */
+  'trust.report_update': internalCommand(updateStateSchema, z.object({ ok: z.literal(true) }), {
+    reads: true,
+  }),
   /** Marks a step done or skipped (with what was chosen), finishes, or starts the first run again. */
   'trust.set_onboarding': command(
     z.discriminatedUnion('op', [
@@ -177,4 +209,7 @@ export const trustCommands = {
 
 export const trustEvents = {
   'trust.onboarding_changed': z.object({ onboarding: onboardingSchema }),
+  'trust.updates_changed': updateViewSchema,
+  /** The user asked to restart into a ready update; the desktop does it once nothing is under way. */
+  'trust.update_restart_requested': z.object({}),
 };
