@@ -157,7 +157,12 @@ function startHost(dataDir: string, log: Logger): Host {
     clipboard: { read: () => clipboard.readText(), write: (text) => clipboard.writeText(text) },
     skipFirstRun: args['skip-first-run'] === true,
     // Update checks are network actions: L5 decides and audits each one.
-    executors: { 'app.update': updateExecutor(() => updates!.service) },
+    executors: {
+      'app.update': updateExecutor(() => {
+        if (!updates) throw new Error('only the installed app updates itself');
+        return updates.service;
+      }),
+    },
     // Delete everything: this host stops, the data and keys go, and the app starts afresh.
     onDeleteEverything: () => void deleteEverything(dataDir),
   });
@@ -177,14 +182,15 @@ function installedAppParts(h: Host, log: Logger): void {
   const icon = app.isPackaged
     ? join(process.resourcesPath, 'icon.png')
     : join(app.getAppPath(), 'build', 'icon.png');
-  const u = (updates = createDesktopUpdates(h.storage.settings));
+  // A copy run from source has no feed to follow: settings say it does not update itself.
+  const u = app.isPackaged ? (updates = createDesktopUpdates(h.storage.settings)) : null;
   const tray = createTray(icon, {
     show,
     mute: () => void h.bus.invoke('voice.set_output', { speak: false }),
-    restartToUpdate: () => void u.service.restart(),
+    restartToUpdate: () => void u?.service.restart(),
     quit: () => app.quit(),
   });
-  const stopUpdates = u.start(h, log, (version) => tray.updateReady(version));
+  const stopUpdates = u?.start(h, log, (version) => tray.updateReady(version)) ?? (() => {});
   app.on('will-quit', () => {
     pushToTalk.dispose();
     stopUpdates();

@@ -4,6 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addToFeed } from './feed-add.ts';
 import { stageFeed } from './stage.ts';
 
 type Step = { uses?: string; run?: string; name?: string; env?: Record<string, string> };
@@ -54,6 +59,25 @@ describe('the release workflow', () => {
     const publish = JSON.stringify(workflow.jobs.publish);
     for (const step of ['sign-feed.ts', 'sums.ts', 'attest-build-provenance', '--verify-tag'])
       expect(publish).toContain(step);
+  });
+
+  it("adds the .deb to its build's feed, once, with its sha512 and size", () => {
+    const deb = join(mkdtempSync(join(tmpdir(), 'aether-feed-')), 'aether_1.1.0_amd64.deb');
+    writeFileSync(deb, 'deb bytes');
+    const feed =
+      'version: 1.1.0\nfiles:\n  - url: Aether-1.1.0.AppImage\n    sha512: x\n    size: 1\n';
+    const twice = parse(addToFeed(addToFeed(feed, deb), deb));
+    expect(twice.files.map((f: { url: string }) => f.url)).toEqual([
+      'Aether-1.1.0.AppImage',
+      'aether_1.1.0_amd64.deb',
+    ]);
+    expect(twice.files[1]).toEqual({
+      url: 'aether_1.1.0_amd64.deb',
+      sha512: createHash('sha512').update('deb bytes').digest('base64'),
+      size: 9,
+    });
+    const linux = workflow.jobs.linux.steps.map((s) => s.run ?? '').join('\n');
+    expect(linux).toMatch(/feed-add\.ts/);
   });
 
   it('sets and clears a staged rollout in a feed', () => {

@@ -109,6 +109,8 @@ export function createUpdateService(deps: UpdateDeps) {
     state: () => state,
     /** Looks for an update now (also what the automatic check calls). */
     async check(): Promise<UpdateState> {
+      // One update at a time: a download under way or one waiting for its restart stays as it is.
+      if (state.state === 'downloading' || state.state === 'ready') return state;
       set({ state: 'checking' });
       try {
         const result = await updater.checkForUpdates();

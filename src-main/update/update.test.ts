@@ -204,6 +204,8 @@ describe('updates', () => {
     await service.check();
     await until('ready');
     expect(installs).toEqual([]); // ready is not a restart
+    // A later scheduled check leaves the waiting update as it is.
+    expect(await service.check()).toMatchObject({ state: 'ready', version: '1.1.0' });
     setBusy('a reply is being written');
     expect(service.restart()).toBe(false);
     expect(service.state()).toMatchObject({ waitingFor: 'a reply is being written' });
