@@ -31,12 +31,13 @@ import {
   APP_URL,
   serveAppFile,
 } from './app-protocol.ts';
-import { createDesktopUpdates } from './desktop-updates.ts';
+import { startDesktopUpdates } from './desktop-updates.ts';
 import { CHANNELS, createIpcHandlers } from './ipc.ts';
 import { safeStorageVault } from './key-vault.ts';
 import { PUSH_TO_TALK, registerPushToTalk } from './shortcuts.ts';
 import { allowPermission, CSP, hardenedWebPreferences, isOwnPage } from './security.ts';
 import { createTray } from './tray.ts';
+import { RELEASE_PUBLIC_KEY } from './update/feed-signature.ts';
 import { updateExecutor } from './update/gated.ts';
 import { utilitySpeech, utilityWorker } from './utility-worker.ts';
 import { readState, restoreState, writeState } from './window-state.ts';
@@ -61,7 +62,7 @@ const { values: args } = parseArgs({
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let host: Host | null = null;
-let updates: ReturnType<typeof createDesktopUpdates> | null = null;
+let updates: ReturnType<typeof startDesktopUpdates> | null = null;
 
 async function deleteEverything(dataDir: string): Promise<void> {
   const { head } = (await host?.bus.invoke('policy.get_state', {})) ?? { head: 0 };
@@ -182,18 +183,19 @@ function installedAppParts(h: Host, log: Logger): void {
   const icon = app.isPackaged
     ? join(process.resourcesPath, 'icon.png')
     : join(app.getAppPath(), 'build', 'icon.png');
-  // A copy run from source has no feed to follow: settings say it does not update itself.
-  const u = app.isPackaged ? (updates = createDesktopUpdates(h.storage.settings)) : null;
   const tray = createTray(icon, {
     show,
     mute: () => void h.bus.invoke('voice.set_output', { speak: false }),
-    restartToUpdate: () => void u?.service.restart(),
+    restartToUpdate: () => void updates?.service.restart(),
     quit: () => app.quit(),
   });
-  const stopUpdates = u?.start(h, log, (version) => tray.updateReady(version)) ?? (() => {});
+  // A copy run from source, or built without a release key, has no feed it could trust:
+  // settings say it does not update itself.
+  if (app.isPackaged && RELEASE_PUBLIC_KEY)
+    updates = startDesktopUpdates(h, log, RELEASE_PUBLIC_KEY, (v) => tray.updateReady(v));
   app.on('will-quit', () => {
     pushToTalk.dispose();
-    stopUpdates();
+    updates?.stop();
     tray.dispose();
   });
 }

@@ -30,17 +30,27 @@ function run(command: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status})`);
 }
 
+/** electron-builder with our config; publishing is the release workflow's publish job, never a build's. */
+function builder(args: string[], electronDist?: string): string[] {
+  const dist = electronDist ? [`-c.electronDist=${resolve(electronDist)}`] : [];
+  return [
+    'electron-builder',
+    '--config',
+    'electron-builder.yml',
+    '--publish',
+    'never',
+    ...args,
+    ...dist,
+  ];
+}
+
 /** Packages for Linux: the unpacked app always, a .deb when asked. Returns the output folder. */
 export function distLinux(targets: string[], o: DistOptions = {}): string {
   const out = resolve(o.out ?? join(root, 'dist'));
   if (!o.prebuilt) run('npx', ['electron-vite', 'build']);
   const builderTargets = targets.filter((t) => t !== 'deb' && t !== 'dir');
-  // Publishing is the release workflow's publish job, never a build's.
-  const args = ['electron-builder', '--config', 'electron-builder.yml', '--publish', 'never'];
-  args.push('--linux', 'dir');
-  args.push(...builderTargets, `-c.directories.output=${out}`, ...(o.extra ?? []));
-  if (o.electronDist) args.push(`-c.electronDist=${resolve(o.electronDist)}`);
-  run('npx', args);
+  const args = ['--linux', 'dir', ...builderTargets, `-c.directories.output=${out}`];
+  run('npx', builder([...args, ...(o.extra ?? [])], o.electronDist));
   if (targets.includes('deb')) buildDeb({ appDir: join(out, 'linux-unpacked'), out, root });
   return out;
 }
@@ -54,9 +64,7 @@ function main(argv: string[]): void {
     return;
   }
   run('npx', ['electron-vite', 'build']);
-  const dist = electronDist ? [`-c.electronDist=${resolve(electronDist)}`] : [];
-  const builder = ['electron-builder', '--config', 'electron-builder.yml', '--publish', 'never'];
-  run('npx', [...builder, ...argv, ...dist]);
+  run('npx', builder(argv, electronDist));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main(process.argv.slice(2));

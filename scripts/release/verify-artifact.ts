@@ -6,7 +6,7 @@
 import { getCurrentFuseWire } from '@electron/fuses';
 import { extractFile, listPackage } from '@electron/asar';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 
 /** The fuse states a shipped app must have ('0' off, '1' on), in wire order. */
 export const SHIPPED_FUSES = {
@@ -149,9 +149,10 @@ export async function verifyArtifact(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [dir, arch] = process.argv.slice(2);
-  if (!dir || !existsSync(dirname(join(dir, 'resources')))) throw new Error('usage: DIR [arch]');
-  const report = await verifyArtifact(dir, arch);
-  console.log(JSON.stringify(report, null, 2));
-  const ok = report.fusesOk && !report.unresolved.length && !report.foreign.length;
-  process.exit(ok && !report.unwanted.length ? 0 : 1);
+  if (!dir || !existsSync(join(dir, 'resources', 'app.asar')))
+    throw new Error('usage: verify-artifact.ts UNPACKED_APP_DIR [x64|arm64]');
+  const r = await verifyArtifact(dir, arch);
+  console.log(JSON.stringify(r, null, 2));
+  const clean = !r.unresolved.length && !r.foreign.length && !r.unwanted.length;
+  process.exit(r.fusesOk && clean ? 0 : 1);
 }

@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { addToFeed } from './feed-add.ts';
+import { checkSigningKey } from './sign-feed.ts';
 import { stageFeed } from './stage.ts';
 
 type Step = { uses?: string; run?: string; name?: string; env?: Record<string, string> };
@@ -78,6 +81,16 @@ describe('the release workflow', () => {
     });
     const linux = workflow.jobs.linux.steps.map((s) => s.run ?? '').join('\n');
     expect(linux).toMatch(/feed-add\.ts/);
+  });
+
+  it('signs feeds only with the key whose public half the app carries', () => {
+    const key = ed25519.utils.randomSecretKey();
+    const trusted = bytesToHex(ed25519.getPublicKey(key));
+    expect(() => checkSigningKey(bytesToHex(key), trusted)).not.toThrow();
+    const other = bytesToHex(ed25519.utils.randomSecretKey());
+    expect(() => checkSigningKey(other, trusted)).toThrow(/not RELEASE_PUBLIC_KEY/);
+    expect(() => checkSigningKey(bytesToHex(key), null)).toThrow(/not RELEASE_PUBLIC_KEY/);
+    expect(() => checkSigningKey('not hex', trusted)).toThrow(/64 hex digits/);
   });
 
   it('sets and clears a staged rollout in a feed', () => {

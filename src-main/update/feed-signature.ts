@@ -3,13 +3,15 @@
 // before anything is downloaded. electron-updater alone checks only the feed's sha512 on Linux,
 // and the feed itself is not signed (RELEASE-FACTS).
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 
 /**
- * The release key's public half, built into the app. Its private half exists only as the release
- * environment's secret; `node scripts/release/keygen.ts` makes a new pair (docs/release.md).
+ * The release key's public half, built into the app; null until the project has one. Its private
+ * half exists only as the release environment's secret: `node scripts/release/keygen.ts` makes
+ * the pair (docs/release.md). A build without it does not update itself, and sign-feed.ts
+ * refuses a key whose public half is not this one, so no release ships feeds nobody can check.
  */
-export const RELEASE_PUBLIC_KEY =
-  'b43bf964eae00157e6be150788aa0bcfb2c77dad41e0e2739e27c71e029c2d6e';
+export const RELEASE_PUBLIC_KEY: string | null = null;
 
 type FeedFile = { url: string; sha512: string; signature?: unknown };
 export type Feed = { version: string; files: FeedFile[] };
@@ -21,11 +23,9 @@ export function signedText(version: string, file: { url: string; sha512: string 
   return new TextEncoder().encode(`aether-update/1\n${version}\n${file.url}\n${file.sha512}`);
 }
 
-const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
-
 /** The feed with a signature on every file (release time; the key never ships). */
 export function signFeed<F extends Feed>(feed: F, privateKeyHex: string): F {
-  const key = hex(privateKeyHex);
+  const key = hexToBytes(privateKeyHex);
   const files = feed.files.map((f) => ({
     ...f,
     signature: Buffer.from(ed25519.sign(signedText(feed.version, f), key)).toString('base64'),
@@ -38,7 +38,7 @@ export function checkFeed(feed: unknown, publicKeyHex: string): FeedCheck {
   const f = feed as Partial<Feed> | null;
   if (!f || typeof f.version !== 'string' || !Array.isArray(f.files) || f.files.length === 0)
     return { ok: false, reason: 'the update feed is malformed' };
-  const key = hex(publicKeyHex);
+  const key = hexToBytes(publicKeyHex);
   for (const file of f.files) {
     if (typeof file?.url !== 'string' || typeof file.sha512 !== 'string')
       return { ok: false, reason: 'the update feed is malformed' };

@@ -41,13 +41,18 @@ export type UpdateDeps = {
 const isPrerelease = (version: string) => version.includes('-');
 
 /** Offered only when signed by the release key, and a beta only on the beta channel. */
-function supported(deps: UpdateDeps, info: { version: string }, set: (s: UpdateState) => void) {
-  const signed = checkFeed(info, deps.publicKey);
+function supported(
+  publicKey: string,
+  settings: UpdateSettings,
+  info: { version: string },
+  set: (s: UpdateState) => void,
+) {
+  const signed = checkFeed(info, publicKey);
   if (!signed.ok) {
     set({ state: 'refused', reason: signed.reason });
     return false;
   }
-  if (deps.settings.channel === 'stable' && isPrerelease(info.version)) {
+  if (settings.channel === 'stable' && isPrerelease(info.version)) {
     set({ state: 'refused', reason: `${info.version} is a beta; you are on the stable channel` });
     return false;
   }
@@ -75,25 +80,27 @@ function listen(updater: Updater, set: (s: UpdateState) => void, state: () => Up
   });
 }
 
+/** Channels are files (latest*.yml, beta*.yml); a stable user is never offered a prerelease. */
+function useChannel(updater: Updater, channel: UpdateChannel): void {
+  updater.channel = channel === 'beta' ? 'beta' : 'latest';
+  updater.allowPrerelease = channel === 'beta';
+  // Setting the channel turns downgrades on in electron-updater; never go back a version.
+  updater.allowDowngrade = false;
+}
+
 export function createUpdateService(deps: UpdateDeps) {
   const { updater } = deps;
   let state: UpdateState = { state: 'idle' };
   let restartWanted = false;
+  let settings = deps.settings;
   const set = (next: UpdateState) => {
     state = next;
     deps.onState(next);
   };
-  const configure = (s: UpdateSettings) => {
-    deps.settings = s;
-    // Channels are files (latest*.yml, beta*.yml); a stable user is never offered a prerelease.
-    updater.channel = s.channel === 'beta' ? 'beta' : 'latest';
-    updater.allowPrerelease = s.channel === 'beta';
-    updater.allowDowngrade = false;
-  };
   updater.autoDownload = true;
   updater.autoInstallOnAppQuit = true;
-  configure(deps.settings);
-  updater.isUpdateSupported = (info) => supported(deps, info, set);
+  useChannel(updater, settings.channel);
+  updater.isUpdateSupported = (info) => supported(deps.publicKey, settings, info, set);
   listen(updater, set, () => state);
   const restartIfIdle = (): boolean => {
     if (state.state !== 'ready' || !restartWanted) return false;
@@ -124,14 +131,15 @@ export function createUpdateService(deps: UpdateDeps) {
     /** Runs `check` (through the gate) at start and every `everyMs`, while automatic checks are on. */
     schedule(everyMs: number, check: () => Promise<unknown>) {
       const run = () => {
-        if (deps.settings.auto) void check().catch(() => {});
+        if (settings.auto) void check().catch(() => {});
       };
       run();
       const t = setInterval(run, everyMs);
       return () => clearInterval(t);
     },
     setSettings(s: UpdateSettings): void {
-      configure(s);
+      settings = s;
+      useChannel(updater, s.channel);
     },
     /** The user said "restart now": done at once when idle, else once what is under way ends. */
     restart(): boolean {

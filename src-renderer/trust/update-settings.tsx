@@ -16,7 +16,7 @@ function stateWords(s: UpdateView['state']): string {
       return `Downloading Aether ${s.version ?? ''} (${s.percent ?? 0} %)…`;
     case 'ready':
       return s.waitingFor
-        ? `Aether ${s.version} will restart once ${s.waitingFor.replace(/^an? /, 'the ')} is done.`
+        ? `Aether ${s.version} restarts as soon as this has ended: ${s.waitingFor}.`
         : `Aether ${s.version} is ready — restart when you like (or it is installed when you quit).`;
     case 'refused':
     case 'failed':
